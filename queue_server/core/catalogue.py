@@ -1,0 +1,223 @@
+"""Services, counters and priority categories: synced from config, cached in memory."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, delete, select, update
+
+from queue_server.core.models import Counter, CounterService, PriorityCategory, Service
+from queue_server.settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceInfo:
+    id: int
+    code: str
+    prefix: str
+    name: str
+    labels: dict[str, str]
+    icon: str | None
+    helpdesk: bool
+    default_service_s: int
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryInfo:
+    id: int
+    code: str
+    name: str
+    labels: dict[str, str]
+    weight: float
+    emergency: bool
+    icon: str | None
+    kiosk: bool
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class CounterInfo:
+    id: int
+    number: int
+    name: str
+    service_ids: tuple[int, ...]
+
+
+class Catalogue:
+    """Read-only lookup tables; ``services``/``categories``/``counters`` hold active rows."""
+
+    def __init__(
+        self,
+        services: list[ServiceInfo],
+        categories: list[CategoryInfo],
+        counters: list[CounterInfo],
+        inactive_services: list[ServiceInfo] = (),  # type: ignore[assignment]
+        inactive_categories: list[CategoryInfo] = (),  # type: ignore[assignment]
+    ) -> None:
+        self.services = {s.code: s for s in services}
+        self.categories = {c.code: c for c in categories}
+        self.counters = {c.number: c for c in counters}
+        self._services_by_id = {s.id: s for s in [*services, *inactive_services]}
+        self._categories_by_id = {c.id: c for c in [*categories, *inactive_categories]}
+        self._counters_by_id = {c.id: c for c in counters}
+
+    def service_by_id(self, service_id: int) -> ServiceInfo:
+        return self._services_by_id[service_id]
+
+    def category_by_id(self, category_id: int) -> CategoryInfo:
+        return self._categories_by_id[category_id]
+
+    def counter_by_id(self, counter_id: int) -> CounterInfo | None:
+        """The active counter with this id, or None."""
+        return self._counters_by_id.get(counter_id)
+
+
+def load_catalogue(conn: Connection) -> Catalogue:
+    """Read the catalogue from the database."""
+    services: dict[str, ServiceInfo] = {}
+    inactive_services: dict[int, ServiceInfo] = {}
+    for row in conn.execute(select(Service).order_by(Service.position, Service.id)).mappings():
+        info = ServiceInfo(
+            id=row["id"],
+            code=row["code"],
+            prefix=row["prefix"],
+            name=row["name"],
+            labels=dict(row["labels"] or {}),
+            icon=row["icon"],
+            helpdesk=row["helpdesk"],
+            default_service_s=row["default_service_s"],
+            position=row["position"],
+        )
+        if row["active"]:
+            services[info.code] = info
+        else:
+            inactive_services[info.id] = info
+    categories: dict[str, CategoryInfo] = {}
+    inactive_categories: dict[int, CategoryInfo] = {}
+    rows = conn.execute(select(PriorityCategory).order_by(PriorityCategory.position)).mappings()
+    for row in rows:
+        category = CategoryInfo(
+            id=row["id"],
+            code=row["code"],
+            name=row["name"],
+            labels=dict(row["labels"] or {}),
+            weight=row["weight"],
+            emergency=row["emergency"],
+            icon=row["icon"],
+            kiosk=row["kiosk"],
+            position=row["position"],
+        )
+        if row["active"]:
+            categories[category.code] = category
+        else:
+            inactive_categories[category.id] = category
+    links: dict[int, list[int]] = {}
+    for counter_id, service_id in conn.execute(
+        select(CounterService.counter_id, CounterService.service_id).order_by(
+            CounterService.counter_id, CounterService.rank
+        )
+    ):
+        links.setdefault(counter_id, []).append(service_id)
+    counters: dict[int, CounterInfo] = {}
+    for row in conn.execute(
+        select(Counter.id, Counter.number, Counter.name)
+        .where(Counter.active.is_(True))
+        .order_by(Counter.number)
+    ):
+        counters[row.number] = CounterInfo(
+            id=row.id, number=row.number, name=row.name, service_ids=tuple(links.get(row.id, ()))
+        )
+    return Catalogue(
+        list(services.values()),
+        list(categories.values()),
+        list(counters.values()),
+        list(inactive_services.values()),
+        list(inactive_categories.values()),
+    )
+
+
+def sync_catalogue(conn: Connection, settings: Settings) -> None:
+    """Make the database's services, counters and categories match ``settings``.
+
+    Rows are matched by code (services, categories) and number (counters); rows no
+    longer in the configuration are deactivated, never deleted, so history stays.
+    """
+    existing = {row.code for row in conn.execute(select(Service.code))}
+    for position, service in enumerate(settings.services):
+        values = {
+            "prefix": service.prefix,
+            "name": service.name,
+            "labels": service.labels,
+            "icon": service.icon,
+            "helpdesk": service.helpdesk,
+            "default_service_s": service.default_service_s,
+            "position": position,
+            "active": True,
+        }
+        if service.code in existing:
+            conn.execute(update(Service).where(Service.code == service.code).values(**values))
+        else:
+            conn.execute(Service.__table__.insert().values(code=service.code, **values))
+    for code in existing - {s.code for s in settings.services}:
+        conn.execute(update(Service).where(Service.code == code).values(active=False))
+    service_ids = {row.code: row.id for row in conn.execute(select(Service.id, Service.code))}
+
+    existing_categories = {row.code for row in conn.execute(select(PriorityCategory.code))}
+    for position, category in enumerate(settings.priorities):
+        values = {
+            "name": category.name,
+            "labels": category.labels,
+            "weight": category.weight,
+            "emergency": category.emergency,
+            "icon": category.icon,
+            "kiosk": category.kiosk,
+            "position": position,
+            "active": True,
+        }
+        if category.code in existing_categories:
+            conn.execute(
+                update(PriorityCategory)
+                .where(PriorityCategory.code == category.code)
+                .values(**values)
+            )
+        else:
+            conn.execute(PriorityCategory.__table__.insert().values(code=category.code, **values))
+    for code in existing_categories - {p.code for p in settings.priorities}:
+        conn.execute(
+            update(PriorityCategory).where(PriorityCategory.code == code).values(active=False)
+        )
+
+    existing_counters = {
+        row.number: row.id for row in conn.execute(select(Counter.id, Counter.number))
+    }
+    for counter in settings.counters:
+        if counter.number in existing_counters:
+            conn.execute(
+                update(Counter)
+                .where(Counter.number == counter.number)
+                .values(name=counter.name, active=True)
+            )
+        else:
+            conn.execute(
+                Counter.__table__.insert().values(
+                    number=counter.number,
+                    name=counter.name,
+                    status="open",
+                    active=True,
+                    priority_streak=0,
+                )
+            )
+    for number in set(existing_counters) - {c.number for c in settings.counters}:
+        conn.execute(update(Counter).where(Counter.number == number).values(active=False))
+    counter_ids = {row.number: row.id for row in conn.execute(select(Counter.id, Counter.number))}
+    conn.execute(delete(CounterService))
+    for counter in settings.counters:
+        for rank, code in enumerate(counter.services):
+            conn.execute(
+                CounterService.__table__.insert().values(
+                    counter_id=counter_ids[counter.number],
+                    service_id=service_ids[code],
+                    rank=rank,
+                )
+            )

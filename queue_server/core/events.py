@@ -1,0 +1,137 @@
+"""Domain events returned by every operation and published on the event bus."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any, ClassVar
+
+
+@dataclass(frozen=True, slots=True)
+class TicketView:
+    """A ticket as screens, devices and the API see it (no personal data)."""
+
+    id: int
+    number: str
+    service: str
+    service_name: str
+    status: str
+    issued_at: datetime
+    priority: str | None = None
+    emergency: bool = False
+    counter: int | None = None
+    called_at: datetime | None = None
+    recall_count: int = 0
+    track_code: str = ""
+    ahead: int = 0
+    estimated_wait_s: int | None = None
+    channel: str = "kiosk"
+
+    def to_dict(self) -> dict[str, Any]:
+        return _jsonable(asdict(self))
+
+
+@dataclass(frozen=True, slots=True)
+class CounterView:
+    """A counter's public state."""
+
+    number: int
+    name: str
+    status: str
+    current: TicketView | None = None
+    services: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {
+            "number": self.number,
+            "name": self.name,
+            "status": self.status,
+            "services": list(self.services),
+            "current": self.current.to_dict() if self.current else None,
+        }
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class DomainEvent:
+    """Base class: ``name`` is the event's wire name."""
+
+    name: ClassVar[str] = "event"
+    at: datetime = field(kw_only=True)
+
+    def payload(self) -> dict[str, Any]:
+        return _jsonable(asdict(self))
+
+
+@dataclass(frozen=True, slots=True)
+class TicketIssued(DomainEvent):
+    name: ClassVar[str] = "ticket_issued"
+    ticket: TicketView
+
+    def payload(self) -> dict[str, Any]:
+        return {"ticket": self.ticket.to_dict(), "at": self.at.isoformat()}
+
+
+@dataclass(frozen=True, slots=True)
+class TicketCalled(DomainEvent):
+    """A ticket was called (or called again) to a counter."""
+
+    name: ClassVar[str] = "ticket_called"
+    ticket: TicketView
+    counter: int
+    counter_name: str
+    recall: bool = False
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "ticket_id": self.ticket.id,
+            "number": self.ticket.number,
+            "counter": self.counter,
+            "counter_name": self.counter_name,
+            "service": self.ticket.service,
+            "priority": self.ticket.priority,
+            "recall": self.recall,
+            "at": self.at.isoformat(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class TicketChanged(DomainEvent):
+    """A ticket changed state other than by a call (served, finished, transferred …)."""
+
+    name: ClassVar[str] = "ticket_changed"
+    ticket: TicketView
+    action: str
+
+    def payload(self) -> dict[str, Any]:
+        return {"ticket": self.ticket.to_dict(), "action": self.action, "at": self.at.isoformat()}
+
+
+@dataclass(frozen=True, slots=True)
+class QueueChanged(DomainEvent):
+    """How many people wait for a service now."""
+
+    name: ClassVar[str] = "queue_changed"
+    service: str
+    waiting: int
+
+
+@dataclass(frozen=True, slots=True)
+class CounterChanged(DomainEvent):
+    """A counter's status or current ticket changed."""
+
+    name: ClassVar[str] = "counter_changed"
+    counter: CounterView
+
+    def payload(self) -> dict[str, Any]:
+        return {**self.counter.to_dict(), "at": self.at.isoformat()}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value

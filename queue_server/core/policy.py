@@ -1,0 +1,79 @@
+"""The call-next priority policy: a pure function, explained in docs/priority.md.
+
+1. Emergency tickets always go first, first come first served among them.
+2. Everyone else is ordered by ``waited_seconds × (1 + weight)`` (aging): priority
+   categories age faster, so they move ahead, but a normal ticket's score keeps
+   growing too, so nobody waits forever. Ties go to the earlier issue time, then to
+   the counter's preferred service (its configured order), then to the lower id.
+3. A counter makes at most ``max_streak`` consecutive priority calls while normal
+   tickets wait; after that the best normal ticket goes next.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """What the policy needs to know about a waiting ticket."""
+
+    ticket_id: int
+    issued_at: datetime
+    weight: float = 0.0
+    emergency: bool = False
+    service_rank: int = 0
+
+    @property
+    def is_priority(self) -> bool:
+        """A non-emergency ticket of a category with a positive weight."""
+        return not self.emergency and self.weight > 0
+
+
+def score(candidate: Candidate, now: datetime) -> float:
+    """Aging score: seconds waited times ``1 + weight`` (never negative)."""
+    waited = max(0.0, (now - candidate.issued_at).total_seconds())
+    return waited * (1.0 + candidate.weight)
+
+
+def order(
+    candidates: Sequence[Candidate], now: datetime, *, streak: int, max_streak: int
+) -> list[Candidate]:
+    """All candidates in the order a counter should call them."""
+    emergencies = sorted(
+        (c for c in candidates if c.emergency),
+        key=lambda c: (c.issued_at, c.service_rank, c.ticket_id),
+    )
+
+    def by_score(c: Candidate) -> tuple[float, datetime, int, int]:
+        return (-score(c, now), c.issued_at, c.service_rank, c.ticket_id)
+
+    others = sorted((c for c in candidates if not c.emergency), key=by_score)
+    if streak >= max_streak and any(not c.is_priority for c in others):
+        normal = [c for c in others if not c.is_priority]
+        priority = [c for c in others if c.is_priority]
+        others = normal + priority
+    return emergencies + others
+
+
+def choose(
+    candidates: Sequence[Candidate], now: datetime, *, streak: int, max_streak: int
+) -> Candidate | None:
+    """The ticket to call next, or ``None`` when nobody waits."""
+    ranked = order(candidates, now, streak=streak, max_streak=max_streak)
+    return ranked[0] if ranked else None
+
+
+def next_streak(chosen: Candidate, *, streak: int, normal_waiting: bool) -> int:
+    """The counter's consecutive-priority count after calling ``chosen``.
+
+    Emergencies leave it unchanged; a priority call counts only while normal
+    tickets wait; a normal call resets it.
+    """
+    if chosen.emergency:
+        return streak
+    if chosen.is_priority and normal_waiting:
+        return streak + 1
+    return 0

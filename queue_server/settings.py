@@ -1,0 +1,215 @@
+"""Center configuration: TOML on disk, validated by pydantic.
+
+Errors name the file, the key and the problem, e.g.::
+
+    config/demo.toml: services[2].prefix: must be one or two capital letters (got 'a1')
+"""
+
+from __future__ import annotations
+
+import tomllib
+import unicodedata
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+
+def _nfc(value: Any) -> Any:
+    return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
+
+
+Text = Annotated[str, BeforeValidator(_nfc), Field(min_length=1)]
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message is meant for a person."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CenterConfig(_Model):
+    """The service center itself."""
+
+    name: Text
+    short_name: Text | None = None
+    timezone: str = "Asia/Ho_Chi_Minh"
+    language: str = "vi"
+    second_language: str | None = None
+    notice: str = ""
+    public_url: str = "http://localhost:5000"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class NumberingConfig(_Model):
+    """How ticket numbers look: prefix + zero-padded number, wrapping after ``last``."""
+
+    width: int = Field(3, ge=1, le=6)
+    first: int = Field(1, ge=0)
+    last: int = Field(999, ge=1)
+
+    @model_validator(mode="after")
+    def _range(self) -> NumberingConfig:
+        if self.last < self.first:
+            raise ValueError("'last' must not be smaller than 'first'")
+        if len(str(self.last)) > self.width:
+            raise ValueError(f"'last' ({self.last}) does not fit in width {self.width}")
+        return self
+
+
+class PolicyConfig(_Model):
+    """Priority policy knobs (see docs/priority.md)."""
+
+    max_consecutive_priority: int = Field(3, ge=1)
+
+
+class ServiceConfig(_Model):
+    """A field of procedures (lĩnh vực) with its own ticket prefix."""
+
+    code: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,20}$")]
+    prefix: str
+    name: Text
+    labels: dict[str, Text] = Field(default_factory=dict)
+    icon: str | None = None
+    helpdesk: bool = False
+    default_service_s: int = Field(300, ge=10, le=7200)
+
+    @field_validator("prefix")
+    @classmethod
+    def _prefix(cls, value: str) -> str:
+        if not (1 <= len(value) <= 2 and value.isascii() and value.isalpha() and value.isupper()):
+            raise ValueError(f"must be one or two capital letters (got {value!r})")
+        return value
+
+
+class CounterConfig(_Model):
+    """A counter (quầy) and the services it serves, in order of preference."""
+
+    number: int = Field(ge=1, le=999)
+    name: Text
+    services: list[str] = Field(min_length=1)
+
+
+class PriorityConfig(_Model):
+    """A priority category; ``emergency`` ones always go first."""
+
+    code: Annotated[str, Field(pattern=r"^[a-z0-9_]{1,30}$")]
+    name: Text
+    labels: dict[str, Text] = Field(default_factory=dict)
+    weight: float = Field(ge=0, le=100)
+    emergency: bool = False
+    icon: str | None = None
+    kiosk: bool = True
+
+
+class DatabaseConfig(_Model):
+    """Where tickets are kept. Empty URL: a SQLite file in the data directory."""
+
+    url: str = ""
+
+
+class Settings(_Model):
+    """Everything read from one TOML file."""
+
+    center: CenterConfig
+    database: DatabaseConfig = DatabaseConfig()
+    data_dir: str = "var"
+    numbering: NumberingConfig = NumberingConfig()
+    policy: PolicyConfig = PolicyConfig()
+    services: list[ServiceConfig] = Field(min_length=1)
+    counters: list[CounterConfig] = Field(min_length=1)
+    priorities: list[PriorityConfig] = Field(default_factory=list)
+    source: str = Field("", exclude=True)
+
+    @model_validator(mode="after")
+    def _references(self) -> Settings:
+        _unique("services", "code", [s.code for s in self.services])
+        _unique("services", "prefix", [s.prefix for s in self.services])
+        _unique("counters", "number", [c.number for c in self.counters])
+        _unique("priorities", "code", [p.code for p in self.priorities])
+        known = {s.code for s in self.services}
+        for index, counter in enumerate(self.counters):
+            for code in counter.services:
+                if code not in known:
+                    raise ValueError(
+                        f"counters[{index}].services: unknown service {code!r} "
+                        f"(known: {', '.join(sorted(known))})"
+                    )
+        return self
+
+    def database_url(self) -> str:
+        """The SQLAlchemy URL, defaulting to ``<data_dir>/xephang.db``."""
+        if self.database.url:
+            return self.database.url
+        return f"sqlite:///{Path(self.data_dir) / 'xephang.db'}"
+
+
+def _unique(section: str, key: str, values: list[Any]) -> None:
+    seen: set[Any] = set()
+    for index, value in enumerate(values):
+        if value in seen:
+            raise ValueError(f"{section}[{index}].{key}: {value!r} is used twice")
+        seen.add(value)
+
+
+def _location(loc: tuple[int | str, ...]) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(top level)"
+
+
+def parse_settings(data: dict[str, Any], source: str = "<config>") -> Settings:
+    """Validate ``data``; raise :class:`ConfigError` naming file, key and problem."""
+    try:
+        settings = Settings.model_validate(data)
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            message = error["msg"].removeprefix("Value error, ")
+            lines.append(f"{source}: {_location(tuple(error['loc']))}: {message}")
+        raise ConfigError("\n".join(lines)) from None
+    base = Path(source).parent if source and not source.startswith("<") else Path.cwd()
+    data_dir = Path(settings.data_dir)
+    if not data_dir.is_absolute():
+        data_dir = (base / data_dir).resolve()
+    return settings.model_copy(update={"data_dir": str(data_dir), "source": source})
+
+
+def load_settings(path: str | Path) -> Settings:
+    """Read and validate a TOML configuration file."""
+    file = Path(path)
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{file}: cannot read the configuration file ({exc.strerror})") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{file}: the file is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{file}: not valid TOML: {exc}") from None
+    return parse_settings(data, str(file))
