@@ -7,6 +7,8 @@ writers queue up instead of failing with "database is locked".
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,8 +26,13 @@ class Database:
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = make_url(url)
         self.dialect = self.url.get_backend_name()
+        # SQLite allows one writer at a time; its busy handler sleeps and polls, which
+        # starves threads under load. Writers of this process queue on a lock instead;
+        # the busy timeout still covers other processes (the CLI, a device worker).
+        self._write_lock: contextlib.AbstractContextManager[Any] = contextlib.nullcontext()
         if self.dialect == "sqlite":
             self.engine = _sqlite_engine(url, echo=echo)
+            self._write_lock = threading.Lock()
         elif self.dialect == "postgresql":
             if self.url.drivername == "postgresql":
                 url = str(self.url.set(drivername="postgresql+psycopg"))
@@ -38,7 +45,7 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Connection]:
         """A transaction that may write (SQLite: ``BEGIN IMMEDIATE``)."""
-        with self.engine.begin() as conn:
+        with self._write_lock, self.engine.begin() as conn:
             yield conn
 
     @contextmanager

@@ -141,7 +141,7 @@ class Ticket(Base):
 
     __tablename__ = "tickets"
     __table_args__ = (
-        UniqueConstraint("service_id", "day", "seq", name="uq_tickets_service_day_seq"),
+        UniqueConstraint("origin_service_id", "day", "seq", name="uq_tickets_origin_day_seq"),
         Index("ix_tickets_status_service", "status", "service_id"),
         Index("ix_tickets_day", "day"),
     )

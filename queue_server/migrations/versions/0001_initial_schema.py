@@ -150,7 +150,7 @@ def upgrade() -> None:
             name=op.f("fk_tickets_target_counter_id_counters"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tickets")),
-        sa.UniqueConstraint("service_id", "day", "seq", name="uq_tickets_service_day_seq"),
+        sa.UniqueConstraint("origin_service_id", "day", "seq", name="uq_tickets_origin_day_seq"),
         sa.UniqueConstraint("track_code", name=op.f("uq_tickets_track_code")),
     )
     with op.batch_alter_table("tickets", schema=None) as batch_op:

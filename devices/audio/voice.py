@@ -1,0 +1,74 @@
+"""The voice layer in one object: config → packs, espeak fallback, renderer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from devices.audio.announcement import Announcement, AnnouncementConfig, build_announcement
+from devices.audio.espeak import Espeak
+from devices.audio.pack import DEFAULT_PACK, PackError, VoicePack
+from devices.audio.render import DEFAULT_CACHE_DIR, RenderedAnnouncement, Renderer
+from queue_server.i18n import _
+
+
+class VoiceConfig(BaseModel):
+    """Voice announcements: which packs speak, fallback, cache, and what is said."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = True
+    pack: str = DEFAULT_PACK
+    second_pack: str | None = None
+    espeak_fallback: bool = True
+    espeak_timeout_s: float = Field(5.0, gt=0, le=60)
+    cache_dir: str | None = None
+    cache_max_files: int = Field(500, ge=10, le=100_000)
+    announcement: AnnouncementConfig = Field(default_factory=AnnouncementConfig)
+
+
+class Voice:
+    """Builds and renders calls according to a :class:`VoiceConfig`."""
+
+    def __init__(self, config: VoiceConfig | None = None, *, cache_dir: Path | None = None) -> None:
+        self.config = config or VoiceConfig()
+        spoken = self.config.announcement
+        pack = VoicePack.load(self.config.pack)
+        if pack.language != spoken.language:
+            raise PackError(
+                _(
+                    "voice pack {pack} speaks {pack_language}, announcements are in {language}"
+                ).format(pack=pack.name, pack_language=pack.language, language=spoken.language)
+            )
+        packs = [pack]
+        if spoken.second_language:
+            second = VoicePack.load(self.config.second_pack or f"{spoken.second_language}-espeak")
+            packs.append(second)
+        self.espeak = Espeak(timeout_s=self.config.espeak_timeout_s)
+        folder = cache_dir or (Path(self.config.cache_dir) if self.config.cache_dir else None)
+        self.renderer = Renderer(
+            packs,
+            cache_dir=folder or DEFAULT_CACHE_DIR,
+            espeak=self.espeak if self.config.espeak_fallback else None,
+            cache_max_files=self.config.cache_max_files,
+        )
+
+    def announcement(self, ticket: str, counter: str | int) -> Announcement:
+        return build_announcement(ticket, counter, self.config.announcement)
+
+    def render(self, ticket: str, counter: str | int) -> RenderedAnnouncement:
+        """The WAV for calling ``ticket`` to ``counter`` (served to the hall display)."""
+        return self.renderer.render(self.announcement(ticket, counter))
+
+    def status(self) -> list[str]:
+        """Lines for a status page: packs in use and the espeak-ng fallback."""
+        lines = [
+            _("voice pack {pack} ({language}, {rate} Hz)").format(
+                pack=p.name, language=p.language, rate=p.sample_rate
+            )
+            for p in self.renderer.packs.values()
+        ]
+        if self.config.espeak_fallback:
+            lines.append(self.espeak.status())
+        return lines

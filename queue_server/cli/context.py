@@ -1,0 +1,73 @@
+"""Shared CLI plumbing: loading the config, opening the queue, reporting errors."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from queue_server.core.errors import QueueError
+from queue_server.i18n import _, set_language
+from queue_server.settings import ConfigError, Settings, load_settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEMO_CONFIG = REPO_ROOT / "config" / "demo.toml"
+
+
+def config_option(function: F) -> F:
+    """The ``--config FILE`` option every command accepts."""
+    return click.option(
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        envvar="XEPHANG_CONFIG",
+        default=None,
+        help="Configuration file (TOML). Default: $XEPHANG_CONFIG, else config/demo.toml.",
+    )(function)
+
+
+def load(config_path: Path | None) -> Settings:
+    """Load the settings or exit with a readable message."""
+    path = config_path or DEMO_CONFIG
+    try:
+        settings = load_settings(path)
+    except ConfigError as exc:
+        fail(str(exc), code=2)
+    set_language(os.environ.get("XEPHANG_LANG") or settings.center.language)
+    return settings
+
+
+def fail(message: str, *, code: int = 1) -> None:
+    """Print ``message`` to stderr and exit with ``code``."""
+    click.secho(f"{_('Error')}: {message}", fg="red", err=True)
+    sys.exit(code)
+
+
+@contextlib.contextmanager
+def friendly_errors() -> Iterator[None]:
+    """Turn domain and configuration errors into a message and a non-zero exit."""
+    try:
+        yield
+    except QueueError as exc:
+        fail(exc.message)
+    except ConfigError as exc:
+        fail(str(exc), code=2)
+
+
+def handles_errors(function: F) -> F:
+    """Decorator form of :func:`friendly_errors`."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with friendly_errors():
+            return function(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]

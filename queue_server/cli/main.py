@@ -1,0 +1,190 @@
+"""Entry point: ``xephang`` and its command groups."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from queue_server.cli.context import config_option, handles_errors, load
+from queue_server.cli.tables import render_table
+from queue_server.core.bootstrap import open_queue
+from queue_server.core.db import Database
+from queue_server.core.operations import Queue, status_label
+from queue_server.core.schema import current_revision, head_revision, upgrade
+from queue_server.i18n import _
+
+
+def _queue(config_path: Path | None) -> Queue:
+    """Open the configured queue (creating or upgrading its database if needed)."""
+    return open_queue(load(config_path))
+
+
+def _minutes(seconds: int | None) -> str:
+    if not seconds:
+        return "0"
+    return str(max(1, round(seconds / 60)))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="xephang")
+def main() -> None:
+    """xephang: queue management for Public Administrative Service Centers."""
+
+
+@main.command()
+@config_option
+@handles_errors
+def init(config_path: Path | None) -> None:
+    """Create the data directory and database, and load services and counters."""
+    settings = load(config_path)
+    Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
+    open_queue(settings)
+    click.echo(_("Ready: {url}").format(url=settings.database_url()))
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@config_option
+@handles_errors
+def db_upgrade(config_path: Path | None) -> None:
+    """Bring the database schema up to date."""
+    settings = load(config_path)
+    database = Database(settings.database_url())
+    before = current_revision(database)
+    upgrade(database)
+    click.echo(
+        _("Schema at revision {revision} (was {before}).").format(
+            revision=head_revision(), before=before or "-"
+        )
+    )
+
+
+@main.group()
+def ticket() -> None:
+    """Tickets."""
+
+
+@ticket.command("issue")
+@click.argument("service")
+@click.option("--priority", "priority", default=None, help="Priority category code.")
+@config_option
+@handles_errors
+def ticket_issue(service: str, priority: str | None, config_path: Path | None) -> None:
+    """Issue a ticket for SERVICE (a service code such as HT)."""
+    queue = _queue(config_path)
+    issued = queue.issue(service, priority, channel="cli", actor="cli").value
+    click.echo(
+        _("Ticket {number} for {service}: {ahead} ahead, about {minutes} min.").format(
+            number=issued.number,
+            service=issued.service_name,
+            ahead=issued.ahead,
+            minutes=_minutes(issued.estimated_wait_s),
+        )
+    )
+
+
+@ticket.command("cancel")
+@click.argument("ticket_id", type=int)
+@config_option
+@handles_errors
+def ticket_cancel(ticket_id: int, config_path: Path | None) -> None:
+    """Cancel a waiting ticket by its id."""
+    cancelled = _queue(config_path).cancel(ticket_id, actor="cli").value
+    click.echo(_("Ticket {number} cancelled.").format(number=cancelled.number))
+
+
+@main.group()
+def counter() -> None:
+    """Counters (quầy)."""
+
+
+@counter.command("next")
+@click.argument("number", type=int)
+@config_option
+@handles_errors
+def counter_next(number: int, config_path: Path | None) -> None:
+    """Call the next ticket to counter NUMBER."""
+    called = _queue(config_path).call_next(number, actor="cli").value
+    if called is None:
+        click.echo(_("Nobody is waiting for counter {number}.").format(number=number))
+    else:
+        click.echo(
+            _("Counter {counter} calls {number}.").format(counter=number, number=called.number)
+        )
+
+
+def _counter_action(name: str, help_text: str) -> None:
+    @counter.command(name, help=help_text)
+    @click.argument("number", type=int)
+    @config_option
+    @handles_errors
+    def command(number: int, config_path: Path | None) -> None:
+        queue = _queue(config_path)
+        operation = getattr(queue, name.replace("-", "_"))
+        result = operation(number, actor="cli").value
+        shown = getattr(result, "number", number)
+        click.echo(_("Done: {what}.").format(what=shown))
+
+
+for _name, _help in (
+    ("recall", "Call the counter's current ticket again."),
+    ("finish", "Finish the counter's current ticket."),
+    ("no-show", "Mark the called citizen as not come."),
+    ("pause", "Pause the counter."),
+    ("resume", "Resume the counter."),
+):
+    _counter_action(_name, _help)
+
+
+@main.command()
+@config_option
+@handles_errors
+def status(config_path: Path | None) -> None:
+    """Show the queue: waiting per service and what each counter serves."""
+    settings = load(config_path)
+    queue = _queue(config_path)
+    snapshot = queue.snapshot()
+    click.echo(settings.center.name)
+    click.echo(_("Day: {day}").format(day=snapshot["day"]))
+    click.echo()
+    click.echo(
+        render_table(
+            [_("Code"), _("Prefix"), _("Service"), _("Waiting")],
+            [[s["code"], s["prefix"], s["name"], s["waiting"]] for s in snapshot["services"]],
+        )
+    )
+    click.echo()
+    rows = []
+    for c in snapshot["counters"]:
+        current = c["current"]
+        rows.append(
+            [
+                c["number"],
+                c["name"],
+                _("open") if c["status"] == "open" else _("paused"),
+                f"{current['number']} ({status_label(current['status'])})" if current else "—",
+            ]
+        )
+    click.echo(render_table([_("Counter"), _("Name"), _("State"), _("Current ticket")], rows))
+
+
+@main.command()
+@click.option("--reset", is_flag=True, help="Start from an empty demo database.")
+@config_option
+@handles_errors
+def demo(reset: bool, config_path: Path | None) -> None:
+    """Set up the demo center's data directory and database."""
+    settings = load(config_path)
+    data_dir = Path(settings.data_dir)
+    if reset and settings.database_url().startswith("sqlite:///"):
+        for suffix in ("", "-wal", "-shm"):
+            (data_dir / f"xephang.db{suffix}").unlink(missing_ok=True)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    open_queue(settings)
+    click.echo(_("Demo center ready in {path}.").format(path=data_dir))
+    click.echo(_("Try: xephang ticket issue HT, then xephang counter next 2, then xephang status."))
