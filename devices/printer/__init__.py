@@ -1,0 +1,58 @@
+"""Thermal ticket printers: rendering, ESC/POS drivers, print spooler and virtual twin."""
+
+from .blocks import RasterBlock, RenderedTicket, TextBlock
+from .config import (
+    CupsPrinterConfig,
+    FilePrinterConfig,
+    NativeTextConfig,
+    NetworkPrinterConfig,
+    PrinterBase,
+    PrinterConfig,
+    RetryPolicy,
+    SerialPrinterConfig,
+    UsbPrinterConfig,
+    VirtualPrinterConfig,
+)
+from .factory import open_printer, parse_printer_config, print_test_ticket, test_printout
+from .printer import EscposPrinter, Printer
+from .printout import TicketPrintout
+from .render import RenderOptions, render_ticket
+from .spooler import JobState, PrintJob, PrintSpooler, SpoolerStatus
+from .status import FailureReason, Outcome, PrinterState, PrinterStatus, PrintOutcome
+from .virtual import VirtualPrinter, VirtualTicket
+
+__all__ = [
+    "CupsPrinterConfig",
+    "EscposPrinter",
+    "FailureReason",
+    "FilePrinterConfig",
+    "JobState",
+    "NativeTextConfig",
+    "NetworkPrinterConfig",
+    "Outcome",
+    "PrintJob",
+    "PrintOutcome",
+    "PrintSpooler",
+    "Printer",
+    "PrinterBase",
+    "PrinterConfig",
+    "PrinterState",
+    "PrinterStatus",
+    "RasterBlock",
+    "RenderOptions",
+    "RenderedTicket",
+    "RetryPolicy",
+    "SerialPrinterConfig",
+    "SpoolerStatus",
+    "TextBlock",
+    "TicketPrintout",
+    "UsbPrinterConfig",
+    "VirtualPrinter",
+    "VirtualPrinterConfig",
+    "VirtualTicket",
+    "open_printer",
+    "parse_printer_config",
+    "print_test_ticket",
+    "render_ticket",
+    "test_printout",
+]

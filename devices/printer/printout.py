@@ -1,0 +1,35 @@
+"""What a ticket shows: plain values only, no database objects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class TicketPrintout:
+    """Everything printed on one ticket.
+
+    ``issued_at`` is an aware datetime already in the center's local time; ``language`` is
+    the language of the printed labels (``vi`` by default).
+    """
+
+    center_name: str
+    number: str
+    service_name: str
+    issued_at: datetime
+    ahead: int
+    estimated_wait_s: int | None = None
+    service_name_alt: str | None = None
+    priority_label: str | None = None
+    track_url: str | None = None
+    footer: str | None = None
+    language: str = "vi"
+    heading: str | None = None
+    """Replaces the default heading above the number (used by the test ticket)."""
+
+    def __post_init__(self) -> None:
+        if self.issued_at.tzinfo is None:
+            raise ValueError("issued_at must be timezone-aware (the center's local time)")
+        if self.ahead < 0:
+            raise ValueError("ahead cannot be negative")

@@ -1,0 +1,316 @@
+"""Print jobs for one printer in a background thread, with retries and reprints.
+
+``submit()`` only appends to a queue, so a dead or hanging printer never slows the
+caller. Every state change is handed to ``on_change`` from a separate notifier thread,
+in order, so the server can persist it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from enum import Enum
+
+from .config import RetryPolicy
+from .printer import Printer
+from .printout import TicketPrintout
+from .status import FailureReason, Outcome, PrinterState, PrinterStatus, PrintOutcome
+
+log = logging.getLogger(__name__)
+
+
+class JobState(Enum):
+    QUEUED = "queued"
+    SENT = "sent"
+    CONFIRMED = "confirmed"
+    FAILED = "failed"
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_RECOVERABLE = {
+    FailureReason.OFFLINE,
+    FailureReason.PAPER_OUT,
+    FailureReason.COVER_OPEN,
+    FailureReason.TIMEOUT,
+}
+
+
+@dataclass(frozen=True)
+class PrintJob:
+    """A snapshot of one job. ``state`` SENT is final for printers that cannot confirm."""
+
+    id: str
+    printout: TicketPrintout
+    state: JobState
+    attempts: int = 0
+    reason: FailureReason | None = None
+    detail: str = ""
+    reprint: bool = False
+    created_at: datetime = _EPOCH
+    updated_at: datetime = _EPOCH
+    awaiting_recovery: bool = False
+
+    @property
+    def done(self) -> bool:
+        return self.state is JobState.CONFIRMED or (
+            self.state in (JobState.FAILED, JobState.SENT) and not self.awaiting_recovery
+        )
+
+
+@dataclass(frozen=True)
+class SpoolerStatus:
+    """What the server shows about a printer."""
+
+    printer: PrinterStatus | None
+    pending: int
+    awaiting_recovery: int
+
+    @property
+    def paper_near_end(self) -> bool:
+        return self.printer is not None and self.printer.state is PrinterState.PAPER_NEAR_END
+
+
+_STOP = object()
+
+
+class PrintSpooler:
+    """One spooler per printer: a worker thread prints, a notifier thread reports."""
+
+    def __init__(
+        self,
+        printer: Printer,
+        policy: RetryPolicy | None = None,
+        on_change: Callable[[PrintJob], None] | None = None,
+        on_status: Callable[[PrinterStatus], None] | None = None,
+    ) -> None:
+        self.printer = printer
+        self.policy = policy or printer.config.retry
+        self.on_change = on_change
+        self.on_status = on_status
+        self._jobs: dict[str, PrintJob] = {}
+        self._pending: list[str] = []
+        self._recovery: list[str] = []
+        self._next_try: dict[str, float] = {}
+        self._printer_status: PrinterStatus | None = None
+        self._cond = threading.Condition()
+        self._events: queue.SimpleQueue[object] = queue.SimpleQueue()
+        self._ids = itertools.count(1)
+        self._running = False
+        self._worker: threading.Thread | None = None
+        self._notifier: threading.Thread | None = None
+
+    # lifecycle
+    def start(self) -> PrintSpooler:
+        self._running = True
+        self._worker = threading.Thread(target=self._work, name="print-spooler", daemon=True)
+        self._notifier = threading.Thread(target=self._notify, name="print-notify", daemon=True)
+        self._worker.start()
+        self._notifier.start()
+        return self
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop after the ticket being printed (bounded by the printer's timeouts)."""
+        with self._cond:
+            self._running = False
+            self._cond.notify_all()
+        if self._worker:
+            self._worker.join(timeout)
+        self._events.put(_STOP)
+        if self._notifier:
+            self._notifier.join(timeout)
+
+    # public API
+    def submit(self, printout: TicketPrintout, job_id: str | None = None) -> PrintJob:
+        """Queue a ticket and return at once."""
+        return self._enqueue(printout, job_id, reprint=False)
+
+    def reprint(self, job_id: str) -> PrintJob:
+        """Print the ticket of an earlier job again, as a new job (``<id>-r<n>``)."""
+        with self._cond:
+            original = self._jobs[job_id]
+            count = sum(1 for key in self._jobs if key.startswith(f"{job_id}-r"))
+        return self._enqueue(original.printout, f"{job_id}-r{count + 1}", reprint=True)
+
+    def job(self, job_id: str) -> PrintJob:
+        with self._cond:
+            return self._jobs[job_id]
+
+    def jobs(self) -> list[PrintJob]:
+        with self._cond:
+            return list(self._jobs.values())
+
+    def status(self) -> SpoolerStatus:
+        with self._cond:
+            return SpoolerStatus(self._printer_status, len(self._pending), len(self._recovery))
+
+    def wait_for(
+        self, job_id: str, predicate: Callable[[PrintJob], bool], timeout: float = 5.0
+    ) -> PrintJob:
+        """Block until the job satisfies ``predicate``; returns it (checked by the caller)."""
+        with self._cond:
+            self._cond.wait_for(lambda: predicate(self._jobs[job_id]), timeout)
+            return self._jobs[job_id]
+
+    def wait_done(self, job_id: str, timeout: float = 5.0) -> PrintJob:
+        return self.wait_for(job_id, lambda job: job.done, timeout)
+
+    # internals
+    def _enqueue(self, printout: TicketPrintout, job_id: str | None, reprint: bool) -> PrintJob:
+        now = datetime.now(UTC)
+        with self._cond:
+            job_id = job_id or f"job-{next(self._ids)}"
+            if job_id in self._jobs:
+                raise ValueError(f"duplicate print job id {job_id!r}")
+            job = PrintJob(
+                job_id, printout, JobState.QUEUED, reprint=reprint, created_at=now, updated_at=now
+            )
+            self._jobs[job_id] = job
+            self._pending.append(job_id)
+            self._next_try[job_id] = time.monotonic()
+            self._cond.notify_all()
+        self._events.put(job)
+        return job
+
+    def _update(self, job_id: str, **changes: object) -> PrintJob:
+        """Change a job (lock held by caller) and schedule the notification."""
+        job = replace(self._jobs[job_id], updated_at=datetime.now(UTC), **changes)
+        self._jobs[job_id] = job
+        self._events.put(job)
+        self._cond.notify_all()
+        return job
+
+    def _notify(self) -> None:
+        while True:
+            event = self._events.get()
+            if event is _STOP:
+                return
+            try:
+                if isinstance(event, PrintJob) and self.on_change:
+                    self.on_change(event)
+                elif isinstance(event, PrinterStatus) and self.on_status:
+                    self.on_status(event)
+            except Exception:
+                log.exception("print job callback failed")
+
+    def _set_printer_status(self, status: PrinterStatus | None) -> None:
+        if status is None:
+            return
+        with self._cond:
+            previous, self._printer_status = self._printer_status, status
+        if previous is None or previous.state is not status.state:
+            self._events.put(status)
+
+    def _next_action(self) -> tuple[str, str | None]:
+        """Wait for something to do: ("print", id), ("poll", None) or ("stop", None)."""
+        with self._cond:
+            while self._running:
+                now = time.monotonic()
+                if self._pending:
+                    head = self._pending[0]
+                    wait = self._next_try[head] - now
+                    if wait <= 0:
+                        return "print", head
+                elif self._recovery:
+                    wait = self.policy.recovery_poll_s
+                    if self._cond.wait(wait):
+                        continue
+                    return "poll", None
+                else:
+                    wait = None
+                self._cond.wait(wait)
+            return "stop", None
+
+    def _work(self) -> None:
+        while True:
+            action, job_id = self._next_action()
+            if action == "stop":
+                return
+            if action == "poll":
+                self._poll_recovery()
+                continue
+            assert job_id is not None
+            self._attempt(job_id)
+
+    def _attempt(self, job_id: str) -> None:
+        with self._cond:
+            job = self._update(job_id, attempts=self._jobs[job_id].attempts + 1)
+        try:
+            outcome = self.printer.print_ticket(job.printout)
+        except Exception as exc:  # a driver bug must not kill the spooler
+            log.exception("printer driver failed")
+            outcome = PrintOutcome(Outcome.FAILED, FailureReason.ERROR, None, 0, str(exc))
+        self._set_printer_status(outcome.status)
+        with self._cond:
+            if outcome.outcome is not Outcome.FAILED:
+                self._pending.remove(job_id)
+                if outcome.bytes_sent:
+                    self._update(job_id, state=JobState.SENT, reason=None, detail="")
+                final = JobState.CONFIRMED if outcome.confirmed else JobState.SENT
+                self._update(
+                    job_id, state=final, reason=None, detail=outcome.detail, awaiting_recovery=False
+                )
+                if outcome.confirmed:
+                    self._requeue_recovered()
+                return
+            reason = outcome.reason or FailureReason.ERROR
+            if outcome.bytes_sent:
+                self._update(job_id, state=JobState.SENT)
+            if job.attempts < self.policy.attempts:
+                self._next_try[job_id] = time.monotonic() + self.policy.delay_before(
+                    job.attempts + 1
+                )
+                self._update(job_id, state=JobState.QUEUED, reason=reason, detail=outcome.detail)
+                return
+            self._pending.remove(job_id)
+            waiting = self._may_reprint_later(job, reason)
+            if waiting:
+                self._recovery.append(job_id)
+            self._update(
+                job_id,
+                state=JobState.FAILED,
+                reason=reason,
+                detail=outcome.detail,
+                awaiting_recovery=waiting,
+            )
+
+    def _may_reprint_later(self, job: PrintJob, reason: FailureReason) -> bool:
+        if not self.policy.reprint_on_recovery or reason not in _RECOVERABLE:
+            return False
+        age = (datetime.now(UTC) - job.created_at).total_seconds()
+        return age < self.policy.reprint_max_age_s
+
+    def _poll_recovery(self) -> None:
+        status = self.printer.status()
+        self._set_printer_status(status)
+        with self._cond:
+            if status.can_print:
+                self._requeue_recovered()
+            else:
+                self._expire_recovery()
+
+    def _expire_recovery(self) -> None:
+        """Give up reprinting tickets that became too old (lock held)."""
+        now = datetime.now(UTC)
+        for job_id in list(self._recovery):
+            job = self._jobs[job_id]
+            if (now - job.created_at).total_seconds() >= self.policy.reprint_max_age_s:
+                self._recovery.remove(job_id)
+                self._update(job_id, awaiting_recovery=False)
+
+    def _requeue_recovered(self) -> None:
+        """The printer works again: put failed tickets back, oldest first (lock held)."""
+        self._expire_recovery()
+        if not self._recovery:
+            return
+        recovered, self._recovery = self._recovery, []
+        now = time.monotonic()
+        for job_id in recovered:
+            self._next_try[job_id] = now
+            self._update(job_id, state=JobState.QUEUED, attempts=0, awaiting_recovery=False)
+        self._pending[:0] = recovered
