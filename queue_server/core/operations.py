@@ -7,20 +7,20 @@ from __future__ import annotations
 
 import secrets
 import threading
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, and_, func, or_, select, update
+from sqlalchemy import Connection, func, select, update
 from sqlalchemy.engine import Row
 
 from queue_server.core import policy
+from queue_server.core import statements as sql
 from queue_server.core.catalogue import Catalogue, CategoryInfo, CounterInfo, load_catalogue
 from queue_server.core.clock import Clock, SystemClock, local_day
 from queue_server.core.db import Database
-from queue_server.core.errors import InvalidState, NotFound, Rejected
+from queue_server.core.errors import InvalidState, NotFound
 from queue_server.core.events import (
     CounterChanged,
     CounterView,
@@ -34,9 +34,7 @@ from queue_server.core.events import (
 from queue_server.core.models import (
     ACTIVE_AT_COUNTER,
     Counter,
-    CounterService,
     CounterStatus,
-    Service,
     Ticket,
     TicketEvent,
     TicketStatus,
@@ -49,7 +47,9 @@ T = TypeVar("T")
 
 SERVICE_TIME_SMOOTHING = 0.2  # weight of the newest service time in the moving average
 MAX_COUNTED_SERVICE_S = 2 * 3600  # longer services are outliers (a forgotten "finish")
-CLAIM_ATTEMPTS = 64
+CLAIM_PER_GROUP = 16  # oldest tickets per (service, category) group read per round
+CLAIM_ROUNDS = 50  # rounds of reading candidates while other counters take them
+LIST_PER_GROUP = 10_000  # the officer's waiting list shows every ticket
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,26 +67,6 @@ class QueueOptions:
     zone: ZoneInfo
     numbering: NumberingConfig = field(default_factory=NumberingConfig)
     policy: PolicyConfig = field(default_factory=PolicyConfig)
-
-
-_TICKET_COLUMNS = (
-    Ticket.id,
-    Ticket.number,
-    Ticket.service_id,
-    Ticket.status,
-    Ticket.issued_at,
-    Ticket.priority_id,
-    Ticket.emergency,
-    Ticket.counter_id,
-    Ticket.called_at,
-    Ticket.recall_count,
-    Ticket.track_code,
-    Ticket.ahead_at_issue,
-    Ticket.estimated_wait_s,
-    Ticket.channel,
-    Ticket.day,
-    Ticket.serving_at,
-)
 
 
 class Queue:
@@ -115,6 +95,7 @@ class Queue:
             self._catalogue = None
 
     def today(self) -> date:
+        """The center's current local day."""
         return local_day(self.clock.now(), self.options.zone)
 
     # ------------------------------------------------------------------ issuing
@@ -139,6 +120,8 @@ class Queue:
         now = self.clock.now()
         day = local_day(now, self.options.zone)
         numbering = self.options.numbering
+        emergency = bool(category and category.emergency)
+        track_code = secrets.token_urlsafe(9)
         with self.db.write() as conn:
             sequence = next_sequence(conn, service.id, day)
             number = format_number(
@@ -148,31 +131,32 @@ class Queue:
                 first=numbering.first,
                 last=numbering.last,
             )
-            ahead = self._count_ahead(
-                conn, service.id, day, emergency=bool(category and category.emergency)
-            )
+            params = {"service_id": service.id, "day": day}
+            waiting_before = int(conn.execute(sql.WAITING_IN_SERVICE, params).scalar_one())
+            ahead = waiting_before
+            if emergency:
+                ahead = int(conn.execute(sql.EMERGENCIES_IN_SERVICE, params).scalar_one())
             estimate = self._estimate_wait(conn, service.id, ahead)
             ticket_id = conn.execute(
-                Ticket.__table__.insert()
-                .values(
-                    service_id=service.id,
-                    origin_service_id=service.id,
-                    day=day,
-                    seq=sequence,
-                    number=number,
-                    priority_id=category.id if category else None,
-                    priority_weight=category.weight if category else 0.0,
-                    emergency=bool(category and category.emergency),
-                    channel=channel,
-                    status=TicketStatus.WAITING,
-                    issued_at=now,
-                    recall_count=0,
-                    transfer_count=0,
-                    track_code=secrets.token_urlsafe(9),
-                    ahead_at_issue=ahead,
-                    estimated_wait_s=estimate,
-                )
-                .returning(Ticket.id)
+                sql.INSERT_TICKET,
+                {
+                    "service_id": service.id,
+                    "origin_service_id": service.id,
+                    "day": day,
+                    "seq": sequence,
+                    "number": number,
+                    "priority_id": category.id if category else None,
+                    "priority_weight": category.weight if category else 0.0,
+                    "emergency": emergency,
+                    "channel": channel,
+                    "status": TicketStatus.WAITING,
+                    "issued_at": now,
+                    "recall_count": 0,
+                    "transfer_count": 0,
+                    "track_code": track_code,
+                    "ahead_at_issue": ahead,
+                    "estimated_wait_s": estimate,
+                },
             ).scalar_one()
             self._log(
                 conn,
@@ -181,18 +165,29 @@ class Queue:
                 "issue",
                 None,
                 TicketStatus.WAITING,
-                None,
-                service.id,
-                actor,
-                {"channel": channel},
+                service_id=service.id,
+                actor=actor,
+                detail={"channel": channel},
             )
-            ticket = self._ticket_view(conn, ticket_id, ahead=ahead)
-            waiting = self._waiting_count(conn, service.id, day)
+        ticket = TicketView(
+            id=ticket_id,
+            number=number,
+            service=service.code,
+            service_name=service.name,
+            status=TicketStatus.WAITING,
+            issued_at=now,
+            priority=category.code if category else None,
+            emergency=emergency,
+            track_code=track_code,
+            ahead=ahead,
+            estimated_wait_s=estimate,
+            channel=channel,
+        )
         return Outcome(
             ticket,
             [
                 TicketIssued(ticket=ticket, at=now),
-                QueueChanged(service=service.code, waiting=waiting, at=now),
+                QueueChanged(service=service.code, waiting=waiting_before + 1, at=now),
             ],
         )
 
@@ -204,61 +199,70 @@ class Queue:
         counter = self._counter(counter_number)
         now = self.clock.now()
         day = local_day(now, self.options.zone)
+        max_streak = self.options.policy.max_consecutive_priority
         events: list[DomainEvent] = []
         with self.db.write() as conn:
             state = self._lock_counter(conn, counter)
-            touched = self._finish_current(conn, counter, state, now, actor, events)
-            candidates = self._candidates(conn, counter, day)
-            ranked = policy.order(
-                candidates,
-                now,
-                streak=state.priority_streak,
-                max_streak=self.options.policy.max_consecutive_priority,
-            )
-            claimed: policy.Candidate | None = None
-            for candidate in ranked[:CLAIM_ATTEMPTS]:
-                if self._claim(conn, candidate.ticket_id, counter, now, officer_id):
-                    claimed = candidate
-                    break
+            self._finish_current(conn, counter, state, now, actor, events)
             streak = state.priority_streak
-            if claimed is not None:
-                normal_waiting = any(
-                    not c.is_priority and not c.emergency for c in candidates if c is not claimed
-                )
-                streak = policy.next_streak(claimed, streak=streak, normal_waiting=normal_waiting)
+            claimed: Row[Any] | None = None
+            for _round in range(CLAIM_ROUNDS):
+                candidates = self._candidates(conn, counter, day, per_group=CLAIM_PER_GROUP)
+                if not candidates:
+                    break
+                ranked = policy.order(candidates, now, streak=streak, max_streak=max_streak)
+                for candidate in ranked:
+                    claimed = conn.execute(
+                        sql.CLAIM,
+                        {
+                            "ticket_id": candidate.ticket_id,
+                            "counter_id": counter.id,
+                            "now": now,
+                            "officer_id": officer_id,
+                        },
+                    ).one_or_none()
+                    if claimed is not None:
+                        normal_waiting = any(
+                            not c.is_priority and not c.emergency
+                            for c in candidates
+                            if c is not candidate
+                        )
+                        streak = policy.next_streak(
+                            candidate, streak=streak, normal_waiting=normal_waiting
+                        )
+                        break
+                if claimed is not None:
+                    break
             conn.execute(
-                update(Counter)
-                .where(Counter.id == counter.id)
-                .values(
-                    current_ticket_id=claimed.ticket_id if claimed else None,
-                    priority_streak=streak,
-                    status=CounterStatus.OPEN,
-                    updated_at=now,
-                )
+                sql.SET_COUNTER_AFTER_CALL,
+                {
+                    "counter_id": counter.id,
+                    "current": claimed.id if claimed is not None else None,
+                    "streak": streak,
+                    "now": now,
+                },
             )
             ticket: TicketView | None = None
             if claimed is not None:
                 self._log(
                     conn,
-                    claimed.ticket_id,
+                    claimed.id,
                     now,
                     "call",
                     TicketStatus.WAITING,
                     TicketStatus.CALLED,
-                    counter.id,
-                    None,
-                    actor,
-                    None,
+                    counter_id=counter.id,
+                    actor=actor,
                 )
-                ticket = self._ticket_view(conn, claimed.ticket_id)
-                touched.add(self.catalogue.services[ticket.service].id)
+                ticket = self._view_from_row(claimed)
                 events.append(
                     TicketCalled(
                         ticket=ticket, counter=counter.number, counter_name=counter.name, at=now
                     )
                 )
-            events.extend(self._queue_events(conn, touched, day, now))
-            events.append(CounterChanged(counter=self._counter_view(conn, counter), at=now))
+                events.extend(self._queue_events(conn, {claimed.service_id}, day, now))
+            view = self._make_counter_view(counter, CounterStatus.OPEN, ticket)
+            events.append(CounterChanged(counter=view, at=now))
         return Outcome(ticket, events)
 
     def call_ticket(
@@ -280,10 +284,10 @@ class Queue:
             if row.status not in (TicketStatus.WAITING, TicketStatus.NO_SHOW) or row.day != day:
                 raise InvalidState(
                     _("Ticket {number} cannot be called now (status: {status}).").format(
-                        number=row.number, status=_status_label(row.status)
+                        number=row.number, status=status_label(row.status)
                     )
                 )
-            touched = self._finish_current(conn, counter, state, now, actor, events)
+            self._finish_current(conn, counter, state, now, actor, events)
             claimed = conn.execute(
                 update(Ticket)
                 .where(Ticket.id == ticket_id, Ticket.status == row.status)
@@ -295,8 +299,9 @@ class Queue:
                     officer_id=officer_id,
                     target_counter_id=None,
                 )
-            ).rowcount
-            if claimed != 1:
+                .returning(*sql.TICKET_COLUMNS)
+            ).one_or_none()
+            if claimed is None:
                 raise InvalidState(
                     _("Ticket {number} was just taken by another counter.").format(
                         number=row.number
@@ -314,20 +319,19 @@ class Queue:
                 "call",
                 row.status,
                 TicketStatus.CALLED,
-                counter.id,
-                None,
-                actor,
-                {"specific": True},
+                counter_id=counter.id,
+                actor=actor,
+                detail={"specific": True},
             )
-            ticket = self._ticket_view(conn, ticket_id)
-            touched.add(row.service_id)
+            ticket = self._view_from_row(claimed)
             events.append(
                 TicketCalled(
                     ticket=ticket, counter=counter.number, counter_name=counter.name, at=now
                 )
             )
-            events.extend(self._queue_events(conn, touched, day, now))
-            events.append(CounterChanged(counter=self._counter_view(conn, counter), at=now))
+            events.extend(self._queue_events(conn, {row.service_id}, day, now))
+            view = self._make_counter_view(counter, CounterStatus.OPEN, ticket)
+            events.append(CounterChanged(counter=view, at=now))
         return Outcome(ticket, events)
 
     def recall(self, counter_number: int, *, actor: str | None = None) -> Outcome[TicketView]:
@@ -343,36 +347,65 @@ class Queue:
                 .values(recall_count=Ticket.recall_count + 1, called_at=now)
             )
             self._log(
-                conn, row.id, now, "recall", row.status, row.status, counter.id, None, actor, None
+                conn,
+                row.id,
+                now,
+                "recall",
+                row.status,
+                row.status,
+                counter_id=counter.id,
+                actor=actor,
             )
             ticket = self._ticket_view(conn, row.id)
-        return Outcome(
-            ticket,
-            [
-                TicketCalled(
-                    ticket=ticket,
-                    counter=counter.number,
-                    counter_name=counter.name,
-                    recall=True,
-                    at=now,
-                )
-            ],
+        called = TicketCalled(
+            ticket=ticket, counter=counter.number, counter_name=counter.name, recall=True, at=now
         )
+        return Outcome(ticket, [called])
 
     # --------------------------------------------------------------- at the counter
     def start_serving(
         self, counter_number: int, *, actor: str | None = None
     ) -> Outcome[TicketView]:
         """The citizen has arrived at the counter: called → serving."""
-        return self._change_current(counter_number, "serve", TicketStatus.SERVING, actor, keep=True)
+        counter = self._counter(counter_number)
+        now = self.clock.now()
+        with self.db.write() as conn:
+            state = self._lock_counter(conn, counter)
+            row = self._current_row(conn, counter, state)
+            if row.status != TicketStatus.CALLED:
+                raise InvalidState(_("The citizen is already being served."))
+            conn.execute(
+                update(Ticket)
+                .where(Ticket.id == row.id)
+                .values(status=TicketStatus.SERVING, serving_at=now)
+            )
+            self._log(
+                conn,
+                row.id,
+                now,
+                "serve",
+                row.status,
+                TicketStatus.SERVING,
+                counter_id=counter.id,
+                actor=actor,
+            )
+            ticket = self._ticket_view(conn, row.id)
+            view = self._make_counter_view(counter, state.status, ticket)
+        return Outcome(
+            ticket,
+            [
+                TicketChanged(ticket=ticket, action="serve", at=now),
+                CounterChanged(counter=view, at=now),
+            ],
+        )
 
     def finish(self, counter_number: int, *, actor: str | None = None) -> Outcome[TicketView]:
         """The citizen was served: the current ticket is done."""
-        return self._change_current(counter_number, "finish", TicketStatus.DONE, actor)
+        return self._close_current(counter_number, "finish", TicketStatus.DONE, actor)
 
     def no_show(self, counter_number: int, *, actor: str | None = None) -> Outcome[TicketView]:
         """The called citizen did not come."""
-        return self._change_current(counter_number, "no_show", TicketStatus.NO_SHOW, actor)
+        return self._close_current(counter_number, "no_show", TicketStatus.NO_SHOW, actor)
 
     def transfer(
         self,
@@ -390,9 +423,7 @@ class Queue:
         service = self.catalogue.services.get(service_code)
         if service is None:
             raise NotFound(_("Unknown service: {code}").format(code=service_code))
-        target: CounterInfo | None = None
-        if to_counter is not None:
-            target = self._counter(to_counter)
+        target = self._counter(to_counter) if to_counter is not None else None
         now = self.clock.now()
         day = local_day(now, self.options.zone)
         with self.db.write() as conn:
@@ -414,7 +445,7 @@ class Queue:
                 .where(Counter.id == counter.id)
                 .values(current_ticket_id=None, updated_at=now)
             )
-            detail = {
+            detail: dict[str, Any] = {
                 "from_service": self.catalogue.service_by_id(row.service_id).code,
                 "to_service": service.code,
             }
@@ -427,15 +458,16 @@ class Queue:
                 "transfer",
                 row.status,
                 TicketStatus.WAITING,
-                counter.id,
-                service.id,
-                actor,
-                detail,
+                counter_id=counter.id,
+                service_id=service.id,
+                actor=actor,
+                detail=detail,
             )
             ticket = self._ticket_view(conn, row.id)
             events: list[DomainEvent] = [TicketChanged(ticket=ticket, action="transferred", at=now)]
             events.extend(self._queue_events(conn, {service.id, row.service_id}, day, now))
-            events.append(CounterChanged(counter=self._counter_view(conn, counter), at=now))
+            view = self._make_counter_view(counter, state.status, None)
+            events.append(CounterChanged(counter=view, at=now))
         return Outcome(ticket, events)
 
     def cancel(self, ticket_id: int, *, actor: str | None = None) -> Outcome[TicketView]:
@@ -447,7 +479,7 @@ class Queue:
             if row.status != TicketStatus.WAITING:
                 raise InvalidState(
                     _("Only a waiting ticket can be cancelled (status: {status}).").format(
-                        status=_status_label(row.status)
+                        status=status_label(row.status)
                     )
                 )
             conn.execute(
@@ -462,10 +494,8 @@ class Queue:
                 "cancel",
                 row.status,
                 TicketStatus.CANCELLED,
-                None,
-                row.service_id,
-                actor,
-                None,
+                service_id=row.service_id,
+                actor=actor,
             )
             ticket = self._ticket_view(conn, ticket_id)
             events: list[DomainEvent] = [TicketChanged(ticket=ticket, action="cancelled", at=now)]
@@ -481,25 +511,23 @@ class Queue:
         return self._set_counter_status(counter_number, CounterStatus.OPEN)
 
     def close_day(self, *, actor: str | None = "system") -> Outcome[int]:
-        """Cancel tickets left over from earlier days; returns how many."""
+        """Close tickets left over from earlier days; returns how many.
+
+        Waiting ones are cancelled; ones still at a counter are counted as done.
+        """
         now = self.clock.now()
         day = local_day(now, self.options.zone)
         events: list[DomainEvent] = []
+        open_statuses = [TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SERVING]
         with self.db.write() as conn:
             stale = conn.execute(
                 select(Ticket.id, Ticket.status, Ticket.service_id).where(
-                    Ticket.day < day,
-                    Ticket.status.in_(
-                        [TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SERVING]
-                    ),
+                    Ticket.day < day, Ticket.status.in_(open_statuses)
                 )
             ).all()
             for row in stale:
-                to_status = (
-                    TicketStatus.CANCELLED
-                    if row.status == TicketStatus.WAITING
-                    else TicketStatus.DONE
-                )
+                done = row.status != TicketStatus.WAITING
+                to_status = TicketStatus.DONE if done else TicketStatus.CANCELLED
                 conn.execute(
                     update(Ticket)
                     .where(Ticket.id == row.id)
@@ -512,14 +540,12 @@ class Queue:
                     "expire",
                     row.status,
                     to_status,
-                    None,
-                    row.service_id,
-                    actor,
-                    None,
+                    service_id=row.service_id,
+                    actor=actor,
                 )
             if stale:
                 stale_ids = [row.id for row in stale]
-                changed = (
+                changed = set(
                     conn.execute(select(Counter.id).where(Counter.current_ticket_id.in_(stale_ids)))
                     .scalars()
                     .all()
@@ -531,9 +557,8 @@ class Queue:
                 )
                 for counter in self.catalogue.counters.values():
                     if counter.id in changed:
-                        events.append(
-                            CounterChanged(counter=self._counter_view(conn, counter), at=now)
-                        )
+                        view = self._counter_view(conn, counter)
+                        events.append(CounterChanged(counter=view, at=now))
         return Outcome(len(stale), events)
 
     # ------------------------------------------------------------------- reading
@@ -541,7 +566,7 @@ class Queue:
         """One ticket, with the people ahead of it now if it still waits."""
         with self.db.read() as conn:
             row = self._ticket_row(conn, ticket_id)
-            return self._view_from_row(conn, row, ahead=self._live_ahead(conn, row))
+            return self._view_from_row(row, ahead=self._live_ahead(conn, row))
 
     def ticket_by_track_code(self, track_code: str) -> TicketView:
         """The ticket with this public tracking code."""
@@ -552,9 +577,10 @@ class Queue:
             if ticket_id is None:
                 raise NotFound(_("No ticket has this tracking code."))
             row = self._ticket_row(conn, ticket_id)
-            return self._view_from_row(conn, row, ahead=self._live_ahead(conn, row))
+            return self._view_from_row(row, ahead=self._live_ahead(conn, row))
 
     def counter(self, counter_number: int) -> CounterView:
+        """A counter's state and current ticket."""
         counter = self._counter(counter_number)
         with self.db.read() as conn:
             return self._counter_view(conn, counter)
@@ -565,24 +591,22 @@ class Queue:
         now = self.clock.now()
         day = local_day(now, self.options.zone)
         with self.db.read() as conn:
-            streak = conn.execute(
-                select(Counter.priority_streak).where(Counter.id == counter.id)
-            ).scalar_one()
+            streak = (
+                conn.execute(sql.COUNTER_STATE, {"counter_id": counter.id}).one().priority_streak
+            )
+            candidates = self._candidates(conn, counter, day, per_group=LIST_PER_GROUP)
             ranked = policy.order(
-                self._candidates(conn, counter, day),
+                candidates,
                 now,
                 streak=streak,
                 max_streak=self.options.policy.max_consecutive_priority,
             )
+            ids = [c.ticket_id for c in ranked]
             rows = {
                 row.id: row
-                for row in conn.execute(
-                    select(*_TICKET_COLUMNS).where(Ticket.id.in_([c.ticket_id for c in ranked]))
-                )
+                for row in conn.execute(select(*sql.TICKET_COLUMNS).where(Ticket.id.in_(ids)))
             }
-            return [
-                self._view_from_row(conn, rows[c.ticket_id], ahead=i) for i, c in enumerate(ranked)
-            ]
+        return [self._view_from_row(rows[tid], ahead=place) for place, tid in enumerate(ids)]
 
     def snapshot(self, recent: int = 6) -> dict[str, Any]:
         """Everything a screen needs to draw itself from scratch."""
@@ -627,24 +651,19 @@ class Queue:
         return counter
 
     def _lock_counter(self, conn: Connection, counter: CounterInfo) -> Row[Any]:
-        statement = select(
-            Counter.current_ticket_id, Counter.priority_streak, Counter.status
-        ).where(Counter.id == counter.id)
-        return conn.execute(statement.with_for_update()).one()
+        return conn.execute(sql.COUNTER_STATE_FOR_UPDATE, {"counter_id": counter.id}).one()
 
     def _ticket_row(self, conn: Connection, ticket_id: int) -> Row[Any]:
-        row = conn.execute(select(*_TICKET_COLUMNS).where(Ticket.id == ticket_id)).one_or_none()
+        row = conn.execute(sql.TICKET_BY_ID, {"ticket_id": ticket_id}).one_or_none()
         if row is None:
             raise NotFound(_("Unknown ticket: {id}").format(id=ticket_id))
         return row
 
     def _current_row(self, conn: Connection, counter: CounterInfo, state: Row[Any]) -> Row[Any]:
-        if state.current_ticket_id is None:
-            raise InvalidState(
-                _("Counter {number} is not serving anyone.").format(number=counter.number)
-            )
-        row = self._ticket_row(conn, state.current_ticket_id)
-        if row.status not in ACTIVE_AT_COUNTER:
+        row = None
+        if state.current_ticket_id is not None:
+            row = self._ticket_row(conn, state.current_ticket_id)
+        if row is None or row.status not in ACTIVE_AT_COUNTER:
             raise InvalidState(
                 _("Counter {number} is not serving anyone.").format(number=counter.number)
             )
@@ -658,87 +677,76 @@ class Queue:
         now: datetime,
         actor: str | None,
         events: list[DomainEvent],
-    ) -> set[int]:
+    ) -> None:
         """Mark the counter's current ticket done (part of calling someone new)."""
         if state.current_ticket_id is None:
-            return set()
-        row = self._ticket_row(conn, state.current_ticket_id)
-        if row.status not in ACTIVE_AT_COUNTER:
-            return set()
-        self._close_ticket(conn, row, counter, TicketStatus.DONE, "finish", now, actor)
-        events.append(
-            TicketChanged(ticket=self._ticket_view(conn, row.id), action="finish", at=now)
+            return
+        row = self._close(
+            conn, state.current_ticket_id, counter, TicketStatus.DONE, "finish", now, actor
         )
-        return set()
+        if row is not None:
+            events.append(TicketChanged(ticket=self._view_from_row(row), action="finish", at=now))
 
-    def _close_ticket(
+    def _close(
         self,
         conn: Connection,
-        row: Row[Any],
+        ticket_id: int,
         counter: CounterInfo,
         to_status: TicketStatus,
         action: str,
         now: datetime,
         actor: str | None,
-    ) -> None:
-        conn.execute(
-            update(Ticket).where(Ticket.id == row.id).values(status=to_status, finished_at=now)
-        )
+    ) -> Row[Any] | None:
+        """Close a called or serving ticket; None if it was not at a counter."""
+        row = conn.execute(
+            sql.CLOSE_CURRENT, {"ticket_id": ticket_id, "to_status": to_status, "now": now}
+        ).one_or_none()
+        if row is None:
+            return None
+        from_status = TicketStatus.SERVING if row.serving_at is not None else TicketStatus.CALLED
         self._log(
             conn,
             row.id,
             now,
             action,
-            row.status,
+            from_status,
             to_status,
-            counter.id,
-            row.service_id,
-            actor,
-            None,
+            counter_id=counter.id,
+            service_id=row.service_id,
+            actor=actor,
         )
         if to_status == TicketStatus.DONE:
             started = row.serving_at or row.called_at
             if started is not None:
                 self._learn_service_time(conn, row.service_id, (now - started).total_seconds())
+        return row
 
-    def _change_current(
-        self,
-        counter_number: int,
-        action: str,
-        to_status: TicketStatus,
-        actor: str | None,
-        *,
-        keep: bool = False,
+    def _close_current(
+        self, counter_number: int, action: str, to_status: TicketStatus, actor: str | None
     ) -> Outcome[TicketView]:
         counter = self._counter(counter_number)
         now = self.clock.now()
         with self.db.write() as conn:
             state = self._lock_counter(conn, counter)
             row = self._current_row(conn, counter, state)
-            if keep:
-                if row.status != TicketStatus.CALLED:
-                    raise InvalidState(_("The citizen is already being served."))
-                conn.execute(
-                    update(Ticket)
-                    .where(Ticket.id == row.id)
-                    .values(status=to_status, serving_at=now)
-                )
-                self._log(
-                    conn, row.id, now, action, row.status, to_status, counter.id, None, actor, None
-                )
-            else:
-                if to_status == TicketStatus.NO_SHOW and row.status != TicketStatus.CALLED:
-                    raise InvalidState(_("The citizen is already being served."))
-                self._close_ticket(conn, row, counter, to_status, action, now, actor)
-                conn.execute(
-                    update(Counter)
-                    .where(Counter.id == counter.id)
-                    .values(current_ticket_id=None, updated_at=now)
-                )
-            ticket = self._ticket_view(conn, row.id)
-            events: list[DomainEvent] = [TicketChanged(ticket=ticket, action=action, at=now)]
-            events.append(CounterChanged(counter=self._counter_view(conn, counter), at=now))
-        return Outcome(ticket, events)
+            if to_status == TicketStatus.NO_SHOW and row.status != TicketStatus.CALLED:
+                raise InvalidState(_("The citizen is already being served."))
+            closed = self._close(conn, row.id, counter, to_status, action, now, actor)
+            assert closed is not None  # the counter row lock keeps the ticket at the counter
+            conn.execute(
+                update(Counter)
+                .where(Counter.id == counter.id)
+                .values(current_ticket_id=None, updated_at=now)
+            )
+            ticket = self._view_from_row(closed)
+            view = self._make_counter_view(counter, state.status, None)
+        return Outcome(
+            ticket,
+            [
+                TicketChanged(ticket=ticket, action=action, at=now),
+                CounterChanged(counter=view, at=now),
+            ],
+        )
 
     def _set_counter_status(
         self, counter_number: int, status: CounterStatus
@@ -755,55 +763,20 @@ class Queue:
             view = self._counter_view(conn, counter)
         return Outcome(view, [CounterChanged(counter=view, at=now)])
 
-    def _claim(
-        self,
-        conn: Connection,
-        ticket_id: int,
-        counter: CounterInfo,
-        now: datetime,
-        officer_id: int | None,
-    ) -> bool:
-        """Atomically take a waiting ticket; False if another counter got it first."""
-        still_waiting = (
-            select(Ticket.id)
-            .where(Ticket.id == ticket_id, Ticket.status == TicketStatus.WAITING)
-            .with_for_update(skip_locked=True)
-            .scalar_subquery()
-        )
-        result = conn.execute(
-            update(Ticket)
-            .where(Ticket.id == still_waiting)
-            .values(
-                status=TicketStatus.CALLED,
-                counter_id=counter.id,
-                called_at=now,
-                first_called_at=now,
-                officer_id=officer_id,
-                target_counter_id=None,
-            )
-            .returning(Ticket.id)
-        ).scalar()
-        return result is not None
-
     def _candidates(
-        self, conn: Connection, counter: CounterInfo, day: date
+        self, conn: Connection, counter: CounterInfo, day: date, *, per_group: int
     ) -> list[policy.Candidate]:
         if not counter.service_ids:
             return []
         ranks = {service_id: rank for rank, service_id in enumerate(counter.service_ids)}
         rows = conn.execute(
-            select(
-                Ticket.id,
-                Ticket.issued_at,
-                Ticket.priority_weight,
-                Ticket.emergency,
-                Ticket.service_id,
-            ).where(
-                Ticket.status == TicketStatus.WAITING,
-                Ticket.service_id.in_(counter.service_ids),
-                Ticket.day == day,
-                or_(Ticket.target_counter_id.is_(None), Ticket.target_counter_id == counter.id),
-            )
+            sql.CANDIDATES,
+            {
+                "day": day,
+                "service_ids": list(counter.service_ids),
+                "counter_id": counter.id,
+                "per_group": per_group,
+            },
         )
         return [
             policy.Candidate(
@@ -816,93 +789,54 @@ class Queue:
             for row in rows
         ]
 
-    def _count_ahead(self, conn: Connection, service_id: int, day: date, *, emergency: bool) -> int:
-        conditions = [
-            Ticket.status == TicketStatus.WAITING,
-            Ticket.service_id == service_id,
-            Ticket.day == day,
-        ]
-        if emergency:
-            conditions.append(Ticket.emergency.is_(True))
-        return int(conn.execute(select(func.count()).where(*conditions)).scalar_one())
-
     def _live_ahead(self, conn: Connection, row: Row[Any]) -> int:
+        """People ahead of a waiting ticket now: earlier ones and emergencies."""
         if row.status != TicketStatus.WAITING:
             return 0
-        earlier = and_(
-            Ticket.status == TicketStatus.WAITING,
-            Ticket.service_id == row.service_id,
-            Ticket.day == row.day,
-            Ticket.id != row.id,
-            or_(Ticket.issued_at < row.issued_at, Ticket.emergency.is_(True))
-            if not row.emergency
-            else and_(Ticket.emergency.is_(True), Ticket.issued_at < row.issued_at),
-        )
-        return int(conn.execute(select(func.count()).where(earlier)).scalar_one())
+        statement = sql.EARLIER_EMERGENCIES if row.emergency else sql.EARLIER_WAITING
+        params = {
+            "service_id": row.service_id,
+            "day": row.day,
+            "ticket_id": row.id,
+            "issued_at": row.issued_at,
+        }
+        return int(conn.execute(statement, params).scalar_one())
 
     def _estimate_wait(self, conn: Connection, service_id: int, ahead: int) -> int:
-        average = conn.execute(
-            select(func.coalesce(Service.avg_service_s, Service.default_service_s)).where(
-                Service.id == service_id
-            )
-        ).scalar_one()
-        open_counters = conn.execute(
-            select(func.count())
-            .select_from(CounterService)
-            .join(Counter, Counter.id == CounterService.counter_id)
-            .where(
-                CounterService.service_id == service_id,
-                Counter.status == CounterStatus.OPEN,
-                Counter.active.is_(True),
-            )
-        ).scalar_one()
-        return round(ahead * float(average) / max(1, int(open_counters)))
+        """People ahead × average service time ÷ open counters for the service."""
+        params = {"service_id": service_id}
+        average = float(conn.execute(sql.SERVICE_TIME, params).scalar_one())
+        open_counters = int(conn.execute(sql.OPEN_COUNTERS_FOR_SERVICE, params).scalar_one())
+        return round(ahead * average / max(1, open_counters))
 
     def _learn_service_time(self, conn: Connection, service_id: int, seconds: float) -> None:
+        """Move the service's average service time toward a new measurement."""
         if not 0 < seconds <= MAX_COUNTED_SERVICE_S:
             return
         alpha = SERVICE_TIME_SMOOTHING
         conn.execute(
-            update(Service)
-            .where(Service.id == service_id)
-            .values(
-                avg_service_s=func.coalesce(Service.avg_service_s, Service.default_service_s)
-                * (1 - alpha)
-                + seconds * alpha
-            )
-        )
-
-    def _waiting_count(self, conn: Connection, service_id: int, day: date) -> int:
-        return int(
-            conn.execute(
-                select(func.count()).where(
-                    Ticket.status == TicketStatus.WAITING,
-                    Ticket.service_id == service_id,
-                    Ticket.day == day,
-                )
-            ).scalar_one()
+            sql.LEARN_SERVICE_TIME,
+            {"service_id": service_id, "keep": 1 - alpha, "add": seconds * alpha},
         )
 
     def _queue_events(
         self, conn: Connection, service_ids: set[int], day: date, now: datetime
     ) -> list[DomainEvent]:
-        return [
-            QueueChanged(
-                service=self.catalogue.service_by_id(sid).code,
-                waiting=self._waiting_count(conn, sid, day),
-                at=now,
-            )
-            for sid in sorted(service_ids)
-        ]
+        events: list[DomainEvent] = []
+        for service_id in sorted(service_ids):
+            params = {"service_id": service_id, "day": day}
+            waiting = int(conn.execute(sql.WAITING_IN_SERVICE, params).scalar_one())
+            code = self.catalogue.service_by_id(service_id).code
+            events.append(QueueChanged(service=code, waiting=waiting, at=now))
+        return events
 
-    def _ticket_view(self, conn: Connection, ticket_id: int, *, ahead: int = 0) -> TicketView:
-        return self._view_from_row(conn, self._ticket_row(conn, ticket_id), ahead=ahead)
+    def _ticket_view(self, conn: Connection, ticket_id: int) -> TicketView:
+        return self._view_from_row(self._ticket_row(conn, ticket_id))
 
-    def _view_from_row(self, conn: Connection, row: Row[Any], *, ahead: int = 0) -> TicketView:
+    def _view_from_row(self, row: Row[Any], *, ahead: int = 0) -> TicketView:
         catalogue = self.catalogue
         service = catalogue.service_by_id(row.service_id)
         counter = catalogue.counter_by_id(row.counter_id) if row.counter_id else None
-        counter_number = counter.number if counter else None
         return TicketView(
             id=row.id,
             number=row.number,
@@ -912,7 +846,7 @@ class Queue:
             issued_at=row.issued_at,
             priority=catalogue.category_by_id(row.priority_id).code if row.priority_id else None,
             emergency=row.emergency,
-            counter=counter_number,
+            counter=counter.number if counter else None,
             called_at=row.called_at,
             recall_count=row.recall_count,
             track_code=row.track_code,
@@ -922,19 +856,18 @@ class Queue:
         )
 
     def _counter_view(self, conn: Connection, counter: CounterInfo) -> CounterView:
-        state = conn.execute(
-            select(Counter.status, Counter.current_ticket_id).where(Counter.id == counter.id)
-        ).one()
+        state = conn.execute(sql.COUNTER_STATE, {"counter_id": counter.id}).one()
         current = None
         if state.current_ticket_id is not None:
             current = self._ticket_view(conn, state.current_ticket_id)
+        return self._make_counter_view(counter, state.status, current)
+
+    def _make_counter_view(
+        self, counter: CounterInfo, status: str, current: TicketView | None
+    ) -> CounterView:
         codes = tuple(self.catalogue.service_by_id(sid).code for sid in counter.service_ids)
         return CounterView(
-            number=counter.number,
-            name=counter.name,
-            status=state.status,
-            current=current,
-            services=codes,
+            number=counter.number, name=counter.name, status=status, current=current, services=codes
         )
 
     def _recent_calls(self, conn: Connection, day: date, limit: int) -> list[dict[str, Any]]:
@@ -976,27 +909,30 @@ class Queue:
         action: str,
         from_status: str | None,
         to_status: str,
-        counter_id: int | None,
-        service_id: int | None,
-        actor: str | None,
-        detail: dict[str, Any] | None,
+        *,
+        counter_id: int | None = None,
+        service_id: int | None = None,
+        actor: str | None = None,
+        detail: dict[str, Any] | None = None,
     ) -> None:
         conn.execute(
-            TicketEvent.__table__.insert().values(
-                ticket_id=ticket_id,
-                at=at,
-                action=action,
-                from_status=from_status,
-                to_status=to_status,
-                counter_id=counter_id,
-                service_id=service_id,
-                actor=actor,
-                detail=detail,
-            )
+            sql.INSERT_EVENT,
+            {
+                "ticket_id": ticket_id,
+                "at": at,
+                "action": action,
+                "from_status": from_status,
+                "to_status": to_status,
+                "counter_id": counter_id,
+                "service_id": service_id,
+                "actor": actor,
+                "detail": detail,
+            },
         )
 
 
-def _status_label(status: str) -> str:
+def status_label(status: str) -> str:
+    """A ticket status in words, in the current language."""
     labels = {
         TicketStatus.WAITING: _("waiting"),
         TicketStatus.CALLED: _("called"),
@@ -1006,11 +942,3 @@ def _status_label(status: str) -> str:
         TicketStatus.CANCELLED: _("cancelled"),
     }
     return labels.get(TicketStatus(status), status)
-
-
-def status_label(status: str) -> str:
-    """A ticket status in words, in the current language."""
-    return _status_label(status)
-
-
-__all__: Sequence[str] = ("Outcome", "Queue", "QueueOptions", "Rejected", "status_label")

@@ -49,7 +49,7 @@ def test_concurrent_issue_and_call_next(db_url: str, tmp_path: Path) -> None:
                 ticket = queue.call_next(counter).value
                 if ticket is not None:
                     mine.append(ticket.id)
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
         with lock:
             called.extend(mine)
@@ -70,7 +70,9 @@ def test_concurrent_issue_and_call_next(db_url: str, tmp_path: Path) -> None:
     with queue.db.read() as conn:
         tickets = conn.execute(select(Ticket.id, Ticket.seq, Ticket.number)).all()
         call_events = Counter(
-            conn.execute(select(TicketEvent.ticket_id).where(TicketEvent.action == "call")).scalars()
+            conn.execute(
+                select(TicketEvent.ticket_id).where(TicketEvent.action == "call")
+            ).scalars()
         )
     assert len(tickets) == total
     assert sorted(called) == sorted(t.id for t in tickets), "a ticket was lost"

@@ -43,7 +43,7 @@ def test_call_next_calls_in_order_and_finishes_current(queue: Queue, clock: Froz
     clock.advance(seconds=120)
     second = queue.call_next(3)
     assert second.value is not None and second.value.id == b.id
-    assert [e.name for e in second.events][0] == "ticket_changed"
+    assert second.events[0].name == "ticket_changed"
     assert queue.ticket(a.id).status == "done"
     assert queue.call_next(3).value is None
     assert queue.ticket(b.id).status == "done"

@@ -99,7 +99,9 @@ arrival_lists = st.lists(
 
 @settings(max_examples=60, deadline=None)
 @given(arrival_lists, st.integers(1, 4))
-def test_nobody_waits_forever_with_steady_calls(arrivals: list[tuple[int, str]], limit: int) -> None:
+def test_nobody_waits_forever_with_steady_calls(
+    arrivals: list[tuple[int, str]], limit: int
+) -> None:
     # One call every 30 s; arrivals stop at 3000 s; by 3000 + 61 × 30 s all are served.
     left, waits, _ = simulate(arrivals, 30, limit, 3000 + 61 * 30)
     assert left == []
@@ -122,7 +124,9 @@ def test_aging_lets_priority_overtake_but_not_forever() -> None:
     # At +6 min: normal waited 360, elderly 120 × 2 = 240 → normal first.
     assert choose([normal, elderly], START + timedelta(minutes=6), streak=0, max_streak=3) == normal
     # At +10 min: normal 600, elderly 360 × 2 = 720 → elderly first.
-    assert choose([normal, elderly], START + timedelta(minutes=10), streak=0, max_streak=3) == elderly
+    assert (
+        choose([normal, elderly], START + timedelta(minutes=10), streak=0, max_streak=3) == elderly
+    )
 
 
 def test_service_order_breaks_ties() -> None:

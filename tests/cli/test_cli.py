@@ -1,0 +1,87 @@
+"""The xephang command line, run as a real process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    text = (REPO / "config" / "demo.toml").read_text(encoding="utf-8")
+    text = text.replace('data_dir = "../var/demo"', f'data_dir = "{tmp_path / "data"}"')
+    path = tmp_path / "center.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def xephang(
+    *args: str, config: Path | None = None, lang: str = "vi"
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "XEPHANG_LANG": lang}
+    env.pop("XEPHANG_CONFIG", None)
+    command = [sys.executable, "-m", "queue_server.cli", *args]
+    if config is not None:
+        command += ["--config", str(config)]
+    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=60)
+
+
+def test_full_round(config: Path) -> None:
+    assert xephang("init", config=config).returncode == 0
+    issued = xephang("ticket", "issue", "HT", config=config)
+    assert issued.returncode == 0, issued.stderr
+    assert "B001" in issued.stdout
+    assert "Hộ tịch" in issued.stdout
+    priority = xephang("ticket", "issue", "HT", "--priority", "elderly", config=config)
+    assert "B002" in priority.stdout
+    called = xephang("counter", "next", "2", config=config)
+    assert called.returncode == 0
+    assert "B001" in called.stdout or "B002" in called.stdout
+    status = xephang("status", config=config)
+    assert status.returncode == 0
+    assert "Quầy 2 – Hộ tịch" in status.stdout
+    assert "đã gọi" in status.stdout
+
+
+def test_english_output(config: Path) -> None:
+    result = xephang("ticket", "issue", "CT", config=config, lang="en")
+    assert "Ticket C001 for Chứng thực" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("ticket", "issue", "XX"), "Không có dịch vụ: XX"),
+        (("ticket", "issue", "HT", "--priority", "vip"), "Không có nhóm ưu tiên: vip"),
+        (("counter", "next", "42"), "Không có quầy: 42"),
+        (("counter", "recall", "3"), "Quầy 3 đang không phục vụ ai."),
+    ],
+)
+def test_bad_input_exits_non_zero_with_message(
+    config: Path, args: tuple[str, ...], message: str
+) -> None:
+    result = xephang(*args, config=config)
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_config_exits_2_naming_the_file(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[center]\nname = 'x'\ntimezone = 'Nowhere/City'\n", encoding="utf-8")
+    result = xephang("status", config=broken)
+    assert result.returncode == 2
+    assert str(broken) in result.stderr
+    assert "center.timezone" in result.stderr
+
+
+def test_usage_error_is_non_zero(config: Path) -> None:
+    result = xephang("counter", "next", "hai", config=config)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,95 @@
+"""Configuration errors name the file, the key and the problem."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from queue_server.settings import ConfigError, load_settings
+
+VALID = """
+[center]
+name = "Trung tâm thử"
+
+[[services]]
+code = "HT"
+prefix = "B"
+name = "Hộ tịch"
+
+[[counters]]
+number = 1
+name = "Quầy 1"
+services = ["HT"]
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "center.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_demo_config_is_valid(demo_settings) -> None:  # type: ignore[no-untyped-def]
+    assert len(demo_settings.services) >= 8
+    assert len(demo_settings.counters) == 6
+    assert demo_settings.center.timezone == "Asia/Ho_Chi_Minh"
+    assert any(p.emergency for p in demo_settings.priorities)
+    helpdesk = [s.code for s in demo_settings.services if s.helpdesk]
+    assert demo_settings.counters[0].services[0] in helpdesk
+
+
+def test_minimal_config_and_defaults(tmp_path: Path) -> None:
+    settings = load_settings(write(tmp_path, VALID))
+    assert settings.numbering.width == 3
+    assert settings.database_url().endswith("/var/xephang.db")
+    assert Path(settings.data_dir) == tmp_path / "var"
+
+
+def test_text_is_nfc_normalised(tmp_path: Path) -> None:
+    decomposed = unicodedata.normalize("NFD", "Hộ tịch")
+    assert decomposed != "Hộ tịch"
+    settings = load_settings(write(tmp_path, VALID.replace("Hộ tịch", decomposed)))
+    assert settings.services[0].name == "Hộ tịch"
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (('prefix = "B"', 'prefix = "b1"'), "services[0].prefix: must be one or two capital"),
+        (('services = ["HT"]', 'services = ["XX"]'), "counters[0].services: unknown service 'XX'"),
+        (('name = "Trung tâm thử"', 'name = "T"\ntimezone = "Mars/Base"'), "center.timezone"),
+        (("number = 1", 'number = "một"'), "counters[0].number"),
+        (("[center]", "[centre]"), "center: Field required"),
+        (('code = "HT"', 'code = "HT"\ncolour = "red"'), "services[0].colour: Extra inputs"),
+    ],
+)
+def test_errors_name_file_key_and_problem(
+    tmp_path: Path, change: tuple[str, str], expected: str
+) -> None:
+    path = write(tmp_path, VALID.replace(*change))
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    message = str(caught.value)
+    assert str(path) in message
+    assert expected in message
+
+
+def test_duplicate_codes_are_refused(tmp_path: Path) -> None:
+    text = VALID + '\n[[services]]\ncode = "HT"\nprefix = "C"\nname = "Khác"\n'
+    with pytest.raises(ConfigError, match=r"services\[1\]\.code: 'HT' is used twice"):
+        load_settings(write(tmp_path, text))
+
+
+def test_unreadable_and_invalid_toml(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="cannot read"):
+        load_settings(tmp_path / "missing.toml")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_settings(write(tmp_path, "[center\nname="))
+
+
+def test_numbering_must_fit_width(tmp_path: Path) -> None:
+    text = VALID + "\n[numbering]\nwidth = 2\nlast = 999\n"
+    with pytest.raises(ConfigError, match=r"numbering: .*does not fit in width 2"):
+        load_settings(write(tmp_path, text))
