@@ -8,27 +8,34 @@ constraint on tickets is the backstop. Never ``max() + 1``.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 
 from queue_server.core.models import DailyCounter
 
 
-def next_sequence(conn: Connection, service_id: int, day: date) -> int:
-    """Take the next sequence number (1, 2, …) of ``service_id`` on ``day``."""
-    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+def _upsert(insert: Any) -> Any:
     table = DailyCounter.__table__
-    statement = (
+    return (
         insert(table)
-        .values(service_id=service_id, day=day, last=1)
+        .values(service_id=bindparam("service_id"), day=bindparam("day"), last=1)
         .on_conflict_do_update(
             index_elements=[table.c.service_id, table.c.day],
             set_={"last": table.c.last + 1},
         )
         .returning(table.c.last)
     )
-    return int(conn.execute(statement).scalar_one())
+
+
+_UPSERTS = {"postgresql": _upsert(postgresql.insert), "sqlite": _upsert(sqlite.insert)}
+
+
+def next_sequence(conn: Connection, service_id: int, day: date) -> int:
+    """Take the next sequence number (1, 2, …) of ``service_id`` on ``day``."""
+    statement = _UPSERTS[conn.dialect.name]
+    return int(conn.execute(statement, {"service_id": service_id, "day": day}).scalar_one())
 
 
 def format_number(prefix: str, sequence: int, *, width: int, first: int, last: int) -> str:

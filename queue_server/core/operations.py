@@ -123,6 +123,11 @@ class Queue:
         emergency = bool(category and category.emergency)
         track_code = secrets.token_urlsafe(9)
         with self.db.write() as conn:
+            facts = conn.execute(sql.ISSUE_FACTS, {"service_id": service.id, "day": day}).one()
+            waiting_before = int(facts.waiting)
+            ahead = int(facts.emergencies) if emergency else waiting_before
+            estimate = round(ahead * float(facts.service_s) / max(1, int(facts.open_counters)))
+            # Numbering last: on PostgreSQL the day's counter row stays locked until commit.
             sequence = next_sequence(conn, service.id, day)
             number = format_number(
                 service.prefix,
@@ -131,12 +136,6 @@ class Queue:
                 first=numbering.first,
                 last=numbering.last,
             )
-            params = {"service_id": service.id, "day": day}
-            waiting_before = int(conn.execute(sql.WAITING_IN_SERVICE, params).scalar_one())
-            ahead = waiting_before
-            if emergency:
-                ahead = int(conn.execute(sql.EMERGENCIES_IN_SERVICE, params).scalar_one())
-            estimate = self._estimate_wait(conn, service.id, ahead)
             ticket_id = conn.execute(
                 sql.INSERT_TICKET,
                 {
@@ -211,26 +210,15 @@ class Queue:
                 if not candidates:
                     break
                 ranked = policy.order(candidates, now, streak=streak, max_streak=max_streak)
-                for candidate in ranked:
-                    claimed = conn.execute(
-                        sql.CLAIM,
-                        {
-                            "ticket_id": candidate.ticket_id,
-                            "counter_id": counter.id,
-                            "now": now,
-                            "officer_id": officer_id,
-                        },
-                    ).one_or_none()
-                    if claimed is not None:
-                        normal_waiting = any(
-                            not c.is_priority and not c.emergency
-                            for c in candidates
-                            if c is not candidate
-                        )
-                        streak = policy.next_streak(
-                            candidate, streak=streak, normal_waiting=normal_waiting
-                        )
-                        break
+                claimed = self._claim_first(conn, ranked, counter, now, officer_id)
+                if claimed is not None:
+                    chosen = next(c for c in ranked if c.ticket_id == claimed.id)
+                    normal_waiting = any(
+                        not c.is_priority and not c.emergency for c in candidates if c is not chosen
+                    )
+                    streak = policy.next_streak(
+                        chosen, streak=streak, normal_waiting=normal_waiting
+                    )
                 if claimed is not None:
                     break
             conn.execute(
@@ -763,6 +751,27 @@ class Queue:
             view = self._counter_view(conn, counter)
         return Outcome(view, [CounterChanged(counter=view, at=now)])
 
+    def _claim_first(
+        self,
+        conn: Connection,
+        ranked: list[policy.Candidate],
+        counter: CounterInfo,
+        now: datetime,
+        officer_id: int | None,
+    ) -> Row[Any] | None:
+        """Take the first ticket of ``ranked`` that no other counter has taken."""
+        params: dict[str, Any] = {"counter_id": counter.id, "now": now, "officer_id": officer_id}
+        if conn.dialect.name == "postgresql":
+            ids = [c.ticket_id for c in ranked]
+            params |= {"ticket_ids": ids, "ranking": ids}
+            return conn.execute(sql.CLAIM_FIRST_FREE, params).one_or_none()
+        for candidate in ranked:  # SQLite: writers are serialised, the first one wins
+            row = conn.execute(sql.CLAIM, params | {"ticket_id": candidate.ticket_id})
+            claimed = row.one_or_none()
+            if claimed is not None:
+                return claimed
+        return None
+
     def _candidates(
         self, conn: Connection, counter: CounterInfo, day: date, *, per_group: int
     ) -> list[policy.Candidate]:
@@ -801,13 +810,6 @@ class Queue:
             "issued_at": row.issued_at,
         }
         return int(conn.execute(statement, params).scalar_one())
-
-    def _estimate_wait(self, conn: Connection, service_id: int, ahead: int) -> int:
-        """People ahead × average service time ÷ open counters for the service."""
-        params = {"service_id": service_id}
-        average = float(conn.execute(sql.SERVICE_TIME, params).scalar_one())
-        open_counters = int(conn.execute(sql.OPEN_COUNTERS_FOR_SERVICE, params).scalar_one())
-        return round(ahead * average / max(1, open_counters))
 
     def _learn_service_time(self, conn: Connection, service_id: int, seconds: float) -> None:
         """Move the service's average service time toward a new measurement."""

@@ -6,7 +6,8 @@ statements here makes issuing and calling several times faster.
 
 from __future__ import annotations
 
-from sqlalchemy import and_, bindparam, func, or_, select, update
+from sqlalchemy import Integer, and_, bindparam, func, or_, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from queue_server.core.models import (
     Counter,
@@ -67,6 +68,15 @@ OPEN_COUNTERS_FOR_SERVICE = (
         Counter.status == CounterStatus.OPEN,
         Counter.active.is_(True),
     )
+)
+
+# What issuing needs to know, in one round trip: people waiting, emergencies waiting,
+# the service's average service time and how many open counters serve it.
+ISSUE_FACTS = select(
+    WAITING_IN_SERVICE.scalar_subquery().label("waiting"),
+    EMERGENCIES_IN_SERVICE.scalar_subquery().label("emergencies"),
+    SERVICE_TIME.scalar_subquery().label("service_s"),
+    OPEN_COUNTERS_FOR_SERVICE.scalar_subquery().label("open_counters"),
 )
 
 COUNTER_STATE = select(Counter.current_ticket_id, Counter.priority_streak, Counter.status).where(
@@ -140,6 +150,34 @@ _still_waiting = (
 CLAIM = (
     update(Ticket)
     .where(Ticket.id == _still_waiting)
+    .values(
+        status=TicketStatus.CALLED,
+        counter_id=bindparam("counter_id"),
+        called_at=NOW,
+        first_called_at=NOW,
+        officer_id=bindparam("officer_id"),
+        target_counter_id=None,
+    )
+    .returning(*TICKET_COLUMNS)
+)
+
+# PostgreSQL: claim the first still-waiting, unlocked ticket of a ranked list in one
+# statement, so counters racing for the same tickets skip each other without retries.
+_first_free = (
+    select(Ticket.id)
+    .where(
+        Ticket.id.in_(bindparam("ticket_ids", expanding=True)),
+        Ticket.status == TicketStatus.WAITING,
+    )
+    .order_by(func.array_position(bindparam("ranking", type_=ARRAY(Integer)), Ticket.id))
+    .limit(1)
+    .with_for_update(skip_locked=True)
+    .scalar_subquery()
+)
+
+CLAIM_FIRST_FREE = (
+    update(Ticket)
+    .where(Ticket.id == _first_free)
     .values(
         status=TicketStatus.CALLED,
         counter_id=bindparam("counter_id"),

@@ -1,0 +1,50 @@
+"""LED counter boards: numbers above each counter, driven over RS-485 (or virtual).
+
+The server uses :func:`build_board_set` with a :class:`LedConfig` and then calls
+``BoardSet.show(counter, "A023")`` / ``BoardSet.clear(counter)``; everything else (one
+writer thread per bus, reconnecting, resending the current numbers) happens here.
+"""
+
+from devices.led.board import BusBoard, CounterBoard
+from devices.led.boardset import BoardSet, build_board_set
+from devices.led.bus import LedBus
+from devices.led.config import (
+    AsciiOptions,
+    BackoffConfig,
+    FourByteOptions,
+    LedBoardConfig,
+    LedBusConfig,
+    LedConfig,
+    ModbusOptions,
+)
+from devices.led.digits import LedNumberError, MissingNumberError, NumberTooLargeError
+from devices.led.protocols import BoardFrame, FrameError, LedProtocol, build_protocol
+from devices.led.simulator import BoardSimulator
+from devices.led.status import BoardStatus
+from devices.led.virtual import VirtualBoard, VirtualBus
+
+__all__ = [
+    "AsciiOptions",
+    "BackoffConfig",
+    "BoardFrame",
+    "BoardSet",
+    "BoardSimulator",
+    "BoardStatus",
+    "BusBoard",
+    "CounterBoard",
+    "FourByteOptions",
+    "FrameError",
+    "LedBoardConfig",
+    "LedBus",
+    "LedBusConfig",
+    "LedConfig",
+    "LedNumberError",
+    "LedProtocol",
+    "MissingNumberError",
+    "ModbusOptions",
+    "NumberTooLargeError",
+    "VirtualBoard",
+    "VirtualBus",
+    "build_board_set",
+    "build_protocol",
+]
