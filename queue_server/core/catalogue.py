@@ -61,6 +61,7 @@ class Catalogue:
         self._services_by_id = {s.id: s for s in [*services, *inactive_services]}
         self._categories_by_id = {c.id: c for c in [*categories, *inactive_categories]}
         self._counters_by_id = {c.id: c for c in counters}
+        self.category_ids = tuple(sorted(self._categories_by_id))
 
     def service_by_id(self, service_id: int) -> ServiceInfo:
         return self._services_by_id[service_id]

@@ -142,7 +142,8 @@ class Ticket(Base):
     __tablename__ = "tickets"
     __table_args__ = (
         UniqueConstraint("origin_service_id", "day", "seq", name="uq_tickets_origin_day_seq"),
-        Index("ix_tickets_status_service", "status", "service_id"),
+        # The queue: each (service, category) group of today's waiting tickets in order.
+        Index("ix_tickets_queue", "status", "day", "service_id", "priority_id", "issued_at", "id"),
         Index("ix_tickets_day", "day"),
     )
 

@@ -200,9 +200,10 @@ class Queue:
         day = local_day(now, self.options.zone)
         max_streak = self.options.policy.max_consecutive_priority
         events: list[DomainEvent] = []
+        log: list[dict[str, Any]] = []
         with self.db.write() as conn:
             state = self._lock_counter(conn, counter)
-            self._finish_current(conn, counter, state, now, actor, events)
+            self._finish_current(conn, counter, state, now, actor, events, log)
             streak = state.priority_streak
             claimed: Row[Any] | None = None
             for _round in range(CLAIM_ROUNDS):
@@ -241,6 +242,7 @@ class Queue:
                     TicketStatus.CALLED,
                     counter_id=counter.id,
                     actor=actor,
+                    batch=log,
                 )
                 ticket = self._view_from_row(claimed)
                 events.append(
@@ -249,6 +251,8 @@ class Queue:
                     )
                 )
                 events.extend(self._queue_events(conn, {claimed.service_id}, day, now))
+            if log:
+                conn.execute(sql.INSERT_EVENT, log)
             view = self._make_counter_view(counter, CounterStatus.OPEN, ticket)
             events.append(CounterChanged(counter=view, at=now))
         return Outcome(ticket, events)
@@ -665,12 +669,13 @@ class Queue:
         now: datetime,
         actor: str | None,
         events: list[DomainEvent],
+        log: list[dict[str, Any]] | None = None,
     ) -> None:
         """Mark the counter's current ticket done (part of calling someone new)."""
         if state.current_ticket_id is None:
             return
         row = self._close(
-            conn, state.current_ticket_id, counter, TicketStatus.DONE, "finish", now, actor
+            conn, state.current_ticket_id, counter, TicketStatus.DONE, "finish", now, actor, log
         )
         if row is not None:
             events.append(TicketChanged(ticket=self._view_from_row(row), action="finish", at=now))
@@ -684,6 +689,7 @@ class Queue:
         action: str,
         now: datetime,
         actor: str | None,
+        log: list[dict[str, Any]] | None = None,
     ) -> Row[Any] | None:
         """Close a called or serving ticket; None if it was not at a counter."""
         row = conn.execute(
@@ -702,6 +708,7 @@ class Queue:
             counter_id=counter.id,
             service_id=row.service_id,
             actor=actor,
+            batch=log,
         )
         if to_status == TicketStatus.DONE:
             started = row.serving_at or row.called_at
@@ -777,21 +784,17 @@ class Queue:
     ) -> list[policy.Candidate]:
         if not counter.service_ids:
             return []
+        catalogue = self.catalogue
         ranks = {service_id: rank for rank, service_id in enumerate(counter.service_ids)}
+        statement = sql.candidates(counter.service_ids, catalogue.category_ids)
         rows = conn.execute(
-            sql.CANDIDATES,
-            {
-                "day": day,
-                "service_ids": list(counter.service_ids),
-                "counter_id": counter.id,
-                "per_group": per_group,
-            },
+            statement, {"day": day, "counter_id": counter.id, "per_group": per_group}
         )
         return [
             policy.Candidate(
                 ticket_id=row.id,
                 issued_at=row.issued_at,
-                weight=row.priority_weight,
+                weight=catalogue.category_by_id(row.priority_id).weight if row.priority_id else 0.0,
                 emergency=row.emergency,
                 service_rank=ranks[row.service_id],
             )
@@ -916,21 +919,24 @@ class Queue:
         service_id: int | None = None,
         actor: str | None = None,
         detail: dict[str, Any] | None = None,
+        batch: list[dict[str, Any]] | None = None,
     ) -> None:
-        conn.execute(
-            sql.INSERT_EVENT,
-            {
-                "ticket_id": ticket_id,
-                "at": at,
-                "action": action,
-                "from_status": from_status,
-                "to_status": to_status,
-                "counter_id": counter_id,
-                "service_id": service_id,
-                "actor": actor,
-                "detail": detail,
-            },
-        )
+        """Append to the ticket event log (into ``batch`` to write several at once)."""
+        row = {
+            "ticket_id": ticket_id,
+            "at": at,
+            "action": action,
+            "from_status": from_status,
+            "to_status": to_status,
+            "counter_id": counter_id,
+            "service_id": service_id,
+            "actor": actor,
+            "detail": detail,
+        }
+        if batch is None:
+            conn.execute(sql.INSERT_EVENT, row)
+        else:
+            batch.append(row)
 
 
 def status_label(status: str) -> str:

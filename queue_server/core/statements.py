@@ -6,7 +6,10 @@ statements here makes issuing and calling several times faster.
 
 from __future__ import annotations
 
-from sqlalchemy import Integer, and_, bindparam, func, or_, select, update
+import functools
+from typing import Any
+
+from sqlalchemy import Integer, and_, bindparam, func, or_, select, union_all, update
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from queue_server.core.models import (
@@ -105,40 +108,46 @@ LEARN_SERVICE_TIME = (
     )
 )
 
-_ranked = (
-    select(
-        Ticket.id,
-        Ticket.issued_at,
-        Ticket.priority_weight,
-        Ticket.emergency,
-        Ticket.service_id,
-        func.row_number()
-        .over(
-            partition_by=(Ticket.service_id, Ticket.priority_weight, Ticket.emergency),
-            order_by=(Ticket.issued_at, Ticket.id),
-        )
-        .label("place"),
-    )
-    .where(
-        Ticket.status == TicketStatus.WAITING,
-        Ticket.day == bindparam("day"),
-        Ticket.service_id.in_(bindparam("service_ids", expanding=True)),
-        or_(
-            Ticket.target_counter_id.is_(None), Ticket.target_counter_id == bindparam("counter_id")
-        ),
-    )
-    .subquery()
-)
 
-# The oldest few tickets of each (service, weight, emergency) group: within a group
-# the policy is first come first served, so the policy's best are always among them.
-CANDIDATES = select(
-    _ranked.c.id,
-    _ranked.c.issued_at,
-    _ranked.c.priority_weight,
-    _ranked.c.emergency,
-    _ranked.c.service_id,
-).where(_ranked.c.place <= bindparam("per_group"))
+def _oldest_of_group(service_id: int, priority_id: int | None) -> Any:
+    """The oldest waiting tickets of one (service, category) group, by the queue index."""
+    category = (
+        Ticket.priority_id.is_(None) if priority_id is None else (Ticket.priority_id == priority_id)
+    )
+    return (
+        select(Ticket.id, Ticket.issued_at, Ticket.priority_id, Ticket.emergency, Ticket.service_id)
+        .where(
+            Ticket.status == TicketStatus.WAITING,
+            Ticket.day == bindparam("day"),
+            Ticket.service_id == service_id,
+            category,
+            or_(
+                Ticket.target_counter_id.is_(None),
+                Ticket.target_counter_id == bindparam("counter_id"),
+            ),
+        )
+        .order_by(Ticket.issued_at, Ticket.id)
+        .limit(bindparam("per_group"))
+        .subquery()
+        .select()
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def candidates(service_ids: tuple[int, ...], priority_ids: tuple[int, ...]) -> Any:
+    """The oldest few tickets of each (service, category) group a counter serves.
+
+    Within a group the policy is first come first served, so the policy's best
+    tickets are always among these, and reading them costs the same however long
+    the queue is.
+    """
+    groups = [
+        _oldest_of_group(service_id, priority_id)
+        for service_id in service_ids
+        for priority_id in (None, *priority_ids)
+    ]
+    return union_all(*groups)
+
 
 _still_waiting = (
     select(Ticket.id)

@@ -155,7 +155,11 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("tickets", schema=None) as batch_op:
         batch_op.create_index("ix_tickets_day", ["day"], unique=False)
-        batch_op.create_index("ix_tickets_status_service", ["status", "service_id"], unique=False)
+        batch_op.create_index(
+            "ix_tickets_queue",
+            ["status", "day", "service_id", "priority_id", "issued_at", "id"],
+            unique=False,
+        )
 
     op.create_table(
         "ticket_events",
@@ -193,7 +197,7 @@ def downgrade() -> None:
 
     op.drop_table("ticket_events")
     with op.batch_alter_table("tickets", schema=None) as batch_op:
-        batch_op.drop_index("ix_tickets_status_service")
+        batch_op.drop_index("ix_tickets_queue")
         batch_op.drop_index("ix_tickets_day")
 
     op.drop_table("tickets")
