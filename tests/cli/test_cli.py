@@ -85,3 +85,15 @@ def test_usage_error_is_non_zero(config: Path) -> None:
     result = xephang("counter", "next", "hai", config=config)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
+
+
+def test_transfer_and_close_day(config: Path) -> None:
+    xephang("ticket", "issue", "HT", config=config)
+    xephang("counter", "next", "2", config=config)
+    moved = xephang("counter", "transfer", "2", "CT", "--to-counter", "4", config=config)
+    assert moved.returncode == 0, moved.stderr
+    assert "Số B001 chuyển sang chờ Chứng thực." in moved.stdout
+    assert "Không có ai đang chờ quầy 3." in xephang("counter", "next", "3", config=config).stdout
+    assert "Quầy 4 mời số B001." in xephang("counter", "next", "4", config=config).stdout
+    closed = xephang("close-day", config=config)
+    assert "Đã đóng 0 phiếu" in closed.stdout
