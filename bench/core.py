@@ -83,6 +83,12 @@ def fill_history(db: Database, count: int) -> None:
     with db.engine.connect() as conn:
         conn.execute(text("ANALYZE"))
         conn.commit()
+    if db.dialect == "sqlite":  # as after a night of regular checkpoints
+        raw = db.engine.raw_connection()
+        try:
+            raw.dbapi_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            raw.close()
 
 
 def run_threads(workers: int, total: int, work: Callable[[int], None]) -> float:

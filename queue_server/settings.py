@@ -23,12 +23,20 @@ from pydantic import (
     model_validator,
 )
 
+from devices.audio.voice import VoiceConfig
+from devices.led.config import LedConfig
+from devices.printer.config import PrinterConfig
+from queue_server.core.options import NumberingConfig, PolicyConfig
+
+__all__ = ["ConfigError", "NumberingConfig", "PolicyConfig", "Settings", "load_settings"]
+
 
 def _nfc(value: Any) -> Any:
     return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
 
 
 Text = Annotated[str, BeforeValidator(_nfc), Field(min_length=1)]
+
 
 
 class ConfigError(Exception):
@@ -62,28 +70,6 @@ class CenterConfig(_Model):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
-
-
-class NumberingConfig(_Model):
-    """How ticket numbers look: prefix + zero-padded number, wrapping after ``last``."""
-
-    width: int = Field(3, ge=1, le=6)
-    first: int = Field(1, ge=0)
-    last: int = Field(999, ge=1)
-
-    @model_validator(mode="after")
-    def _range(self) -> NumberingConfig:
-        if self.last < self.first:
-            raise ValueError("'last' must not be smaller than 'first'")
-        if len(str(self.last)) > self.width:
-            raise ValueError(f"'last' ({self.last}) does not fit in width {self.width}")
-        return self
-
-
-class PolicyConfig(_Model):
-    """Priority policy knobs (see docs/priority.md)."""
-
-    max_consecutive_priority: int = Field(3, ge=1)
 
 
 class ServiceConfig(_Model):
@@ -131,6 +117,23 @@ class DatabaseConfig(_Model):
     url: str = ""
 
 
+class ApiConfig(_Model):
+    """The HTTP API: abuse limits and the session secret."""
+
+    issue_rate_per_minute: int = Field(30, ge=1, le=100_000)
+    max_body_bytes: int = Field(64 * 1024, ge=1024, le=16 * 1024 * 1024)
+    secret_key: str = ""  # empty: a random key kept in <data_dir>/secret_key
+    session_hours: int = Field(12, ge=1, le=24 * 30)
+
+
+class KioskConfig(_Model):
+    """A ticket kiosk and the printer attached to it."""
+
+    name: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,40}$")]
+    label: str = ""
+    printer: PrinterConfig | None = None
+
+
 class Settings(_Model):
     """Everything read from one TOML file."""
 
@@ -142,6 +145,10 @@ class Settings(_Model):
     services: list[ServiceConfig] = Field(min_length=1)
     counters: list[CounterConfig] = Field(min_length=1)
     priorities: list[PriorityConfig] = Field(default_factory=list)
+    api: ApiConfig = ApiConfig()
+    kiosks: list[KioskConfig] = Field(default_factory=list)
+    led: LedConfig = Field(default_factory=LedConfig)
+    voice: VoiceConfig = Field(default_factory=VoiceConfig)
     source: str = Field("", exclude=True)
 
     @model_validator(mode="after")
@@ -150,6 +157,11 @@ class Settings(_Model):
         _unique("services", "prefix", [s.prefix for s in self.services])
         _unique("counters", "number", [c.number for c in self.counters])
         _unique("priorities", "code", [p.code for p in self.priorities])
+        _unique("kiosks", "name", [k.name for k in self.kiosks])
+        numbers = {c.number for c in self.counters}
+        for index, board in enumerate(self.led.boards):
+            if board.counter not in numbers:
+                raise ValueError(f"led.boards[{index}].counter: no counter {board.counter}")
         known = {s.code for s in self.services}
         for index, counter in enumerate(self.counters):
             for code in counter.services:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from queue_server.core.catalogue import sync_catalogue
 from queue_server.core.clock import Clock
 from queue_server.core.db import Database
 from queue_server.core.operations import Queue, QueueOptions
 from queue_server.core.schema import upgrade
-from queue_server.settings import Settings
+
+if TYPE_CHECKING:
+    from queue_server.settings import Settings
 
 
 def queue_options(settings: Settings) -> QueueOptions:

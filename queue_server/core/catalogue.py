@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, delete, select, update
 
 from queue_server.core.models import Counter, CounterService, PriorityCategory, Service
-from queue_server.settings import Settings
+
+if TYPE_CHECKING:
+    from queue_server.settings import Settings
 
 
 @dataclass(frozen=True, slots=True)

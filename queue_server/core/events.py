@@ -67,9 +67,10 @@ class DomainEvent:
 class TicketIssued(DomainEvent):
     name: ClassVar[str] = "ticket_issued"
     ticket: TicketView
+    kiosk: str | None = None
 
     def payload(self) -> dict[str, Any]:
-        return {"ticket": self.ticket.to_dict(), "at": self.at.isoformat()}
+        return {"ticket": self.ticket.to_dict(), "kiosk": self.kiosk, "at": self.at.isoformat()}
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,8 +40,8 @@ from queue_server.core.models import (
     TicketStatus,
 )
 from queue_server.core.numbering import format_number, next_sequence
+from queue_server.core.options import NumberingConfig, PolicyConfig
 from queue_server.i18n import _
-from queue_server.settings import NumberingConfig, PolicyConfig
 
 T = TypeVar("T")
 
@@ -106,8 +106,12 @@ class Queue:
         *,
         channel: str = "kiosk",
         actor: str | None = None,
+        kiosk: str | None = None,
     ) -> Outcome[TicketView]:
-        """Give a new ticket for ``service_code``, optionally with a priority category."""
+        """Give a new ticket for ``service_code``, optionally with a priority category.
+
+        ``kiosk`` names the kiosk (and so the printer) the ticket is printed on.
+        """
         catalogue = self.catalogue
         service = catalogue.services.get(service_code)
         if service is None:
@@ -166,7 +170,7 @@ class Queue:
                 TicketStatus.WAITING,
                 service_id=service.id,
                 actor=actor,
-                detail={"channel": channel},
+                detail={"channel": channel, "kiosk": kiosk} if kiosk else {"channel": channel},
             )
         ticket = TicketView(
             id=ticket_id,
@@ -185,7 +189,7 @@ class Queue:
         return Outcome(
             ticket,
             [
-                TicketIssued(ticket=ticket, at=now),
+                TicketIssued(ticket=ticket, kiosk=kiosk, at=now),
                 QueueChanged(service=service.code, waiting=waiting_before + 1, at=now),
             ],
         )

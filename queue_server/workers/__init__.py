@@ -1,0 +1,1 @@
+"""Workers that turn bus events into device actions (printers, LED boards, voice)."""

@@ -1,0 +1,179 @@
+"""The device worker: drives printers, LED boards and the voice from bus events.
+
+Handlers only enqueue, so publishing an event never waits on a device. One thread
+applies board and printer actions in order; speech has its own thread, so a long
+announcement never delays a board. After any (re)connection the worker is given a
+snapshot and sets every board to its counter's current number (state, not replay).
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from devices.audio.speaker import Played, Speaker, VirtualSpeaker
+from devices.audio.voice import Voice
+from devices.led import BoardSet, BoardStatus, build_board_set
+from devices.printer import PrintJob, PrintSpooler, VirtualPrinterConfig, open_printer
+from queue_server.bus import Envelope
+from queue_server.settings import Settings
+from queue_server.workers.printouts import printout_for
+
+log = logging.getLogger(__name__)
+
+_STOP = object()
+
+
+@dataclass
+class DeviceSet:
+    """The devices one worker owns."""
+
+    boards: BoardSet | None = None
+    spoolers: dict[str, PrintSpooler] = field(default_factory=dict)
+    voice: Voice | None = None
+    speaker: Speaker | None = None
+
+
+def build_devices(
+    settings: Settings,
+    *,
+    on_print_job: Callable[[str, PrintJob], None] | None = None,
+    on_board_status: Callable[[BoardStatus], None] | None = None,
+) -> DeviceSet:
+    """Open the devices configured in ``settings`` (virtual twins where configured)."""
+    data_dir = Path(settings.data_dir)
+    spoolers: dict[str, PrintSpooler] = {}
+    for kiosk in settings.kiosks:
+        if kiosk.printer is None:
+            continue
+        config = kiosk.printer
+        if isinstance(config, VirtualPrinterConfig) and config.folder is None:
+            folder = data_dir / "tickets" / kiosk.name
+            config = config.model_copy(update={"folder": str(folder)})
+        printer = open_printer(config)
+        name = kiosk.name
+
+        def changed(job: PrintJob, kiosk_name: str = name) -> None:
+            if on_print_job is not None:
+                on_print_job(kiosk_name, job)
+
+        spoolers[name] = PrintSpooler(printer, config.retry, on_change=changed)
+    boards = (
+        build_board_set(settings.led, on_status=on_board_status) if settings.led.boards else None
+    )
+    voice = speaker = None
+    if settings.voice.enabled:
+        try:
+            voice = Voice(settings.voice, cache_dir=data_dir / "voice-cache")
+            speaker = VirtualSpeaker(voice.renderer)
+        except Exception as exc:  # a broken voice pack must not stop the queue
+            log.error("voice disabled: %s", exc)
+    return DeviceSet(boards=boards, spoolers=spoolers, voice=voice, speaker=speaker)
+
+
+class DeviceWorker:
+    """Applies bus events to the devices of a :class:`DeviceSet`."""
+
+    def __init__(self, settings: Settings, devices: DeviceSet) -> None:
+        self.settings = settings
+        self.devices = devices
+        self._actions: queue.Queue[Any] = queue.Queue()
+        self._speech: queue.Queue[Any] = queue.Queue()
+        self._threads: list[threading.Thread] = []
+        self.spoken: list[Played] = []
+
+    # -------------------------------------------------------------- lifecycle
+    def start(self) -> DeviceWorker:
+        if self.devices.boards is not None:
+            self.devices.boards.start()
+        for spooler in self.devices.spoolers.values():
+            spooler.start()
+        for target, name in ((self._run_actions, "devices"), (self._run_speech, "speech")):
+            thread = threading.Thread(target=target, name=f"xephang-{name}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        return self
+
+    def stop(self) -> None:
+        self._actions.put(_STOP)
+        self._speech.put(_STOP)
+        for thread in self._threads:
+            thread.join(timeout=5)
+        for spooler in self.devices.spoolers.values():
+            spooler.stop()
+        if self.devices.boards is not None:
+            self.devices.boards.stop()
+
+    def drain(self, timeout: float = 5.0) -> bool:
+        """Wait until every queued action was applied (for tests and shutdown)."""
+        done = threading.Event()
+        self._actions.put(done.set)
+        return done.wait(timeout)
+
+    # ----------------------------------------------------------------- events
+    def handle(self, envelope: Envelope) -> None:
+        """Bus subscriber: enqueue, never block."""
+        self._actions.put(envelope)
+
+    def resync(self, snapshot: dict[str, Any]) -> None:
+        """Show every counter's current number (after a (re)connection)."""
+        self._actions.put(("resync", snapshot))
+
+    # ---------------------------------------------------------------- threads
+    def _run_actions(self) -> None:
+        while (item := self._actions.get()) is not _STOP:
+            try:
+                if callable(item):
+                    item()
+                elif isinstance(item, tuple) and item[0] == "resync":
+                    self._apply_snapshot(item[1])
+                else:
+                    self._apply(item)
+            except Exception:
+                log.exception("device action failed")
+
+    def _run_speech(self) -> None:
+        while (item := self._speech.get()) is not _STOP:
+            voice, speaker = self.devices.voice, self.devices.speaker
+            if voice is None or speaker is None:
+                continue
+            try:
+                self.spoken.append(speaker.play(voice.announcement(*item)))
+            except Exception:
+                log.exception("announcement failed")
+
+    def _apply(self, envelope: Envelope) -> None:
+        data = envelope.payload
+        boards = self.devices.boards
+        if envelope.name == "ticket_called":
+            if boards is not None:
+                boards.show(int(data["counter"]), data["number"], blink=bool(data.get("recall")))
+            self._speech.put((data["number"], data["counter"]))
+        elif envelope.name == "counter_changed":
+            if boards is not None:
+                self._show_counter(boards, data)
+        elif envelope.name == "ticket_issued":
+            spooler = self.devices.spoolers.get(data.get("kiosk") or "")
+            if spooler is not None:
+                ticket = data["ticket"]
+                spooler.submit(printout_for(ticket, self.settings), job_id=str(ticket["id"]))
+
+    def _apply_snapshot(self, snapshot: dict[str, Any]) -> None:
+        boards = self.devices.boards
+        if boards is None:
+            return
+        for counter in snapshot.get("counters", []):
+            self._show_counter(boards, counter)
+
+    @staticmethod
+    def _show_counter(boards: BoardSet, counter: dict[str, Any]) -> None:
+        current = counter.get("current")
+        if counter.get("status") == "open" and current:
+            boards.show(int(counter["number"]), current["number"])
+        else:
+            boards.clear(int(counter["number"]))

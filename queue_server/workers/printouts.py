@@ -1,0 +1,30 @@
+"""Turn a ticket event into what the printer prints."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from devices.printer import TicketPrintout
+from queue_server.settings import Settings
+
+
+def printout_for(ticket: dict[str, Any], settings: Settings) -> TicketPrintout:
+    """The printout of a ticket (as in a ``ticket_issued`` payload)."""
+    service = next((s for s in settings.services if s.code == ticket["service"]), None)
+    second = settings.center.second_language
+    category = next((p for p in settings.priorities if p.code == ticket.get("priority")), None)
+    issued = datetime.fromisoformat(ticket["issued_at"]).astimezone(settings.center.zone)
+    base_url = settings.center.public_url.rstrip("/")
+    return TicketPrintout(
+        center_name=settings.center.name,
+        number=ticket["number"],
+        service_name=service.name if service else ticket["service_name"],
+        service_name_alt=service.labels.get(second) if service and second else None,
+        priority_label=category.name if category else None,
+        issued_at=issued,
+        ahead=int(ticket.get("ahead", 0)),
+        estimated_wait_s=ticket.get("estimated_wait_s"),
+        track_url=f"{base_url}/track/{ticket['track_code']}" if ticket.get("track_code") else None,
+        language=settings.center.language,
+    )

@@ -1,0 +1,101 @@
+"""Bus events drive the virtual LED boards, the virtual printer and the voice."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from queue_server.bus import EventBus
+from queue_server.core.bootstrap import open_queue
+from queue_server.core.clock import FrozenClock
+from queue_server.core.db import Database
+from queue_server.core.operations import Queue
+from queue_server.settings import Settings
+from queue_server.workers.devices import DeviceWorker, build_devices
+
+
+@pytest.fixture
+def rig(
+    settings: Settings, clock: FrozenClock, tmp_path: Path
+) -> Iterator[tuple[Queue, EventBus, DeviceWorker]]:
+    queue = open_queue(settings, clock=clock, db=Database(f"sqlite:///{tmp_path / 'q.db'}"))
+    bus = EventBus()
+    worker = DeviceWorker(settings, build_devices(settings)).start()
+    bus.subscribe(worker.handle)
+    yield queue, bus, worker
+    worker.stop()
+    queue.db.dispose()
+
+
+def showing(worker: DeviceWorker) -> dict[int, str | None]:
+    assert worker.devices.boards is not None
+    return worker.devices.boards.virtual["rs485"].showing()
+
+
+def test_call_shows_number_on_the_counter_board(rig: tuple[Queue, EventBus, DeviceWorker]) -> None:
+    queue, bus, worker = rig
+    bus.publish(queue.issue("HT").events)
+    bus.publish(queue.call_next(2).events)
+    assert worker.drain()
+    virtual = worker.devices.boards.virtual["rs485"]  # type: ignore[union-attr]
+    assert virtual.wait_until(lambda boards: boards[2].text == "1", timeout=5)
+    assert showing(worker)[3] in (None, "")
+
+
+def test_finish_and_pause_clear_the_board(rig: tuple[Queue, EventBus, DeviceWorker]) -> None:
+    queue, bus, worker = rig
+    bus.publish(queue.issue("CT").events)
+    bus.publish(queue.call_next(3).events)
+    virtual = worker.devices.boards.virtual["rs485"]  # type: ignore[union-attr]
+    assert virtual.wait_until(lambda boards: boards[3].text == "1", timeout=5)
+    bus.publish(queue.finish(3).events)
+    assert virtual.wait_until(lambda boards: not boards[3].text, timeout=5)
+
+
+def test_resync_sets_every_board_from_a_snapshot(rig: tuple[Queue, EventBus, DeviceWorker]) -> None:
+    queue, _bus, worker = rig
+    for service in ("HT", "CT", "DD"):
+        queue.issue(service)
+    queue.call_next(2)
+    queue.call_next(3)
+    queue.call_next(5)
+    worker.resync(queue.snapshot())
+    virtual = worker.devices.boards.virtual["rs485"]  # type: ignore[union-attr]
+    assert virtual.wait_until(
+        lambda b: (b[2].text, b[3].text, b[5].text) == ("1", "1", "1"), timeout=5
+    )
+
+
+def test_kiosk_ticket_is_printed_as_png(rig: tuple[Queue, EventBus, DeviceWorker]) -> None:
+    queue, bus, worker = rig
+    bus.publish(queue.issue("HT", "elderly", kiosk="kiosk-1").events)
+    spooler = worker.devices.spoolers["kiosk-1"]
+    printer = spooler.printer
+    assert printer.wait_for_prints(1, timeout=10)  # type: ignore[attr-defined]
+    printed = printer.printed[0]  # type: ignore[attr-defined]
+    assert printed.printout.number == "B001"
+    assert printed.printout.priority_label == "Người cao tuổi"
+    assert printed.printout.service_name_alt == "Civil status"
+    assert printed.path is not None and printed.path.exists()
+
+
+def test_ticket_without_kiosk_is_not_printed(rig: tuple[Queue, EventBus, DeviceWorker]) -> None:
+    queue, bus, worker = rig
+    bus.publish(queue.issue("HT", channel="cli").events)
+    assert worker.drain()
+    assert worker.devices.spoolers["kiosk-1"].printer.printed == []  # type: ignore[attr-defined]
+
+
+def test_calls_are_announced_in_vietnamese(rig: tuple[Queue, EventBus, DeviceWorker]) -> None:
+    queue, bus, worker = rig
+    bus.publish(queue.issue("HT").events)
+    bus.publish(queue.call_next(2).events)
+    bus.publish(queue.recall(2).events)
+    speaker = worker.devices.speaker
+    assert speaker is not None
+    assert speaker.wait_for(2, timeout_s=10)  # type: ignore[attr-defined]
+    texts = [played.text for played in speaker.played]  # type: ignore[attr-defined]
+    assert all("B001" in text and "3" not in text for text in texts)
+    assert "quầy số 2" in texts[0]
