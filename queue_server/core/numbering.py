@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 
+from queue_server.core.fastsql import execute as fast
 from queue_server.core.models import DailyCounter
 
 
@@ -35,7 +36,7 @@ _UPSERTS = {"postgresql": _upsert(postgresql.insert), "sqlite": _upsert(sqlite.i
 def next_sequence(conn: Connection, service_id: int, day: date) -> int:
     """Take the next sequence number (1, 2, …) of ``service_id`` on ``day``."""
     statement = _UPSERTS[conn.dialect.name]
-    return int(conn.execute(statement, {"service_id": service_id, "day": day}).scalar_one())
+    return int(fast(conn, statement, {"service_id": service_id, "day": day}).scalar_one())
 
 
 def format_number(prefix: str, sequence: int, *, width: int, first: int, last: int) -> str:

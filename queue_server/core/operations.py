@@ -31,6 +31,7 @@ from queue_server.core.events import (
     TicketIssued,
     TicketView,
 )
+from queue_server.core.fastsql import execute as fast
 from queue_server.core.models import (
     ACTIVE_AT_COUNTER,
     Counter,
@@ -127,7 +128,7 @@ class Queue:
         emergency = bool(category and category.emergency)
         track_code = secrets.token_urlsafe(9)
         with self.db.write() as conn:
-            facts = conn.execute(sql.ISSUE_FACTS, {"service_id": service.id, "day": day}).one()
+            facts = fast(conn, sql.ISSUE_FACTS, {"service_id": service.id, "day": day}).one()
             waiting_before = int(facts.waiting)
             ahead = int(facts.emergencies) if emergency else waiting_before
             estimate = round(ahead * float(facts.service_s) / max(1, int(facts.open_counters)))
@@ -140,7 +141,8 @@ class Queue:
                 first=numbering.first,
                 last=numbering.last,
             )
-            ticket_id = conn.execute(
+            ticket_id = fast(
+                conn,
                 sql.INSERT_TICKET,
                 {
                     "service_id": service.id,
@@ -226,7 +228,8 @@ class Queue:
                     )
                 if claimed is not None:
                     break
-            conn.execute(
+            fast(
+                conn,
                 sql.SET_COUNTER_AFTER_CALL,
                 {
                     "counter_id": counter.id,
@@ -256,7 +259,7 @@ class Queue:
                 )
                 events.extend(self._queue_events(conn, {claimed.service_id}, day, now))
             if log:
-                conn.execute(sql.INSERT_EVENT, log)
+                fast(conn, sql.INSERT_EVENT, log)
             view = self._make_counter_view(counter, CounterStatus.OPEN, ticket)
             events.append(CounterChanged(counter=view, at=now))
         return Outcome(ticket, events)
@@ -587,9 +590,7 @@ class Queue:
         now = self.clock.now()
         day = local_day(now, self.options.zone)
         with self.db.read() as conn:
-            streak = (
-                conn.execute(sql.COUNTER_STATE, {"counter_id": counter.id}).one().priority_streak
-            )
+            streak = fast(conn, sql.COUNTER_STATE, {"counter_id": counter.id}).one().priority_streak
             candidates = self._candidates(conn, counter, day, per_group=LIST_PER_GROUP)
             ranked = policy.order(
                 candidates,
@@ -647,10 +648,10 @@ class Queue:
         return counter
 
     def _lock_counter(self, conn: Connection, counter: CounterInfo) -> Row[Any]:
-        return conn.execute(sql.COUNTER_STATE_FOR_UPDATE, {"counter_id": counter.id}).one()
+        return fast(conn, sql.COUNTER_STATE_FOR_UPDATE, {"counter_id": counter.id}).one()
 
     def _ticket_row(self, conn: Connection, ticket_id: int) -> Row[Any]:
-        row = conn.execute(sql.TICKET_BY_ID, {"ticket_id": ticket_id}).one_or_none()
+        row = fast(conn, sql.TICKET_BY_ID, {"ticket_id": ticket_id}).one_or_none()
         if row is None:
             raise NotFound(_("Unknown ticket: {id}").format(id=ticket_id))
         return row
@@ -696,8 +697,8 @@ class Queue:
         log: list[dict[str, Any]] | None = None,
     ) -> Row[Any] | None:
         """Close a called or serving ticket; None if it was not at a counter."""
-        row = conn.execute(
-            sql.CLOSE_CURRENT, {"ticket_id": ticket_id, "to_status": to_status, "now": now}
+        row = fast(
+            conn, sql.CLOSE_CURRENT, {"ticket_id": ticket_id, "to_status": to_status, "now": now}
         ).one_or_none()
         if row is None:
             return None
@@ -775,9 +776,9 @@ class Queue:
         if conn.dialect.name == "postgresql":
             ids = [c.ticket_id for c in ranked]
             params |= {"ticket_ids": ids, "ranking": ids}
-            return conn.execute(sql.CLAIM_FIRST_FREE, params).one_or_none()
+            return fast(conn, sql.CLAIM_FIRST_FREE, params).one_or_none()
         for candidate in ranked:  # SQLite: writers are serialised, the first one wins
-            row = conn.execute(sql.CLAIM, params | {"ticket_id": candidate.ticket_id})
+            row = fast(conn, sql.CLAIM, params | {"ticket_id": candidate.ticket_id})
             claimed = row.one_or_none()
             if claimed is not None:
                 return claimed
@@ -791,9 +792,7 @@ class Queue:
         catalogue = self.catalogue
         ranks = {service_id: rank for rank, service_id in enumerate(counter.service_ids)}
         statement = sql.candidates(counter.service_ids, catalogue.category_ids)
-        rows = conn.execute(
-            statement, {"day": day, "counter_id": counter.id, "per_group": per_group}
-        )
+        rows = fast(conn, statement, {"day": day, "counter_id": counter.id, "per_group": per_group})
         return [
             policy.Candidate(
                 ticket_id=row.id,
@@ -823,7 +822,8 @@ class Queue:
         if not 0 < seconds <= MAX_COUNTED_SERVICE_S:
             return
         alpha = SERVICE_TIME_SMOOTHING
-        conn.execute(
+        fast(
+            conn,
             sql.LEARN_SERVICE_TIME,
             {"service_id": service_id, "keep": 1 - alpha, "add": seconds * alpha},
         )
@@ -834,7 +834,7 @@ class Queue:
         events: list[DomainEvent] = []
         for service_id in sorted(service_ids):
             params = {"service_id": service_id, "day": day}
-            waiting = int(conn.execute(sql.WAITING_IN_SERVICE, params).scalar_one())
+            waiting = int(fast(conn, sql.WAITING_IN_SERVICE, params).scalar_one())
             code = self.catalogue.service_by_id(service_id).code
             events.append(QueueChanged(service=code, waiting=waiting, at=now))
         return events
@@ -865,7 +865,7 @@ class Queue:
         )
 
     def _counter_view(self, conn: Connection, counter: CounterInfo) -> CounterView:
-        state = conn.execute(sql.COUNTER_STATE, {"counter_id": counter.id}).one()
+        state = fast(conn, sql.COUNTER_STATE, {"counter_id": counter.id}).one()
         current = None
         if state.current_ticket_id is not None:
             current = self._ticket_view(conn, state.current_ticket_id)
@@ -938,7 +938,7 @@ class Queue:
             "detail": detail,
         }
         if batch is None:
-            conn.execute(sql.INSERT_EVENT, row)
+            fast(conn, sql.INSERT_EVENT, row)
         else:
             batch.append(row)
 

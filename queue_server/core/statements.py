@@ -92,7 +92,7 @@ CLOSE_CURRENT = (
     update(Ticket)
     .where(
         Ticket.id == bindparam("ticket_id"),
-        Ticket.status.in_([TicketStatus.CALLED, TicketStatus.SERVING]),
+        or_(Ticket.status == TicketStatus.CALLED, Ticket.status == TicketStatus.SERVING),
     )
     .values(status=bindparam("to_status"), finished_at=NOW)
     .returning(*TICKET_COLUMNS)

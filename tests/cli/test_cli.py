@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -97,3 +98,24 @@ def test_transfer_and_close_day(config: Path) -> None:
     assert "Quầy 4 mời số B001." in xephang("counter", "next", "4", config=config).stdout
     closed = xephang("close-day", config=config)
     assert "Đã đóng 0 phiếu" in closed.stdout
+
+
+def test_printer_test_on_the_virtual_printer(config: Path, tmp_path: Path) -> None:
+    result = xephang("printer", "test", "kiosk-1", config=config)
+    assert result.returncode == 0, result.stderr
+    assert "kiosk-1" in result.stdout
+    assert list((tmp_path / "data" / "tickets" / "kiosk-1").glob("*.png"))
+    missing = xephang("printer", "test", "kiosk-9", config=config)
+    assert missing.returncode == 1
+    assert "Không có kiosk tên kiosk-9" in missing.stderr
+
+
+def test_voice_check(config: Path, tmp_path: Path) -> None:
+    good = xephang("voice", "check", "vi-espeak", config=config)
+    assert good.returncode == 0, good.stdout + good.stderr
+    broken = tmp_path / "pack"
+    shutil.copytree(REPO / "devices" / "audio" / "packs" / "vi-espeak", broken)
+    (broken / "mười.wav").unlink()
+    result = xephang("voice", "check", str(broken), config=config)
+    assert result.returncode == 1
+    assert "mười.wav" in result.stdout

@@ -1,0 +1,70 @@
+"""Device commands: test a printer, check a voice pack."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from devices.audio.check import check_message, check_pack
+from devices.audio.pack import resolve_pack
+from devices.printer import VirtualPrinterConfig, print_test_ticket
+from queue_server.cli.context import config_option, fail, handles_errors, load
+from queue_server.i18n import _, current_language
+
+
+@click.group()
+def printer() -> None:
+    """Ticket printers."""
+
+
+@printer.command("test")
+@click.argument("kiosk")
+@config_option
+@handles_errors
+def printer_test(kiosk: str, config_path: Path | None) -> None:
+    """Print a test ticket on KIOSK's printer and report what the printer said."""
+    settings = load(config_path)
+    found = next((k for k in settings.kiosks if k.name == kiosk), None)
+    if found is None:
+        known = ", ".join(k.name for k in settings.kiosks) or "—"
+        fail(_("No kiosk named {name} (known: {known}).").format(name=kiosk, known=known))
+        return
+    if found.printer is None:
+        fail(_("Kiosk {name} has no printer configured.").format(name=kiosk))
+        return
+    config = found.printer
+    if isinstance(config, VirtualPrinterConfig) and config.folder is None:
+        folder = Path(settings.data_dir) / "tickets" / found.name
+        config = config.model_copy(update={"folder": str(folder)})
+    outcome = print_test_ticket(config, settings.center.name, current_language())
+    state = outcome.status.message(current_language()) if outcome.status else ""
+    if outcome.failed:
+        fail(_("The test ticket was not printed: {state}").format(state=state or outcome.detail))
+    click.echo(_("Test ticket sent to {name}: {state}").format(name=kiosk, state=state))
+
+
+@click.group()
+def voice() -> None:
+    """Voice announcements."""
+
+
+@voice.command("check")
+@click.argument("pack")
+@config_option
+@handles_errors
+def voice_check(pack: str, config_path: Path | None) -> None:
+    """Check that voice PACK (a folder or a bundled pack name) has every clip needed."""
+    settings = load(config_path)
+    spoken = settings.voice.announcement
+    templates = [t for t in (spoken.template, spoken.second_template) if t]
+    try:
+        path = resolve_pack(pack)
+    except Exception as exc:  # unknown name or missing folder: say so plainly
+        fail(str(exc))
+        return
+    problems = check_pack(path, templates=templates)
+    click.echo(check_message(path, problems))
+    if problems:
+        sys.exit(1)
