@@ -38,7 +38,6 @@ def _nfc(value: Any) -> Any:
 Text = Annotated[str, BeforeValidator(_nfc), Field(min_length=1)]
 
 
-
 class ConfigError(Exception):
     """The configuration cannot be used; the message is meant for a person."""
 
@@ -124,6 +123,7 @@ class ApiConfig(_Model):
     max_body_bytes: int = Field(64 * 1024, ge=1024, le=16 * 1024 * 1024)
     secret_key: str = ""  # empty: a random key kept in <data_dir>/secret_key
     session_hours: int = Field(12, ge=1, le=24 * 30)
+    token_cache_s: float = Field(5.0, ge=0, le=300)  # a CLI revocation takes this long
 
 
 class KioskConfig(_Model):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -12,6 +14,8 @@ from devices.audio.pack import resolve_pack
 from devices.printer import VirtualPrinterConfig, print_test_ticket
 from queue_server.cli.context import config_option, fail, handles_errors, load
 from queue_server.i18n import _, current_language
+from queue_server.workers.devices import DeviceWorker, build_devices
+from queue_server.workers.remote import RemoteFeed
 
 
 @click.group()
@@ -68,3 +72,31 @@ def voice_check(pack: str, config_path: Path | None) -> None:
     click.echo(check_message(path, problems))
     if problems:
         sys.exit(1)
+
+
+@click.command("devices")
+@click.option("--server", default=None, help="Server address. Default: center.public_url.")
+@click.option("--token", envvar="XEPHANG_TOKEN", default=None, help="A display token.")
+@config_option
+@handles_errors
+def devices_command(server: str | None, token: str | None, config_path: Path | None) -> None:
+    """Drive this machine's printers, LED boards and voice from a running server."""
+    settings = load(config_path)
+    worker = DeviceWorker(settings, build_devices(settings)).start()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    address = server or settings.center.public_url
+    feed = RemoteFeed(worker, address, token)
+    try:
+        feed.start()
+    except Exception as exc:  # the server is not up yet: say so, systemd restarts us
+        worker.stop()
+        fail(_("Cannot reach the server at {address}: {error}").format(address=address, error=exc))
+    click.echo(_("Driving devices from {address}. Stop with Ctrl+C.").format(address=address))
+    try:
+        stop.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        feed.stop()
+        worker.stop()

@@ -133,12 +133,51 @@ def _counter_action(name: str, help_text: str) -> None:
 
 for _name, _help in (
     ("recall", "Call the counter's current ticket again."),
+    ("start-serving", "The called citizen has arrived at the counter."),
     ("finish", "Finish the counter's current ticket."),
     ("no-show", "Mark the called citizen as not come."),
     ("pause", "Pause the counter."),
     ("resume", "Resume the counter."),
 ):
     _counter_action(_name, _help)
+
+
+@counter.command("transfer")
+@click.argument("number", type=int)
+@click.argument("service")
+@click.option("--to-counter", type=int, default=None, help="Only this counter may call it.")
+@config_option
+@handles_errors
+def counter_transfer(
+    number: int, service: str, to_counter: int | None, config_path: Path | None
+) -> None:
+    """Send counter NUMBER's current ticket to SERVICE, keeping its place."""
+    moved = _queue(config_path).transfer(number, service, to_counter=to_counter, actor="cli")
+    click.echo(
+        _("Ticket {number} now waits for {service}.").format(
+            number=moved.value.number, service=moved.value.service_name
+        )
+    )
+
+
+@counter.command("call")
+@click.argument("number", type=int)
+@click.argument("ticket_id", type=int)
+@config_option
+@handles_errors
+def counter_call(number: int, ticket_id: int, config_path: Path | None) -> None:
+    """Call the ticket with id TICKET_ID to counter NUMBER."""
+    called = _queue(config_path).call_ticket(number, ticket_id, actor="cli").value
+    click.echo(_("Counter {counter} calls {number}.").format(counter=number, number=called.number))
+
+
+@main.command("close-day")
+@config_option
+@handles_errors
+def close_day(config_path: Path | None) -> None:
+    """Close tickets left over from earlier days (run after midnight)."""
+    closed = _queue(config_path).close_day(actor="cli").value
+    click.echo(_("Closed {count} ticket(s) from earlier days.").format(count=closed))
 
 
 @main.command()
@@ -175,10 +214,13 @@ def status(config_path: Path | None) -> None:
 
 @main.command()
 @click.option("--reset", is_flag=True, help="Start from an empty demo database.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="0.0.0.0 for the whole LAN.")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--no-serve", is_flag=True, help="Only set up the data; do not start the server.")
 @config_option
 @handles_errors
-def demo(reset: bool, config_path: Path | None) -> None:
-    """Set up the demo center's data directory and database."""
+def demo(reset: bool, host: str, port: int, no_serve: bool, config_path: Path | None) -> None:
+    """Set up the demo center's data and start the server on it."""
     settings = load(config_path)
     data_dir = Path(settings.data_dir)
     if reset and settings.database_url().startswith("sqlite:///"):
@@ -188,3 +230,20 @@ def demo(reset: bool, config_path: Path | None) -> None:
     open_queue(settings)
     click.echo(_("Demo center ready in {path}.").format(path=data_dir))
     click.echo(_("Try: xephang ticket issue HT, then xephang counter next 2, then xephang status."))
+    if not no_serve:
+        serve(settings, host, port)
+
+
+# --- web server, accounts and API tokens (issue #3) ---
+from queue_server.cli.accounts import token, user  # noqa: E402
+from queue_server.cli.run import run, serve  # noqa: E402
+
+main.add_command(run)
+main.add_command(user)
+main.add_command(token)
+
+from queue_server.cli.devices import devices_command, printer, voice  # noqa: E402
+
+main.add_command(devices_command)
+main.add_command(printer)
+main.add_command(voice)

@@ -1,0 +1,141 @@
+"""HTTP benchmark: issue tickets and call next against a real server on 127.0.0.1.
+
+Starts the production setup (gunicorn gthread, one worker) on a fresh SQLite database,
+then runs a sequential client, first with a new TCP connection per request, then with
+one kept-alive connection. Prints tickets/s and calls/s.
+
+    .venv/bin/python bench/api.py [--count 2000] [--server gunicorn|werkzeug]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from queue_server.auth.tokens import create_token  # noqa: E402
+from queue_server.core.bootstrap import open_queue  # noqa: E402
+from queue_server.settings import load_settings  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def write_config(folder: Path) -> Path:
+    text = (REPO / "config" / "demo.toml").read_text(encoding="utf-8")
+    text = re.sub(r"^data_dir = .*$", f'data_dir = "{folder}"', text, flags=re.M)
+    text += "\n[api]\nissue_rate_per_minute = 100000\n"
+    path = folder / "bench.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def start_server(kind: str, config: Path, port: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "XEPHANG_CONFIG": str(config)}
+    bin_dir = Path(sys.executable).parent
+    if kind == "gunicorn":
+        command = [
+            str(bin_dir / "gunicorn"), "-k", "gthread", "-w", "1", "--threads", "100",
+            "--no-control-socket", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+            "queue_server.web.wsgi:app",
+        ]  # fmt: skip
+    else:
+        command = [
+            str(bin_dir / "xephang"), "run", "--config", str(config), "--port", str(port),
+        ]  # fmt: skip
+    return subprocess.Popen(command, env=env, cwd=REPO, stdout=subprocess.DEVNULL)
+
+
+def wait_ready(port: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/api/v1/healthz")
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.1)  # polling a starting server; not test synchronisation
+    raise SystemExit("the server did not start")
+
+
+class Client:
+    """Sequential JSON client, with or without keep-alive."""
+
+    def __init__(self, port: int, keep_alive: bool) -> None:
+        self.port = port
+        self.keep_alive = keep_alive
+        self.connection: http.client.HTTPConnection | None = None
+
+    def post(self, path: str, body: dict[str, object] | None, token: str) -> int:
+        if self.connection is None or not self.keep_alive:
+            self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        if not self.keep_alive:
+            headers["Connection"] = "close"
+        payload = json.dumps(body).encode() if body is not None else b""
+        self.connection.request("POST", path, body=payload, headers=headers)
+        response = self.connection.getresponse()
+        response.read()
+        if not self.keep_alive:
+            self.connection.close()
+        return response.status
+
+
+def run(client: Client, count: int, kiosk: str, officer: str) -> tuple[float, float]:
+    started = time.perf_counter()
+    for _ in range(count):
+        status = client.post("/api/v1/tickets", {"service": "HT"}, kiosk)
+        assert status == 201, status
+    issued = count / (time.perf_counter() - started)
+    started = time.perf_counter()
+    for _ in range(count):
+        status = client.post("/api/v1/counters/2/next", None, officer)
+        assert status == 200, status
+    called = count / (time.perf_counter() - started)
+    return issued, called
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--count", type=int, default=2000)
+    parser.add_argument("--server", choices=["gunicorn", "werkzeug"], default="gunicorn")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        config = write_config(folder)
+        settings = load_settings(config)
+        queue = open_queue(settings)
+        kiosk, _info = create_token(queue.db, "kiosk", name="bench kiosk")
+        officer, _info = create_token(queue.db, "officer", counter=2, name="bench officer")
+        queue.db.dispose()
+        port = free_port()
+        server = start_server(args.server, config, port)
+        try:
+            wait_ready(port)
+            print(f"server: {args.server}, database: SQLite (WAL, synchronous=FULL)")
+            print(f"{'mode':<26}{'tickets/s':>12}{'calls/s':>12}")
+            for label, keep_alive in (("new connection/request", False), ("keep-alive", True)):
+                issued, called = run(Client(port, keep_alive), args.count, kiosk, officer)
+                print(f"{label:<26}{issued:>12.0f}{called:>12.0f}")
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()

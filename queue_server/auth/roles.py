@@ -1,0 +1,47 @@
+"""Roles and the principal behind a request."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Role(enum.StrEnum):
+    """What a user or token may do."""
+
+    KIOSK = "kiosk"  # issues tickets (never emergency ones)
+    HELPDESK = "helpdesk"  # issues with any category, cancels
+    OFFICER = "officer"  # operates its own counter
+    DISPLAY = "display"  # reads the state
+    ADMIN = "admin"  # everything
+
+
+USER_ROLES = (Role.OFFICER, Role.HELPDESK, Role.ADMIN)
+TOKEN_ROLES = (Role.KIOSK, Role.OFFICER, Role.DISPLAY, Role.ADMIN)
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who makes a request: a token or a signed-in user."""
+
+    kind: str  # "token" or "user"
+    id: int
+    name: str
+    role: Role
+    counter: int | None = None
+    via_session: bool = False
+
+    @property
+    def scope(self) -> str:
+        """A key that is unique per token or user (idempotency, rate limits)."""
+        return f"{self.kind}:{self.id}"
+
+    @property
+    def actor(self) -> str:
+        """How the ticket log names this principal."""
+        return f"{self.kind}:{self.name}"[:80]
+
+    @property
+    def officer_id(self) -> int | None:
+        """The user id to store on called tickets (tokens have none)."""
+        return self.id if self.kind == "user" else None

@@ -1,0 +1,108 @@
+"""User accounts: officers, help desk and admins who sign in with a password."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from queue_server.auth.passwords import DUMMY_HASH, hash_password, verify_password
+from queue_server.auth.roles import USER_ROLES, Principal, Role
+from queue_server.core.clock import Clock, SystemClock
+from queue_server.core.db import Database
+from queue_server.core.errors import InvalidState, Rejected
+from queue_server.core.models import User
+from queue_server.i18n import _
+
+MIN_PASSWORD_LENGTH = 8
+
+
+def add_user(
+    db: Database,
+    username: str,
+    role: str,
+    password: str,
+    *,
+    display_name: str = "",
+    clock: Clock | None = None,
+) -> int:
+    """Create an account; returns its id."""
+    username = unicodedata.normalize("NFC", username.strip())
+    if not username or len(username) > 80:
+        raise Rejected(_("A user name must have 1 to 80 characters."))
+    if role not in USER_ROLES:
+        raise Rejected(
+            _("Unknown role {role} (use {roles}).").format(
+                role=role, roles=", ".join(r.value for r in USER_ROLES)
+            )
+        )
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise Rejected(
+            _("The password needs at least {count} characters.").format(count=MIN_PASSWORD_LENGTH)
+        )
+    now = (clock or SystemClock()).now()
+    try:
+        with db.write() as conn:
+            return int(
+                conn.execute(
+                    insert(User)
+                    .values(
+                        username=username,
+                        display_name=display_name or username,
+                        role=role,
+                        password_hash=hash_password(password),
+                        active=True,
+                        created_at=now,
+                    )
+                    .returning(User.id)
+                ).scalar_one()
+            )
+    except IntegrityError:
+        raise InvalidState(_("The user {name} already exists.").format(name=username)) from None
+
+
+def authenticate(db: Database, username: str, password: str) -> Principal | None:
+    """The user if the name and password match an active account."""
+    username = unicodedata.normalize("NFC", username.strip())
+    with db.read() as conn:
+        row = conn.execute(
+            select(User.id, User.username, User.role, User.password_hash, User.active).where(
+                User.username == username
+            )
+        ).one_or_none()
+    if row is None or not row.active:
+        verify_password(DUMMY_HASH, password)
+        return None
+    if not verify_password(row.password_hash, password):
+        return None
+    return Principal("user", row.id, row.username, Role(row.role), via_session=True)
+
+
+def active_user(db: Database, user_id: int) -> Principal | None:
+    """The signed-in user, if the account still exists and is active."""
+    with db.read() as conn:
+        row = conn.execute(
+            select(User.id, User.username, User.role).where(User.id == user_id, User.active)
+        ).one_or_none()
+    if row is None or row.role not in USER_ROLES:
+        return None
+    return Principal("user", row.id, row.username, Role(row.role), via_session=True)
+
+
+def set_active(db: Database, username: str, active: bool) -> bool:
+    """Enable or disable an account; False if there is no such user."""
+    with db.write() as conn:
+        result = conn.execute(update(User).where(User.username == username).values(active=active))
+        return result.rowcount > 0
+
+
+def list_users(db: Database) -> list[dict[str, object]]:
+    """All accounts (without password hashes)."""
+    with db.read() as conn:
+        rows = conn.execute(
+            select(User.id, User.username, User.role, User.active, User.created_at).order_by(
+                User.id
+            )
+        ).all()
+    return [dict(row._mapping) for row in rows]

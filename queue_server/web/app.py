@@ -1,0 +1,128 @@
+"""The Flask application factory."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, g, request
+
+from queue_server.bus import EventBus
+from queue_server.core.bootstrap import open_queue
+from queue_server.core.operations import Queue
+from queue_server.i18n import set_language
+from queue_server.settings import Settings, load_settings
+from queue_server.web.api import api
+from queue_server.web.errors import register_error_handlers
+from queue_server.web.health import ops
+from queue_server.web.login import pages
+from queue_server.web.metrics import Metrics
+from queue_server.web.ratelimit import RateLimiter
+from queue_server.web.realtime import bridge_bus, make_socketio, serve_display_namespace
+from queue_server.web.state import XephangState
+
+LANGUAGES = ("vi", "en")
+DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "config" / "demo.toml"
+
+
+def _settings_from_environment() -> Settings:
+    return load_settings(os.environ.get("XEPHANG_CONFIG") or DEFAULT_CONFIG)
+
+
+def _secret_key(settings: Settings) -> str:
+    """The configured key, else one kept in ``<data_dir>/secret_key`` (made once, 0600)."""
+    if settings.api.secret_key:
+        return settings.api.secret_key
+    path = Path(settings.data_dir) / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(key)
+        return key
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    queue: Queue | None = None,
+    bus: EventBus | None = None,
+    testing: bool = False,
+) -> Flask:
+    """Build the app: REST API, sign-in pages, Socket.IO and the bus bridge.
+
+    Without ``settings`` the file named by ``$XEPHANG_CONFIG`` is read (else the demo).
+    """
+    settings = settings or _settings_from_environment()
+    queue = queue or open_queue(settings)
+    bus = bus or EventBus()
+
+    app = Flask(__name__)
+    app.config.update(
+        TESTING=testing,
+        SECRET_KEY=_secret_key(settings),
+        MAX_CONTENT_LENGTH=settings.api.max_body_bytes,
+        MAX_FORM_MEMORY_SIZE=settings.api.max_body_bytes,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.api.session_hours),
+        JSON_SORT_KEYS=False,
+    )
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+
+    metrics = Metrics()
+    bus.subscribe(metrics.on_event)
+    state = XephangState(
+        settings=settings,
+        queue=queue,
+        bus=bus,
+        issue_limiter=RateLimiter(settings.api.issue_rate_per_minute, queue.clock.now),
+        metrics=metrics,
+    )
+    app.extensions["xephang"] = state
+
+    register_error_handlers(app)
+    app.register_blueprint(api)
+    app.register_blueprint(ops)
+    app.register_blueprint(pages)
+
+    @app.before_request
+    def _start() -> None:
+        g.started = time.perf_counter()
+        language = request.accept_languages.best_match(LANGUAGES) or settings.center.language
+        g.language_token = set_language(language)
+
+    @app.after_request
+    def _finish(response: Response) -> Response:
+        started = g.get("started")
+        if started is not None:
+            route = request.url_rule.rule if request.url_rule else "(unmatched)"
+            metrics.observe(request.method, route, time.perf_counter() - started)
+        response.headers.setdefault("Cache-Control", "no-store")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return response
+
+    @app.teardown_request
+    def _reset_language(_exc: BaseException | None) -> None:
+        token = g.pop("language_token", None)
+        if token is not None:
+            token.var.reset(token)
+
+    socketio = make_socketio(app)
+    state.socketio = socketio
+    bridge_bus(bus, socketio)
+
+    def snapshot() -> dict[str, Any]:
+        seq = bus.last_seq
+        return {**queue.snapshot(), "seq": seq}
+
+    serve_display_namespace(socketio, snapshot)
+    return app

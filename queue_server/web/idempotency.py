@@ -1,0 +1,116 @@
+"""``Idempotency-Key``: a repeated POST returns the first response and changes nothing.
+
+Keys are stored in the database per token or user, with the response, for one day.
+The key is claimed before the operation runs, so two concurrent requests with the same
+key cannot both act: the second gets 409 until the first has finished.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from flask import Response, request
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from queue_server.core.db import Database
+from queue_server.core.models import IdempotencyRecord
+from queue_server.i18n import _
+from queue_server.web.errors import ApiError
+
+HEADER = "Idempotency-Key"
+KEEP_FOR = timedelta(days=1)
+MAX_KEY_LENGTH = 200
+
+
+def _valid_key(key: str) -> bool:
+    return 1 <= len(key) <= MAX_KEY_LENGTH and key.isascii() and key.isprintable()
+
+
+def _replay(status: int, body: object) -> Response:
+    if status == 204 or body is None:
+        response = Response(status=status)
+    else:
+        response = Response(json.dumps(body), status=status, mimetype="application/json")
+    response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
+def run_once(db: Database, scope: str, now: datetime, produce: Callable[[], Response]) -> Response:
+    """Run ``produce`` unless this request's key was seen; store 2xx responses."""
+    key = request.headers.get(HEADER)
+    if key is None:
+        return produce()
+    key = key.strip()
+    if not _valid_key(key):
+        raise ApiError(
+            400,
+            _("The Idempotency-Key header must be 1 to 200 printable ASCII characters."),
+            field=HEADER,
+        )
+    fingerprint = f"{request.method} {request.path}"[:300]
+    existing = _claim(db, scope, key, fingerprint, now)
+    if existing is not None:
+        request_seen, status, body = existing
+        if request_seen != fingerprint:
+            raise ApiError(422, _("This Idempotency-Key was used for another request."))
+        if status is None:
+            raise ApiError(409, _("A request with this Idempotency-Key is still running."))
+        return _replay(status, body)
+    try:
+        response = produce()
+    except BaseException:
+        _release(db, scope, key)
+        raise
+    if 200 <= response.status_code < 300:
+        body = response.get_json(silent=True) if response.status_code != 204 else None
+        with db.write() as conn:
+            conn.execute(
+                update(IdempotencyRecord)
+                .where(IdempotencyRecord.scope == scope, IdempotencyRecord.key == key)
+                .values(status_code=response.status_code, body=body)
+            )
+    else:
+        _release(db, scope, key)
+    return response
+
+
+def _claim(
+    db: Database, scope: str, key: str, fingerprint: str, now: datetime
+) -> tuple[str, int | None, object] | None:
+    """Insert the key; None if it is ours now, else (request, status, body) seen first."""
+    try:
+        with db.write() as conn:
+            conn.execute(
+                delete(IdempotencyRecord).where(IdempotencyRecord.created_at < now - KEEP_FOR)
+            )
+            conn.execute(
+                insert(IdempotencyRecord).values(
+                    scope=scope, key=key, request=fingerprint, created_at=now
+                )
+            )
+        return None
+    except IntegrityError:
+        pass
+    with db.read() as conn:
+        row = conn.execute(
+            select(
+                IdempotencyRecord.request, IdempotencyRecord.status_code, IdempotencyRecord.body
+            ).where(IdempotencyRecord.scope == scope, IdempotencyRecord.key == key)
+        ).one_or_none()
+    if row is None:  # expired and purged in between: try once more
+        return _claim(db, scope, key, fingerprint, now)
+    return row.request, row.status_code, row.body
+
+
+def _release(db: Database, scope: str, key: str) -> None:
+    with db.write() as conn:
+        conn.execute(
+            delete(IdempotencyRecord).where(
+                IdempotencyRecord.scope == scope,
+                IdempotencyRecord.key == key,
+                IdempotencyRecord.status_code.is_(None),
+            )
+        )

@@ -1,0 +1,89 @@
+"""Run the device worker in its own process, fed by the server over Socket.IO.
+
+For a counter PC that owns a serial port, and for cluster mode. On every (re)connect
+the server sends a ``snapshot`` and the worker sets every board from it; a gap in the
+events' ``seq`` also asks for a fresh snapshot.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+import requests
+import socketio
+
+from queue_server.bus import Envelope
+from queue_server.workers.devices import DeviceWorker
+
+log = logging.getLogger(__name__)
+
+EVENTS = ("ticket_issued", "ticket_called", "ticket_changed", "queue_changed", "counter_changed")
+
+
+class RemoteFeed:
+    """Connects a :class:`DeviceWorker` to a server's ``/display`` namespace."""
+
+    def __init__(self, worker: DeviceWorker, server: str, token: str | None = None) -> None:
+        self.worker = worker
+        self.server = server.rstrip("/")
+        self.token = token
+        self.last_seq = 0
+        self.connected = threading.Event()
+        self.snapshots = 0
+        self.client = socketio.Client(reconnection=True, reconnection_delay_max=5)
+        self.client.on("connect", self._on_connect, namespace="/display")
+        self.client.on("disconnect", self._on_disconnect, namespace="/display")
+        self.client.on("snapshot", self._on_snapshot, namespace="/display")
+        for name in EVENTS:
+            self.client.on(name, self._handler(name), namespace="/display")
+
+    def start(self) -> RemoteFeed:
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        self.client.connect(
+            self.server,
+            namespaces=["/display"],
+            headers=headers,
+            auth={"token": self.token} if self.token else None,
+            wait_timeout=10,
+            retry=True,
+        )
+        return self
+
+    def stop(self) -> None:
+        self.client.disconnect()
+
+    def _on_connect(self) -> None:
+        log.info("connected to %s", self.server)
+        self.connected.set()
+
+    def _on_disconnect(self, *_args: Any) -> None:
+        log.warning("lost the server; reconnecting")
+        self.connected.clear()
+
+    def _on_snapshot(self, snapshot: dict[str, Any]) -> None:
+        self.snapshots += 1
+        self.last_seq = int(snapshot.get("seq", 0))
+        self.worker.resync(snapshot)
+
+    def _handler(self, name: str) -> Any:
+        def handle(data: dict[str, Any]) -> None:
+            seq = int(data.get("seq", 0))
+            if self.last_seq and seq > self.last_seq + 1:
+                self._refresh()
+            self.last_seq = max(self.last_seq, seq)
+            self.worker.handle(Envelope(name, seq, data))
+
+        return handle
+
+    def _refresh(self) -> None:
+        """Events were missed: take the state from the API instead."""
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        try:
+            response = requests.get(f"{self.server}/api/v1/state", headers=headers, timeout=5)
+            response.raise_for_status()
+        except requests.RequestException as exc:
+            log.warning("could not refresh the state: %s", exc)
+            return
+        self._on_snapshot(response.json())

@@ -1,0 +1,119 @@
+"""Fixtures for the web layer: the real Flask app on a real database, and tokens."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from queue_server.auth.tokens import create_token
+from queue_server.auth.users import add_user
+from queue_server.bus import Envelope, EventBus
+from queue_server.core.bootstrap import open_queue
+from queue_server.core.clock import FrozenClock
+from queue_server.core.db import Database
+from queue_server.core.operations import Queue
+from queue_server.settings import Settings
+from queue_server.web.app import create_app
+
+Headers = dict[str, str]
+TokenMaker = Callable[..., Headers]
+
+
+def make_token_maker(queue: Queue) -> TokenMaker:
+    def make(
+        role: str, counter: int | None = None, lifetime: timedelta | None = None, **extra: str
+    ) -> Headers:
+        secret, _info = create_token(
+            queue.db, role, counter=counter, lifetime=lifetime, clock=queue.clock
+        )
+        return {"Authorization": f"Bearer {secret}", **extra}
+
+    return make
+
+
+@pytest.fixture
+def bus() -> EventBus:
+    return EventBus()
+
+
+@pytest.fixture
+def events(bus: EventBus) -> list[Envelope]:
+    """Every envelope published on the app's bus."""
+    seen: list[Envelope] = []
+    bus.subscribe(seen.append)
+    return seen
+
+
+@pytest.fixture
+def app(settings: Settings, queue: Queue, bus: EventBus) -> Flask:
+    """The app on the parametrised database (SQLite and PostgreSQL)."""
+    return create_app(settings, queue=queue, bus=bus, testing=True)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def token(queue: Queue) -> TokenMaker:
+    """``token("officer", counter=2)`` → Authorization headers of a fresh token."""
+    return make_token_maker(queue)
+
+
+@pytest.fixture
+def sqlite_queue(settings: Settings, clock: FrozenClock, tmp_path: Path) -> Iterator[Queue]:
+    """A queue on SQLite only, for tests where the database does not matter."""
+    database = Database(f"sqlite:///{tmp_path / 'web.db'}")
+    queue = open_queue(settings, clock=clock, db=database)
+    yield queue
+    database.dispose()
+
+
+@pytest.fixture
+def sqlite_app(settings: Settings, sqlite_queue: Queue) -> Flask:
+    return create_app(settings, queue=sqlite_queue, testing=True)
+
+
+PASSWORD = "correct horse battery"
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def sign_in(app: Flask, role: str, counter: int | None = None) -> tuple[FlaskClient, Headers]:
+    """A new client signed in as a new user of ``role``; returns it and the CSRF header."""
+    queue: Queue = app.extensions["xephang"].queue
+    username = f"{role}-{secrets.token_hex(3)}"
+    add_user(queue.db, username, role, PASSWORD)
+    client = app.test_client()
+    form = client.get("/login").get_data(as_text=True)
+    match = CSRF_FIELD.search(form)
+    assert match is not None
+    response = client.post(
+        "/login", data={"username": username, "password": PASSWORD, "csrf_token": match.group(1)}
+    )
+    assert response.status_code == 303, response.get_data(as_text=True)
+    csrf = client.get("/api/v1/session").get_json()["csrf_token"]
+    headers = {"X-CSRF-Token": csrf}
+    if counter is not None:
+        chosen = client.post("/api/v1/session/counter", json={"counter": counter}, headers=headers)
+        assert chosen.status_code == 200, chosen.get_json()
+    return client, headers
+
+
+@pytest.fixture
+def helpdesk(app: Flask) -> tuple[FlaskClient, Headers]:
+    """A signed-in help-desk user (client with cookies, CSRF header)."""
+    return sign_in(app, "helpdesk")
+
+
+@pytest.fixture(scope="session")
+def signer() -> Callable[..., tuple[FlaskClient, Headers]]:
+    """``signer(app, role, counter=None)`` signs a new user in (see :func:`sign_in`)."""
+    return sign_in

@@ -1,0 +1,118 @@
+"""Idempotency-Key: a repeated POST returns the first result and calls nobody new."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from queue_server.core.clock import FrozenClock
+from queue_server.core.operations import Queue
+
+TokenMaker = Callable[..., dict[str, str]]
+
+
+def _issue(client: FlaskClient, headers: dict[str, str], count: int) -> None:
+    for _ in range(count):
+        assert (
+            client.post("/api/v1/tickets", json={"service": "HT"}, headers=headers).status_code
+            == 201
+        )
+
+
+def test_repeated_call_next_calls_nobody_new(
+    client: FlaskClient, token: TokenMaker, queue: Queue
+) -> None:
+    _issue(client, token("admin"), 3)
+    officer = token("officer", counter=2)
+    first = client.post("/api/v1/counters/2/next", headers={**officer, "Idempotency-Key": "k-1"})
+    again = client.post("/api/v1/counters/2/next", headers={**officer, "Idempotency-Key": "k-1"})
+    assert first.status_code == again.status_code == 200
+    assert first.get_json() == again.get_json()
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert "Idempotent-Replayed" not in first.headers
+    assert len(queue.waiting_for_counter(2)) == 2  # only one ticket was called
+
+    other = client.post("/api/v1/counters/2/next", headers={**officer, "Idempotency-Key": "k-2"})
+    assert other.get_json()["ticket"]["id"] != first.get_json()["ticket"]["id"]
+    assert len(queue.waiting_for_counter(2)) == 1
+
+
+def test_keys_are_scoped_per_token_and_request(
+    client: FlaskClient, token: TokenMaker, queue: Queue
+) -> None:
+    _issue(client, token("admin"), 3)
+    one = token("officer", counter=2, **{"Idempotency-Key": "same"})
+    two = token("officer", counter=2, **{"Idempotency-Key": "same"})
+    a = client.post("/api/v1/counters/2/next", headers=one).get_json()
+    b = client.post("/api/v1/counters/2/next", headers=two).get_json()
+    assert a["ticket"]["id"] != b["ticket"]["id"]
+    misuse = client.post("/api/v1/counters/2/recall", headers=one)
+    assert misuse.status_code == 422
+    assert "error" in misuse.get_json()
+
+
+def test_empty_result_is_replayed_and_errors_are_not_stored(
+    client: FlaskClient, token: TokenMaker
+) -> None:
+    officer = token("officer", counter=3, **{"Idempotency-Key": "nobody"})
+    assert client.post("/api/v1/counters/3/next", headers=officer).status_code == 204
+    replay = client.post("/api/v1/counters/3/next", headers=officer)
+    assert replay.status_code == 204 and replay.headers["Idempotent-Replayed"] == "true"
+
+    recall = token("officer", counter=3, **{"Idempotency-Key": "r"})
+    assert client.post("/api/v1/counters/3/recall", headers=recall).status_code == 409
+    client.post("/api/v1/tickets", json={"service": "CT"}, headers=token("admin"))
+    client.post("/api/v1/counters/3/next", headers=token("officer", counter=3))
+    assert client.post("/api/v1/counters/3/recall", headers=recall).status_code == 200
+
+
+def test_keys_expire_after_a_day(
+    client: FlaskClient, token: TokenMaker, clock: FrozenClock, queue: Queue
+) -> None:
+    _issue(client, token("admin"), 2)
+    officer = token("officer", counter=2, lifetime=None, **{"Idempotency-Key": "daily"})
+    assert client.post("/api/v1/counters/2/next", headers=officer).status_code == 200
+    clock.advance(hours=23)
+    assert client.post("/api/v1/counters/2/next", headers=officer).headers["Idempotent-Replayed"]
+    clock.advance(hours=2)
+    later = client.post("/api/v1/counters/2/next", headers=officer)
+    assert "Idempotent-Replayed" not in later.headers  # a new request, not a replay
+
+
+def test_invalid_key_is_a_400(client: FlaskClient, token: TokenMaker) -> None:
+    response = client.post(
+        "/api/v1/counters/2/next",
+        headers={**token("officer", counter=2), "Idempotency-Key": "x" * 201},
+    )
+    assert response.status_code == 400
+    assert response.get_json()["field"] == "Idempotency-Key"
+
+
+def test_concurrent_duplicates_call_once(app: Flask, token: TokenMaker, queue: Queue) -> None:
+    client = app.test_client()
+    _issue(client, token("admin"), 5)
+    headers = token("officer", counter=2, **{"Idempotency-Key": "race"})
+    statuses: list[int] = []
+    ids: list[int] = []
+    lock = threading.Lock()
+    start = threading.Barrier(6)
+
+    def press() -> None:
+        start.wait(timeout=10)
+        response = app.test_client().post("/api/v1/counters/2/next", headers=headers)
+        with lock:
+            statuses.append(response.status_code)
+            if response.status_code == 200:
+                ids.append(response.get_json()["ticket"]["id"])
+
+    threads = [threading.Thread(target=press) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert set(statuses) <= {200, 409}
+    assert len(set(ids)) == 1
+    assert len(queue.waiting_for_counter(2)) == 4

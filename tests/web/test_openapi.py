@@ -1,0 +1,124 @@
+"""The OpenAPI document matches the routes, and schemathesis finds no server errors."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import schemathesis
+from flask import Flask
+from hypothesis import HealthCheck, Phase, given, settings
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from queue_server.auth.tokens import create_token
+from queue_server.core.bootstrap import open_queue
+from queue_server.core.db import Database
+from queue_server.settings import Settings
+from queue_server.web.app import create_app
+from queue_server.web.openapi import openapi_document
+
+PREFIX = "/api/v1"
+
+
+def _api_routes(app: Flask) -> set[tuple[str, str]]:
+    routes = set()
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith(PREFIX + "/"):
+            continue
+        path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.rule.removeprefix(PREFIX))
+        for method in rule.methods or ():
+            if method not in ("HEAD", "OPTIONS"):
+                routes.add((method.lower(), path))
+    return routes
+
+
+def _documented(app: Flask) -> set[tuple[str, str]]:
+    document = app.test_client().get(f"{PREFIX}/openapi.json").get_json()
+    assert document["openapi"] == "3.1.0"
+    return {(method, path) for path, item in document["paths"].items() for method in item}
+
+
+def test_every_route_is_documented_and_every_documented_route_exists(sqlite_app: Flask) -> None:
+    routes = _api_routes(sqlite_app)
+    documented = _documented(sqlite_app)
+    assert routes - documented == set(), "routes missing from openapi.json"
+    assert documented - routes == set(), "documented operations without a route"
+    assert ("post", "/counters/{number}/next") in routes
+
+
+def test_document_parameters_match_path_templates(sqlite_app: Flask) -> None:
+    document = sqlite_app.test_client().get(f"{PREFIX}/openapi.json").get_json()
+    for path, item in document["paths"].items():
+        names = set(re.findall(r"{([a-z_]+)}", path))
+        for method, operation in item.items():
+            declared = {p["name"] for p in operation.get("parameters", []) if p["in"] == "path"}
+            assert declared == names, (method, path)
+            assert operation["operationId"]
+
+
+@pytest.fixture(scope="module")
+def fuzz_app(demo_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """An app on SQLite with a few waiting tickets; requests carry an admin token."""
+    folder: Path = tmp_path_factory.mktemp("fuzz")
+    settings = demo_settings.model_copy(
+        update={
+            "data_dir": str(folder),
+            "api": demo_settings.api.model_copy(update={"issue_rate_per_minute": 100_000}),
+        }
+    )
+    database = Database(f"sqlite:///{folder / 'fuzz.db'}")
+    queue = open_queue(settings, db=database)
+    for service in ("HT", "CT", "DD", "HD"):
+        queue.issue(service)
+    app = create_app(settings, queue=queue, testing=True)
+    secret, _info = create_token(database, "admin")
+    app.config["FUZZ_HEADERS"] = {"Authorization": f"Bearer {secret}"}
+    yield app
+    database.dispose()
+
+
+@pytest.fixture(scope="module")
+def api_schema(fuzz_app: Flask) -> schemathesis.BaseSchema:
+    return schemathesis.openapi.from_wsgi(f"{PREFIX}/openapi.json", fuzz_app)
+
+
+OPERATIONS = sorted(
+    (method, path) for path, item in openapi_document()["paths"].items() for method in item
+)
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+
+
+@pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
+def test_api_fuzz(
+    api_schema: schemathesis.BaseSchema, fuzz_app: Flask, method: str, path: str
+) -> None:
+    """Generated valid requests: no server error, statuses and bodies as documented."""
+    operation = api_schema.find_operation_by_label(f"{method.upper()} {path}")  # type: ignore[attr-defined]
+    assert operation is not None
+    headers = fuzz_app.config["FUZZ_HEADERS"]
+
+    @given(case=operation.as_strategy())
+    @settings(
+        max_examples=50,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    def run(case: schemathesis.Case) -> None:
+        case.call_and_validate(headers=headers, checks=CHECKS)
+
+    run()
