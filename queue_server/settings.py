@@ -10,7 +10,7 @@ from __future__ import annotations
 import tomllib
 import unicodedata
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -134,6 +134,12 @@ class KioskConfig(_Model):
     printer: PrinterConfig | None = None
 
 
+class DevicesConfig(_Model):
+    """Where the device worker runs: inside the server, or as ``xephang devices``."""
+
+    worker: Literal["embedded", "external"] = "embedded"
+
+
 class Settings(_Model):
     """Everything read from one TOML file."""
 
@@ -149,6 +155,7 @@ class Settings(_Model):
     kiosks: list[KioskConfig] = Field(default_factory=list)
     led: LedConfig = Field(default_factory=LedConfig)
     voice: VoiceConfig = Field(default_factory=VoiceConfig)
+    devices: DevicesConfig = Field(default_factory=DevicesConfig)
     source: str = Field("", exclude=True)
 
     @model_validator(mode="after")

@@ -13,6 +13,7 @@ from queue_server.core.errors import NotFound
 from queue_server.core.events import TicketView
 from queue_server.core.operations import Outcome
 from queue_server.i18n import _
+from queue_server.settings import Settings
 from queue_server.web import idempotency
 from queue_server.web.bodies import (
     MAX_ID,
@@ -116,6 +117,14 @@ def list_counters() -> Response:
 
 
 # -------------------------------------------------------------------- tickets
+def _printing_kiosk(principal: Principal, settings: Settings) -> str | None:
+    """The kiosk whose printer prints this ticket: a kiosk token's name, or the
+    kiosk named ``helpdesk`` for the help desk (when such a kiosk is configured)."""
+    names = {kiosk.name for kiosk in settings.kiosks}
+    wanted = principal.name if principal.role == Role.KIOSK else "helpdesk"
+    return wanted if wanted in names else None
+
+
 @api.post("/tickets")
 @require(Role.KIOSK, Role.HELPDESK)
 def issue_ticket() -> Response:
@@ -141,7 +150,13 @@ def issue_ticket() -> Response:
 
     def produce() -> Response:
         ticket = _publish(
-            state.queue.issue(body.service, body.priority, channel=channel, actor=principal.actor)
+            state.queue.issue(
+                body.service,
+                body.priority,
+                channel=channel,
+                actor=principal.actor,
+                kiosk=_printing_kiosk(principal, state.settings),
+            )
         )
         response = jsonify(ticket.to_dict())
         response.status_code = 201

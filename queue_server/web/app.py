@@ -17,6 +17,7 @@ from queue_server.core.operations import Queue
 from queue_server.i18n import set_language
 from queue_server.settings import Settings, load_settings
 from queue_server.web.api import api
+from queue_server.web.devices import register_devices
 from queue_server.web.errors import register_error_handlers
 from queue_server.web.health import ops
 from queue_server.web.login import pages
@@ -55,10 +56,12 @@ def create_app(
     queue: Queue | None = None,
     bus: EventBus | None = None,
     testing: bool = False,
+    devices: bool | None = None,
 ) -> Flask:
     """Build the app: REST API, sign-in pages, Socket.IO and the bus bridge.
 
     Without ``settings`` the file named by ``$XEPHANG_CONFIG`` is read (else the demo).
+    ``devices`` starts the embedded device worker (default: when not testing).
     """
     settings = settings or _settings_from_environment()
     queue = queue or open_queue(settings)
@@ -125,4 +128,5 @@ def create_app(
         return {**queue.snapshot(), "seq": seq}
 
     serve_display_namespace(socketio, snapshot)
+    register_devices(app, state, start_worker=not testing if devices is None else devices)
     return app

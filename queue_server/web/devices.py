@@ -1,0 +1,176 @@
+"""The embedded device worker and the pages that show the virtual twins.
+
+``/devices/printer`` shows the tickets the virtual printers printed (PNG), and
+``/devices/leds`` what each virtual LED board shows, decoded from the same bytes a
+real board would receive.
+"""
+
+from __future__ import annotations
+
+import atexit
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Flask, abort, jsonify, render_template_string, send_from_directory
+
+from queue_server.i18n import _
+from queue_server.web.state import XephangState, xephang
+from queue_server.workers.devices import DeviceWorker, build_devices
+
+pages = Blueprint("devices", __name__)
+
+PAGE = """<!doctype html>
+<html lang="{{ lang }}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ title }}</title>
+<style>
+ body{font-family:"Be Vietnam Pro","DejaVu Sans",sans-serif;background:#f4f6f8;color:#111;
+  margin:24px}
+ h1{font-size:28px} .grid{display:flex;flex-wrap:wrap;gap:16px}
+ figure{background:#fff;padding:8px;margin:0;border:1px solid #ccd} figcaption{font-size:16px}
+ img{width:288px;image-rendering:pixelated}
+ .board{background:#111;color:#ff3b1f;font:bold 64px/1 "DejaVu Sans Mono",monospace;
+  padding:16px 24px;min-width:200px;text-align:right;border-radius:6px}
+ .label{font-size:18px;margin-top:6px} .off{color:#555}
+</style></head><body>
+<h1>{{ title }}</h1>
+{% if kind == "printer" %}
+ {% for kiosk, files in tickets %}
+  <h2>{{ kiosk }}</h2>
+  <div class="grid">
+  {% for file in files %}
+   <figure><img src="{{ url_for('devices.ticket_png', kiosk=kiosk, name=file) }}"
+     alt="{{ file }}"><figcaption>{{ file }}</figcaption></figure>
+  {% else %}<p>{{ empty }}</p>{% endfor %}
+  </div>
+ {% else %}<p>{{ none }}</p>{% endfor %}
+{% else %}
+ <div class="grid" id="boards"></div>
+ <script>
+ async function refresh(){
+  try{
+   const r = await fetch("{{ url_for('devices.leds_json') }}");
+   const boards = await r.json(); const grid = document.getElementById("boards");
+   grid.replaceChildren(...boards.map(b => {
+     const box = document.createElement("div");
+     const led = document.createElement("div"); led.className = "board" + (b.text ? "" : " off");
+     led.textContent = b.text || "----";
+     const label = document.createElement("div"); label.className = "label";
+     label.textContent = "{{ counter_label }} " + b.counter + (b.online ? "" : " – {{ offline }}");
+     box.append(led, label); return box; }));
+  } catch(e) {}
+ }
+ refresh(); setInterval(refresh, 1000);
+ </script>
+{% endif %}
+</body></html>"""
+
+
+def start_embedded_worker(app: Flask, state: XephangState) -> DeviceWorker:
+    """Build this server's devices, feed them from the bus, and report their status."""
+    worker = DeviceWorker(state.settings, build_devices(state.settings)).start()
+    state.bus.subscribe(worker.handle)
+    worker.resync(state.queue.snapshot(recent=0))
+    devices = worker.devices
+    for name, spooler in devices.spoolers.items():
+
+        def printer_status(spooler: Any = spooler) -> dict[str, Any]:
+            status = spooler.status()
+            printer = status.printer
+            return {
+                "ok": printer is None or printer.can_print,
+                "state": printer.state.value if printer else "unknown",
+                "paper_near_end": status.paper_near_end,
+                "pending": status.pending,
+            }
+
+        state.device_status[f"printer:{name}"] = printer_status
+    if devices.boards is not None:
+        boards = devices.boards
+
+        def boards_status() -> dict[str, Any]:
+            statuses = boards.statuses()
+            return {
+                "ok": all(s.online for s in statuses),
+                "offline": [s.counter for s in statuses if not s.online],
+            }
+
+        state.device_status["led_boards"] = boards_status
+    app.extensions["xephang_devices"] = worker
+    atexit.register(worker.stop)
+    return worker
+
+
+def _worker() -> DeviceWorker | None:
+    from flask import current_app
+
+    return current_app.extensions.get("xephang_devices")
+
+
+@pages.get("/devices/printer")
+def printer_page() -> str:
+    worker = _worker()
+    tickets: list[tuple[str, list[str]]] = []
+    if worker is not None:
+        for kiosk, spooler in worker.devices.spoolers.items():
+            folder = getattr(spooler.printer, "folder", None)
+            files = sorted(p.name for p in Path(folder).glob("*.png"))[-24:] if folder else []
+            tickets.append((kiosk, list(reversed(files))))
+    return render_template_string(
+        PAGE,
+        kind="printer",
+        lang=xephang().settings.center.language,
+        title=_("Virtual printers"),
+        tickets=tickets,
+        empty=_("No ticket printed yet."),
+        none=_("No virtual printer is configured."),
+    )
+
+
+@pages.get("/devices/printer/<kiosk>/<name>")
+def ticket_png(kiosk: str, name: str) -> Any:
+    worker = _worker()
+    spooler = worker.devices.spoolers.get(kiosk) if worker else None
+    folder = getattr(spooler.printer, "folder", None) if spooler else None
+    if folder is None or not name.endswith(".png"):
+        abort(404)
+    return send_from_directory(Path(folder).resolve(), name)
+
+
+@pages.get("/devices/leds")
+def leds_page() -> str:
+    return render_template_string(
+        PAGE,
+        kind="leds",
+        lang=xephang().settings.center.language,
+        title=_("Virtual LED boards"),
+        counter_label=_("Counter"),
+        offline=_("offline"),
+    )
+
+
+@pages.get("/devices/leds.json")
+def leds_json() -> Any:
+    worker = _worker()
+    boards: list[dict[str, Any]] = []
+    if worker is not None and worker.devices.boards is not None:
+        board_set = worker.devices.boards
+        online = {(s.bus, s.address): s.online for s in board_set.statuses()}
+        for board_config in worker.settings.led.boards:
+            bus = board_set.virtual.get(board_config.bus)
+            board = bus.boards.get(board_config.address) if bus else None
+            boards.append(
+                {
+                    "counter": board_config.counter,
+                    "text": board.text if board else None,
+                    "online": online.get((board_config.bus, board_config.address), False),
+                }
+            )
+    return jsonify(boards)
+
+
+def register_devices(app: Flask, state: XephangState, *, start_worker: bool) -> None:
+    """Add the device pages, and start the embedded worker if this server owns devices."""
+    app.register_blueprint(pages)
+    if start_worker and state.settings.devices.worker == "embedded":
+        start_embedded_worker(app, state)

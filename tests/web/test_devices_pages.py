@@ -1,0 +1,58 @@
+"""The embedded device worker: kiosk tickets print, calls reach the LED boards."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+
+from queue_server import create_app
+from queue_server.auth.tokens import create_token
+from queue_server.core.operations import Queue
+from queue_server.settings import Settings
+from queue_server.workers.devices import DeviceWorker
+
+
+def bearer(queue: Queue, role: str, **options: object) -> dict[str, str]:
+    secret, _info = create_token(queue.db, role, clock=queue.clock, **options)  # type: ignore[arg-type]
+    return {"Authorization": f"Bearer {secret}"}
+
+
+@pytest.fixture
+def device_app(settings: Settings, sqlite_queue: Queue) -> Iterator[Flask]:
+    app = create_app(settings, queue=sqlite_queue, testing=True, devices=True)
+    yield app
+    app.extensions["xephang_devices"].stop()
+
+
+def test_kiosk_ticket_prints_and_call_lights_the_board(
+    device_app: Flask, sqlite_queue: Queue
+) -> None:
+    client = device_app.test_client()
+    issued = client.post(
+        "/api/v1/tickets",
+        json={"service": "CT"},
+        headers=bearer(sqlite_queue, "kiosk", name="kiosk-1"),
+    )
+    assert issued.status_code == 201, issued.get_json()
+    worker: DeviceWorker = device_app.extensions["xephang_devices"]
+    printer = worker.devices.spoolers["kiosk-1"].printer
+    assert printer.wait_for_prints(1, timeout=10)  # type: ignore[attr-defined]
+
+    called = client.post(
+        "/api/v1/counters/3/next", headers=bearer(sqlite_queue, "officer", counter=3)
+    )
+    assert called.status_code == 200
+    virtual = worker.devices.boards.virtual["rs485"]  # type: ignore[union-attr]
+    assert virtual.wait_until(lambda boards: boards[3].text == "1", timeout=5)
+
+    boards = client.get("/devices/leds.json").get_json()
+    assert {"counter": 3, "text": "1", "online": True} in boards
+    page = client.get("/devices/printer").get_data(as_text=True)
+    assert "C001" in page
+    png = client.get(page.split('src="')[1].split('"')[0])
+    assert png.status_code == 200 and png.data.startswith(b"\x89PNG")
+    ready = client.get("/api/v1/readyz").get_json()
+    assert ready["checks"]["device:printer:kiosk-1"]["ok"] is True
+    assert ready["checks"]["device:led_boards"]["ok"] is True
