@@ -10,16 +10,20 @@ from pathlib import Path
 
 import pytest
 
-UNIT = Path(__file__).resolve().parents[2] / "systemd" / "xephang.service"
+FOLDER = Path(__file__).resolve().parents[2] / "systemd"
+UNIT = FOLDER / "xephang.service"
+UNITS = sorted(FOLDER.glob("*.service"))
 ANALYZE = shutil.which("systemd-analyze")
 
 pytestmark = pytest.mark.skipif(ANALYZE is None, reason="systemd-analyze is not installed")
 
 
-def _verify(text: str, folder: Path) -> subprocess.CompletedProcess[str]:
+def _verify(
+    text: str, folder: Path, name: str = "xephang.service"
+) -> subprocess.CompletedProcess[str]:
     """Verify ``text`` as a unit whose binaries point at this Python (they must exist)."""
     text = re.sub(r"^(ExecStart(?:Pre)?=)(\S+)", rf"\g<1>{sys.executable}", text, flags=re.M)
-    unit = folder / "xephang.service"
+    unit = folder / name
     unit.write_text(text)
     return subprocess.run(
         [ANALYZE or "systemd-analyze", "verify", "--man=no", str(unit)],
@@ -30,8 +34,9 @@ def _verify(text: str, folder: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_unit_verifies_cleanly(tmp_path: Path) -> None:
-    result = _verify(UNIT.read_text(), tmp_path)
+@pytest.mark.parametrize("unit", UNITS, ids=lambda p: p.name)
+def test_unit_verifies_cleanly(tmp_path: Path, unit: Path) -> None:
+    result = _verify(unit.read_text(), tmp_path, unit.name)
     assert result.returncode == 0
     assert result.stdout + result.stderr == ""
 
