@@ -152,9 +152,15 @@ class PrintSpooler:
     def wait_for(
         self, job_id: str, predicate: Callable[[PrintJob], bool], timeout: float = 5.0
     ) -> PrintJob:
-        """Block until the job satisfies ``predicate``; returns it (checked by the caller)."""
+        """Block until the job exists and satisfies ``predicate``; returns it (checked by
+        the caller). Raises ``KeyError`` if no such job was submitted within ``timeout``."""
         with self._cond:
-            self._cond.wait_for(lambda: predicate(self._jobs[job_id]), timeout)
+
+            def ready() -> bool:
+                job = self._jobs.get(job_id)
+                return job is not None and predicate(job)
+
+            self._cond.wait_for(ready, timeout)
             return self._jobs[job_id]
 
     def wait_done(self, job_id: str, timeout: float = 5.0) -> PrintJob:

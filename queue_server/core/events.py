@@ -74,6 +74,24 @@ class TicketIssued(DomainEvent):
 
 
 @dataclass(frozen=True, slots=True)
+class PrintRequested(DomainEvent):
+    """Print a ticket (again) on a kiosk's printer."""
+
+    name: ClassVar[str] = "print_requested"
+    ticket: TicketView
+    kiosk: str
+    job_id: str
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "ticket": self.ticket.to_dict(),
+            "kiosk": self.kiosk,
+            "job_id": self.job_id,
+            "at": self.at.isoformat(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class TicketCalled(DomainEvent):
     """A ticket was called (or called again) to a counter."""
 

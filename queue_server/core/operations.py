@@ -25,6 +25,7 @@ from queue_server.core.events import (
     CounterChanged,
     CounterView,
     DomainEvent,
+    PrintRequested,
     QueueChanged,
     TicketCalled,
     TicketChanged,
@@ -500,6 +501,27 @@ class Queue:
             events: list[DomainEvent] = [TicketChanged(ticket=ticket, action="cancelled", at=now)]
             events.extend(self._queue_events(conn, {row.service_id}, day, now))
         return Outcome(ticket, events)
+
+    def reprint(self, ticket_id: int, kiosk: str, *, actor: str | None = None) -> Outcome[str]:
+        """Ask for a ticket to be printed again on ``kiosk``'s printer; returns the job id."""
+        now = self.clock.now()
+        with self.db.write() as conn:
+            row = self._ticket_row(conn, ticket_id)
+            reprints = fast(conn, sql.REPRINTS_OF_TICKET, {"ticket_id": ticket_id}).scalar_one()
+            job_id = f"{ticket_id}-r{int(reprints) + 1}"
+            self._log(
+                conn,
+                ticket_id,
+                now,
+                "reprint",
+                row.status,
+                row.status,
+                service_id=row.service_id,
+                actor=actor,
+                detail={"kiosk": kiosk, "job": job_id},
+            )
+            ticket = self._view_from_row(row)
+        return Outcome(job_id, [PrintRequested(ticket=ticket, kiosk=kiosk, job_id=job_id, at=now)])
 
     def pause(self, counter_number: int, *, actor: str | None = None) -> Outcome[CounterView]:
         """Stop calling at this counter for a while (its current ticket stays)."""

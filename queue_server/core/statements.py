@@ -229,3 +229,7 @@ EARLIER_EMERGENCIES = select(func.count()).where(
         Ticket.issued_at < bindparam("issued_at"),
     )
 )
+
+REPRINTS_OF_TICKET = select(func.count()).where(
+    TicketEvent.ticket_id == bindparam("ticket_id"), TicketEvent.action == "reprint"
+)

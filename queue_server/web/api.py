@@ -12,6 +12,7 @@ from queue_server.auth.roles import Principal, Role
 from queue_server.core.errors import NotFound
 from queue_server.core.events import TicketView
 from queue_server.core.operations import Outcome
+from queue_server.core.printjobs import jobs_for_ticket
 from queue_server.i18n import _
 from queue_server.settings import Settings
 from queue_server.web import idempotency
@@ -21,6 +22,7 @@ from queue_server.web.bodies import (
     CounterChoiceBody,
     EmptyBody,
     IssueBody,
+    ReprintBody,
     TransferBody,
     parse_body,
 )
@@ -182,6 +184,33 @@ def cancel_ticket(ticket_id: int) -> Response:
             _publish(queue.cancel(_ticket_id(ticket_id), actor=_principal().actor))
         )
     )
+
+
+@api.post("/tickets/<int:ticket_id>/reprint")
+@require(Role.HELPDESK)
+def reprint_ticket(ticket_id: int) -> Response:
+    """Print a ticket again (the first print failed, or the citizen lost it)."""
+    body = parse_body(ReprintBody)
+    state = xephang()
+    printers = [k.name for k in state.settings.kiosks if k.printer is not None]
+    kiosk = body.kiosk or ("helpdesk" if "helpdesk" in printers else next(iter(printers), None))
+    if kiosk is None or kiosk not in printers:
+        raise ApiError(404, _("No printer for kiosk {name}.").format(name=body.kiosk or "—"))
+    outcome = state.queue.reprint(_ticket_id(ticket_id), kiosk, actor=_principal().actor)
+    _publish(outcome)
+    response = jsonify({"job_id": outcome.value, "kiosk": kiosk})
+    response.status_code = 202
+    return response
+
+
+@api.get("/tickets/<int:ticket_id>/print-jobs")
+@require(Role.HELPDESK)
+def ticket_print_jobs(ticket_id: int) -> Response:
+    """Every print job of a ticket: queued, sent, confirmed or failed (with the reason)."""
+    state = xephang()
+    state.queue.ticket(_ticket_id(ticket_id))  # 404 for an unknown ticket
+    jobs = jobs_for_ticket(state.queue.db, ticket_id)
+    return jsonify({"jobs": [job.to_dict() for job in jobs]})
 
 
 @api.get("/track/<track_code>")

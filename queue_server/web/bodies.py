@@ -43,6 +43,12 @@ class TransferBody(Body):
     counter: Annotated[int, Field(ge=1, le=999)] | None = None
 
 
+class ReprintBody(Body):
+    """Print a ticket again, on a named kiosk's printer (default: the help desk's)."""
+
+    kiosk: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,40}$")] | None = None
+
+
 class CounterChoiceBody(Body):
     """The counter a signed-in officer works at."""
 

@@ -8,11 +8,15 @@ real board would receive.
 from __future__ import annotations
 
 import atexit
+import threading
 from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Flask, abort, jsonify, render_template_string, send_from_directory
 
+from devices.printer import PrintJob
+from queue_server.core.db import Database
+from queue_server.core.printjobs import record_job
 from queue_server.i18n import _
 from queue_server.web.state import XephangState, xephang
 from queue_server.workers.devices import DeviceWorker, build_devices
@@ -66,12 +70,44 @@ PAGE = """<!doctype html>
 </body></html>"""
 
 
+class PrintJobRecorder:
+    """Writes the spooler's job changes to the database, in order, and lets tests wait."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self._states: dict[str, str] = {}
+        self._changed = threading.Condition()
+
+    def record(self, kiosk: str, job: PrintJob) -> None:
+        record_job(
+            self.database,
+            job_id=job.id,
+            kiosk=kiosk,
+            state=job.state.value,
+            reason=job.reason.value if job.reason else None,
+            detail=job.detail,
+            attempts=job.attempts,
+            awaiting_recovery=job.awaiting_recovery,
+            at=job.updated_at,
+        )
+        with self._changed:
+            self._states[job.id] = job.state.value
+            self._changed.notify_all()
+
+    def wait_for(self, job_id: str, state: str, timeout: float = 10.0) -> bool:
+        """Block until ``job_id`` was recorded in ``state``."""
+        with self._changed:
+            return self._changed.wait_for(lambda: self._states.get(job_id) == state, timeout)
+
+
 def start_embedded_worker(app: Flask, state: XephangState) -> DeviceWorker:
     """Build this server's devices, feed them from the bus, and report their status."""
-    worker = DeviceWorker(state.settings, build_devices(state.settings)).start()
+    recorder = PrintJobRecorder(state.queue.db)
+    app.extensions["xephang_print_jobs"] = recorder
+    devices = build_devices(state.settings, on_print_job=recorder.record)
+    worker = DeviceWorker(state.settings, devices).start()
     state.bus.subscribe(worker.handle)
     worker.resync(state.queue.snapshot(recent=0))
-    devices = worker.devices
     for name, spooler in devices.spoolers.items():
 
         def printer_status(spooler: Any = spooler) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from queue_server.web.bodies import (
     CallBody,
     CounterChoiceBody,
     IssueBody,
+    ReprintBody,
     TransferBody,
     json_schema,
 )
@@ -77,6 +78,24 @@ SCHEMAS: dict[str, Any] = {
         },
     ),
     "TicketResult": _obj(["ticket"], {"ticket": _ref("Ticket")}),
+    "ReprintResult": _obj(["job_id", "kiosk"], {"job_id": STR, "kiosk": STR}),
+    "PrintJob": _obj(
+        ["id", "ticket_id", "kiosk", "state", "attempts", "reprint"],
+        {
+            "id": STR,
+            "ticket_id": INT,
+            "kiosk": STR,
+            "state": {"type": "string", "enum": ["queued", "sent", "confirmed", "failed"]},
+            "reason": _nullable(STR),
+            "detail": STR,
+            "attempts": INT,
+            "reprint": BOOL,
+            "awaiting_recovery": BOOL,
+            "created_at": TIME,
+            "updated_at": TIME,
+        },
+    ),
+    "PrintJobs": _obj(["jobs"], {"jobs": {"type": "array", "items": _ref("PrintJob")}}),
     "Counter": _obj(
         ["number", "name", "status", "current"],
         {
@@ -237,7 +256,7 @@ def _operation(
     return operation
 
 
-_OPTIONAL_BODIES: set[type[BaseModel]] = set()
+_OPTIONAL_BODIES: set[type[BaseModel]] = {ReprintBody}
 
 
 def _counter_action(
@@ -337,6 +356,27 @@ def openapi_document() -> dict[str, Any]:
                 {200: _json(_ref("TicketResult"), "The cancelled ticket.")},
                 roles="helpdesk, admin",
                 params=[TICKET_ID, IDEMPOTENCY],
+            )
+        },
+        "/tickets/{ticket_id}/reprint": {
+            "post": _operation(
+                "Print a ticket again",
+                "reprint_ticket",
+                {202: _json(_ref("ReprintResult"), "The print job was queued.")},
+                roles="helpdesk, admin",
+                body=ReprintBody,
+                params=[TICKET_ID],
+                errors=(400, 401, 403, 404, 413),
+            )
+        },
+        "/tickets/{ticket_id}/print-jobs": {
+            "get": _operation(
+                "A ticket's print jobs and their states",
+                "ticket_print_jobs",
+                {200: _json(_ref("PrintJobs"), "Oldest first.")},
+                roles="helpdesk, admin",
+                params=[TICKET_ID],
+                errors=(401, 403, 404),
             )
         },
         "/track/{track_code}": {

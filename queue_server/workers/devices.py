@@ -157,11 +157,12 @@ class DeviceWorker:
         elif envelope.name == "counter_changed":
             if boards is not None:
                 self._show_counter(boards, data)
-        elif envelope.name == "ticket_issued":
+        elif envelope.name in ("ticket_issued", "print_requested"):
             spooler = self.devices.spoolers.get(data.get("kiosk") or "")
             if spooler is not None:
                 ticket = data["ticket"]
-                spooler.submit(printout_for(ticket, self.settings), job_id=str(ticket["id"]))
+                job_id = data.get("job_id") or str(ticket["id"])
+                spooler.submit(printout_for(ticket, self.settings), job_id=job_id)
 
     def _apply_snapshot(self, snapshot: dict[str, Any]) -> None:
         boards = self.devices.boards

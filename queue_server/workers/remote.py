@@ -19,7 +19,14 @@ from queue_server.workers.devices import DeviceWorker
 
 log = logging.getLogger(__name__)
 
-EVENTS = ("ticket_issued", "ticket_called", "ticket_changed", "queue_changed", "counter_changed")
+EVENTS = (
+    "ticket_issued",
+    "print_requested",
+    "ticket_called",
+    "ticket_changed",
+    "queue_changed",
+    "counter_changed",
+)
 
 
 class RemoteFeed:

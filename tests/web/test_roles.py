@@ -42,6 +42,8 @@ TABLE: list[tuple[str, str, dict[str, Any] | None, set[str]]] = [
     ("POST", "/api/v1/tickets", {"service": "CT"}, {"kiosk", *DESK}),
     ("GET", "/api/v1/tickets/1", None, {*OFFICERS, *DESK}),
     ("POST", "/api/v1/tickets/999/cancel", None, DESK),
+    ("POST", "/api/v1/tickets/999/reprint", None, DESK),
+    ("GET", "/api/v1/tickets/999/print-jobs", None, DESK),
     ("GET", "/api/v1/counters/2/waiting", None, {*COUNTER_2, "helpdesk"}),
     ("POST", "/api/v1/counters/2/next", None, COUNTER_2),
     ("POST", "/api/v1/counters/2/call", {"ticket_id": 999}, COUNTER_2),

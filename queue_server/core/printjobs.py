@@ -1,0 +1,118 @@
+"""Print job records: what the spooler said about each ticket's printing.
+
+The ticket is committed first; the job is queued after, and its state changes are
+recorded here as the device worker reports them, so the help desk and the admin can
+see "sent" apart from "confirmed" and reprint a ticket that failed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+
+from queue_server.core.db import Database
+from queue_server.core.models import PrintJobRecord
+
+
+@dataclass(frozen=True, slots=True)
+class PrintJobView:
+    """A print job as the API shows it."""
+
+    id: str
+    ticket_id: int
+    kiosk: str
+    state: str
+    reason: str | None
+    detail: str
+    attempts: int
+    reprint: bool
+    awaiting_recovery: bool
+    created_at: datetime
+    updated_at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "ticket_id": self.ticket_id,
+            "kiosk": self.kiosk,
+            "state": self.state,
+            "reason": self.reason,
+            "detail": self.detail,
+            "attempts": self.attempts,
+            "reprint": self.reprint,
+            "awaiting_recovery": self.awaiting_recovery,
+            "created_at": self.created_at.isoformat(),
+            "updated_at": self.updated_at.isoformat(),
+        }
+
+
+def ticket_of_job(job_id: str) -> int:
+    """Jobs are named ``<ticket id>`` or ``<ticket id>-r<n>`` (reprints)."""
+    return int(job_id.split("-", 1)[0])
+
+
+def record_job(
+    db: Database,
+    *,
+    job_id: str,
+    kiosk: str,
+    state: str,
+    reason: str | None,
+    detail: str,
+    attempts: int,
+    awaiting_recovery: bool,
+    at: datetime,
+) -> None:
+    """Insert or update one job's record (one short transaction)."""
+    values = {
+        "state": state,
+        "reason": reason,
+        "detail": detail[:500],
+        "attempts": attempts,
+        "awaiting_recovery": awaiting_recovery,
+        "updated_at": at,
+    }
+    with db.write() as conn:
+        changed = conn.execute(
+            update(PrintJobRecord).where(PrintJobRecord.id == job_id).values(**values)
+        ).rowcount
+        if not changed:
+            conn.execute(
+                PrintJobRecord.__table__.insert().values(
+                    id=job_id,
+                    ticket_id=ticket_of_job(job_id),
+                    kiosk=kiosk,
+                    reprint="-r" in job_id,
+                    created_at=at,
+                    **values,
+                )
+            )
+
+
+def jobs_for_ticket(db: Database, ticket_id: int) -> list[PrintJobView]:
+    """Every print job of a ticket, oldest first."""
+    with db.read() as conn:
+        rows = conn.execute(
+            select(PrintJobRecord)
+            .where(PrintJobRecord.ticket_id == ticket_id)
+            .order_by(PrintJobRecord.created_at, PrintJobRecord.id)
+        ).mappings()
+        return [
+            PrintJobView(
+                id=row["id"],
+                ticket_id=row["ticket_id"],
+                kiosk=row["kiosk"],
+                state=row["state"],
+                reason=row["reason"],
+                detail=row["detail"],
+                attempts=row["attempts"],
+                reprint=row["reprint"],
+                awaiting_recovery=row["awaiting_recovery"],
+                created_at=row["created_at"],
+                updated_at=row["updated_at"],
+            )
+            for row in rows
+        ]
