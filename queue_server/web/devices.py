@@ -18,6 +18,7 @@ from devices.printer import PrintJob
 from queue_server.core.db import Database
 from queue_server.core.printjobs import record_job
 from queue_server.i18n import _
+from queue_server.web.audio import audio
 from queue_server.web.state import XephangState, xephang
 from queue_server.workers.devices import DeviceWorker, build_devices
 
@@ -208,5 +209,6 @@ def leds_json() -> Any:
 def register_devices(app: Flask, state: XephangState, *, start_worker: bool) -> None:
     """Add the device pages, and start the embedded worker if this server owns devices."""
     app.register_blueprint(pages)
+    app.register_blueprint(audio)
     if start_worker and state.settings.devices.worker == "embedded":
         start_embedded_worker(app, state)

@@ -1,0 +1,66 @@
+"""Voice announcements served to the hall display: one rendered WAV per call, cached.
+
+``GET /audio/call/<number>/<counter>.json`` gives the text to show and the WAV's address;
+``GET /audio/call/<number>/<counter>.wav`` the sound itself. Nothing comes from the
+internet: clips from the configured voice pack, espeak-ng for anything missing.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, send_file, url_for
+
+from devices.audio.render import RenderedAnnouncement
+from devices.audio.voice import Voice
+from queue_server.core.errors import NotFound
+from queue_server.i18n import _
+from queue_server.web.state import xephang
+
+audio = Blueprint("audio", __name__, url_prefix="/audio")
+
+TICKET_NUMBER = re.compile(r"^[A-Z]{1,2}[0-9]{1,6}$")
+_lock = threading.Lock()
+
+
+def _voice() -> Voice:
+    with _lock:
+        voice = current_app.extensions.get("xephang_voice")
+        if voice is None:
+            settings = xephang().settings
+            if not settings.voice.enabled:
+                raise NotFound(_("Voice announcements are turned off."))
+            voice = Voice(settings.voice, cache_dir=Path(settings.data_dir) / "voice-cache")
+            current_app.extensions["xephang_voice"] = voice
+        return voice
+
+
+def _render(number: str, counter: int) -> RenderedAnnouncement:
+    if not TICKET_NUMBER.match(number):
+        raise NotFound(_("Unknown ticket: {id}").format(id=number))
+    if counter not in xephang().queue.catalogue.counters:
+        raise NotFound(_("Unknown counter: {number}").format(number=counter))
+    return _voice().render(number, counter)
+
+
+@audio.get("/call/<number>/<int:counter>.json")
+def call_text(number: str, counter: int) -> Response:
+    rendered = _render(number, counter)
+    body: dict[str, Any] = {
+        "text": rendered.text,
+        "spoken_text": rendered.spoken_text,
+        "duration_s": round(rendered.duration_s, 3),
+        "wav": url_for("audio.call_wav", number=number, counter=counter),
+    }
+    return jsonify(body)
+
+
+@audio.get("/call/<number>/<int:counter>.wav")
+def call_wav(number: str, counter: int) -> Response:
+    rendered = _render(number, counter)
+    response = send_file(rendered.path, mimetype="audio/wav", max_age=3600)
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
