@@ -26,6 +26,7 @@ from pydantic import (
 from devices.audio.voice import VoiceConfig
 from devices.led.config import LedConfig
 from devices.printer.config import PrinterConfig
+from display.config import ScreensConfig
 from queue_server.core.options import NumberingConfig, PolicyConfig
 
 __all__ = ["ConfigError", "NumberingConfig", "PolicyConfig", "Settings", "load_settings"]
@@ -156,6 +157,7 @@ class Settings(_Model):
     led: LedConfig = Field(default_factory=LedConfig)
     voice: VoiceConfig = Field(default_factory=VoiceConfig)
     devices: DevicesConfig = Field(default_factory=DevicesConfig)
+    screens: ScreensConfig = Field(default_factory=ScreensConfig)
     source: str = Field("", exclude=True)
 
     @model_validator(mode="after")

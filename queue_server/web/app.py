@@ -7,7 +7,6 @@ import secrets
 import time
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 from flask import Flask, Response, g, request
 
@@ -23,7 +22,8 @@ from queue_server.web.health import ops
 from queue_server.web.login import pages
 from queue_server.web.metrics import Metrics
 from queue_server.web.ratelimit import RateLimiter
-from queue_server.web.realtime import bridge_bus, make_socketio, serve_display_namespace
+from queue_server.web.realtime import ScreenFeed, bridge_devices, make_socketio
+from queue_server.web.screens import register_screens
 from queue_server.web.state import XephangState
 
 LANGUAGES = ("vi", "en")
@@ -121,12 +121,10 @@ def create_app(
 
     socketio = make_socketio(app)
     state.socketio = socketio
-    bridge_bus(bus, socketio)
-
-    def snapshot() -> dict[str, Any]:
-        seq = bus.last_seq
-        return {**queue.snapshot(), "seq": seq}
-
-    serve_display_namespace(socketio, snapshot)
+    screen_feed = ScreenFeed(socketio)
+    bus.subscribe(screen_feed)
+    app.extensions["xephang_screen_feed"] = screen_feed
+    bridge_devices(bus, socketio)
+    register_screens(app, socketio)
     register_devices(app, state, start_worker=not testing if devices is None else devices)
     return app

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
-from typing import Any
 
 from flask import Flask
-from flask_socketio import SocketIO, emit
+from flask_socketio import SocketIO
 
 from queue_server.bus import Envelope, EventBus
 
@@ -21,18 +21,39 @@ def make_socketio(app: Flask) -> SocketIO:
     return SocketIO(app, async_mode="threading", logger=False, engineio_logger=False)
 
 
-def serve_display_namespace(socketio: SocketIO, snapshot: Callable[[], dict[str, Any]]) -> None:
-    """Accept screens on ``/display`` and send each a ``snapshot`` on every (re)connect."""
-
-    @socketio.on("connect", namespace=DISPLAY_NAMESPACE)
-    def _connect(_auth: Any = None) -> None:
-        emit("snapshot", snapshot())
+SCREEN_EVENTS = frozenset({"ticket_called", "queue_changed", "counter_changed"})
+DEVICES_NAMESPACE = "/devices"
 
 
-def bridge_bus(bus: EventBus, socketio: SocketIO) -> Callable[[], None]:
-    """Emit every bus event to ``/display`` (name = event name, data = message)."""
+class ScreenFeed:
+    """Bus subscriber sending screens only what they draw, numbered by its own ``seq``.
 
-    def emit(envelope: Envelope) -> None:
-        socketio.emit(envelope.name, envelope.message(), namespace=DISPLAY_NAMESPACE)
+    Screens never get ``ticket_issued`` (it carries the tracking code) and fewer frames
+    mean faster calls; their own ``seq`` keeps gap detection exact.
+    """
 
-    return bus.subscribe(emit)
+    def __init__(self, socketio: SocketIO) -> None:
+        self.socketio = socketio
+        self._seq = 0
+        self._lock = threading.Lock()
+
+    @property
+    def last_seq(self) -> int:
+        return self._seq
+
+    def __call__(self, envelope: Envelope) -> None:
+        if envelope.name not in SCREEN_EVENTS:
+            return
+        with self._lock:  # the bus delivers in order; the lock only guards the counter
+            self._seq += 1
+            message = {**envelope.payload, "seq": self._seq}
+        self.socketio.emit(envelope.name, message, namespace=DISPLAY_NAMESPACE)
+
+
+def bridge_devices(bus: EventBus, socketio: SocketIO) -> Callable[[], None]:
+    """Every bus event, with the bus ``seq``, to device workers on ``/devices``."""
+
+    def forward(envelope: Envelope) -> None:
+        socketio.emit(envelope.name, envelope.message(), namespace=DEVICES_NAMESPACE)
+
+    return bus.subscribe(forward)

@@ -30,7 +30,7 @@ EVENTS = (
 
 
 class RemoteFeed:
-    """Connects a :class:`DeviceWorker` to a server's ``/display`` namespace."""
+    """Connects a :class:`DeviceWorker` to a server's ``/devices`` namespace."""
 
     def __init__(self, worker: DeviceWorker, server: str, token: str | None = None) -> None:
         self.worker = worker
@@ -40,17 +40,17 @@ class RemoteFeed:
         self.connected = threading.Event()
         self.snapshots = 0
         self.client = socketio.Client(reconnection=True, reconnection_delay_max=5)
-        self.client.on("connect", self._on_connect, namespace="/display")
-        self.client.on("disconnect", self._on_disconnect, namespace="/display")
-        self.client.on("snapshot", self._on_snapshot, namespace="/display")
+        self.client.on("connect", self._on_connect, namespace="/devices")
+        self.client.on("disconnect", self._on_disconnect, namespace="/devices")
+        self.client.on("snapshot", self._on_snapshot, namespace="/devices")
         for name in EVENTS:
-            self.client.on(name, self._handler(name), namespace="/display")
+            self.client.on(name, self._handler(name), namespace="/devices")
 
     def start(self) -> RemoteFeed:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         self.client.connect(
             self.server,
-            namespaces=["/display"],
+            namespaces=["/devices"],
             headers=headers,
             auth={"token": self.token} if self.token else None,
             wait_timeout=10,

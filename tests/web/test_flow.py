@@ -141,20 +141,43 @@ def test_events_are_published_after_commit(
     assert seen == ["waiting"]
 
 
-def test_socketio_display_receives_bus_events(
-    app: Flask, token: Callable[..., dict[str, str]]
+def test_socketio_display_receives_screen_events(
+    app: Flask, queue: Queue, token: Callable[..., dict[str, str]]
 ) -> None:
     socketio = app.extensions["socketio"]
-    display = socketio.test_client(app, namespace="/display")
+    secret = token("display")["Authorization"].split()[1]
+    display = socketio.test_client(app, namespace="/display", auth={"token": secret})
     assert display.is_connected(namespace="/display")
     greeting = display.get_received(namespace="/display")
     assert [r["name"] for r in greeting] == ["snapshot"]
     assert "counters" in greeting[0]["args"][0]
+    first_seq = greeting[0]["args"][0]["seq"]
     app.test_client().post("/api/v1/tickets", json={"service": "HT"}, headers=token("kiosk"))
     received = display.get_received(namespace="/display")
     names = [r["name"] for r in received]
-    assert "ticket_issued" in names and "queue_changed" in names
+    # Screens get what they draw, never ticket_issued (it carries the tracking code).
+    assert names == ["queue_changed"]
+    assert received[0]["args"][0] == {
+        "service": "HT",
+        "waiting": 1,
+        "at": received[0]["args"][0]["at"],
+        "seq": first_seq + 1,
+    }
+    display.disconnect(namespace="/display")
+
+
+def test_devices_namespace_gets_every_event(
+    app: Flask, token: Callable[..., dict[str, str]]
+) -> None:
+    socketio = app.extensions["socketio"]
+    assert not socketio.test_client(app, namespace="/devices").is_connected(namespace="/devices")
+    secret = token("display")["Authorization"].split()[1]
+    worker = socketio.test_client(app, namespace="/devices", auth={"token": secret})
+    assert worker.is_connected(namespace="/devices")
+    assert [r["name"] for r in worker.get_received(namespace="/devices")] == ["snapshot"]
+    app.test_client().post("/api/v1/tickets", json={"service": "HT"}, headers=token("kiosk"))
+    received = worker.get_received(namespace="/devices")
     issued = next(r for r in received if r["name"] == "ticket_issued")
     assert issued["args"][0]["ticket"]["number"] == "B001"
     assert issued["args"][0]["seq"] >= 1
-    display.disconnect(namespace="/display")
+    worker.disconnect(namespace="/devices")

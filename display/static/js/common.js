@@ -1,0 +1,170 @@
+/* Shared by every screen: page data, texts, HTTP calls and the live feed.
+ * The live feed follows the server's rules: a snapshot on every (re)connect, then
+ * events with a seq that grows by one; a gap asks the server for a fresh snapshot. */
+(function () {
+  "use strict";
+
+  const data = JSON.parse(document.getElementById("page-data").textContent);
+  let language = data.languages[0];
+  let clockOffset = 0; // server time minus this machine's time, in ms
+  const sockets = []; // for diagnostics and tests
+
+  function t(key, vars, lang) {
+    const table = data.texts[lang || language] || data.texts[data.languages[0]];
+    let text = table[key] || data.texts[data.languages[0]][key] || key;
+    for (const [name, value] of Object.entries(vars || {})) {
+      text = text.split("{" + name + "}").join(String(value));
+    }
+    return text;
+  }
+
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attrs || {})) {
+      if (value === null || value === undefined || value === false) continue;
+      if (name === "class") node.className = value;
+      else if (name === "text") node.textContent = value;
+      else node.setAttribute(name, value === true ? "" : value);
+    }
+    for (const child of children) {
+      if (child !== null && child !== undefined) {
+        node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+      }
+    }
+    return node;
+  }
+
+  /* A token given once as ?token=… is kept on this machine and removed from the URL. */
+  function token(page) {
+    const key = "xephang.token." + page;
+    const url = new URL(window.location.href);
+    const given = url.searchParams.get("token");
+    if (given) {
+      try { window.localStorage.setItem(key, given); } catch (e) { /* private mode */ }
+      url.searchParams.delete("token");
+      window.history.replaceState(null, "", url.pathname + url.search + url.hash);
+      return given;
+    }
+    try { return window.localStorage.getItem(key); } catch (e) { return given; }
+  }
+
+  function newKey() {
+    const bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  /* JSON over HTTP. Writes carry an Idempotency-Key so a retried click acts once. */
+  async function api(method, path, body, options) {
+    const opts = options || {};
+    const headers = { Accept: "application/json" };
+    if (opts.token) headers.Authorization = "Bearer " + opts.token;
+    if (opts.csrf) headers["X-CSRF-Token"] = opts.csrf;
+    if (method !== "GET") {
+      headers["Content-Type"] = "application/json";
+      headers["Idempotency-Key"] = opts.key || newKey();
+    }
+    const response = await fetch(path, {
+      method,
+      headers,
+      body: method === "GET" ? undefined : JSON.stringify(body || {}),
+      credentials: "same-origin",
+      cache: "no-store",
+    });
+    let payload = null;
+    if (response.status !== 204) {
+      try { payload = await response.json(); } catch (e) { payload = null; }
+    }
+    if (!response.ok) {
+      const error = new Error((payload && (payload.message || payload.error)) || t("failed"));
+      error.status = response.status;
+      error.payload = payload;
+      throw error;
+    }
+    return payload;
+  }
+
+  function showOffline(offline) {
+    const banner = document.getElementById("offline");
+    if (banner) banner.hidden = !offline;
+    document.body.classList.toggle("is-offline", offline);
+  }
+
+  /* Connect to a namespace and keep a consistent state.
+   * handlers: snapshot(s), event(name, payload), denied() */
+  function live(namespace, auth, handlers) {
+    const socket = window.io(namespace, {
+      auth: auth || {},
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 3000,
+    });
+    let seq = null; // null: waiting for a snapshot
+    let pending = [];
+
+    function applySnapshot(snapshot) {
+      if (!snapshot) return;
+      if (snapshot.at) clockOffset = Date.parse(snapshot.at) - Date.now();
+      seq = snapshot.seq;
+      handlers.snapshot(snapshot);
+      const queued = pending.filter((e) => e.payload.seq > seq).sort((a, b) => a.payload.seq - b.payload.seq);
+      pending = [];
+      for (const item of queued) receive(item.name, item.payload);
+      document.body.dataset.seq = String(seq);
+    }
+
+    function resync() {
+      seq = null;
+      document.body.dataset.resyncs = String(Number(document.body.dataset.resyncs || 0) + 1);
+      socket.timeout(5000).emit("resync", (err, snapshot) => {
+        if (err) { socket.disconnect().connect(); return; }
+        applySnapshot(snapshot);
+      });
+    }
+
+    function receive(name, payload) {
+      if (name === "snapshot" || !payload || typeof payload.seq !== "number") return;
+      if (seq === null) { pending.push({ name, payload }); return; }
+      if (payload.seq <= seq) return; // already in the snapshot
+      if (payload.seq !== seq + 1) { pending.push({ name, payload }); resync(); return; }
+      seq = payload.seq;
+      document.body.dataset.seq = String(seq);
+      handlers.event(name, payload);
+    }
+
+    socket.on("connect", () => showOffline(false));
+    socket.on("disconnect", () => { seq = null; pending = []; showOffline(true); });
+    socket.on("connect_error", (err) => {
+      if (err && err.message === "unauthorized") {
+        if (handlers.denied) handlers.denied();
+      } else {
+        showOffline(true);
+      }
+    });
+    socket.on("snapshot", applySnapshot);
+    socket.onAny(receive);
+    sockets.push(socket);
+    return socket;
+  }
+
+  function now() { return new Date(Date.now() + clockOffset); }
+
+  function formatter(options) {
+    return new Intl.DateTimeFormat(language === "vi" ? "vi-VN" : language, {
+      timeZone: data.timezone,
+      ...options,
+    });
+  }
+
+  function setLanguage(lang) {
+    language = lang;
+    document.documentElement.lang = lang;
+    for (const node of document.querySelectorAll("[data-t]")) {
+      node.textContent = t(node.dataset.t);
+    }
+  }
+
+  window.XP = {
+    data, t, el, token, api, live, now, formatter, setLanguage, newKey, sockets,
+    get language() { return language; },
+  };
+})();

@@ -1,0 +1,116 @@
+/* Kiosk: service → priority question → the number, big. Back to the start when idle. */
+(function () {
+  "use strict";
+  const { data, t } = window.XP;
+  const token = window.XP.token("kiosk");
+  const [primary, second] = data.languages;
+  const steps = ["step-service", "step-priority", "step-busy", "step-ticket", "step-error"];
+  const $ = (id) => document.getElementById(id);
+  let chosenService = null;
+  let idleTimer = null;
+  let requestKey = null;
+
+  if (!token) $("no-access").hidden = false;
+
+  function show(step) {
+    for (const id of steps) $(id).hidden = id !== step;
+    armIdle(step);
+  }
+
+  function armIdle(step) {
+    window.clearTimeout(idleTimer);
+    if (step === "step-service" && window.XP.language === primary) return;
+    idleTimer = window.setTimeout(restart, data.config.kiosk_timeout_s * 1000);
+  }
+
+  function restart() {
+    chosenService = null;
+    requestKey = null;
+    if (window.XP.language !== primary) applyLanguage(primary);
+    show("step-service");
+  }
+
+  function label(item, lang) {
+    if (lang === primary) return item.name;
+    return (item.labels && item.labels[lang]) || item.name;
+  }
+
+  function applyLanguage(lang) {
+    window.XP.setLanguage(lang);
+    const other = lang === primary ? second : primary;
+    for (const service of data.services) {
+      const main = document.querySelector(`[data-name="${service.code}"]`);
+      const sub = document.querySelector(`[data-second="${service.code}"]`);
+      main.textContent = label(service, lang);
+      if (sub) { sub.textContent = label(service, other); sub.lang = other; }
+    }
+    for (const priority of data.priorities) {
+      const main = document.querySelector(`[data-pname="${priority.code}"]`);
+      const sub = document.querySelector(`[data-psecond="${priority.code}"]`);
+      main.textContent = label(priority, lang);
+      if (sub) { sub.textContent = label(priority, other); sub.lang = other; }
+    }
+    const name = $("lang-name");
+    if (name) name.textContent = data.language_names[other];
+  }
+
+  function minutes(seconds) { return Math.max(1, Math.ceil(seconds / 60)); }
+
+  function showTicket(ticket) {
+    const service = data.services.find((s) => s.code === ticket.service);
+    $("ticket-number").textContent = ticket.number;
+    $("ticket-service").textContent = service ? label(service, window.XP.language) : ticket.service_name;
+    $("ticket-ahead").textContent = t("ahead", { count: ticket.ahead });
+    const wait = ticket.estimated_wait_s;
+    $("ticket-wait").textContent = !wait || ticket.ahead === 0
+      ? t("wait_short")
+      : t("wait", { minutes: minutes(wait) });
+    const printFailed = Boolean(ticket.print && ticket.print.ok === false);
+    $("ticket-print-failed").hidden = !printFailed;
+    $("ticket-take").hidden = printFailed;
+    show("step-ticket");
+  }
+
+  async function issue(priority) {
+    show("step-busy");
+    requestKey = requestKey || window.XP.newKey();
+    const body = { service: chosenService };
+    if (priority) body.priority = priority;
+    try {
+      const ticket = await window.XP.api("POST", "/api/v1/tickets", body, { token, key: requestKey });
+      requestKey = null;
+      showTicket(ticket);
+    } catch (error) {
+      requestKey = null;
+      if (error.status === 401) $("no-access").hidden = false;
+      show("step-error");
+    }
+  }
+
+  for (const button of document.querySelectorAll("[data-service]")) {
+    button.addEventListener("click", () => {
+      chosenService = button.dataset.service;
+      if (data.priorities.length === 0) issue(null);
+      else show("step-priority");
+    });
+  }
+  for (const button of document.querySelectorAll("[data-priority]")) {
+    button.addEventListener("click", () => issue(button.dataset.priority || null));
+  }
+  $("back").addEventListener("click", () => show("step-service"));
+  $("done").addEventListener("click", restart);
+  $("error-back").addEventListener("click", restart);
+  const toggle = $("lang-toggle");
+  if (toggle) {
+    toggle.addEventListener("click", () => {
+      applyLanguage(window.XP.language === primary ? second : primary);
+      const visible = steps.find((id) => !$(id).hidden);
+      armIdle(visible);
+    });
+  }
+  document.addEventListener("pointerdown", () => {
+    const visible = steps.find((id) => !$(id).hidden);
+    if (visible && visible !== "step-busy") armIdle(visible);
+  });
+  show("step-service");
+})();

@@ -1,0 +1,214 @@
+/* Officer console: call next, recall, no-show, finish, transfer, call a number, pause.
+ * Every command is an HTTP POST; the socket only brings news. A USB keypad works:
+ * Enter/+ next · * recall · - no-show · / finish · 0 transfer · . pause/resume. */
+(function () {
+  "use strict";
+  const { data, t, el, staff } = window.XP;
+  const $ = (id) => document.getElementById(id);
+  const priorities = new Map(data.priorities.map((p) => [p.code, p]));
+  const state = { counter: null, view: null, waiting: [], socket: null, busy: false };
+  let refreshTimer = null;
+
+  function counterPath(action) { return `/api/v1/counters/${state.counter}/${action}`; }
+  function myServices() { return (state.view && state.view.services) || []; }
+
+  function renderCurrent() {
+    const view = state.view;
+    const current = view && view.current;
+    $("current-number").textContent = current ? current.number : "–";
+    $("current-service").textContent = current ? current.service_name : t("nobody");
+    const badge = $("current-priority");
+    const category = current && current.priority ? priorities.get(current.priority) : null;
+    badge.hidden = !category;
+    if (category) {
+      badge.textContent = t("priority") + ": " + category.name;
+      badge.classList.toggle("emergency", Boolean(category.emergency));
+    }
+    const paused = Boolean(view && view.status === "paused");
+    $("paused-note").hidden = !paused;
+    $("btn-pause").textContent = paused ? t("resume") : t("pause");
+    $("btn-next").disabled = paused;
+    for (const id of ["btn-recall", "btn-no-show", "btn-finish", "btn-transfer"]) $(id).disabled = !current;
+    document.body.dataset.current = current ? current.number : "";
+    tickElapsed();
+  }
+
+  function tickElapsed() {
+    const current = state.view && state.view.current;
+    const node = $("current-elapsed");
+    if (!current || !current.called_at) { node.textContent = ""; return; }
+    const seconds = Math.max(0, Math.floor((window.XP.now() - Date.parse(current.called_at)) / 1000));
+    const mm = String(Math.floor(seconds / 60)).padStart(2, "0");
+    const ss = String(seconds % 60).padStart(2, "0");
+    node.textContent = `${mm}:${ss}`;
+  }
+
+  function renderWaiting() {
+    $("waiting-count").textContent = `(${state.waiting.length})`;
+    const list = $("waiting-list");
+    if (state.waiting.length === 0) {
+      list.replaceChildren(el("li", { text: t("nobody_waiting") }));
+      return;
+    }
+    list.replaceChildren(...state.waiting.map((ticket) => {
+      const category = ticket.priority ? priorities.get(ticket.priority) : null;
+      const call = el("button", { type: "button", class: "s-btn w-call", "aria-label": `${t("call")} ${ticket.number}`, text: t("call") });
+      call.addEventListener("click", () => callTicket(ticket));
+      return el("li", { "data-ticket": ticket.number },
+        el("span", { class: "w-number", text: ticket.number }),
+        el("span", { text: ticket.service_name }),
+        category ? el("span", { class: "badge" + (category.emergency ? " emergency" : ""), text: category.name }) : null,
+        call);
+    }));
+  }
+
+  async function refresh() {
+    if (state.counter === null) return;
+    try {
+      const [waiting, summary] = await Promise.all([
+        window.XP.api("GET", counterPath("waiting")),
+        window.XP.api("GET", "/officer/summary"),
+      ]);
+      state.waiting = waiting.tickets;
+      renderWaiting();
+      $("served-today").textContent = t("served_today", { count: summary.served_today });
+    } catch (error) {
+      staff.message(error.message, true);
+    }
+  }
+
+  function refreshSoon() {
+    window.clearTimeout(refreshTimer);
+    refreshTimer = window.setTimeout(refresh, 100);
+  }
+
+  function onSnapshot(snapshot) {
+    state.view = snapshot.counters.find((c) => c.number === state.counter) || null;
+    renderCurrent();
+    refresh();
+  }
+
+  function onEvent(name, payload) {
+    if (name === "counter_changed" && payload.number === state.counter) {
+      state.view = payload;
+      renderCurrent();
+      refreshSoon();
+    } else if (name === "queue_changed" && myServices().includes(payload.service)) {
+      refreshSoon();
+    }
+  }
+
+  async function act(action, body, describe) {
+    if (state.busy) return;
+    state.busy = true;
+    try {
+      const result = await staff.post(counterPath(action), body);
+      if (result && result.counter) { state.view = result.counter; renderCurrent(); }
+      staff.message(describe ? describe(result) : "");
+    } catch (error) {
+      staff.message(error.message, true);
+    } finally {
+      state.busy = false;
+    }
+  }
+
+  const called = (result) => (result && result.ticket ? t("called", { number: result.ticket.number }) : t("no_one"));
+
+  function callNext() { if (!$("btn-next").disabled) act("next", {}, called); }
+  const recalled = (result) => t("recalled", { number: result.ticket.number });
+  function recall() { if (!$("btn-recall").disabled) act("recall", {}, recalled); }
+  function noShow() { if (!$("btn-no-show").disabled) act("no-show", {}); }
+  function finish() { if (!$("btn-finish").disabled) act("finish", {}); }
+  function togglePause() { act(state.view && state.view.status === "paused" ? "resume" : "pause", {}); }
+  function callTicket(ticket) { act("call", { ticket_id: ticket.id }, called); }
+
+  function openTransfer() {
+    if ($("btn-transfer").disabled) return;
+    $("transfer-dialog").showModal();
+    $("transfer-cancel").focus(); // a stray Enter must not pick a service
+  }
+  function transferTo(service) {
+    $("transfer-dialog").close();
+    act("transfer", { service });
+  }
+
+  async function start(counter) {
+    state.counter = counter;
+    const name = data.counters.find((c) => c.number === counter);
+    $("counter-name").textContent = name ? "– " + name.name : "";
+    $("pick-counter").hidden = true;
+    $("console").hidden = false;
+    $("change-counter").hidden = false;
+    if (state.socket) state.socket.disconnect();
+    state.socket = window.XP.live("/officer", {}, {
+      snapshot: onSnapshot,
+      event: onEvent,
+      denied: () => window.location.assign("/login?next=/officer"),
+    });
+    $("btn-next").focus();
+  }
+
+  async function chooseCounter(number) {
+    try {
+      const session = await staff.post("/api/v1/session/counter", { counter: number });
+      staff.csrf = session.csrf_token;
+      start(number);
+    } catch (error) {
+      staff.message(error.message, true);
+    }
+  }
+
+  function showPicker() {
+    $("console").hidden = true;
+    $("pick-counter").hidden = false;
+  }
+
+  $("btn-next").addEventListener("click", callNext);
+  $("btn-recall").addEventListener("click", recall);
+  $("btn-no-show").addEventListener("click", noShow);
+  $("btn-finish").addEventListener("click", finish);
+  $("btn-pause").addEventListener("click", togglePause);
+  $("btn-transfer").addEventListener("click", openTransfer);
+  $("transfer-cancel").addEventListener("click", () => $("transfer-dialog").close());
+  $("change-counter").addEventListener("click", showPicker);
+  for (const button of document.querySelectorAll("[data-transfer]")) {
+    button.addEventListener("click", () => transferTo(button.dataset.transfer));
+  }
+  for (const button of document.querySelectorAll("[data-counter]")) {
+    button.addEventListener("click", () => chooseCounter(Number(button.dataset.counter)));
+  }
+  $("call-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const wanted = $("call-number").value.trim().toUpperCase();
+    if (!wanted) return;
+    const ticket = state.waiting.find((w) => w.number.toUpperCase() === wanted);
+    if (!ticket) { staff.message(t("not_waiting", { number: wanted }), true); return; }
+    $("call-number").value = "";
+    callTicket(ticket);
+  });
+
+  const keys = { Enter: callNext, "+": callNext, "*": recall, "-": noShow, "/": finish, "0": openTransfer, ".": togglePause };
+  document.addEventListener("keydown", (event) => {
+    if (state.counter === null || event.ctrlKey || event.altKey || event.metaKey) return;
+    const dialog = $("transfer-dialog");
+    if (dialog.open) {
+      // Only a digit picks a service; Enter, + and the rest do nothing here (Esc cancels).
+      if (event.key !== "Escape" && event.key !== "Tab") event.preventDefault();
+      const index = Number(event.key);
+      const choice = document.querySelectorAll("[data-transfer]")[index - 1];
+      if (index >= 1 && choice) choice.click();
+      return;
+    }
+    const target = event.target;
+    if (target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA")) return;
+    if (target && target.tagName === "BUTTON" && event.key === "Enter" && target.id !== "btn-next") return;
+    const handler = keys[event.key];
+    if (handler) { event.preventDefault(); handler(); }
+  });
+
+  window.setInterval(tickElapsed, 1000);
+  staff.load().then((session) => {
+    if (typeof session.counter === "number") start(session.counter);
+    else showPicker();
+  }).catch(() => {});
+})();

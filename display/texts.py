@@ -1,0 +1,118 @@
+"""Every text shown on the live screens, as gettext message ids (English ids).
+
+Templates and scripts never hold words of their own: the server translates these
+dictionaries into the page's languages and hands them to the template (``t``) and,
+as JSON, to the script.
+"""
+
+from __future__ import annotations
+
+from queue_server.i18n import N_, translate
+
+COMMON: dict[str, str] = {
+    "counter": N_("Counter"),
+    "offline": N_("Connection lost"),
+    "no_access": N_("This screen has no valid access key. Ask the administrator."),
+    "priority": N_("Priority"),
+    "emergency": N_("Emergency"),
+    "cancel": N_("Cancel"),
+    "failed": N_("The request failed."),
+}
+
+DISPLAY: dict[str, str] = {
+    "title": N_("Call display"),
+    "please": N_("Number"),
+    "go_to": N_("please come to"),
+    "recent": N_("Recent calls"),
+    "counters": N_("Counters"),
+    "waiting": N_("Waiting"),
+    "no_calls": N_("No number has been called yet."),
+    "recall": N_("Called again"),
+    "paused": N_("Paused"),
+    "closed": N_("Closed"),
+}
+
+KIOSK: dict[str, str] = {
+    "title": N_("Take a number"),
+    "choose_service": N_("Please choose a service"),
+    "priority_question": N_("Do you belong to a priority group?"),
+    "no_priority": N_("No"),
+    "back": N_("Back"),
+    "your_number": N_("Your number"),
+    "ahead": N_("People ahead of you: {count}"),
+    "wait": N_("Estimated wait: about {minutes} minutes"),
+    "wait_short": N_("Estimated wait: less than a minute"),
+    "take_ticket": N_("Please take your ticket and wait to be called."),
+    "print_failed": N_("The printer is not working. Please remember your number."),
+    "issue_failed": N_("No number could be given. Please ask the help desk."),
+    "busy": N_("Please wait…"),
+    "done": N_("Done"),
+}
+
+OFFICER: dict[str, str] = {
+    "title": N_("Officer console"),
+    "choose_counter": N_("Choose your counter"),
+    "change_counter": N_("Change counter"),
+    "next": N_("Call next number"),
+    "recall": N_("Recall"),
+    "no_show": N_("No-show"),
+    "finish": N_("Finish"),
+    "transfer": N_("Transfer"),
+    "call_number": N_("Call a specific number"),
+    "call": N_("Call"),
+    "pause": N_("Pause"),
+    "resume": N_("Resume"),
+    "paused": N_("This counter is paused."),
+    "current": N_("Now serving"),
+    "nobody": N_("Nobody at this counter."),
+    "waiting_list": N_("Waiting list"),
+    "nobody_waiting": N_("Nobody is waiting."),
+    "served_today": N_("Served today: {count}"),
+    "elapsed": N_("Time at counter"),
+    "transfer_to": N_("Transfer to which service?"),
+    "not_waiting": N_("Number {number} is not in this counter's waiting list."),
+    "ticket_number": N_("Ticket number"),
+    "shortcuts": N_(
+        "Keys: Enter or + next · * recall · - no-show · / finish · 0 transfer · . pause"
+    ),
+    "sign_out": N_("Sign out"),
+    "called": N_("Called {number}"),
+    "recalled": N_("Called {number} again"),
+    "no_one": N_("Nobody is waiting; no number was called."),
+}
+
+HELPDESK: dict[str, str] = {
+    "title": N_("Help desk"),
+    "issue": N_("Issue a ticket"),
+    "service": N_("Service"),
+    "category": N_("Priority category"),
+    "none": N_("None"),
+    "issued": N_("Issued tickets"),
+    "reprint": N_("Reprint"),
+    "issued_one": N_("Issued {number}"),
+    "waiting_count": N_("{count} waiting"),
+    "sign_out": N_("Sign out"),
+}
+
+PAGES: dict[str, dict[str, str]] = {
+    "display": DISPLAY,
+    "kiosk": KIOSK,
+    "officer": OFFICER,
+    "helpdesk": HELPDESK,
+}
+
+# Language names as their speakers write them (never translated).
+LANGUAGE_NAMES: dict[str, str] = {
+    "vi": "Tiếng Việt",
+    "en": "English",
+    "fr": "Français",
+    "zh": "中文",
+    "km": "ភាសាខ្មែរ",
+    "lo": "ພາສາລາວ",
+}
+
+
+def texts(page: str, language: str) -> dict[str, str]:
+    """The common and ``page`` texts translated into ``language``."""
+    messages = {**COMMON, **PAGES[page]}
+    return {key: translate(message, language) for key, message in messages.items()}

@@ -1,0 +1,336 @@
+"""Live screens: hall display, kiosk, officer console and help desk (pages + Socket.IO).
+
+Pages are plain HTML from ``display/templates`` with scripts from ``display/static``;
+they hold no data of their own. Screens get the state over Socket.IO: a ``snapshot``
+on every (re)connect, then bus events carrying ``seq``; a client that sees a gap asks
+again with ``resync`` (acknowledged with a fresh snapshot). Commands stay HTTP POSTs.
+
+Namespaces:
+
+- ``/display``: a display (or admin) API token sent as ``auth={"token": …}``, a
+  signed-in staff member, or anyone when ``ScreensConfig.display_open`` is set.
+  Events reach it through the app's bus bridge (``realtime.bridge_bus``).
+- ``/officer``: signed-in officers, help-desk staff and admins (session cookie).
+  The server puts each client in the ``staff`` room and its counter's room.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import fontpkg_be_vietnam_pro
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from flask_socketio import ConnectionRefusedError, SocketIO, emit, join_room
+from sqlalchemy import func, select
+
+from display.config import ScreensConfig
+from display.icons import icon
+from display.texts import LANGUAGE_NAMES, texts
+from queue_server.auth.roles import Principal, Role
+from queue_server.auth.tokens import principal_for_token
+from queue_server.bus import Envelope
+from queue_server.core.clock import local_day
+from queue_server.core.models import Ticket, TicketStatus
+from queue_server.i18n import _
+from queue_server.web.errors import ApiError
+from queue_server.web.realtime import DEVICES_NAMESPACE
+from queue_server.web.security import current_principal
+from queue_server.web.state import XephangState, xephang
+
+DISPLAY_NAMESPACE = "/display"
+OFFICER_NAMESPACE = "/officer"
+STAFF_ROOM = "staff"
+SCREENS_ROOM = "screens"
+DISPLAY_ROLES = frozenset({Role.DISPLAY, Role.ADMIN})
+STAFF_ROLES = frozenset({Role.OFFICER, Role.HELPDESK, Role.ADMIN})
+PACKAGE_DIR = Path(__file__).resolve().parents[2] / "display"
+FONT_DIR = Path(fontpkg_be_vietnam_pro.__file__).with_name("files")
+FONT_FILES = frozenset(
+    {"BeVietnamPro-Regular.ttf", "BeVietnamPro-SemiBold.ttf", "BeVietnamPro-Bold.ttf"}
+)
+
+
+@dataclass
+class ScreensState:
+    """Kept in ``app.extensions["xephang_screens"]``."""
+
+    config: ScreensConfig
+    socketio: SocketIO
+
+
+screens = Blueprint(
+    "screens",
+    __name__,
+    static_folder=str(PACKAGE_DIR / "static"),
+    static_url_path="/screens/static",
+    template_folder=str(PACKAGE_DIR / "templates"),
+)
+
+
+def _config() -> ScreensConfig:
+    return current_app.extensions["xephang_screens"].config  # type: ignore[no-any-return]
+
+
+def snapshot(state: XephangState, recent: int) -> dict[str, Any]:
+    """What ``GET /api/v1/state`` returns: the queue snapshot plus the bus ``seq``."""
+    seq = state.bus.last_seq  # before the snapshot: replaying an event is harmless
+    return {**state.queue.snapshot(recent=recent), "seq": seq}
+
+
+# ------------------------------------------------------------------------ pages
+def _page_data(page: str) -> dict[str, Any]:
+    """Languages, texts and catalogue facts a page's script needs."""
+    settings = xephang().settings
+    center = settings.center
+    primary = center.language
+    second = center.second_language if center.second_language != primary else None
+    languages = [primary] + ([second] if second else [])
+    return {
+        "page": page,
+        "languages": languages,
+        "language_names": {code: LANGUAGE_NAMES.get(code, code) for code in languages},
+        "texts": {code: texts(page, code) for code in languages},
+        "center": {"name": center.name, "short_name": center.short_name or center.name},
+        "timezone": center.timezone,
+        "notice": center.notice,
+        "config": _config().model_dump(),
+    }
+
+
+def _render(page: str, **extra: Any) -> str:
+    data = _page_data(page) | extra
+    primary = data["languages"][0]
+    second = data["languages"][1] if len(data["languages"]) > 1 else None
+    return render_template(
+        f"screens/{page}.html",
+        data=data,
+        lang=primary,
+        t=data["texts"][primary],
+        t2=data["texts"][second] if second else {},
+        icon=icon,
+    )
+
+
+def _services(second: str | None) -> list[dict[str, Any]]:
+    return [
+        {
+            "code": s.code,
+            "name": s.name,
+            "label": s.labels.get(second, "") if second else "",
+            "labels": dict(s.labels),
+            "icon": s.icon,
+            "helpdesk": s.helpdesk,
+        }
+        for s in xephang().settings.services
+    ]
+
+
+def _priorities(*, kiosk: bool) -> list[dict[str, Any]]:
+    second = xephang().settings.center.second_language
+    return [
+        {
+            "code": p.code,
+            "name": p.name,
+            "label": p.labels.get(second, "") if second else "",
+            "labels": dict(p.labels),
+            "icon": p.icon or ("emergency" if p.emergency else None),
+            "emergency": p.emergency,
+        }
+        for p in xephang().settings.priorities
+        if not kiosk or (p.kiosk and not p.emergency)
+    ]
+
+
+def _staff(*roles: Role) -> Principal | Response:
+    """The signed-in user if their role fits, else a redirect to the sign-in page."""
+    try:
+        principal = current_principal()
+    except ApiError:
+        principal = None
+    if principal is None or not principal.via_session:
+        return redirect(url_for("pages.login_form", next=request.path), code=303)
+    if principal.role not in {*roles, Role.ADMIN}:
+        abort(403)
+    return principal
+
+
+@screens.get("/screens/fonts/<name>")
+def font(name: str) -> Response:
+    """Be Vietnam Pro from its Python package (every Vietnamese letter, no download)."""
+    if name not in FONT_FILES:
+        abort(404)
+    response = send_from_directory(FONT_DIR, name, mimetype="font/ttf", max_age=86400)
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@screens.get("/display")
+def display_page() -> str:
+    return _render("display")
+
+
+@screens.get("/kiosk")
+def kiosk_page() -> str:
+    second = xephang().settings.center.second_language
+    return _render("kiosk", services=_services(second), priorities=_priorities(kiosk=True))
+
+
+@screens.get("/officer")
+def officer_page() -> str | Response:
+    principal = _staff(Role.OFFICER)
+    if isinstance(principal, Response):
+        return principal
+    settings = xephang().settings
+    counters = [{"number": c.number, "name": c.name} for c in settings.counters]
+    second = settings.center.second_language
+    return _render(
+        "officer",
+        counters=counters,
+        services=_services(second),
+        priorities=_priorities(kiosk=False),
+        user=principal.name,
+    )
+
+
+@screens.get("/helpdesk")
+def helpdesk_page() -> str | Response:
+    principal = _staff(Role.HELPDESK)
+    if isinstance(principal, Response):
+        return principal
+    second = xephang().settings.center.second_language
+    return _render(
+        "helpdesk",
+        services=_services(second),
+        priorities=_priorities(kiosk=False),
+        user=principal.name,
+    )
+
+
+@screens.get("/officer/summary")
+def officer_summary() -> Response:
+    """Tickets the signed-in officer's counter finished today."""
+    principal = _staff(Role.OFFICER)
+    if isinstance(principal, Response):
+        raise ApiError(401, _("Sign in or send an API token."))
+    state = xephang()
+    number = principal.counter
+    if number is None or number not in state.queue.catalogue.counters:
+        return jsonify({"counter": None, "served_today": 0})
+    counter_id = state.queue.catalogue.counters[number].id
+    return jsonify({"counter": number, "served_today": served_today(state, counter_id)})
+
+
+def served_today(state: XephangState, counter_id: int) -> int:
+    """How many tickets the counter finished (done) today."""
+    day = local_day(state.queue.clock.now(), state.queue.options.zone)
+    with state.queue.db.read() as conn:
+        return int(
+            conn.execute(
+                select(func.count())
+                .select_from(Ticket)
+                .where(
+                    Ticket.counter_id == counter_id,
+                    Ticket.day == day,
+                    Ticket.status == TicketStatus.DONE,
+                )
+            ).scalar_one()
+        )
+
+
+# --------------------------------------------------------------------- sockets
+def _token_principal(auth: Any) -> Principal | None:
+    token = auth.get("token") if isinstance(auth, dict) else None
+    if not isinstance(token, str) or not token:
+        return None
+    state = xephang()
+    return principal_for_token(state.queue.db, token, state.queue.clock.now())
+
+
+def _session_principal() -> Principal | None:
+    try:
+        principal = current_principal()
+    except ApiError:
+        return None
+    return principal if principal is not None and principal.via_session else None
+
+
+def _serve_namespaces(socketio: SocketIO) -> None:
+    def current_snapshot(namespace: str = OFFICER_NAMESPACE) -> dict[str, Any]:
+        # The latest call plus the list, with room for recalls (screens keep one per ticket).
+        data = snapshot(xephang(), 2 * (_config().recent_calls + 1))
+        if namespace == DISPLAY_NAMESPACE:  # screens count only the events they get
+            data["seq"] = current_app.extensions["xephang_screen_feed"].last_seq
+        return data
+
+    # Replaces the app's open /display connect handler: the last registration wins.
+    @socketio.on("connect", namespace=DISPLAY_NAMESPACE)
+    def _display_connect(auth: Any = None) -> None:
+        principal = _token_principal(auth)
+        allowed = principal is not None and principal.role in DISPLAY_ROLES
+        allowed = allowed or _session_principal() is not None or _config().display_open
+        if not allowed:
+            raise ConnectionRefusedError("unauthorized")
+        join_room(SCREENS_ROOM, namespace=DISPLAY_NAMESPACE)
+        emit("snapshot", current_snapshot(DISPLAY_NAMESPACE))
+
+    @socketio.on("connect", namespace=DEVICES_NAMESPACE)
+    def _devices_connect(auth: Any = None) -> None:
+        """Device workers in their own process: every event, with the bus ``seq``."""
+        principal = _token_principal(auth)
+        if principal is None or principal.role not in DISPLAY_ROLES:
+            raise ConnectionRefusedError("unauthorized")
+        emit("snapshot", snapshot(xephang(), 0))
+
+    @socketio.on("connect", namespace=OFFICER_NAMESPACE)
+    def _officer_connect(auth: Any = None) -> None:
+        principal = _session_principal()
+        if principal is None or principal.role not in STAFF_ROLES:
+            raise ConnectionRefusedError("unauthorized")
+        join_room(STAFF_ROOM, namespace=OFFICER_NAMESPACE)
+        if principal.counter is not None:
+            join_room(f"counter:{principal.counter}", namespace=OFFICER_NAMESPACE)
+        emit("snapshot", current_snapshot())
+
+    for namespace in (DISPLAY_NAMESPACE, OFFICER_NAMESPACE):
+
+        def _resync(*_args: Any, namespace: str = namespace) -> dict[str, Any]:
+            """A client saw a gap in ``seq``: the acknowledgement is a new snapshot."""
+            return current_snapshot(namespace)
+
+        socketio.on_event("resync", _resync, namespace=namespace)
+
+
+def _bridge_officers(state: XephangState, socketio: SocketIO) -> None:
+    """Every bus event to the ``staff`` room of ``/officer`` (same ``seq`` as screens)."""
+
+    def forward(envelope: Envelope) -> None:
+        socketio.emit(envelope.name, envelope.message(), namespace=OFFICER_NAMESPACE, to=STAFF_ROOM)
+
+    state.bus.subscribe(forward)
+
+
+def register_screens(app: Flask, socketio: SocketIO, config: ScreensConfig | None = None) -> None:
+    """Serve the screen pages and their Socket.IO namespaces on ``app``.
+
+    The configuration comes from ``settings.screens`` when the settings have it.
+    """
+    state: XephangState = app.extensions["xephang"]
+    config = config or getattr(state.settings, "screens", None) or ScreensConfig()
+    app.extensions["xephang_screens"] = ScreensState(config=config, socketio=socketio)
+    app.register_blueprint(screens)
+    _serve_namespaces(socketio)
+    _bridge_officers(state, socketio)

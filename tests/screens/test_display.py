@@ -1,0 +1,139 @@
+"""The hall display in Chromium: live calls, accessibility, screenshots, restarts."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from playwright.sync_api import Browser, Page, WebSocketRoute, expect
+
+from .conftest import SIZES, LiveServer, assert_accessible, screenshot, start_server
+
+
+def open_display(page: Page, server: LiveServer, token: str) -> None:
+    page.goto(f"{server.url}/display?token={token}")
+    expect(page.locator("#board li")).to_have_count(6)  # the snapshot arrived
+
+
+def test_a_call_reaches_the_display_within_a_second(page: Page, server: LiveServer) -> None:
+    open_display(page, server, server.token("display"))
+    assert "token" not in page.url  # the secret leaves the address bar
+    kiosk, officer = server.token("kiosk"), server.token("officer", counter=2)
+    issued = server.api("POST", "/api/v1/tickets", kiosk, {"service": "HT"}).json()
+    waiting = page.locator('#waiting [data-service="HT"] .d-waiting-count')
+    expect(waiting).to_have_text("1", timeout=1000)
+
+    called = server.api("POST", "/api/v1/counters/2/next", officer, {})
+    assert called.status_code == 200, called.text
+
+    expect(page.locator("#latest-number")).to_have_text(issued["number"], timeout=1000)
+    expect(page.locator("#latest-counter")).to_have_text("Quầy 2", timeout=1000)
+    expect(page.locator("#latest")).to_have_class("d-latest fresh")
+    board = page.locator('#board [data-counter="2"] .d-board-number')
+    expect(board).to_have_text(issued["number"], timeout=1000)
+    expect(waiting).to_have_text("0", timeout=1000)
+    expect(page.locator("#offline")).to_be_hidden()
+
+    # A recall shows the number again, marked, and does not list it twice.
+    second = server.api("POST", "/api/v1/tickets", kiosk, {"service": "CTR"}).json()
+    server.api("POST", "/api/v1/counters/2/next", officer, {})
+    expect(page.locator("#latest-number")).to_have_text(second["number"], timeout=1000)
+    expect(page.locator("#recent .d-recent-number")).to_have_text([issued["number"]])
+    assert server.api("POST", "/api/v1/counters/2/recall", officer, {}).status_code == 200
+    expect(page.locator("#latest-recall")).to_be_visible(timeout=1000)
+    expect(page.locator("#latest-number")).to_have_text(second["number"])
+    expect(page.locator("#recent .d-recent-number")).to_have_text([issued["number"]])
+
+
+def test_the_display_is_accessible_and_drawn_at_every_size(
+    browser: Browser, server: LiveServer
+) -> None:
+    token = server.token("display")
+    kiosk = server.token("kiosk")
+    for service, counter in (("CT", 3), ("CT", 4), ("HD", 1), ("BTXH", 6), ("HT", 2)):
+        server.api("POST", "/api/v1/tickets", kiosk, {"service": service})
+        server.api("POST", f"/api/v1/counters/{counter}/next", server.token("officer", counter), {})
+    for service in ("HT", "HT", "CT", "DD", "NCC"):
+        server.api("POST", "/api/v1/tickets", kiosk, {"service": service})
+    for name, (width, height) in SIZES.items():
+        context = browser.new_context(viewport={"width": width, "height": height})
+        page = context.new_page()
+        page.emulate_media(reduced_motion="reduce")  # the notice stands still for the picture
+        open_display(page, server, token)
+        expect(page.locator("#recent li").first).to_be_visible()
+        expect(page.locator("#clock")).to_have_text(re.compile(r"^\d{2}:\d{2}$"))
+        assert_accessible(page)
+        path = screenshot(page, "display")
+        assert path.name == f"display-{name}.png" and path.stat().st_size > 10_000
+        context.close()
+
+
+def test_the_display_survives_a_server_restart(page: Page, demo_settings, tmp_path: Path) -> None:
+    server = start_server(demo_settings, tmp_path / "data")
+    try:
+        open_display(page, server, server.token("display"))
+        expect(page.locator("#offline")).to_be_hidden()
+        server.stop()
+        expect(page.locator("#offline")).to_be_visible(timeout=10_000)
+        expect(page.locator("#offline")).to_have_text("Mất kết nối")
+
+        # While the server is down a ticket is issued and called straight in the
+        # database: nothing is published, so only a fresh snapshot can show it.
+        queue = server.queue
+        ticket = queue.issue("DD").value
+        assert queue.call_next(5).value is not None
+        server.start()  # same port, same database, a new process
+
+        expect(page.locator("#offline")).to_be_hidden(timeout=10_000)
+        expect(page.locator("#latest-number")).to_have_text(ticket.number)
+        expect(page.locator('#board [data-counter="5"] .d-board-number')).to_have_text(
+            ticket.number
+        )
+        # And live events flow again after the resync.
+        issued = server.api("POST", "/api/v1/tickets", server.token("kiosk"), {"service": "DD"})
+        next_call = server.api("POST", "/api/v1/counters/5/next", server.token("officer", 5), {})
+        assert next_call.status_code == 200, next_call.text
+        expect(page.locator("#latest-number")).to_have_text(issued.json()["number"], timeout=1000)
+    finally:
+        server.close()
+
+
+def test_without_a_token_the_display_says_so(page: Page, server: LiveServer) -> None:
+    page.goto(f"{server.url}/display")
+    expect(page.locator("#no-access")).to_be_visible()
+    expect(page.locator("#board li")).to_have_count(0)
+
+
+def test_a_lost_event_makes_the_display_ask_for_a_snapshot(page: Page, server: LiveServer) -> None:
+    dropped: list[str] = []
+
+    def route(ws: WebSocketRoute) -> None:
+        upstream = ws.connect_to_server()
+        ws.on_message(upstream.send)
+
+        def from_server(message: str | bytes) -> None:
+            if not dropped and isinstance(message, str) and '["queue_changed"' in message:
+                dropped.append(message)  # lost on the way, as on a flaky network
+                return
+            ws.send(message)
+
+        upstream.on_message(from_server)
+
+    open_display(page, server, server.token("display"))
+    page.route_web_socket(re.compile(r"/socket\.io/"), route)
+    page.reload()  # connect again, now through the lossy route
+    expect(page.locator("#board li")).to_have_count(6)
+    page.wait_for_function("XP.sockets[0].io.engine.transport.name === 'websocket'")
+    kiosk = server.token("kiosk")
+    before = page.locator('#waiting [data-service="CTR"] .d-waiting-count').inner_text()
+    seq_before = int(page.locator("body").get_attribute("data-seq") or "0")
+
+    server.api("POST", "/api/v1/tickets", kiosk, {"service": "CTR"})  # queue_changed lost
+    server.api("POST", "/api/v1/tickets", kiosk, {"service": "DD"})  # the gap shows here
+    expect(page.locator("body")).to_have_attribute("data-resyncs", "1")
+    expect(page.locator('#waiting [data-service="CTR"] .d-waiting-count')).to_have_text(
+        str(int(before) + 1)
+    )
+    assert len(dropped) == 1
+    # Screens count only the events they receive: two queue changes since connecting.
+    expect(page.locator("body")).to_have_attribute("data-seq", str(seq_before + 2))

@@ -1,0 +1,127 @@
+"""The officer console and the help desk in Chromium, on a laptop-sized window."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from .conftest import LiveServer, assert_accessible, screenshot, sign_in
+
+
+@pytest.fixture
+def laptop(browser: Browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_officer_calls_recalls_transfers_and_uses_the_keypad(
+    laptop: Page, server: LiveServer
+) -> None:
+    page = laptop
+    sign_in(page, server, server.user("lan", "officer"), "/officer")
+    expect(page.locator("#pick-counter")).to_be_visible()
+    assert_accessible(page)
+    screenshot(page, "officer-pick-counter")
+    page.click('[data-counter="4"]')
+    expect(page.locator("#console")).to_be_visible()
+    expect(page.locator("#waiting-list li")).to_have_text(["Không có ai đang chờ."])
+
+    kiosk = server.token("kiosk")
+    numbers = [
+        server.api("POST", "/api/v1/tickets", kiosk, {"service": code}).json()["number"]
+        for code in ("CT", "CT", "HT")
+    ]
+    # The waiting list follows the socket news, without reload.
+    expect(page.locator("#waiting-list li .w-number")).to_have_text(numbers, timeout=2000)
+
+    page.click("#btn-next")
+    current = page.locator("#current-number")
+    expect(current).to_have_text(numbers[0])
+    expect(page.locator("#message")).to_have_text(f"Đã gọi số {numbers[0]}")
+    expect(page.locator("#current-elapsed")).to_have_text(re.compile(r"^\d\d:\d\d$"))
+    expect(page.locator("#waiting-list li .w-number")).to_have_text(numbers[1:])
+    assert_accessible(page)
+    screenshot(page, "officer-serving")
+
+    officer = server.token("officer", 4)
+    state_before = server.api("GET", "/api/v1/state", officer).json()
+    page.click("#btn-recall")
+    expect(page.locator("#message")).to_have_text(f"Đã gọi lại số {numbers[0]}")
+    calls = server.api("GET", "/api/v1/state", officer).json()["recent_calls"]
+    assert calls[0]["number"] == numbers[0] and calls[0]["recall"] is True
+    assert len(calls) == len(state_before["recent_calls"]) + 1
+
+    # Keypad: 0 opens the transfer picker, 2 picks the second service (Hộ tịch).
+    page.keyboard.press("0")
+    expect(page.locator("#transfer-dialog")).to_be_visible()
+    assert_accessible(page)
+    screenshot(page, "officer-transfer")
+    page.keyboard.press("Enter")  # the "call next" key does not pick a service here
+    expect(page.locator("#transfer-dialog")).to_be_visible()
+    expect(current).to_have_text(numbers[0])
+    page.keyboard.press("2")
+    expect(page.locator("#transfer-dialog")).to_be_hidden()
+    expect(current).to_have_text("–")
+    transferred = page.locator(f'#waiting-list li[data-ticket="{numbers[0]}"]')
+    expect(transferred).to_contain_text("Hộ tịch")
+
+    # + calls the first of the waiting list (policy order), - marks a no-show.
+    first_waiting = page.locator("#waiting-list li .w-number").first.inner_text()
+    page.keyboard.press("+")
+    expect(current).to_have_text(first_waiting)
+    page.keyboard.press("-")
+    expect(current).to_have_text("–")
+    expect(page.locator("#waiting-list li .w-number")).to_have_count(2)
+    page.keyboard.press(".")
+    expect(page.locator("#paused-note")).to_be_visible()
+    expect(page.locator("#btn-next")).to_be_disabled()
+    page.keyboard.press(".")
+    expect(page.locator("#paused-note")).to_be_hidden()
+
+    # . pauses and resumes; then call a specific number and finish it with /.
+    chosen = page.locator("#waiting-list li .w-number").last.inner_text()
+    page.fill("#call-number", chosen.lower())
+    page.press("#call-number", "Enter")
+    expect(current).to_have_text(chosen)
+    page.locator("body").click(position={"x": 5, "y": 700})
+    page.keyboard.press("/")
+    expect(current).to_have_text("–")
+    expect(page.locator("#served-today")).to_have_text("Đã phục vụ hôm nay: 1")
+
+
+def test_helpdesk_issues_an_emergency_ticket(laptop: Page, server: LiveServer) -> None:
+    page = laptop
+    sign_in(page, server, server.user("mai", "helpdesk"), "/helpdesk")
+    waiting = page.locator('[data-waiting="BTXH"]')
+    expect(waiting).to_have_text(re.compile(r"^\d+ người chờ$"))
+    before = int(waiting.inner_text().split()[0])
+    page.check('input[name="priority"][value="emergency"]')
+    page.click('button[name="service"][value="BTXH"]')
+    issued = page.locator("#issued li").first
+    expect(issued).to_contain_text("Khẩn cấp")
+    number = issued.locator(".w-number").inner_text()
+    expect(page.locator("#message")).to_have_text(f"Đã cấp số {number}")
+    expect(waiting).to_have_text(f"{before + 1} người chờ")
+    expect(page.locator('input[name="priority"][value=""]')).to_be_checked()
+    assert_accessible(page)
+    screenshot(page, "helpdesk")
+
+    # Reprint: a slip for the desk's own printer, drawn for print media only.
+    page.evaluate("window.print = () => { document.body.dataset.printed = 'yes'; }")
+    issued.get_by_role("button", name=f"In lại {number}").click()
+    expect(page.locator("body")).to_have_attribute("data-printed", "yes")
+    expect(page.locator("#slip .slip-number")).to_have_text(number)
+    expect(page.locator("#slip")).to_be_hidden()
+    page.emulate_media(media="print")
+    expect(page.locator("#slip")).to_be_visible()
+    expect(page.locator("#issue-form")).to_be_hidden()
+    page.emulate_media(media="screen")
+
+    waiting_list = server.api("GET", "/api/v1/counters/1/waiting", server.token("officer", 1))
+    first = waiting_list.json()["tickets"][0]
+    assert (first["number"], first["priority"], first["emergency"]) == (number, "emergency", True)
+    assert first["channel"] == "helpdesk"

@@ -1,0 +1,70 @@
+"""Static checks: every text key used by a page exists and is translated; nothing
+is fetched from outside the LAN; the display unit is valid for systemd."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from display.texts import COMMON, PAGES, texts
+from queue_server.i18n import catalogue
+
+REPO = Path(__file__).resolve().parents[2]
+TEMPLATES = REPO / "display" / "templates" / "screens"
+SCRIPTS = REPO / "display" / "static" / "js"
+PAGE_SCRIPTS = {
+    "display": ["common.js", "display.js"],
+    "kiosk": ["common.js", "kiosk.js"],
+    "officer": ["common.js", "staff.js", "officer.js"],
+    "helpdesk": ["common.js", "staff.js", "helpdesk.js"],
+}
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_every_key_a_page_uses_exists(page: str) -> None:
+    known = set(COMMON) | set(PAGES[page])
+    template = (TEMPLATES / f"{page}.html").read_text() + (TEMPLATES / "base.html").read_text()
+    used = set(re.findall(r"\bt2?\.(\w+)", template))
+    used |= set(re.findall(r'data-t="(\w+)"', template))
+    for script in PAGE_SCRIPTS[page]:
+        used |= set(re.findall(r'\bt\("(\w+)"', (SCRIPTS / script).read_text()))
+    assert used - known == set()
+    assert {"title", "offline"} <= used
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_every_text_is_vietnamese_by_default(page: str) -> None:
+    vietnamese = catalogue("vi")
+    messages = {**COMMON, **PAGES[page]}
+    assert [m for m in messages.values() if m not in vietnamese] == []
+    for text in texts(page, "vi").values():
+        assert unicodedata.is_normalized("NFC", text)
+    assert texts(page, "en")["offline"] == "Connection lost"
+    assert texts(page, "vi")["offline"] == "Mất kết nối"
+
+
+def test_pages_fetch_nothing_from_outside() -> None:
+    own = [*TEMPLATES.glob("*.html"), *SCRIPTS.glob("*.js"), *REPO.glob("display/static/css/*")]
+    assert own
+    for path in own:
+        text = path.read_text()
+        assert not re.search(r"https?://|//cdn|@import", text), path.name
+
+
+def test_display_unit_is_valid_for_systemd() -> None:
+    if shutil.which("systemd-analyze") is None:
+        pytest.skip("systemd-analyze is not installed")
+    unit = REPO / "systemd" / "xephang-display.service"
+    result = subprocess.run(
+        ["systemd-analyze", "verify", str(unit)], capture_output=True, text=True, check=False
+    )
+    # systemd-analyze exits 0 even on a misspelt key: any output is a failure.
+    assert (result.returncode, result.stdout + result.stderr) == (0, "")
+    text = unit.read_text()
+    assert "--kiosk" in text and "--autoplay-policy=no-user-gesture-required" in text
+    assert "/display?token=${XEPHANG_DISPLAY_TOKEN}" in text
