@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from queue_server.cli.context import config_option, handles_errors, load
+from queue_server.cli.demo_access import prepare_demo_access
 from queue_server.cli.tables import render_table
 from queue_server.core.bootstrap import open_queue
 from queue_server.core.db import Database
@@ -227,11 +228,21 @@ def demo(reset: bool, host: str, port: int, no_serve: bool, config_path: Path | 
         for suffix in ("", "-wal", "-shm"):
             (data_dir / f"xephang.db{suffix}").unlink(missing_ok=True)
     data_dir.mkdir(parents=True, exist_ok=True)
-    open_queue(settings)
+    queue = open_queue(settings)
     click.echo(_("Demo center ready in {path}.").format(path=data_dir))
     click.echo(_("Try: xephang ticket issue HT, then xephang counter next 2, then xephang status."))
-    if not no_serve:
-        serve(settings, host, port)
+    if no_serve:
+        return
+    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    kiosk = settings.kiosks[0].name if settings.kiosks else None
+    links = prepare_demo_access(queue, f"http://{shown_host}:{port}", kiosk)
+    queue.db.dispose()
+    click.echo()
+    click.echo(_("Open these in a browser:"))
+    for link in links:
+        click.echo(f"  {link.label:<22} {link.url}" + (f"  ({link.note})" if link.note else ""))
+    click.echo()
+    serve(settings, host, port)
 
 
 # --- web server, accounts and API tokens (issue #3) ---
