@@ -40,8 +40,9 @@ PAGE = """<!doctype html>
 </style></head><body>
 <h1>{{ title }}</h1>
 {% if kind == "printer" %}
- {% for kiosk, files in tickets %}
+ {% for kiosk, files, status in tickets %}
   <h2>{{ kiosk }}</h2>
+  <p class="status">{{ status }}</p>
   <div class="grid">
   {% for file in files %}
    <figure><img src="{{ url_for('devices.ticket_png', kiosk=kiosk, name=file) }}"
@@ -152,7 +153,7 @@ def printer_page() -> str:
         for kiosk, spooler in worker.devices.spoolers.items():
             folder = getattr(spooler.printer, "folder", None)
             files = sorted(p.name for p in Path(folder).glob("*.png"))[-24:] if folder else []
-            tickets.append((kiosk, list(reversed(files))))
+            tickets.append((kiosk, list(reversed(files)), _printer_line(spooler)))
     return render_template_string(
         PAGE,
         kind="printer",
@@ -162,6 +163,16 @@ def printer_page() -> str:
         empty=_("No ticket printed yet."),
         none=_("No virtual printer is configured."),
     )
+
+
+def _printer_line(spooler: Any) -> str:
+    """The printer's state in words, with the paper warning and the jobs waiting."""
+    status = spooler.status()
+    language = xephang().settings.center.language
+    words = status.printer.message(language) if status.printer else _("Not checked yet")
+    if status.pending:
+        words += " · " + _("{count} ticket(s) waiting to print").format(count=status.pending)
+    return words
 
 
 @pages.get("/devices/printer/<kiosk>/<name>")

@@ -51,6 +51,7 @@ def test_kiosk_ticket_prints_and_call_lights_the_board(
     assert {"counter": 3, "text": "1", "online": True} in boards
     page = client.get("/devices/printer").get_data(as_text=True)
     assert "C001" in page
+    assert "Máy in sẵn sàng" in page or "Printer is ready" in page
     png = client.get(page.split('src="')[1].split('"')[0])
     assert png.status_code == 200 and png.data.startswith(b"\x89PNG")
     ready = client.get("/api/v1/readyz").get_json()
