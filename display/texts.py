@@ -89,6 +89,7 @@ HELPDESK: dict[str, str] = {
     "none": N_("None"),
     "issued": N_("Issued tickets"),
     "reprint": N_("Reprint"),
+    "reprint_sent": N_("Ticket {number} sent to the printer again."),
     "issued_one": N_("Issued {number}"),
     "waiting_count": N_("{count} waiting"),
     "sign_out": N_("Sign out"),

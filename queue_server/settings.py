@@ -139,6 +139,9 @@ class DevicesConfig(_Model):
     """Where the device worker runs: inside the server, or as ``xephang devices``."""
 
     worker: Literal["embedded", "external"] = "embedded"
+    # "virtual": the worker also renders each announcement (tests, a PC with speakers);
+    # "none": the hall display plays the server's audio itself (the usual setup).
+    speaker: Literal["none", "virtual"] = "none"
 
 
 class Settings(_Model):

@@ -67,7 +67,7 @@ def build_devices(
         build_board_set(settings.led, on_status=on_board_status) if settings.led.boards else None
     )
     voice = speaker = None
-    if settings.voice.enabled:
+    if settings.voice.enabled and settings.devices.speaker == "virtual":
         try:
             voice = Voice(settings.voice, cache_dir=data_dir / "voice-cache")
             speaker = VirtualSpeaker(voice.renderer)

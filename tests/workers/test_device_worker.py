@@ -20,6 +20,8 @@ from queue_server.workers.devices import DeviceWorker, build_devices
 def rig(
     settings: Settings, clock: FrozenClock, tmp_path: Path
 ) -> Iterator[tuple[Queue, EventBus, DeviceWorker]]:
+    devices = settings.devices.model_copy(update={"speaker": "virtual"})
+    settings = settings.model_copy(update={"devices": devices})
     queue = open_queue(settings, clock=clock, db=Database(f"sqlite:///{tmp_path / 'q.db'}"))
     bus = EventBus()
     worker = DeviceWorker(settings, build_devices(settings)).start()

@@ -13,7 +13,17 @@
     try { window.sessionStorage.setItem(storeKey, JSON.stringify(issued.slice(0, 50))); } catch (e) { /* full */ }
   }
 
-  function reprint(ticket) {
+  async function reprint(ticket) {
+    // The thermal printer first (the help desk's, or the kiosk's); a browser slip if none.
+    try {
+      await staff.post(`/api/v1/tickets/${ticket.id}/reprint`, {});
+      staff.message(t("reprint_sent", { number: ticket.number }));
+      return;
+    } catch (e) { /* no printer configured or it refused: print a slip below */ }
+    printSlip(ticket);
+  }
+
+  function printSlip(ticket) {
     const service = services.get(ticket.service);
     const category = ticket.priority ? priorities.get(ticket.priority) : null;
     $("slip").replaceChildren(
