@@ -149,6 +149,16 @@ def candidates(service_ids: tuple[int, ...], priority_ids: tuple[int, ...]) -> A
     return union_all(*groups)
 
 
+# What claiming a ticket for a counter sets (both claim statements below).
+_CALLED = {
+    "status": TicketStatus.CALLED,
+    "counter_id": bindparam("counter_id"),
+    "called_at": NOW,
+    "first_called_at": NOW,
+    "officer_id": bindparam("officer_id"),
+    "target_counter_id": None,
+}
+
 _still_waiting = (
     select(Ticket.id)
     .where(Ticket.id == bindparam("ticket_id"), Ticket.status == TicketStatus.WAITING)
@@ -157,17 +167,7 @@ _still_waiting = (
 )
 
 CLAIM = (
-    update(Ticket)
-    .where(Ticket.id == _still_waiting)
-    .values(
-        status=TicketStatus.CALLED,
-        counter_id=bindparam("counter_id"),
-        called_at=NOW,
-        first_called_at=NOW,
-        officer_id=bindparam("officer_id"),
-        target_counter_id=None,
-    )
-    .returning(*TICKET_COLUMNS)
+    update(Ticket).where(Ticket.id == _still_waiting).values(**_CALLED).returning(*TICKET_COLUMNS)
 )
 
 # PostgreSQL: claim the first still-waiting, unlocked ticket of a ranked list in one
@@ -185,17 +185,7 @@ _first_free = (
 )
 
 CLAIM_FIRST_FREE = (
-    update(Ticket)
-    .where(Ticket.id == _first_free)
-    .values(
-        status=TicketStatus.CALLED,
-        counter_id=bindparam("counter_id"),
-        called_at=NOW,
-        first_called_at=NOW,
-        officer_id=bindparam("officer_id"),
-        target_counter_id=None,
-    )
-    .returning(*TICKET_COLUMNS)
+    update(Ticket).where(Ticket.id == _first_free).values(**_CALLED).returning(*TICKET_COLUMNS)
 )
 
 SET_COUNTER_AFTER_CALL = (
