@@ -14,3 +14,5 @@ class ScreensConfig(BaseModel):
     highlight_s: int = Field(8, ge=1, le=60)  # how long a new call stays highlighted
     recent_calls: int = Field(6, ge=1, le=20)
     kiosk_timeout_s: int = Field(20, ge=5, le=600)  # back to the start after this
+    announce: bool = True  # the hall display speaks each call
+    volume: float = Field(1.0, ge=0.0, le=1.0)

@@ -30,6 +30,7 @@ DISPLAY: dict[str, str] = {
     "recall": N_("Called again"),
     "paused": N_("Paused"),
     "closed": N_("Closed"),
+    "sound_on": N_("Turn the sound on"),
 }
 
 KIOSK: dict[str, str] = {

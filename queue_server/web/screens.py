@@ -108,6 +108,7 @@ def _page_data(page: str) -> dict[str, Any]:
         "timezone": center.timezone,
         "notice": center.notice,
         "config": _config().model_dump(),
+        "voice": settings.voice.enabled,
     }
 
 

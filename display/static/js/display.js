@@ -87,6 +87,7 @@
 
   function onEvent(name, payload) {
     if (name === "ticket_called") {
+      window.XP.announce(payload);
       state.recent = keepRecent([payload, ...state.recent]);
       renderLatest(true);
       renderRecent();
