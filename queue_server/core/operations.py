@@ -589,6 +589,21 @@ class Queue:
             row = self._ticket_row(conn, ticket_id)
             return self._view_from_row(row, ahead=self._live_ahead(conn, row))
 
+    def ticket_by_number(self, number: str) -> TicketView:
+        """Today's ticket shown as ``number`` (e.g. "B012"); the latest if numbers wrapped."""
+        day = self.today()
+        with self.db.read() as conn:
+            ticket_id = conn.execute(
+                select(Ticket.id)
+                .where(Ticket.day == day, Ticket.number == number.strip().upper())
+                .order_by(Ticket.id.desc())
+                .limit(1)
+            ).scalar()
+            if ticket_id is None:
+                raise NotFound(_("No ticket {number} today.").format(number=number))
+            row = self._ticket_row(conn, ticket_id)
+            return self._view_from_row(row, ahead=self._live_ahead(conn, row))
+
     def ticket_by_track_code(self, track_code: str) -> TicketView:
         """The ticket with this public tracking code."""
         with self.db.read() as conn:

@@ -42,6 +42,9 @@ def _principal() -> Principal:
     return g.principal  # type: ignore[no-any-return]
 
 
+TICKET_NUMBER = re.compile(r"^[A-Z]{1,2}[0-9]{1,6}$")
+
+
 def _publish(outcome: Outcome[T]) -> T:
     """Hand the events of a committed operation to the bus; return its value."""
     xephang().bus.publish(outcome.events)
@@ -166,6 +169,15 @@ def issue_ticket() -> Response:
         return response
 
     return _once(produce)
+
+
+@api.get("/tickets/by-number/<number>")
+@require(Role.HELPDESK, Role.OFFICER)
+def get_ticket_by_number(number: str) -> Response:
+    """Today's ticket with this number, e.g. to call back a citizen marked no-show."""
+    if not TICKET_NUMBER.match(number.upper()):
+        raise NotFound(_("No ticket {number} today.").format(number=number[:12]))
+    return jsonify(xephang().queue.ticket_by_number(number).to_dict())
 
 
 @api.get("/tickets/<int:ticket_id>")

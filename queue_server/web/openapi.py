@@ -339,6 +339,16 @@ def openapi_document() -> dict[str, Any]:
                 params=[IDEMPOTENCY],
             )
         },
+        "/tickets/by-number/{number}": {
+            "get": _operation(
+                "Today's ticket with this number",
+                "get_ticket_by_number",
+                {200: _json(_ref("Ticket"), "The ticket, with people ahead now.")},
+                roles="officer, helpdesk, admin",
+                params=[{"name": "number", "in": "path", "required": True, "schema": STR}],
+                errors=(401, 403, 404),
+            )
+        },
         "/tickets/{ticket_id}": {
             "get": _operation(
                 "One ticket",

@@ -221,3 +221,14 @@ def test_tickets_store_utc(queue: Queue, clock: FrozenClock) -> None:
     with queue.db.read() as conn:
         issued = conn.execute(select(Ticket.issued_at).where(Ticket.id == ticket.id)).scalar_one()
     assert issued == clock.now()
+
+
+def test_ticket_by_number_finds_todays_ticket(queue: Queue) -> None:
+    queue.issue("HT")
+    second = queue.issue("HT").value
+    queue.call_next(2)
+    queue.no_show(2)
+    assert queue.ticket_by_number("b002").id == second.id
+    assert queue.ticket_by_number("B001").status == "no_show"
+    with pytest.raises(NotFound):
+        queue.ticket_by_number("B999")

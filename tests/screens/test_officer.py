@@ -92,6 +92,11 @@ def test_officer_calls_recalls_transfers_and_uses_the_keypad(
     expect(current).to_have_text("–")
     expect(page.locator("#served-today")).to_have_text("Đã phục vụ hôm nay: 1")
 
+    # The citizen marked no-show comes back: call the number again by typing it.
+    page.fill("#call-number", first_waiting)
+    page.press("#call-number", "Enter")
+    expect(current).to_have_text(first_waiting)
+
 
 def test_helpdesk_issues_an_emergency_ticket(laptop: Page, server: LiveServer) -> None:
     page = laptop

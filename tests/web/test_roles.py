@@ -41,6 +41,7 @@ TABLE: list[tuple[str, str, dict[str, Any] | None, set[str]]] = [
     ("GET", "/api/v1/session", None, ANY),
     ("POST", "/api/v1/tickets", {"service": "CT"}, {"kiosk", *DESK}),
     ("GET", "/api/v1/tickets/1", None, {*OFFICERS, *DESK}),
+    ("GET", "/api/v1/tickets/by-number/B001", None, {*OFFICERS, *DESK}),
     ("POST", "/api/v1/tickets/999/cancel", None, DESK),
     ("POST", "/api/v1/tickets/999/reprint", None, DESK),
     ("GET", "/api/v1/tickets/999/print-jobs", None, DESK),

@@ -177,12 +177,21 @@
   for (const button of document.querySelectorAll("[data-counter]")) {
     button.addEventListener("click", () => chooseCounter(Number(button.dataset.counter)));
   }
-  $("call-form").addEventListener("submit", (event) => {
+  $("call-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     const wanted = $("call-number").value.trim().toUpperCase();
     if (!wanted) return;
-    const ticket = state.waiting.find((w) => w.number.toUpperCase() === wanted);
-    if (!ticket) { staff.message(t("not_waiting", { number: wanted }), true); return; }
+    let ticket = state.waiting.find((w) => w.number.toUpperCase() === wanted);
+    if (!ticket) {
+      // Not waiting here: maybe a citizen marked no-show who came back.
+      try {
+        ticket = await window.XP.api("GET", `/api/v1/tickets/by-number/${encodeURIComponent(wanted)}`);
+      } catch (e) { ticket = null; }
+      if (!ticket || !["waiting", "no_show"].includes(ticket.status)) {
+        staff.message(t("not_waiting", { number: wanted }), true);
+        return;
+      }
+    }
     $("call-number").value = "";
     callTicket(ticket);
   });
