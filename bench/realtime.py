@@ -5,7 +5,7 @@ For each round a ticket is issued (not timed), then the clock starts just before
 arrives. Prints p50/p99/max over all (round, client) pairs, for 50 and 200 clients.
 
     .venv/bin/python bench/realtime.py [--rounds 40] [--clients 50,200]
-        [--raw] [--screen-events-only]
+        [--raw]
 
 The server runs in a child process (Werkzeug, threading mode, simple-websocket), as
 ``xephang run`` does; the clients share this process, so their own thread scheduling
@@ -24,9 +24,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import requests
 import socketio
@@ -38,32 +36,16 @@ sys.path.insert(0, str(REPO))
 DEMO_CONFIG = REPO / "config" / "demo.toml"
 
 
-SCREEN_EVENTS = frozenset({"ticket_called", "queue_changed", "counter_changed"})
-
-
-def serve(data_dir: str, screen_events_only: bool) -> None:
+def serve(data_dir: str) -> None:
     """Child process: the app on an ephemeral port; prints ``PORT n``.
 
-    ``screen_events_only``: an experiment, not the product. The app's bridge sends
-    every bus event to /display; this variant sends only the three screen events.
+    Screens receive only the events they draw (ticket_called, queue_changed,
+    counter_changed), as in the product.
     """
     from werkzeug.serving import make_server
 
-    from queue_server.bus import Envelope, EventBus
     from queue_server.settings import load_settings
-    from queue_server.web import app as app_module
     from queue_server.web.app import create_app
-
-    if screen_events_only:
-
-        def bridge_screen_events(bus: EventBus, sio: Any) -> Callable[[], None]:
-            def forward(envelope: Envelope) -> None:
-                if envelope.name in SCREEN_EVENTS:
-                    sio.emit(envelope.name, envelope.message(), namespace="/display")
-
-            return bus.subscribe(forward)
-
-        app_module.bridge_bus = bridge_screen_events  # type: ignore[assignment]
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     settings = load_settings(DEMO_CONFIG).model_copy(update={"data_dir": data_dir})
@@ -182,11 +164,6 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=40)
     parser.add_argument("--clients", default="50,200")
     parser.add_argument(
-        "--screen-events-only",
-        action="store_true",
-        help="experiment: send /display only ticket_called, queue_changed, counter_changed",
-    )
-    parser.add_argument(
         "--raw",
         action="store_true",
         help="bare WebSocket clients instead of python-socketio (the server's own cost)",
@@ -194,7 +171,7 @@ def main() -> None:
     parser.add_argument("--serve", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        serve(args.serve, args.screen_events_only)
+        serve(args.serve)
         return
 
     from queue_server.auth.tokens import create_token
@@ -203,8 +180,6 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="xephang-bench-") as data_dir:
         command = [sys.executable, __file__, "--serve", data_dir]
-        if args.screen_events_only:
-            command.append("--screen-events-only")
         child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
         try:
             assert child.stdout is not None
@@ -217,8 +192,7 @@ def main() -> None:
             officer, _ = create_token(queue.db, "officer", counter=1)
             screens: list[Screen] = []
             kind = "bare WebSocket" if args.raw else "python-socketio"
-            variant = "screen events only" if args.screen_events_only else "every bus event"
-            print(f"{kind} clients on /display, {variant}")
+            print(f"{kind} clients on /display")
             print(
                 "ms from just before POST call-next; 'each' = every (round, client) pair, "
                 "'all' = until the last client of a round had it"
