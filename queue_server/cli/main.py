@@ -258,3 +258,10 @@ from queue_server.cli.devices import devices_command, printer, voice  # noqa: E4
 main.add_command(devices_command)
 main.add_command(printer)
 main.add_command(voice)
+
+# --- reports, backup and restore (issue #8) ---
+from queue_server.cli.reports import backup, report, restore  # noqa: E402
+
+main.add_command(report)
+main.add_command(backup)
+main.add_command(restore)

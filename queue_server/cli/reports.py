@@ -1,0 +1,149 @@
+"""``xephang report``, ``xephang backup`` and ``xephang restore``."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from queue_server.cli.context import config_option, fail, handles_errors, load
+from queue_server.core.db import Database
+from queue_server.core.schema import current_revision
+from queue_server.i18n import _
+from queue_server.reports.backup import (
+    POSTGRESQL_PROCEDURE,
+    BackupError,
+    backup_sqlite,
+    restore_sqlite,
+    sqlite_file,
+)
+from queue_server.reports.compute import Report, compute_report, days_between
+from queue_server.reports.export_csv import write_csv
+from queue_server.reports.export_xlsx import write_xlsx
+from queue_server.reports.tables import report_tables
+from queue_server.settings import Settings
+
+PROGRESS_AFTER_DAYS = 3
+
+
+class LocalDay(click.ParamType):
+    """A calendar day written YYYY-MM-DD."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(_("{value} is not a date (use YYYY-MM-DD).").format(value=value), param, ctx)
+
+
+@click.command()
+@click.option("--from", "start", required=True, type=LocalDay(), help="First day (YYYY-MM-DD).")
+@click.option("--to", "end", required=True, type=LocalDay(), help="Last day, included.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    default=None,
+    help="Output file (default for CSV: standard output; required for xlsx).",
+)
+@config_option
+@handles_errors
+def report(start: date, end: date, fmt: str, out: Path | None, config_path: Path | None) -> None:
+    """Tickets, waits, service times and vulnerable citizens served, per day and month."""
+    if start > end:
+        raise click.BadParameter(
+            _("{start} is after {end}.").format(start=start, end=end), param_hint="--from"
+        )
+    if fmt == "xlsx" and out is None:
+        raise click.BadParameter(_("an Excel report needs --out FILE."), param_hint="--out")
+    settings = load(config_path)
+    tables = report_tables(_compute(settings, start, end), settings.center.name)
+    if fmt == "xlsx":
+        assert out is not None
+        write_xlsx(tables, out)
+    elif out is None:
+        stream = click.get_text_stream("stdout", encoding="utf-8")
+        write_csv(tables, stream)
+        stream.flush()
+    else:
+        with out.open("w", encoding="utf-8", newline="") as handle:
+            write_csv(tables, handle)
+    if out is not None:
+        click.echo(_("Report written to {path}.").format(path=out), err=True)
+
+
+def _compute(settings: Settings, start: date, end: date) -> Report:
+    url = settings.database_url()
+    path = sqlite_file(url)
+    if path is not None and not path.is_file():
+        fail(_("There is no database at {path}.").format(path=path))
+    database = Database(url)
+    try:
+        if current_revision(database) is None:
+            fail(_("The database has no xephang tables yet; run xephang init."))
+        zone = settings.center.zone
+        days = len(days_between(start, end))
+        if days <= PROGRESS_AFTER_DAYS:
+            return compute_report(database, zone, start, end)
+        with click.progressbar(length=days, label=_("Adding up days"), file=sys.stderr) as bar:
+            return compute_report(database, zone, start, end, progress=lambda _day: bar.update(1))
+    finally:
+        database.dispose()
+
+
+def _sqlite_or_fail(settings: Settings) -> Path:
+    try:
+        path = sqlite_file(settings.database_url())
+    except BackupError as exc:
+        fail(exc.message)
+        raise AssertionError from exc  # fail() exits
+    if path is None:
+        click.echo(
+            _("This center uses PostgreSQL: back it up and restore it with its own tools:"),
+            err=True,
+        )
+        click.echo(POSTGRESQL_PROCEDURE, err=True)
+        fail(_("xephang backup and restore work only on SQLite databases."))
+        raise AssertionError  # fail() exits
+    return path
+
+
+@click.command()
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@config_option
+@handles_errors
+def backup(target: Path, config_path: Path | None) -> None:
+    """Copy the SQLite database to TARGET (safe while the server runs)."""
+    source = _sqlite_or_fail(load(config_path))
+    try:
+        backup_sqlite(source, target)
+    except BackupError as exc:
+        fail(exc.message)
+    click.echo(_("Backup written to {path}.").format(path=target))
+
+
+@click.command()
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@config_option
+@handles_errors
+def restore(source: Path, config_path: Path | None) -> None:
+    """Replace the SQLite database with the backup SOURCE (stop the server first)."""
+    target = _sqlite_or_fail(load(config_path))
+    try:
+        revision = restore_sqlite(source, target)
+    except BackupError as exc:
+        fail(exc.message)
+    click.echo(
+        _("Database restored from {path} (schema revision {revision}).").format(
+            path=source, revision=revision
+        )
+    )

@@ -1,0 +1,248 @@
+"""Compute a report over a range of local days, in one read transaction."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, select
+
+from queue_server.core.db import Database
+from queue_server.core.models import (
+    Counter,
+    PriorityCategory,
+    Service,
+    Ticket,
+    TicketStatus,
+    User,
+)
+from queue_server.reports.stats import Durations, summarize
+
+HOURS = 24
+
+
+@dataclass(frozen=True)
+class TicketFacts:
+    """What a report needs to know about one ticket."""
+
+    day: date
+    local_hour: int
+    status: str
+    service: str
+    service_position: int
+    counter: str | None
+    counter_number: int | None
+    officer: str | None
+    category: str | None
+    wait_s: float | None
+    service_s: float | None
+
+
+@dataclass
+class Tally:
+    """Counts and durations of a group of tickets."""
+
+    issued: int = 0
+    served: int = 0
+    no_show: int = 0
+    cancelled: int = 0
+    waits_s: list[float] = field(default_factory=list)
+    service_times_s: list[float] = field(default_factory=list)
+
+    def add(self, ticket: TicketFacts) -> None:
+        self.issued += 1
+        self.served += ticket.status == TicketStatus.DONE
+        self.no_show += ticket.status == TicketStatus.NO_SHOW
+        self.cancelled += ticket.status == TicketStatus.CANCELLED
+        if ticket.wait_s is not None:
+            self.waits_s.append(ticket.wait_s)
+        if ticket.service_s is not None:
+            self.service_times_s.append(ticket.service_s)
+
+    @property
+    def wait(self) -> Durations:
+        """Issue → first call, for every ticket that was called."""
+        return summarize(self.waits_s)
+
+    @property
+    def service_time(self) -> Durations:
+        """Start of service (serving, else called) → finished, for served tickets."""
+        return summarize(self.service_times_s)
+
+
+@dataclass
+class Report:
+    """A report over the local days ``start`` to ``end`` (both included).
+
+    Group keys are display names; dictionaries keep the order to show them in.
+    ``by_counter`` and ``by_officer`` hold only tickets that reached a counter (their
+    ``issued`` is the number handled there). ``satisfaction`` is empty until ratings
+    exist (see :func:`satisfaction_counts`).
+    """
+
+    start: date
+    end: date
+    zone: str
+    total: Tally
+    by_day: dict[date, Tally]
+    by_month: dict[str, Tally]
+    by_service: dict[str, Tally]
+    by_counter: dict[str, Tally]
+    by_officer: dict[str | None, Tally]
+    by_priority: dict[str, Tally]
+    arrivals_by_hour: list[int]
+    satisfaction: dict[str, int]
+
+    @property
+    def priority_served(self) -> int:
+        """Served tickets that had any priority category (vulnerable citizens served)."""
+        return sum(t.served for t in self.by_priority.values())
+
+    @property
+    def priority_issued(self) -> int:
+        return sum(t.issued for t in self.by_priority.values())
+
+
+def days_between(start: date, end: date) -> list[date]:
+    """Every local day from ``start`` to ``end`` inclusive."""
+    return [start + timedelta(days=n) for n in range((end - start).days + 1)]
+
+
+def compute_report(
+    db: Database,
+    zone: ZoneInfo,
+    start: date,
+    end: date,
+    *,
+    progress: Callable[[date], None] | None = None,
+) -> Report:
+    """Count and time the tickets issued on local days ``start``..``end``.
+
+    ``progress`` is called once per day of the range as it is added up.
+    """
+    if start > end:
+        raise ValueError("start is after end")
+    with db.read() as conn:
+        facts = list(ticket_facts(conn, zone, start, end))
+        categories = list(
+            conn.execute(
+                select(PriorityCategory.name)
+                .where(PriorityCategory.active.is_(True))
+                .order_by(PriorityCategory.position, PriorityCategory.id)
+            ).scalars()
+        )
+        satisfaction = satisfaction_counts(conn, start, end)
+    per_day: dict[date, list[TicketFacts]] = defaultdict(list)
+    for ticket in facts:
+        per_day[ticket.day].append(ticket)
+
+    total = Tally()
+    by_day: dict[date, Tally] = {}
+    by_month: dict[str, Tally] = {}
+    services: dict[tuple[int, str], Tally] = defaultdict(Tally)
+    counters: dict[tuple[int, str], Tally] = defaultdict(Tally)
+    officers: dict[str | None, Tally] = defaultdict(Tally)
+    by_priority: dict[str, Tally] = {name: Tally() for name in categories}
+    arrivals = [0] * HOURS
+    for day in days_between(start, end):
+        day_tally = by_day.setdefault(day, Tally())
+        month_tally = by_month.setdefault(f"{day:%Y-%m}", Tally())
+        for ticket in per_day.get(day, []):
+            for tally in (total, day_tally, month_tally, services[_service_key(ticket)]):
+                tally.add(ticket)
+            if ticket.counter is not None and ticket.counter_number is not None:
+                counters[(ticket.counter_number, ticket.counter)].add(ticket)
+                officers[ticket.officer].add(ticket)
+            if ticket.category is not None:
+                by_priority.setdefault(ticket.category, Tally()).add(ticket)
+            arrivals[ticket.local_hour] += 1
+        if progress is not None:
+            progress(day)
+    return Report(
+        start=start,
+        end=end,
+        zone=zone.key,
+        total=total,
+        by_day=by_day,
+        by_month=by_month,
+        by_service={key[1]: services[key] for key in sorted(services)},
+        by_counter={key[1]: counters[key] for key in sorted(counters)},
+        by_officer=_officers_in_order(officers),
+        by_priority=by_priority,
+        arrivals_by_hour=arrivals,
+        satisfaction=satisfaction,
+    )
+
+
+def ticket_facts(conn: Connection, zone: ZoneInfo, start: date, end: date) -> Iterable[TicketFacts]:
+    """The tickets of local days ``start``..``end``, grouped under their final service."""
+    query = (
+        select(
+            Ticket.day,
+            Ticket.status,
+            Ticket.issued_at,
+            Ticket.first_called_at,
+            Ticket.called_at,
+            Ticket.serving_at,
+            Ticket.finished_at,
+            Service.name.label("service"),
+            Service.position.label("service_position"),
+            Counter.number.label("counter_number"),
+            Counter.name.label("counter"),
+            User.display_name.label("officer"),
+            PriorityCategory.name.label("category"),
+        )
+        .join(Service, Service.id == Ticket.service_id)
+        .outerjoin(Counter, Counter.id == Ticket.counter_id)
+        .outerjoin(User, User.id == Ticket.officer_id)
+        .outerjoin(PriorityCategory, PriorityCategory.id == Ticket.priority_id)
+        .where(Ticket.day >= start, Ticket.day <= end)
+        .order_by(Ticket.day, Ticket.issued_at, Ticket.id)
+    )
+    for row in conn.execute(query):
+        yield TicketFacts(
+            day=row.day,
+            local_hour=row.issued_at.astimezone(zone).hour,
+            status=row.status,
+            service=row.service,
+            service_position=row.service_position,
+            counter=row.counter,
+            counter_number=row.counter_number,
+            officer=row.officer,
+            category=row.category,
+            wait_s=_seconds(row.issued_at, row.first_called_at),
+            service_s=_service_seconds(row),
+        )
+
+
+def satisfaction_counts(conn: Connection, start: date, end: date) -> dict[str, int]:
+    """Hook for satisfaction ratings per level: empty until a ratings table exists."""
+    return {}
+
+
+def _service_key(ticket: TicketFacts) -> tuple[int, str]:
+    return (ticket.service_position, ticket.service)
+
+
+def _officers_in_order(officers: dict[str | None, Tally]) -> dict[str | None, Tally]:
+    named = sorted(name for name in officers if name is not None)
+    ordered: dict[str | None, Tally] = {name: officers[name] for name in named}
+    if None in officers:
+        ordered[None] = officers[None]
+    return ordered
+
+
+def _seconds(start: datetime | None, end: datetime | None) -> float | None:
+    if start is None or end is None:
+        return None
+    return (end - start).total_seconds()
+
+
+def _service_seconds(row: Any) -> float | None:
+    if row.status != TicketStatus.DONE:
+        return None
+    return _seconds(row.serving_at or row.called_at, row.finished_at)

@@ -1,0 +1,146 @@
+"""Turn a report into translated tables (one per section) for the exporters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from queue_server.i18n import _
+from queue_server.reports.compute import Report, Tally
+from queue_server.reports.stats import Durations
+
+Cell = str | int | float | None
+
+
+@dataclass(frozen=True)
+class Table:
+    """One report section: a title, a header row and data rows."""
+
+    title: str
+    headers: list[str]
+    rows: list[list[Cell]]
+
+
+def minutes(seconds: float | None) -> float | None:
+    """Seconds as minutes rounded to one decimal (``None`` stays empty)."""
+    return None if seconds is None else round(seconds / 60, 1)
+
+
+def _durations(durations: Durations) -> list[Cell]:
+    return [minutes(durations.mean), minutes(durations.median), minutes(durations.p90)]
+
+
+def _timing_headers() -> list[str]:
+    return [
+        _("Mean wait (min)"),
+        _("Median wait (min)"),
+        _("P90 wait (min)"),
+        _("Mean service time (min)"),
+        _("Median service time (min)"),
+        _("P90 service time (min)"),
+    ]
+
+
+def _full_row(label: Cell, tally: Tally) -> list[Cell]:
+    counts: list[Cell] = [tally.issued, tally.served, tally.no_show, tally.cancelled]
+    return [label, *counts, *_durations(tally.wait), *_durations(tally.service_time)]
+
+
+def _full_headers(first: str) -> list[str]:
+    counts = [_("Tickets issued"), _("Served"), _("No-show"), _("Cancelled")]
+    return [first, *counts, *_timing_headers()]
+
+
+def _counter_row(label: Cell, tally: Tally) -> list[Cell]:
+    counts: list[Cell] = [tally.issued, tally.served, tally.no_show]
+    return [label, *counts, *_durations(tally.wait), *_durations(tally.service_time)]
+
+
+def _counter_headers(first: str) -> list[str]:
+    return [first, _("Tickets handled"), _("Served"), _("No-show"), *_timing_headers()]
+
+
+def _day(day: date) -> str:
+    return day.isoformat()
+
+
+def report_tables(report: Report, center: str) -> list[Table]:
+    """The report's sections in order: summary, days, months, services, counters,
+    officers, priority categories, arrivals by hour, satisfaction."""
+    total = report.total
+    summary = Table(
+        _("Summary"),
+        [_("Item"), _("Value")],
+        [
+            [_("Center"), center],
+            [_("From"), _day(report.start)],
+            [_("To"), _day(report.end)],
+            [_("Time zone"), report.zone],
+            [_("Tickets issued"), total.issued],
+            [_("Served"), total.served],
+            [_("No-show"), total.no_show],
+            [_("Cancelled"), total.cancelled],
+            [_("Vulnerable citizens served"), report.priority_served],
+        ],
+    )
+    total_label = _("Total")
+    by_day = Table(
+        _("By day"),
+        _full_headers(_("Day")),
+        [_full_row(_day(d), t) for d, t in report.by_day.items()] + [_full_row(total_label, total)],
+    )
+    by_month = Table(
+        _("By month"),
+        _full_headers(_("Month")),
+        [_full_row(m, t) for m, t in report.by_month.items()],
+    )
+    by_service = Table(
+        _("By service"),
+        _full_headers(_("Service")),
+        [_full_row(name, t) for name, t in report.by_service.items()],
+    )
+    by_counter = Table(
+        _("By counter"),
+        _counter_headers(_("Counter")),
+        [_counter_row(name, t) for name, t in report.by_counter.items()],
+    )
+    not_recorded = _("(not recorded)")
+    by_officer = Table(
+        _("By officer"),
+        _counter_headers(_("Officer")),
+        [_counter_row(name or not_recorded, t) for name, t in report.by_officer.items()],
+    )
+    priority = Table(
+        _("Priority categories"),
+        [_("Priority category"), _("Tickets issued"), _("Served"), _("Mean wait (min)")],
+        [[name, t.issued, t.served, minutes(t.wait.mean)] for name, t in report.by_priority.items()]
+        + [
+            [
+                _("Total with any priority"),
+                report.priority_issued,
+                report.priority_served,
+                None,
+            ]
+        ],
+    )
+    hours = Table(
+        _("Arrivals by hour"),
+        [_("Hour"), _("Tickets issued")],
+        [[f"{hour:02d}:00", count] for hour, count in enumerate(report.arrivals_by_hour)],
+    )
+    satisfaction = Table(
+        _("Satisfaction (not collected yet)"),
+        [_("Rating"), _("Tickets")],
+        [[level, count] for level, count in report.satisfaction.items()],
+    )
+    return [
+        summary,
+        by_day,
+        by_month,
+        by_service,
+        by_counter,
+        by_officer,
+        priority,
+        hours,
+        satisfaction,
+    ]
