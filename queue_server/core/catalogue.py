@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Connection, delete, select, update
 
@@ -11,6 +11,8 @@ from queue_server.core.models import Counter, CounterService, PriorityCategory, 
 
 if TYPE_CHECKING:
     from queue_server.settings import Settings
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,45 +79,28 @@ class Catalogue:
         return self._counters_by_id.get(counter_id)
 
 
+def _read_rows(
+    conn: Connection, model: type[Any], info_type: type[T], *order: Any
+) -> tuple[list[T], list[T]]:
+    """Rows of ``model`` as ``info_type`` records, split into active and inactive."""
+    names = [f.name for f in fields(info_type)]  # type: ignore[arg-type]
+    active: list[T] = []
+    inactive: list[T] = []
+    for row in conn.execute(select(model).order_by(*order)).mappings():
+        values = {name: row[name] for name in names}
+        values["labels"] = dict(values["labels"] or {})
+        (active if row["active"] else inactive).append(info_type(**values))
+    return active, inactive
+
+
 def load_catalogue(conn: Connection) -> Catalogue:
     """Read the catalogue from the database."""
-    services: dict[str, ServiceInfo] = {}
-    inactive_services: dict[int, ServiceInfo] = {}
-    for row in conn.execute(select(Service).order_by(Service.position, Service.id)).mappings():
-        info = ServiceInfo(
-            id=row["id"],
-            code=row["code"],
-            prefix=row["prefix"],
-            name=row["name"],
-            labels=dict(row["labels"] or {}),
-            icon=row["icon"],
-            helpdesk=row["helpdesk"],
-            default_service_s=row["default_service_s"],
-            position=row["position"],
-        )
-        if row["active"]:
-            services[info.code] = info
-        else:
-            inactive_services[info.id] = info
-    categories: dict[str, CategoryInfo] = {}
-    inactive_categories: dict[int, CategoryInfo] = {}
-    rows = conn.execute(select(PriorityCategory).order_by(PriorityCategory.position)).mappings()
-    for row in rows:
-        category = CategoryInfo(
-            id=row["id"],
-            code=row["code"],
-            name=row["name"],
-            labels=dict(row["labels"] or {}),
-            weight=row["weight"],
-            emergency=row["emergency"],
-            icon=row["icon"],
-            kiosk=row["kiosk"],
-            position=row["position"],
-        )
-        if row["active"]:
-            categories[category.code] = category
-        else:
-            inactive_categories[category.id] = category
+    services, inactive_services = _read_rows(
+        conn, Service, ServiceInfo, Service.position, Service.id
+    )
+    categories, inactive_categories = _read_rows(
+        conn, PriorityCategory, CategoryInfo, PriorityCategory.position
+    )
     links: dict[int, list[int]] = {}
     for counter_id, service_id in conn.execute(
         select(CounterService.counter_id, CounterService.service_id).order_by(
@@ -133,11 +118,7 @@ def load_catalogue(conn: Connection) -> Catalogue:
             id=row.id, number=row.number, name=row.name, service_ids=tuple(links.get(row.id, ()))
         )
     return Catalogue(
-        list(services.values()),
-        list(categories.values()),
-        list(counters.values()),
-        list(inactive_services.values()),
-        list(inactive_categories.values()),
+        services, categories, list(counters.values()), inactive_services, inactive_categories
     )
 
 
