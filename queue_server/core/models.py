@@ -265,3 +265,81 @@ class PrintJobRecord(Base):
     awaiting_recovery: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Rating(Base):
+    """A citizen's satisfaction rating of one served ticket (one per ticket).
+
+    ``ticket_id`` is a plain id, not a foreign key, so ratings survive the archiving
+    of their tickets. Scores: 3 very satisfied, 2 satisfied, 1 not satisfied.
+    """
+
+    __tablename__ = "ratings"
+    __table_args__ = (Index("ix_ratings_day", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(Integer, unique=True)
+    day: Mapped[date] = mapped_column(Date)  # the ticket's local day
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id"))
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"))
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    score: Mapped[int] = mapped_column(Integer)
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    channel: Mapped[str] = mapped_column(String(20))  # "counter" (tablet) or "track" (QR)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CenterSetting(Base):
+    """A setting changed on the admin pages (JSON), e.g. the notice or a catalogue section."""
+
+    __tablename__ = "center_settings"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_by: Mapped[str | None] = mapped_column(String(80))
+
+
+class TicketContact(Base):
+    """Optional personal data for a callback, kept only with consent, purged on schedule."""
+
+    __tablename__ = "ticket_contacts"
+    __table_args__ = (Index("ix_ticket_contacts_created_at", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(Integer, unique=True)  # plain id (archiving)
+    phone: Mapped[str] = mapped_column(String(20))
+    purpose: Mapped[str] = mapped_column(String(20), default="callback")
+    consented_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AuditEntry(Base):
+    """Append-only log of administrative actions (who changed what, when)."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_at", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(40))
+    target: Mapped[str] = mapped_column(String(120), default="")
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+def _archive_table(source: Any, name: str, indexed: str) -> Any:
+    """A copy of ``source``'s columns without keys to other tables (rows moved there stay)."""
+    from sqlalchemy import Column, Table
+
+    columns = [
+        Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable, autoincrement=False)
+        for c in source.columns
+    ]
+    return Table(name, Base.metadata, *columns, Index(f"ix_{name}_{indexed}", indexed))
+
+
+# Tickets and their events older than the archive horizon are moved here, so the live
+# tables stay small; reports read both.
+tickets_archive = _archive_table(Ticket.__table__, "tickets_archive", "day")
+ticket_events_archive = _archive_table(TicketEvent.__table__, "ticket_events_archive", "ticket_id")

@@ -15,6 +15,7 @@ from queue_server.core.bootstrap import open_queue
 from queue_server.core.operations import Queue
 from queue_server.i18n import set_language
 from queue_server.settings import Settings, load_settings
+from queue_server.web.admin import register_admin
 from queue_server.web.api import api
 from queue_server.web.devices import register_devices
 from queue_server.web.errors import register_error_handlers
@@ -126,5 +127,6 @@ def create_app(
     app.extensions["xephang_screen_feed"] = screen_feed
     bridge_devices(bus, socketio)
     register_screens(app, socketio)
+    register_admin(app)
     register_devices(app, state, start_worker=not testing if devices is None else devices)
     return app

@@ -15,6 +15,7 @@ from queue_server.web.bodies import (
     TransferBody,
     json_schema,
 )
+from queue_server.web.openapi_parts import extra_paths, extra_schemas
 
 API_VERSION = "1.0.0"
 ERRORS = {
@@ -524,6 +525,7 @@ def openapi_document() -> dict[str, Any]:
             )
         },
     }
+    paths.update(extra_paths())
     return {
         "openapi": "3.1.0",
         "info": {
@@ -536,7 +538,7 @@ def openapi_document() -> dict[str, Any]:
         "security": [{"bearer": []}, {"session": []}],
         "paths": paths,
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": {**SCHEMAS, **extra_schemas()},
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer"},
                 "session": {"type": "apiKey", "in": "cookie", "name": "session"},

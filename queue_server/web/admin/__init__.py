@@ -1,0 +1,87 @@
+"""Admin pages under ``/admin``: one blueprint, a module per subject.
+
+Each module adds its routes to :data:`admin` and its menu entry with :func:`menu`;
+every page extends ``admin/base.html`` and is guarded by :func:`signed_in`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, Flask, Response, abort, redirect, render_template, request, url_for
+
+from queue_server.auth.roles import Principal, Role
+from queue_server.i18n import _, current_language
+from queue_server.web.errors import ApiError
+from queue_server.web.security import csrf_token, current_principal
+from queue_server.web.state import xephang
+
+admin = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@dataclass(frozen=True, slots=True)
+class MenuEntry:
+    endpoint: str  # e.g. "admin.reports"
+    label: str  # a gettext message id, translated when the page is drawn
+    roles: tuple[Role, ...] = (Role.ADMIN,)
+
+
+MENU: list[MenuEntry] = []
+
+
+def menu(endpoint: str, label: str, *roles: Role) -> None:
+    """Add an entry to the admin menu (in the order modules are imported)."""
+    MENU.append(MenuEntry(endpoint, label, roles or (Role.ADMIN,)))
+
+
+def signed_in(*roles: Role) -> Principal | Response:
+    """The signed-in user if their role fits (admin always does), else a redirect or 403."""
+    try:
+        principal = current_principal()
+    except ApiError:
+        principal = None
+    if principal is None or not principal.via_session:
+        return redirect(url_for("pages.login_form", next=request.path), code=303)
+    if principal.role not in {*roles, Role.ADMIN}:
+        abort(403)
+    return principal
+
+
+def render_admin(template: str, principal: Principal, title: str, **context: Any) -> str:
+    """Draw ``admin/<template>`` inside the admin layout (menu, user, CSRF token)."""
+    entries = [
+        {"url": url_for(e.endpoint), "label": _(e.label), "current": request.endpoint == e.endpoint}
+        for e in MENU
+        if principal.role in {*e.roles, Role.ADMIN}
+    ]
+    return render_template(
+        f"admin/{template}",
+        lang=current_language(),
+        title=title,
+        menu=entries,
+        user=principal.name,
+        center=xephang().settings.center,
+        csrf=csrf_token(),
+        _=_,
+        **context,
+    )
+
+
+@admin.get("/")
+def index() -> Response:
+    """The first menu entry the user may open."""
+    principal = signed_in(*{role for entry in MENU for role in entry.roles})
+    if isinstance(principal, Response):
+        return principal
+    for entry in MENU:
+        if principal.role in {*entry.roles, Role.ADMIN}:
+            return redirect(url_for(entry.endpoint), code=303)
+    abort(404)
+
+
+def register_admin(app: Flask) -> None:
+    """Import the admin modules (they add routes and menu entries) and serve them."""
+    from queue_server.web.admin import pages  # noqa: F401
+
+    app.register_blueprint(admin)

@@ -1,0 +1,8 @@
+"""OpenAPI paths and schemas of the admin routes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+PATHS: dict[str, Any] = {}
+SCHEMAS: dict[str, Any] = {}
