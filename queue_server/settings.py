@@ -28,6 +28,7 @@ from devices.led.config import LedConfig
 from devices.printer.config import PrinterConfig
 from display.config import ScreensConfig
 from queue_server.core.options import NumberingConfig, PolicyConfig
+from queue_server.core.rating_config import RatingsConfig
 
 __all__ = ["ConfigError", "NumberingConfig", "PolicyConfig", "Settings", "load_settings"]
 
@@ -161,6 +162,7 @@ class Settings(_Model):
     voice: VoiceConfig = Field(default_factory=VoiceConfig)
     devices: DevicesConfig = Field(default_factory=DevicesConfig)
     screens: ScreensConfig = Field(default_factory=ScreensConfig)
+    ratings: RatingsConfig = Field(default_factory=RatingsConfig)
     source: str = Field("", exclude=True)
 
     @model_validator(mode="after")
