@@ -39,6 +39,15 @@ _SHAPES: dict[str, str] = {
     "none": '<circle cx="12" cy="12" r="9"/><path d="M8 12h8"/>',
     "back": '<path d="M15 5l-7 7 7 7"/>',
     "check": '<path d="M5 12l5 5 9-11"/>',
+    # Faces for the satisfaction question (very satisfied, satisfied, not satisfied).
+    "face_very": '<circle cx="12" cy="12" r="9.5"/><path d="M7 9.5q1-1.5 2 0M15 9.5q1-1.5 2 0"/>'
+    '<path d="M7 13.5h10a5 5 0 0 1-10 0z"/>',
+    "face_ok": '<circle cx="12" cy="12" r="9.5"/><circle cx="9" cy="9.5" r="1" '
+    'fill="currentColor"/><circle cx="15" cy="9.5" r="1" fill="currentColor"/>'
+    '<path d="M8 14.5q4 3 8 0"/>',
+    "face_sad": '<circle cx="12" cy="12" r="9.5"/><circle cx="9" cy="9.5" r="1" '
+    'fill="currentColor"/><circle cx="15" cy="9.5" r="1" fill="currentColor"/>'
+    '<path d="M8 16.5q4-3 8 0"/>',
     "globe": '<circle cx="12" cy="12" r="9"/><path d="M3 12h18M12 3c3 3 3 15 0 18M12 3c-3 '
     '3-3 15 0 18"/>',
 }

@@ -80,6 +80,12 @@ OFFICER: dict[str, str] = {
     "called": N_("Called {number}"),
     "recalled": N_("Called {number} again"),
     "no_one": N_("Nobody is waiting; no number was called."),
+    "ratings_today": N_("Your ratings today: {count}"),
+    "ratings_breakdown": N_(
+        "Very satisfied {very} · Satisfied {satisfied} · Not satisfied {not_satisfied}"
+        " · {percent} % satisfied"
+    ),
+    "ratings_few": N_("The breakdown is shown from {min} ratings."),
 }
 
 HELPDESK: dict[str, str] = {
@@ -96,11 +102,55 @@ HELPDESK: dict[str, str] = {
     "sign_out": N_("Sign out"),
 }
 
+# The satisfaction question, shared by the counter tablet and the tracking page.
+RATING: dict[str, str] = {
+    "question": N_("Are you satisfied with our service?"),
+    "very_satisfied": N_("Very satisfied"),
+    "satisfied": N_("Satisfied"),
+    "not_satisfied": N_("Not satisfied"),
+    "reasons_question": N_("What was not good? (optional)"),
+    "send": N_("Send"),
+    "thanks": N_("Thank you for your rating!"),
+    "confidential": N_("Your rating is anonymous and confidential."),
+    "ticket": N_("Ticket {number}"),
+    "already": N_("This ticket has already been rated. Thank you."),
+}
+
+RATE: dict[str, str] = {
+    **RATING,
+    "title": N_("Satisfaction rating"),
+    "idle": N_("Thank you for coming"),
+    "idle_hint": N_("After you are served, please tell us how it went."),
+    "missing": N_("This counter does not exist. Ask the administrator."),
+}
+
+TRACK: dict[str, str] = {
+    **RATING,
+    "title": N_("Your ticket"),
+    "service": N_("Service"),
+    "waiting": N_("Please wait until your number is called."),
+    "called": N_("Your number is being called: please come to {counter}."),
+    "serving": N_("You are being served at {counter}."),
+    "done": N_("You have been served."),
+    "no_show": N_("Your number was called while you were away. Please ask the help desk."),
+    "cancelled": N_("This ticket was cancelled."),
+    "ahead": N_("People ahead of you: {count}"),
+    "wait": N_("Estimated wait: about {minutes} minutes"),
+    "soon": N_("It is almost your turn."),
+    "updated": N_("Updated at {time}"),
+    "closed": N_("This ticket can no longer be rated."),
+    "missing": N_(
+        "We could not find this ticket. Please check the code on your ticket or ask the help desk."
+    ),
+}
+
 PAGES: dict[str, dict[str, str]] = {
     "display": DISPLAY,
     "kiosk": KIOSK,
     "officer": OFFICER,
     "helpdesk": HELPDESK,
+    "rate": RATE,
+    "track": TRACK,
 }
 
 # Language names as their speakers write them (never translated).

@@ -13,11 +13,13 @@ class Role(enum.StrEnum):
     HELPDESK = "helpdesk"  # issues with any category, cancels
     OFFICER = "officer"  # operates its own counter
     DISPLAY = "display"  # reads the state
+    RATING = "rating"  # the satisfaction tablet of one counter
     ADMIN = "admin"  # everything
 
 
 USER_ROLES = (Role.OFFICER, Role.HELPDESK, Role.ADMIN)
-TOKEN_ROLES = (Role.KIOSK, Role.OFFICER, Role.DISPLAY, Role.ADMIN)
+TOKEN_ROLES = (Role.KIOSK, Role.OFFICER, Role.DISPLAY, Role.RATING, Role.ADMIN)
+COUNTER_ROLES = (Role.OFFICER, Role.RATING)  # tokens bound to one counter
 
 
 @dataclass(frozen=True, slots=True)

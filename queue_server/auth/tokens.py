@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import insert, select, update
 
-from queue_server.auth.roles import TOKEN_ROLES, Principal, Role
+from queue_server.auth.roles import COUNTER_ROLES, TOKEN_ROLES, Principal, Role
 from queue_server.core.clock import Clock, SystemClock
 from queue_server.core.db import Database
 from queue_server.core.errors import NotFound, Rejected
@@ -59,10 +59,14 @@ def create_token(
                 role=role, roles=", ".join(r.value for r in TOKEN_ROLES)
             )
         )
-    if role == Role.OFFICER and counter is None:
-        raise Rejected(_("An officer token needs a counter (--counter N)."))
-    if role != Role.OFFICER and counter is not None:
-        raise Rejected(_("Only officer tokens belong to a counter."))
+    if role in COUNTER_ROLES and counter is None:
+        raise Rejected(
+            _("A rating token needs a counter (--counter N).")
+            if role == Role.RATING
+            else _("An officer token needs a counter (--counter N).")
+        )
+    if role not in COUNTER_ROLES and counter is not None:
+        raise Rejected(_("Only officer and rating tokens belong to a counter."))
     if counter is not None and known_counters is not None and counter not in known_counters:
         raise NotFound(_("Unknown counter: {number}").format(number=counter))
     now = (clock or SystemClock()).now()

@@ -95,7 +95,9 @@ def token() -> None:
 
 @token.command("create")
 @click.option("--role", type=click.Choice([r.value for r in TOKEN_ROLES]), required=True)
-@click.option("--counter", type=int, default=None, help="The counter of an officer token.")
+@click.option(
+    "--counter", type=int, default=None, help="The counter of an officer or rating token."
+)
 @click.option("--expires", default="365d", show_default=True, help="30d, 12h, 45m or never.")
 @click.option("--name", "label", default="", help="A label, e.g. 'Kiosk at the door'.")
 @config_option

@@ -57,6 +57,7 @@ class RatingsConfig(_Model):
     track_window_days: int = Field(7, ge=0, le=90)  # tracking page: after the ticket's day
     officer_min_count: int = Field(5, ge=1, le=1000)  # below this, officers see a count only
     track_rate_per_minute: int = Field(10, ge=1, le=10_000)  # public posts per address
+    track_refresh_s: int = Field(15, ge=2, le=300)  # the tracking page refreshes itself
     reasons: tuple[ReasonConfig, ...] = Field(DEFAULT_REASONS, max_length=12)
 
     @model_validator(mode="after")

@@ -23,6 +23,8 @@ from queue_server.web.health import ops
 from queue_server.web.login import pages
 from queue_server.web.metrics import Metrics
 from queue_server.web.ratelimit import RateLimiter
+from queue_server.web.rating_screens import register_rating_screens
+from queue_server.web.ratings import register_ratings_api
 from queue_server.web.realtime import ScreenFeed, bridge_devices, make_socketio
 from queue_server.web.screens import register_screens
 from queue_server.web.state import XephangState
@@ -127,6 +129,7 @@ def create_app(
     app.extensions["xephang_screen_feed"] = screen_feed
     bridge_devices(bus, socketio)
     register_screens(app, socketio)
+    register_rating_screens(app, socketio, register_ratings_api(app))
     register_admin(app)
     register_devices(app, state, start_worker=not testing if devices is None else devices)
     return app

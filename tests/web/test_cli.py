@@ -108,3 +108,22 @@ def test_run_and_demo_document_their_options() -> None:
     assert "--port" in runner.invoke(main, ["run", "--help"]).output
     demo = runner.invoke(main, ["demo", "--help"]).output
     assert "--port" in demo and "--no-serve" in demo
+
+
+def test_rating_token_belongs_to_a_counter(config: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    created = runner.invoke(
+        main,
+        ["token", "create", "--role", "rating", "--counter", "3", "--config", str(config)],
+    )
+    assert created.exit_code == 0, created.output
+    secret = created.stdout.strip().splitlines()[0]
+    principal = principal_for_token(_db(tmp_path), secret, SystemClock().now())
+    assert principal is not None and (principal.role, principal.counter) == ("rating", 3)
+    for bad in (["--role", "rating"], ["--role", "rating", "--counter", "42"]):
+        result = runner.invoke(main, ["token", "create", *bad, "--config", str(config)])
+        assert result.exit_code != 0, bad
+    no_counter = runner.invoke(
+        main, ["token", "create", "--role", "rating", "--config", str(config)]
+    )
+    assert "--counter N" in no_counter.output

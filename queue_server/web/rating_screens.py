@@ -1,0 +1,162 @@
+"""The counter's rating tablet (``/rate/<n>``) and the public tracking page (``/track/<code>``).
+
+Socket.IO namespace ``/rate``: a rating token (``auth={"token": …}``) of counter n puts
+the tablet in the room ``counter:<n>``; it gets ``state`` (the ticket awaiting a rating,
+if any) on every (re)connect, ``ask`` when the officer finishes a ticket there and
+``rated`` when a ticket of that counter was rated (from either side). Scores never
+travel on the socket; the rating itself is an HTTP POST.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Flask, Response, make_response
+from flask_socketio import ConnectionRefusedError, SocketIO, emit, join_room
+
+from queue_server.auth.roles import Role
+from queue_server.auth.tokens import principal_for_token
+from queue_server.bus import Envelope
+from queue_server.core.errors import NotFound
+from queue_server.core.events import TicketChanged
+from queue_server.core.models import TicketStatus
+from queue_server.core.ratings import Ratings, TicketRated
+from queue_server.web.api import TRACK_CODE
+from queue_server.web.ratings import RatingsState, ratings_state
+from queue_server.web.screens import _render
+from queue_server.web.state import XephangState, xephang
+
+RATE_NAMESPACE = "/rate"
+
+rating_pages = Blueprint("rating_pages", __name__)
+
+
+def counter_room(number: int) -> str:
+    return f"counter:{number}"
+
+
+def _reasons(languages: list[str]) -> list[dict[str, Any]]:
+    config = ratings_state().service.config
+    return [
+        {"code": r.code, "labels": {lang: r.label(lang) for lang in languages}}
+        for r in config.reasons
+    ]
+
+
+def _rating_data(languages: list[str]) -> dict[str, Any]:
+    config = ratings_state().service.config
+    return {
+        "reasons": _reasons(languages),
+        "timeout_s": config.timeout_s,
+        "thanks_s": config.thanks_s,
+        "refresh_s": config.track_refresh_s,
+    }
+
+
+def _languages() -> list[str]:
+    center = xephang().settings.center
+    second = center.second_language if center.second_language != center.language else None
+    return [center.language] + ([second] if second else [])
+
+
+@rating_pages.get("/rate/<int:number>")
+def rate_page(number: int) -> Response:
+    """The tablet at counter ``number`` (open it once with ``?token=…``)."""
+    counter = xephang().queue.catalogue.counters.get(number)
+    if counter is None:
+        return make_response(_render("rate", missing=True), 404)
+    return make_response(
+        _render(
+            "rate",
+            missing=False,
+            counter={"number": counter.number, "name": counter.name},
+            ratings=_rating_data(_languages()),
+        )
+    )
+
+
+@rating_pages.get("/track/<track_code>")
+def track_page(track_code: str) -> Response:
+    """Where a ticket is, and its rating once served. The printed QR code opens it."""
+    try:
+        if not TRACK_CODE.match(track_code):
+            raise NotFound("")
+        ticket = xephang().queue.ticket_by_track_code(track_code)
+    except NotFound:
+        return make_response(_render("track", missing=True), 404)
+    rating = ratings_state().service.track_state(track_code)
+    view = {
+        "number": ticket.number,
+        "service": ticket.service,
+        "service_name": ticket.service_name,
+        "status": ticket.status,
+        "ahead": ticket.ahead,
+        "counter": ticket.counter,
+        "estimated_wait_s": ticket.estimated_wait_s,
+        "issued_at": ticket.issued_at.isoformat(),
+    }
+    counters = {c.number: c.name for c in xephang().queue.catalogue.counters.values()}
+    return make_response(
+        _render(
+            "track",
+            missing=False,
+            code=track_code,
+            ticket=view,
+            rating_state=rating,
+            counters=counters,
+            ratings=_rating_data(_languages()),
+        )
+    )
+
+
+def _state_message(service: Ratings, number: int) -> dict[str, Any]:
+    pending = service.pending_at_counter(number)
+    return {
+        "counter": number,
+        "pending": pending.to_dict() if pending else None,
+        "at": service.queue.clock.now().isoformat(),
+    }
+
+
+def _serve_namespace(socketio: SocketIO) -> None:
+    @socketio.on("connect", namespace=RATE_NAMESPACE)
+    def _connect(auth: Any = None) -> None:
+        token = auth.get("token") if isinstance(auth, dict) else None
+        state = xephang()
+        principal = None
+        if isinstance(token, str) and token:
+            principal = principal_for_token(state.queue.db, token, state.queue.clock.now())
+        if principal is None or principal.role != Role.RATING or principal.counter is None:
+            raise ConnectionRefusedError("unauthorized")
+        join_room(counter_room(principal.counter), namespace=RATE_NAMESPACE)
+        emit("state", _state_message(ratings_state().service, principal.counter))
+
+
+def _bridge(state: XephangState, ratings: RatingsState, socketio: SocketIO) -> None:
+    """Finishes and ratings of a counter's tickets to that counter's tablet."""
+
+    def forward(envelope: Envelope) -> None:
+        event = envelope.event
+        if (
+            isinstance(event, TicketChanged)
+            and event.action == "finish"
+            and event.ticket.status == TicketStatus.DONE
+            and event.ticket.counter is not None
+        ):
+            pending = ratings.service.pending_for_finished(event.ticket, event.at)
+            message = {"pending": pending.to_dict(), "at": event.at.isoformat()}
+            room = counter_room(event.ticket.counter)
+            socketio.emit("ask", message, namespace=RATE_NAMESPACE, to=room)
+        elif isinstance(event, TicketRated) and event.counter is not None:
+            message = {"ticket_id": event.ticket_id, "at": event.at.isoformat()}
+            room = counter_room(event.counter)
+            socketio.emit("rated", message, namespace=RATE_NAMESPACE, to=room)
+
+    state.bus.subscribe(forward)
+
+
+def register_rating_screens(app: Flask, socketio: SocketIO, ratings: RatingsState) -> None:
+    """Serve the tablet and tracking pages and the ``/rate`` namespace on ``app``."""
+    app.register_blueprint(rating_pages)
+    _serve_namespace(socketio)
+    _bridge(app.extensions["xephang"], ratings, socketio)
