@@ -25,6 +25,7 @@
     if (current) dismissed.add(current.ticket_id);
     current = null;
     document.body.dataset.ticket = "";
+    $("rating-ticket").textContent = "";
     step("idle");
   }
 
@@ -49,10 +50,10 @@
     armTimeout(ms);
   }
 
-  function thanks(text) {
+  function thanks(key) {
     if (current) dismissed.add(current.ticket_id);
     step("rating");
-    form.thanks(text);
+    form.thanks(key);
     armTimeout(config.thanks_s * 1000);
   }
 
@@ -66,7 +67,7 @@
         thanks();
       } catch (error) {
         if (error.status === 401) $("no-access").hidden = false;
-        if (error.status === 409) { thanks(t("already")); return; }
+        if (error.status === 409) { thanks("already"); return; }
         form.error(error.message || t("failed"));
         armTimeout(config.thanks_s * 1000);
       } finally {

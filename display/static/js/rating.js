@@ -35,8 +35,12 @@
       }
     }
 
-    function thanks(text) {
-      $("thanks-text").textContent = text || window.XP.t("thanks");
+    /* "thanks" (just rated) or "already" (rated before), in both languages. */
+    function thanks(key) {
+      const [primary, second] = window.XP.data.languages;
+      $("thanks-text").textContent = window.XP.t(key || "thanks", {}, primary);
+      const other = $("thanks-second");
+      if (other) other.textContent = window.XP.t(key || "thanks", {}, second);
       show("rating-thanks");
     }
 

@@ -47,7 +47,7 @@
     const rated = ratingState === "rated";
     $("track-rating").hidden = !(open || rated);
     $("track-closed").hidden = ratingState !== "closed" || ticket.status !== "done";
-    if (rated && form.part !== "rating-thanks") form.thanks(t("already"));
+    if (rated && form.part !== "rating-thanks") form.thanks("already");
   }
 
   async function refresh() {
@@ -77,7 +77,7 @@
         if (error.status === 409) {
           const answer = await window.XP.api("GET", `/api/v1/track/${code}/rating`).catch(() => null);
           ratingState = answer ? answer.state : ratingState;
-          if (ratingState === "rated") { form.thanks(t("already")); return; }
+          if (ratingState === "rated") { form.thanks("already"); return; }
           renderRating();
         }
         form.error(error.message || t("failed"));
