@@ -47,6 +47,7 @@ from queue_server.core.clock import local_day
 from queue_server.core.models import Ticket, TicketStatus
 from queue_server.i18n import _
 from queue_server.web.errors import ApiError
+from queue_server.web.ratings import ratings_state
 from queue_server.web.realtime import DEVICES_NAMESPACE
 from queue_server.web.security import current_principal
 from queue_server.web.state import XephangState, xephang
@@ -223,16 +224,31 @@ def helpdesk_page() -> str | Response:
 
 @screens.get("/officer/summary")
 def officer_summary() -> Response:
-    """Tickets the signed-in officer's counter finished today."""
+    """Tickets the signed-in officer's counter finished today, and their own ratings."""
     principal = _staff(Role.OFFICER)
     if isinstance(principal, Response):
         raise ApiError(401, _("Sign in or send an API token."))
     state = xephang()
     number = principal.counter
+    ratings = own_ratings_today(principal)
     if number is None or number not in state.queue.catalogue.counters:
-        return jsonify({"counter": None, "served_today": 0})
+        return jsonify({"counter": None, "served_today": 0, "ratings": ratings})
     counter_id = state.queue.catalogue.counters[number].id
-    return jsonify({"counter": number, "served_today": served_today(state, counter_id)})
+    return jsonify(
+        {"counter": number, "served_today": served_today(state, counter_id), "ratings": ratings}
+    )
+
+
+def own_ratings_today(principal: Principal) -> dict[str, Any]:
+    """The officer's own ratings today as counts only; the breakdown only from
+    ``ratings.officer_min_count`` ratings, so that no single citizen's answer shows."""
+    service = ratings_state().service
+    tally = service.officer_tally(principal.id)
+    minimum = service.config.officer_min_count
+    summary: dict[str, Any] = {"count": tally.count, "min_count": minimum}
+    if tally.count >= minimum:
+        summary |= tally.to_dict()
+    return summary
 
 
 def served_today(state: XephangState, counter_id: int) -> int:

@@ -22,6 +22,8 @@ PAGE_SCRIPTS = {
     "kiosk": ["common.js", "kiosk.js"],
     "officer": ["common.js", "staff.js", "officer.js"],
     "helpdesk": ["common.js", "staff.js", "helpdesk.js"],
+    "rate": ["common.js", "rating.js", "rate.js"],
+    "track": ["common.js", "rating.js", "track.js"],
 }
 
 
@@ -29,6 +31,8 @@ PAGE_SCRIPTS = {
 def test_every_key_a_page_uses_exists(page: str) -> None:
     known = set(COMMON) | set(PAGES[page])
     template = (TEMPLATES / f"{page}.html").read_text() + (TEMPLATES / "base.html").read_text()
+    for included in re.findall(r'{% include "screens/(\w+\.html)" %}', template):
+        template += (TEMPLATES / included).read_text()
     used = set(re.findall(r"\bt2?\.(\w+)", template))
     used |= set(re.findall(r'data-t="(\w+)"', template))
     for script in PAGE_SCRIPTS[page]:

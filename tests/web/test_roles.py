@@ -31,6 +31,7 @@ ADMINS = {"admin", "admin_user"}
 DESK = {"helpdesk", *ADMINS}
 OFFICERS = {"officer", "officer_at_3", "officer_user"}
 COUNTER_2 = {"officer", "officer_user", *ADMINS}
+TABLET_2 = {"rating", *ADMINS}  # the satisfaction tablet of counter 2
 
 # (method, path, JSON body, principals allowed)
 TABLE: list[tuple[str, str, dict[str, Any] | None, set[str]]] = [
@@ -38,7 +39,7 @@ TABLE: list[tuple[str, str, dict[str, Any] | None, set[str]]] = [
     ("GET", "/api/v1/priorities", None, ANY),
     ("GET", "/api/v1/counters", None, ANY),
     ("GET", "/api/v1/state", None, ANY),
-    ("GET", "/api/v1/session", None, ANY),
+    ("GET", "/api/v1/session", None, {*ANY, "rating"}),
     ("POST", "/api/v1/tickets", {"service": "CT"}, {"kiosk", *DESK}),
     ("GET", "/api/v1/tickets/1", None, {*OFFICERS, *DESK}),
     ("GET", "/api/v1/tickets/by-number/B001", None, {*OFFICERS, *DESK}),
@@ -56,8 +57,10 @@ TABLE: list[tuple[str, str, dict[str, Any] | None, set[str]]] = [
     ("POST", "/api/v1/counters/2/pause", None, COUNTER_2),
     ("POST", "/api/v1/counters/2/resume", None, COUNTER_2),
     ("POST", "/api/v1/session/counter", {"counter": 2}, {"officer_user", "admin_user"}),
+    ("GET", "/api/v1/counters/2/rating", None, TABLET_2),
+    ("POST", "/api/v1/counters/2/rating", {"ticket_id": 999, "score": 3}, TABLET_2),
 ]
-PRINCIPALS = sorted(ANY)
+PRINCIPALS = sorted({*ANY, "rating"})
 Signer = Callable[..., tuple[FlaskClient, dict[str, str]]]
 PUBLIC = ["/api/v1/healthz", "/api/v1/readyz", "/api/v1/metrics", "/api/v1/openapi.json"]
 
@@ -84,6 +87,7 @@ def world(
         ("officer", "officer", 2),
         ("officer_at_3", "officer", 3),
         ("display", "display", None),
+        ("rating", "rating", 2),
         ("admin", "admin", None),
     ]:
         secret, _info = create_token(database, role, counter=counter)
@@ -158,6 +162,16 @@ def test_officer_token_only_at_its_counter(world: World) -> None:
     assert client.post("/api/v1/counters/3/resume", headers=headers).status_code == 200
     refused = client.post("/api/v1/counters/2/pause", headers=headers)
     assert refused.status_code == 403
+
+
+def test_rating_token_only_at_its_counter(world: World) -> None:
+    client, headers = world.clients["rating"]
+    assert client.get("/api/v1/counters/2/rating", headers=headers).status_code == 200
+    refused = client.get("/api/v1/counters/3/rating", headers=headers)
+    assert refused.status_code == 403
+    assert refused.get_json() == {"error": "Máy đánh giá này thuộc quầy 2."}
+    body = {"ticket_id": 1, "score": 3}
+    assert client.post("/api/v1/counters/3/rating", json=body, headers=headers).status_code == 403
 
 
 def test_officer_user_must_choose_a_counter_first(world: World) -> None:

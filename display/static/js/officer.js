@@ -72,9 +72,27 @@
       state.waiting = waiting.tickets;
       renderWaiting();
       $("served-today").textContent = t("served_today", { count: summary.served_today });
+      renderRatings(summary.ratings);
     } catch (error) {
       staff.message(error.message, true);
     }
+  }
+
+  /* The officer's own ratings today: counts only, never a single rating. */
+  function renderRatings(ratings) {
+    const node = $("ratings-today");
+    let text = t("ratings_today", { count: ratings.count });
+    if (typeof ratings.percent_satisfied === "number") {
+      text += " · " + t("ratings_breakdown", {
+        very: ratings.very_satisfied,
+        satisfied: ratings.satisfied,
+        not_satisfied: ratings.not_satisfied,
+        percent: ratings.percent_satisfied.toLocaleString(window.XP.language),
+      });
+    } else if (ratings.count > 0) {
+      text += " · " + t("ratings_few", { min: ratings.min_count });
+    }
+    node.textContent = text;
   }
 
   function refreshSoon() {
