@@ -39,7 +39,11 @@ def test_the_tablet_rates_what_the_officer_just_finished(
     assert client.get("/api/v1/counters/2/rating", headers=tablet).get_json()["pending"] is None
     ticket = serve_one(officer_client, csrf, token("kiosk"))
     pending = client.get("/api/v1/counters/2/rating", headers=tablet).get_json()["pending"]
-    assert (pending["ticket_id"], pending["number"], pending["counter"]) == (ticket["id"], "B001", 2)
+    assert (pending["ticket_id"], pending["number"], pending["counter"]) == (
+        ticket["id"],
+        "B001",
+        2,
+    )
 
     body = {"ticket_id": ticket["id"], "score": 1, "reasons": ["unclear_guidance"]}
     stored = client.post("/api/v1/counters/2/rating", json=body, headers=tablet)
@@ -57,7 +61,12 @@ def test_the_tablet_rates_what_the_officer_just_finished(
     assert (row.score, row.reasons) == (1, ["unclear_guidance"])
     rated = [e for e in events if e.name == "ticket_rated"]
     assert [e.payload for e in rated] == [
-        {"ticket_id": ticket["id"], "counter": 2, "channel": "counter", "at": rated[0].payload["at"]}
+        {
+            "ticket_id": ticket["id"],
+            "counter": 2,
+            "channel": "counter",
+            "at": rated[0].payload["at"],
+        }
     ]
 
     again = client.post("/api/v1/counters/2/rating", json=body, headers=tablet)
@@ -109,7 +118,9 @@ def test_the_tablet_cannot_rate_an_older_ticket(client: FlaskClient, token: Toke
     assert not_json.status_code == 400
 
 
-def test_a_retried_tablet_post_acts_once(client: FlaskClient, queue: Queue, token: TokenMaker) -> None:
+def test_a_retried_tablet_post_acts_once(
+    client: FlaskClient, queue: Queue, token: TokenMaker
+) -> None:
     ticket = serve_one(client, token("officer", 2), token("kiosk"))
     tablet = token("rating", 2, **{"Idempotency-Key": "tap-1"})
     body = {"ticket_id": ticket["id"], "score": 3}
@@ -169,7 +180,9 @@ def test_officers_see_only_their_own_counts(
     for score in (3, 2, 3, 1, 3):
         ticket = serve_one(officer, csrf, kiosk)
         body = {"ticket_id": ticket["id"], "score": score}
-        assert client.post("/api/v1/counters/2/rating", json=body, headers=tablet).status_code == 201
+        assert (
+            client.post("/api/v1/counters/2/rating", json=body, headers=tablet).status_code == 201
+        )
         summary = officer.get("/officer/summary").get_json()["ratings"]
         if summary["count"] < 5:
             assert set(summary) == {"count", "min_count"}
