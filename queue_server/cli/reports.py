@@ -66,7 +66,9 @@ def report(start: date, end: date, fmt: str, out: Path | None, config_path: Path
     if fmt == "xlsx" and out is None:
         raise click.BadParameter(_("an Excel report needs --out FILE."), param_hint="--out")
     settings = load(config_path)
-    tables = report_tables(_compute(settings, start, end), settings.center.name)
+    tables = report_tables(
+        _compute(settings, start, end), settings.center.name, settings.ratings.reasons
+    )
     if fmt == "xlsx":
         assert out is not None
         write_xlsx(tables, out)

@@ -20,6 +20,7 @@ from queue_server.core.models import (
     TicketStatus,
     User,
 )
+from queue_server.reports.satisfaction import Satisfaction, satisfaction_report
 from queue_server.reports.stats import Durations, summarize
 
 HOURS = 24
@@ -80,8 +81,8 @@ class Report:
 
     Group keys are display names; dictionaries keep the order to show them in.
     ``by_counter`` and ``by_officer`` hold only tickets that reached a counter (their
-    ``issued`` is the number handled there). ``satisfaction`` is empty until ratings
-    exist (see :func:`satisfaction_counts`).
+    ``issued`` is the number handled there). ``satisfaction`` counts the ratings of the
+    same days (see :mod:`queue_server.reports.satisfaction`).
     """
 
     start: date
@@ -95,7 +96,7 @@ class Report:
     by_officer: dict[str | None, Tally]
     by_priority: dict[str, Tally]
     arrivals_by_hour: list[int]
-    satisfaction: dict[str, int]
+    satisfaction: Satisfaction
 
     @property
     def priority_served(self) -> int:
@@ -135,7 +136,7 @@ def compute_report(
                 .order_by(PriorityCategory.position, PriorityCategory.id)
             ).scalars()
         )
-        satisfaction = satisfaction_counts(conn, start, end)
+        satisfaction = satisfaction_report(conn, start, end)
     per_day: dict[date, list[TicketFacts]] = defaultdict(list)
     for ticket in facts:
         per_day[ticket.day].append(ticket)
@@ -217,11 +218,6 @@ def ticket_facts(conn: Connection, zone: ZoneInfo, start: date, end: date) -> It
             wait_s=_seconds(row.issued_at, row.first_called_at),
             service_s=_service_seconds(row),
         )
-
-
-def satisfaction_counts(conn: Connection, start: date, end: date) -> dict[str, int]:
-    """Hook for satisfaction ratings per level: empty until a ratings table exists."""
-    return {}
 
 
 def _service_key(ticket: TicketFacts) -> tuple[int, str]:

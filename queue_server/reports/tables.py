@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from queue_server.core.rating_config import DEFAULT_REASONS, ReasonConfig
 from queue_server.i18n import _
 from queue_server.reports.compute import Report, Tally
 from queue_server.reports.stats import Durations
@@ -64,9 +66,15 @@ def _day(day: date) -> str:
     return day.isoformat()
 
 
-def report_tables(report: Report, center: str) -> list[Table]:
+def report_tables(
+    report: Report, center: str, reasons: Sequence[ReasonConfig] = DEFAULT_REASONS
+) -> list[Table]:
     """The report's sections in order: summary, days, months, services, counters,
-    officers, priority categories, arrivals by hour, satisfaction."""
+    officers, priority categories, arrivals by hour, then the satisfaction sections
+    (``reasons``: the configured reasons for "not satisfied", ``settings.ratings.reasons``)."""
+    # Imported here: the satisfaction tables are built from this module's Table.
+    from queue_server.reports.satisfaction_tables import satisfaction_tables
+
     total = report.total
     summary = Table(
         _("Summary"),
@@ -128,11 +136,6 @@ def report_tables(report: Report, center: str) -> list[Table]:
         [_("Hour"), _("Tickets issued")],
         [[f"{hour:02d}:00", count] for hour, count in enumerate(report.arrivals_by_hour)],
     )
-    satisfaction = Table(
-        _("Satisfaction (not collected yet)"),
-        [_("Rating"), _("Tickets")],
-        [[level, count] for level, count in report.satisfaction.items()],
-    )
     return [
         summary,
         by_day,
@@ -142,5 +145,5 @@ def report_tables(report: Report, center: str) -> list[Table]:
         by_officer,
         priority,
         hours,
-        satisfaction,
+        *satisfaction_tables(report.satisfaction, total.served, reasons),
     ]

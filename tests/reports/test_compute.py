@@ -93,7 +93,7 @@ def test_vulnerable_citizens_per_category(report: Report) -> None:
 def test_arrivals_by_local_hour(report: Report) -> None:
     peaks = {hour: n for hour, n in enumerate(report.arrivals_by_hour) if n}
     assert peaks == {8: 1, 9: 5, 10: 1}
-    assert report.satisfaction == {}
+    assert report.satisfaction.total.count == 0
 
 
 def test_range_limits_and_progress(queue: Queue, clock: FrozenClock, play: Play) -> None:

@@ -54,7 +54,11 @@ def test_csv_has_bom_sections_and_vietnamese_headers(tables: list[Table]) -> Non
         "Theo cán bộ",
         "Đối tượng ưu tiên",
         "Lượt đến theo giờ",
-        "Mức độ hài lòng (chưa thu thập)",
+        "Mức độ hài lòng",
+        "Hài lòng theo quầy",
+        "Hài lòng theo cán bộ",
+        "Hài lòng theo lĩnh vực",
+        "Lý do chưa hài lòng",
     ]
     header, civil, certification = sections["Theo lĩnh vực"]
     assert header == [
@@ -84,7 +88,8 @@ def test_csv_has_bom_sections_and_vietnamese_headers(tables: list[Table]) -> Non
     assert [row[0] for row in officers[1:]] == ["Nguyễn Thị Lan", "(không ghi nhận)"]
     hours = dict(row for row in sections["Lượt đến theo giờ"][1:])
     assert (hours["08:00"], hours["09:00"], hours["10:00"], hours["11:00"]) == ("1", "5", "1", "0")
-    assert sections["Mức độ hài lòng (chưa thu thập)"] == [["Mức đánh giá", "Số phiếu"]]
+    assert sections["Mức độ hài lòng"][1] == ["Số lượt đánh giá", "0"]  # nobody rated
+    assert sections["Hài lòng theo quầy"][1:] == []
 
 
 def test_xlsx_matches_csv_cell_by_cell(tables: list[Table], tmp_path: Path) -> None:
