@@ -50,6 +50,7 @@ class LiveServer:
     settings: Settings
     port: int = 0
     screens: dict[str, Any] = field(default_factory=dict)  # ScreensConfig options
+    ratings: dict[str, Any] = field(default_factory=dict)  # RatingsConfig options
     process: subprocess.Popen[str] | None = None
     _queue: Queue | None = field(default=None, repr=False)
 
@@ -65,6 +66,7 @@ class LiveServer:
             **os.environ,
             "PYTHONUNBUFFERED": "1",
             "XEPHANG_TEST_SCREENS": json.dumps(self.screens),
+            "XEPHANG_TEST_RATINGS": json.dumps(self.ratings),
         }
         self.process = subprocess.Popen(args, stdout=subprocess.PIPE, text=True, env=env, cwd=REPO)
         assert self.process.stdout is not None
@@ -109,10 +111,16 @@ class LiveServer:
             self._queue.db.dispose()
 
 
-def start_server(demo_settings: Settings, data_dir: Path, **screens: Any) -> LiveServer:
+def start_server(
+    demo_settings: Settings,
+    data_dir: Path,
+    ratings: dict[str, Any] | None = None,
+    **screens: Any,
+) -> LiveServer:
     data_dir.mkdir(parents=True, exist_ok=True)
     settings = demo_settings.model_copy(update={"data_dir": str(data_dir)})
-    return LiveServer(data_dir=data_dir, settings=settings, screens=screens).start()
+    live = LiveServer(data_dir=data_dir, settings=settings, screens=screens, ratings=ratings or {})
+    return live.start()
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from werkzeug.serving import make_server
 
+from queue_server.core.rating_config import RatingsConfig
 from queue_server.settings import load_settings
 from queue_server.web.app import create_app
 from queue_server.web.screens import ScreensConfig
@@ -26,6 +27,9 @@ def main() -> None:
     port = int(sys.argv[2]) if len(sys.argv) > 2 else 0
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     settings = load_settings(DEMO_CONFIG).model_copy(update={"data_dir": data_dir})
+    ratings = json.loads(os.environ.get("XEPHANG_TEST_RATINGS", "{}"))  # e.g. {"timeout_s": 3}
+    if ratings:
+        settings = settings.model_copy(update={"ratings": RatingsConfig(**ratings)})
     app = create_app(settings)
     # Quicker screens for the tests (the kiosk returns to its start sooner); more options
     # as JSON in $XEPHANG_TEST_SCREENS, e.g. {"display_open": true}.
