@@ -230,18 +230,20 @@ def track(track_code: str) -> Response:
     """Public: where a ticket is, by the code printed as a QR code. No personal data."""
     if not TRACK_CODE.match(track_code):
         raise NotFound(_("No ticket has this tracking code."))
-    ticket = xephang().queue.ticket_by_track_code(track_code)
-    return jsonify(
-        {
-            "number": ticket.number,
-            "service": ticket.service,
-            "service_name": ticket.service_name,
-            "status": ticket.status,
-            "ahead": ticket.ahead,
-            "counter": ticket.counter,
-            "estimated_wait_s": ticket.estimated_wait_s,
-        }
-    )
+    return jsonify(public_track_view(xephang().queue.ticket_by_track_code(track_code)))
+
+
+def public_track_view(ticket: TicketView) -> dict[str, Any]:
+    """What anyone holding the ticket's code may see: no personal data."""
+    return {
+        "number": ticket.number,
+        "service": ticket.service,
+        "service_name": ticket.service_name,
+        "status": ticket.status,
+        "ahead": ticket.ahead,
+        "counter": ticket.counter,
+        "estimated_wait_s": ticket.estimated_wait_s,
+    }
 
 
 def _ticket_response(ticket: TicketView) -> Response:

@@ -20,9 +20,9 @@ from queue_server.bus import Envelope
 from queue_server.core.errors import NotFound
 from queue_server.core.events import TicketChanged
 from queue_server.core.models import TicketStatus
-from queue_server.core.ratings import Ratings, TicketRated
-from queue_server.web.api import TRACK_CODE
-from queue_server.web.ratings import RatingsState, ratings_state
+from queue_server.core.ratings import TicketRated
+from queue_server.web.api import TRACK_CODE, public_track_view
+from queue_server.web.ratings import RatingsState, counter_state, ratings_state
 from queue_server.web.screens import _render
 from queue_server.web.state import XephangState, xephang
 
@@ -85,16 +85,7 @@ def track_page(track_code: str) -> Response:
     except NotFound:
         return make_response(_render("track", missing=True), 404)
     rating = ratings_state().service.track_state(track_code)
-    view = {
-        "number": ticket.number,
-        "service": ticket.service,
-        "service_name": ticket.service_name,
-        "status": ticket.status,
-        "ahead": ticket.ahead,
-        "counter": ticket.counter,
-        "estimated_wait_s": ticket.estimated_wait_s,
-        "issued_at": ticket.issued_at.isoformat(),
-    }
+    view = public_track_view(ticket) | {"issued_at": ticket.issued_at.isoformat()}
     counters = {c.number: c.name for c in xephang().queue.catalogue.counters.values()}
     return make_response(
         _render(
@@ -109,15 +100,6 @@ def track_page(track_code: str) -> Response:
     )
 
 
-def _state_message(service: Ratings, number: int) -> dict[str, Any]:
-    pending = service.pending_at_counter(number)
-    return {
-        "counter": number,
-        "pending": pending.to_dict() if pending else None,
-        "at": service.queue.clock.now().isoformat(),
-    }
-
-
 def _serve_namespace(socketio: SocketIO) -> None:
     @socketio.on("connect", namespace=RATE_NAMESPACE)
     def _connect(auth: Any = None) -> None:
@@ -129,7 +111,7 @@ def _serve_namespace(socketio: SocketIO) -> None:
         if principal is None or principal.role != Role.RATING or principal.counter is None:
             raise ConnectionRefusedError("unauthorized")
         join_room(counter_room(principal.counter), namespace=RATE_NAMESPACE)
-        emit("state", _state_message(ratings_state().service, principal.counter))
+        emit("state", counter_state(ratings_state().service, principal.counter))
 
 
 def _bridge(state: XephangState, ratings: RatingsState, socketio: SocketIO) -> None:

@@ -12,7 +12,7 @@ No route lists ratings or returns a score: officers see only their aggregates
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from pydantic import Field
@@ -85,15 +85,17 @@ def _tablet(number: int) -> Principal:
 def pending_rating(number: int) -> Response:
     """The ticket this counter's tablet may ask about now (``pending`` null if none)."""
     _tablet(number)
-    state = ratings_state()
-    pending = state.service.pending_at_counter(number)
-    return jsonify(
-        {
-            "counter": number,
-            "pending": pending.to_dict() if pending else None,
-            "at": state.service.queue.clock.now().isoformat(),
-        }
-    )
+    return jsonify(counter_state(ratings_state().service, number))
+
+
+def counter_state(service: Ratings, number: int) -> dict[str, Any]:
+    """What the tablet of counter ``number`` needs after (re)connecting."""
+    pending = service.pending_at_counter(number)
+    return {
+        "counter": number,
+        "pending": pending.to_dict() if pending else None,
+        "at": service.queue.clock.now().isoformat(),
+    }
 
 
 @ratings_api.post("/counters/<int:number>/rating")

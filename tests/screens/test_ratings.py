@@ -18,7 +18,14 @@ from sqlalchemy import select
 from queue_server.core.models import Rating, User
 from queue_server.settings import Settings
 
-from .conftest import PASSWORD, LiveServer, assert_accessible, screenshot, start_server
+from .conftest import (
+    PASSWORD,
+    LiveServer,
+    assert_accessible,
+    screenshot,
+    sign_in,
+    start_server,
+)
 
 TABLET = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
@@ -91,9 +98,9 @@ def ratings_of(server: LiveServer) -> list[Any]:
 
 
 def open_tablet(browser: Browser, server: LiveServer, viewport: dict[str, int]) -> Page:
+    """Counter 2's tablet, opened once with its token as an installer would."""
     page = browser.new_context(viewport=viewport, locale="vi-VN").new_page()
     page.goto(f"{server.url}/rate/2?token={server.token('rating', 2)}")
-    expect(page.locator("body")).to_have_attribute("data-step", "idle")
     return page
 
 
@@ -103,6 +110,7 @@ def test_the_citizen_rates_at_the_counter_after_the_officer_finishes(
     officer = Officer(server, "lan", 2)
     kiosk = server.token("kiosk")
     page = open_tablet(browser, server, TABLET)
+    expect(page.locator("body")).to_have_attribute("data-step", "idle")
     expect(page.locator("#step-idle h1")).to_have_text("Cảm ơn quý vị đã đến")
     expect(page.locator("#step-idle")).to_contain_text(server.settings.center.name)
     assert page.url.endswith("/rate/2")  # the token went to local storage
@@ -154,6 +162,7 @@ def test_the_question_times_out_and_a_chosen_not_satisfied_is_kept(
     officer = Officer(server, "minh", 2)
     kiosk = server.token("kiosk")
     page = open_tablet(browser, server, TABLET)
+    expect(page.locator("body")).to_have_attribute("data-step", "idle")
     before = len(ratings_of(server))
 
     officer.serve(kiosk)
@@ -177,8 +186,7 @@ def test_a_tablet_opened_late_still_asks_and_a_phone_size_fits(
 ) -> None:
     officer = Officer(server, "hoa", 2)
     ticket = officer.serve(server.token("kiosk"))
-    page = browser.new_context(viewport=PHONE, locale="vi-VN").new_page()
-    page.goto(f"{server.url}/rate/2?token={server.token('rating', 2)}")
+    page = open_tablet(browser, server, PHONE)
     # The fresh state on connect says which ticket awaits a rating.
     expect(page.locator("#rating-ticket")).to_have_text(f"Phiếu {ticket['number']}")
     assert_accessible(page)
@@ -242,5 +250,15 @@ def test_an_unknown_tracking_code_gets_a_polite_404(page: Page, server: LiveServ
     expect(page.locator(".t-missing")).to_have_text(
         "Không tìm thấy phiếu này. Quý vị vui lòng kiểm tra lại mã trên phiếu"
         " hoặc hỏi quầy Hướng dẫn – Hỗ trợ."
+    )
+    assert_accessible(page)
+
+
+def test_the_officer_console_shows_only_own_counts(page: Page, server: LiveServer) -> None:
+    """Lan was rated once (the first test): a count, no breakdown below the minimum."""
+    sign_in(page, server, "lan", "/officer")
+    page.click("[data-counter='2']")
+    expect(page.locator("#ratings-today")).to_have_text(
+        "Lượt đánh giá của bạn hôm nay: 1 · Chi tiết được hiển thị khi có từ 5 lượt đánh giá."
     )
     assert_accessible(page)
