@@ -26,6 +26,7 @@ EVENTS = (
     "ticket_changed",
     "queue_changed",
     "counter_changed",
+    "settings_changed",
 )
 
 
@@ -39,6 +40,7 @@ class RemoteFeed:
         self.last_seq = 0
         self.connected = threading.Event()
         self.snapshots = 0
+        self.settings_reloads = 0
         self.client = socketio.Client(reconnection=True, reconnection_delay_max=5)
         self.client.on("connect", self._on_connect, namespace="/devices")
         self.client.on("disconnect", self._on_disconnect, namespace="/devices")
@@ -81,16 +83,38 @@ class RemoteFeed:
                 self._refresh()
             self.last_seq = max(self.last_seq, seq)
             self.worker.handle(Envelope(name, seq, data))
+            if name == "settings_changed":
+                self._reload_settings()
 
         return handle
 
-    def _refresh(self) -> None:
-        """Events were missed: take the state from the API instead."""
+    def _get(self, path: str) -> Any:
+        """JSON from the server's API, or None (logged) if it cannot be had."""
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         try:
-            response = requests.get(f"{self.server}/api/v1/state", headers=headers, timeout=5)
+            response = requests.get(f"{self.server}{path}", headers=headers, timeout=5)
             response.raise_for_status()
-        except requests.RequestException as exc:
-            log.warning("could not refresh the state: %s", exc)
+            return response.json()
+        except (requests.RequestException, ValueError) as exc:
+            log.warning("could not read %s: %s", path, exc)
+            return None
+
+    def _refresh(self) -> None:
+        """Events were missed: take the state from the API instead."""
+        snapshot = self._get("/api/v1/state")
+        if snapshot is not None:
+            self._on_snapshot(snapshot)
+
+    def _reload_settings(self) -> None:
+        """The admin changed settings: rebuild from the server's effective device settings."""
+        found = self._get("/api/v1/devices/settings")
+        if not isinstance(found, dict) or not isinstance(found.get("sections"), dict):
             return
-        self._on_snapshot(response.json())
+        try:
+            settings = self.worker.settings.with_sections(found["sections"])
+        except ValueError as exc:
+            log.error("the server's device settings do not fit this machine's file: %s", exc)
+            return
+        self.worker.reconfigure(settings)
+        self.settings_reloads += 1
+        self._refresh()  # rebuilt boards show the current numbers
