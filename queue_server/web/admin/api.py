@@ -50,7 +50,7 @@ def write_setting(section: str) -> Response:
         raise ApiError(404, _("Unknown settings section: {key}").format(key=section))
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or "value" not in body:
-        raise ApiError(400, _('Send {"value": …} as JSON.'), field="value")
+        raise ApiError(400, _('Send a JSON object with the field "value".'), field="value")
     try:
         new = change_settings(xephang(), {section: body["value"]}, g.principal.actor)
     except ConfigError as exc:

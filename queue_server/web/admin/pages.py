@@ -217,7 +217,7 @@ COUNTERS = SectionPage(
     identity="number",
     title=N_("Counters"),
     fields=[
-        Field("number", N_("Number"), "int", identity=True),
+        Field("number", N_("Counter number"), "int", identity=True),
         Field("name", N_("Name")),
         Field(
             "services",
