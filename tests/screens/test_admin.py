@@ -13,6 +13,8 @@ import socketio
 from playwright.sync_api import Browser, Page, expect
 
 from queue_server.settings import Settings
+from queue_server.workers.devices import DeviceWorker, build_devices
+from queue_server.workers.remote import RemoteFeed
 
 from .conftest import LiveServer, assert_accessible, screenshot, sign_in, start_server
 
@@ -219,3 +221,33 @@ def _eventually(check: Any, timeout: float = 5.0) -> bool:
             return False
         pause.wait(0.05)
     return True
+
+
+def test_a_separate_device_process_rebuilds_its_board_too(server: LiveServer) -> None:
+    """``xephang devices`` hears settings_changed on /devices and fetches the settings."""
+    settings = server.settings.model_copy(update={"data_dir": str(server.data_dir / "remote")})
+    worker = DeviceWorker(settings, build_devices(settings)).start()
+    feed = RemoteFeed(worker, server.url, server.token("display")).start()
+    try:
+        assert feed.connected.wait(10)
+        officer = server.token("officer", counter=5)
+        issued = server.api("POST", "/api/v1/tickets", server.token("kiosk"), {"service": "HKD"})
+        assert server.api("POST", "/api/v1/counters/5/next", officer, {}).status_code == 200
+        digits = str(int(issued.json()["number"][1:]))
+        admin = server.token("admin")
+        boards = server.api("GET", "/api/v1/admin/settings", admin).json()["sections"]["led.boards"]
+        next(b for b in boards if b["counter"] == 5)["address"] = 55
+        response = server.api("PUT", "/api/v1/admin/settings/led.boards", admin, {"value": boards})
+        assert response.status_code == 200, response.text
+
+        def shows_at_55() -> bool:
+            board_set = worker.devices.boards
+            bus = board_set.virtual["rs485"] if board_set is not None else None
+            board = bus.boards.get(55) if bus is not None else None
+            return board is not None and board.text == digits
+
+        assert _eventually(shows_at_55), worker.settings.led.boards
+        assert feed.settings_reloads == 1
+    finally:
+        feed.stop()
+        worker.stop()

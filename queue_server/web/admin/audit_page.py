@@ -52,7 +52,11 @@ def describe(target: str, detail: dict[str, Any]) -> list[str]:
     if "before" in detail or "after" in detail:
         lines.append(f"{_short(detail.get('before'))} → {_short(detail.get('after'))}")
     for key in ("reason", "saved_at", "by", "role", "changed", "id"):
-        if key in detail and detail[key] not in (None, [], ""):
+        if (
+            key in detail
+            and detail[key] not in (None, [], "")
+            and not isinstance(detail[key], dict)
+        ):
             lines.append(f"{key}: {_short(detail[key])}")
     return lines
 
