@@ -50,6 +50,15 @@ def save(item: Any) -> None:
     item.get_by_role("button", name="Lưu").click()
 
 
+def open_display(browser: Browser, server: LiveServer) -> Page:
+    """A hall display with its first snapshot drawn, marked to tell a reload apart."""
+    display = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    display.goto(f"{server.url}/display?token={server.token('display')}")
+    expect(display.locator("#board li")).not_to_have_count(0)
+    display.evaluate("window.__sameDocument = true")  # a reload would lose this
+    return display
+
+
 def leds(server: LiveServer) -> dict[int, Any]:
     boards = requests.get(f"{server.url}/devices/leds.json", timeout=5).json()
     return {b["counter"]: b["text"] for b in boards}
@@ -58,14 +67,12 @@ def leds(server: LiveServer) -> dict[int, Any]:
 def test_display_and_kiosk_show_a_renamed_service_and_a_new_counter_without_reload(
     browser: Browser, server: LiveServer, admin_page: Page
 ) -> None:
-    display = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
-    display.goto(f"{server.url}/display?token={server.token('display')}")
+    display = open_display(browser, server)
     expect(display.locator("#board li")).to_have_count(6)
     kiosk = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
     kiosk.goto(f"{server.url}/kiosk?token={server.token('kiosk')}")
     expect(kiosk.locator('[data-name="HT"]')).to_have_text("Hộ tịch")
-    for page in (display, kiosk):
-        page.evaluate("window.__sameDocument = true")  # a reload would lose this
+    kiosk.evaluate("window.__sameDocument = true")
 
     # Rename a service on the admin page.
     item = open_item(admin_page, "HT")
@@ -109,10 +116,7 @@ def test_display_and_kiosk_show_a_renamed_service_and_a_new_counter_without_relo
 def test_the_notice_changes_on_an_open_display(
     browser: Browser, server: LiveServer, admin_page: Page
 ) -> None:
-    display = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
-    display.goto(f"{server.url}/display?token={server.token('display')}")
-    expect(display.locator("#board li")).not_to_have_count(0)
-    display.evaluate("window.__sameDocument = true")
+    display = open_display(browser, server)
     admin_page.goto(f"{server.url}/admin/notice")
     admin_page.get_by_role("textbox").fill("Chiều thứ Sáu Trung tâm nghỉ để tập huấn.")
     admin_page.get_by_role("button", name="Lưu").click()

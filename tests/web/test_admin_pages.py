@@ -26,20 +26,8 @@ def bearer(app: Flask, role: str) -> Headers:
 
 
 @pytest.fixture
-def bus() -> EventBus:
-    return EventBus()
-
-
-@pytest.fixture
 def live_app(settings: Any, sqlite_queue: Any, bus: EventBus) -> Flask:
     return create_app(settings, queue=sqlite_queue, bus=bus, testing=True)
-
-
-@pytest.fixture
-def published(bus: EventBus) -> list[Envelope]:
-    seen: list[Envelope] = []
-    bus.subscribe(seen.append)
-    return seen
 
 
 @pytest.fixture
@@ -91,15 +79,13 @@ def test_every_page_draws_in_vietnamese(admin: Admin, page: str) -> None:
 
 
 def test_renaming_a_service_takes_effect_at_once(
-    live_app: Flask, admin: Admin, published: list[Envelope]
+    live_app: Flask, admin: Admin, events: list[Envelope]
 ) -> None:
     response = post(
         admin, "/admin/services", service_form(live_app, "HT", f_name="Hộ tịch – Khai sinh")
     )
     assert response.status_code == 303, response.get_data(as_text=True)
-    assert [e.payload["sections"] for e in published if e.name == "settings_changed"] == [
-        ["services"]
-    ]
+    assert [e.payload["sections"] for e in events if e.name == "settings_changed"] == [["services"]]
     kiosk = bearer(live_app, "kiosk")
     client = live_app.test_client()
     names = {
@@ -148,7 +134,7 @@ def test_adding_a_counter_with_its_led_board(live_app: Flask, admin: Admin) -> N
 def test_invalid_changes_are_explained_next_to_the_field_and_change_nothing(
     live_app: Flask,
     admin: Admin,
-    published: list[Envelope],
+    events: list[Envelope],
     path: str,
     form: dict[str, str],
     words: str,
@@ -176,7 +162,7 @@ def test_invalid_changes_are_explained_next_to_the_field_and_change_nothing(
     for value in form.values():  # what was typed is still there
         assert value in html or value == "rs232"
     assert state.settings is before
-    assert not [e for e in published if e.name == "settings_changed"]
+    assert not [e for e in events if e.name == "settings_changed"]
     client, _headers = admin
     assert "Nothing yet" in client.get("/admin/audit", headers={"Accept-Language": "en"}).get_data(
         as_text=True
