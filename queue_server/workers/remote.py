@@ -2,7 +2,9 @@
 
 For a counter PC that owns a serial port, and for cluster mode. On every (re)connect
 the server sends a ``snapshot`` and the worker sets every board from it; a gap in the
-events' ``seq`` also asks for a fresh snapshot.
+events' ``seq`` also asks for a fresh snapshot. The effective device settings (the
+file plus the admin pages' changes) are fetched on every connect and after each
+``settings_changed``.
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ class RemoteFeed:
         self.connected = threading.Event()
         self.snapshots = 0
         self.settings_reloads = 0
+        if worker.snapshot_source is None:  # rebuilt boards take the state from the API
+            worker.snapshot_source = lambda: self._get("/api/v1/state") or {}
         self.client = socketio.Client(reconnection=True, reconnection_delay_max=5)
         self.client.on("connect", self._on_connect, namespace="/devices")
         self.client.on("disconnect", self._on_disconnect, namespace="/devices")
@@ -65,6 +69,7 @@ class RemoteFeed:
 
     def _on_connect(self) -> None:
         log.info("connected to %s", self.server)
+        self._reload_settings()  # changes made on the admin pages while we were away
         self.connected.set()
 
     def _on_disconnect(self, *_args: Any) -> None:
@@ -115,6 +120,5 @@ class RemoteFeed:
         except ValueError as exc:
             log.error("the server's device settings do not fit this machine's file: %s", exc)
             return
-        self.worker.reconfigure(settings)
+        self.worker.reconfigure(settings)  # rebuilt boards show the current numbers
         self.settings_reloads += 1
-        self._refresh()  # rebuilt boards show the current numbers

@@ -251,7 +251,7 @@ def test_a_separate_device_process_rebuilds_its_board_too(server: LiveServer) ->
             return board is not None and board.text == digits
 
         assert _eventually(shows_at_55), worker.settings.led.boards
-        assert feed.settings_reloads == 1
+        assert feed.settings_reloads == 2  # on connect, and after the change
     finally:
         feed.stop()
         worker.stop()
