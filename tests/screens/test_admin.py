@@ -182,7 +182,7 @@ def test_validation_errors_are_shown_next_to_the_field(
     save(item)
     field = admin_page.locator("#CT-prefix")
     expect(field).to_have_attribute("aria-invalid", "true")
-    expect(admin_page.locator("#CT-prefix-error")).to_contain_text("'A' is used twice")
+    expect(admin_page.locator("#CT-prefix-error")).to_contain_text("'A' bị dùng hai lần")
     expect(field).to_have_value("A")  # nothing typed is lost
     expect(admin_page.get_by_role("alert")).to_contain_text("Thay đổi chưa được lưu")
     assert_accessible(admin_page)

@@ -120,9 +120,19 @@ def test_adding_a_counter_with_its_led_board(live_app: Flask, admin: Admin) -> N
 @pytest.mark.parametrize(
     ("path", "form", "words", "field"),
     [
-        ("/admin/services", {"f_prefix": "A"}, "&#39;A&#39; is used twice", "HT-prefix"),
-        ("/admin/counters", {"f_services": "HT, XX"}, "unknown service &#39;XX&#39;", "2-services"),
-        ("/admin/counters", {"f_led_bus": "rs232"}, "unknown bus &#39;rs232&#39;", "2-led_address"),
+        ("/admin/services", {"f_prefix": "A"}, "&#39;A&#39; bị dùng hai lần", "HT-prefix"),
+        (
+            "/admin/counters",
+            {"f_services": "HT, XX"},
+            "không có dịch vụ &#39;XX&#39;",
+            "2-services",
+        ),
+        (
+            "/admin/counters",
+            {"f_led_bus": "rs232"},
+            "không có đường truyền LED &#39;rs232&#39;",
+            "2-led_address",
+        ),
         (
             "/admin/services",
             {"f_default_service_s": "năm phút"},
@@ -258,6 +268,12 @@ def test_json_api_changes_a_section_and_explains_errors(live_app: Flask) -> None
     )
     assert bad.status_code == 400
     assert bad.get_json()["field"] == "led.boards[0]" and "rs232" in bad.get_json()["error"]
+    english = client.put(
+        "/api/v1/admin/settings/led.boards",
+        json={"value": boards},
+        headers={**admin_token, "Accept-Language": "en"},
+    )
+    assert english.get_json()["error"] == "led.boards[0]: unknown LED bus 'rs232'"
     assert (
         client.put(
             "/api/v1/admin/settings/nope", json={"value": 1}, headers=admin_token
@@ -269,3 +285,28 @@ def test_json_api_changes_a_section_and_explains_errors(live_app: Flask) -> None
     assert devices["sections"]["led.boards"][0]["bus"] == "rs485"
     entries = client.get("/api/v1/admin/audit", headers=admin_token).get_json()["entries"]
     assert [(e["action"], e["target"]) for e in entries] == [("settings.change", "center.notice")]
+
+
+def test_a_kiosk_printer_is_changed_with_the_files_keys(live_app: Flask, admin: Admin) -> None:
+    client, _headers = admin
+    page = client.get("/admin/kiosks").get_data(as_text=True)
+    assert 'id="kiosk-1-printer_kind"' in page and "dot_width = 576" not in page  # defaults hidden
+    form = {
+        "key": "kiosk-1",
+        "f_label": "Kiosk cửa chính",
+        "f_printer_kind": "network",
+        "f_printer_options": 'host = "127.0.0.1"\nport = 9100\ndot_width = 512',
+    }
+    assert post(admin, "/admin/kiosks", form).status_code == 303
+    kiosk = live_app.extensions["xephang"].settings.kiosks[0]
+    assert kiosk.label == "Kiosk cửa chính"
+    assert (kiosk.printer.kind, kiosk.printer.host, kiosk.printer.dot_width) == (
+        "network",
+        "127.0.0.1",
+        512,
+    )
+    assert "dot_width = 512" in client.get("/admin/kiosks").get_data(as_text=True)
+    broken = post(admin, "/admin/kiosks", {**form, "f_printer_options": "host = "})
+    assert broken.status_code == 400 and "TOML" in broken.get_data(as_text=True)
+    missing = post(admin, "/admin/kiosks", {**form, "f_printer_options": "port = 9100"})
+    assert missing.status_code == 400 and "kiosks[0].printer" in missing.get_data(as_text=True)

@@ -16,6 +16,7 @@ from queue_server.core.overrides import SECTIONS, stored_overrides
 from queue_server.i18n import _
 from queue_server.settings import ConfigError
 from queue_server.web.admin.live import change_settings
+from queue_server.web.admin.messages import in_words
 from queue_server.web.errors import ApiError
 from queue_server.web.security import require
 from queue_server.web.state import xephang
@@ -54,12 +55,13 @@ def write_setting(section: str) -> Response:
     try:
         new = change_settings(xephang(), {section: body["value"]}, g.principal.actor)
     except ConfigError as exc:
-        first = exc.problems[0] if exc.problems else ("", str(exc))
+        problems = [(where, in_words(message)) for where, message in exc.problems]
+        first = problems[0] if problems else ("", str(exc))
         response = jsonify(
             {
                 "error": f"{first[0]}: {first[1]}" if first[0] else first[1],
                 "field": first[0],
-                "problems": [{"field": w, "message": m} for w, m in exc.problems],
+                "problems": [{"field": w, "message": m} for w, m in problems],
             }
         )
         response.status_code = 400

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from queue_server.i18n import _
+from queue_server.web.admin.messages import in_words
 
 Item = dict[str, Any]
 Options = Callable[[], list[tuple[str, str]]]
@@ -111,13 +112,13 @@ def form_view(
     drawn = []
     for spec in fields:
         name = f"f_{spec.name}"
-        if submitted is not None:
+        if submitted is not None and not (spec.identity and item is not None):
             value: Any = (name in submitted) if spec.kind == "bool" else submitted.get(name, "")
         else:
             raw = spec.value(item) if item is not None else None
             value = bool(raw) if spec.kind == "bool" else text_of(raw)
             if item is None and spec.kind == "bool":
-                value = spec.name == "active"
+                value = spec.name in ("active", "kiosk")  # the usual choice for a new one
         drawn.append(
             {
                 "name": name,
@@ -154,7 +155,8 @@ def place_problems(
     """
     by_field: dict[str, str] = {}
     lines = []
-    for where, message in problems:
+    for where, english in problems:
+        message = in_words(english)
         lines.append(f"{where}: {message}")
         if where.startswith(prefix + "."):
             name = re.split(r"[.\[]", where.removeprefix(prefix + "."), maxsplit=1)[0]

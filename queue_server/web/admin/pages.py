@@ -33,6 +33,7 @@ from queue_server.web.admin.forms import (
     place_problems,
 )
 from queue_server.web.admin.live import change_settings
+from queue_server.web.admin.messages import in_words
 from queue_server.web.security import csrf_matches
 from queue_server.web.state import xephang
 
@@ -119,11 +120,12 @@ def _counter_stored(item: Item) -> Item:
 
 def _counter_boards(item: Item, _form: Any) -> dict[str, Any]:
     """The ``led.boards`` section with this counter's board set, moved or removed."""
-    boards = [b for b in xephang().settings.section("led.boards") if b["counter"] != item["number"]]
+    number = item.get("number")
+    boards = [b for b in xephang().settings.section("led.boards") if b["counter"] != number]
     bus, address = item.get("led_bus"), item.get("led_address")
     if bus:
-        boards.append({"counter": item["number"], "bus": bus, "address": address})
-        boards.sort(key=lambda b: b["counter"])
+        boards.append({"counter": number, "bus": bus, "address": address})
+        boards.sort(key=lambda b: b["counter"] if isinstance(b["counter"], int) else 0)
     return {"led.boards": boards}
 
 
@@ -384,7 +386,7 @@ def _save(page: SectionPage, principal: Principal) -> Any:
         if page.endpoint == "counters":  # the board's problems belong to its two fields
             for where, message in exc.problems:
                 if where.startswith("led"):
-                    problems.setdefault("led_address", message)
+                    problems.setdefault("led_address", in_words(message))
         return again(400, [_("The change was not saved:"), *lines], problems)
     except QueueError as exc:
         return again(409, [exc.message])
@@ -422,7 +424,7 @@ def notice() -> Any:
             try:
                 change_settings(xephang(), {"center.notice": text}, principal.actor)
             except ConfigError as exc:
-                errors, status = [m for _w, m in exc.problems] or [str(exc)], 400
+                errors, status = [in_words(m) for _w, m in exc.problems] or [str(exc)], 400
             else:
                 return redirect(url_for("admin.notice", saved="notice"), code=303)
     html = render_admin(
