@@ -73,6 +73,10 @@ def test_display_and_kiosk_show_a_renamed_service_and_a_new_counter_without_relo
     kiosk.goto(f"{server.url}/kiosk?token={server.token('kiosk')}")
     expect(kiosk.locator('[data-name="HT"]')).to_have_text("Hộ tịch")
     kiosk.evaluate("window.__sameDocument = true")
+    officer_page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+    sign_in(officer_page, server, server.user("canbo7", "officer"), "/officer")
+    expect(officer_page.locator("#pick-counter")).to_be_visible()
+    officer_page.evaluate("window.__sameDocument = true")
 
     # Rename a service on the admin page.
     item = open_item(admin_page, "HT")
@@ -98,6 +102,8 @@ def test_display_and_kiosk_show_a_renamed_service_and_a_new_counter_without_relo
     expect(admin_page.get_by_role("status")).to_contain_text("Đã lưu")
     expect(display.locator('#board [data-counter="7"]')).to_be_visible(timeout=3000)
     expect(display.locator("#board li")).to_have_count(7)
+    pick = officer_page.locator('#counter-grid [data-counter="7"]')
+    expect(pick).to_have_text("Quầy 7 – Đất đai", timeout=3000)  # the officer can pick it
 
     # The new counter works at once, and its board lights up.
     kiosk_token, officer = server.token("kiosk"), server.token("officer", counter=7)
@@ -108,7 +114,9 @@ def test_display_and_kiosk_show_a_renamed_service_and_a_new_counter_without_relo
     digits = str(int(issued["number"][1:]))
     assert _eventually(lambda: leds(server).get(7) == digits), leds(server)
 
-    for page in (display, kiosk):
+    pick.click()  # the redrawn button works
+    expect(officer_page.locator("#counter-name")).to_have_text("– Quầy 7 – Đất đai")
+    for page in (display, kiosk, officer_page):
         assert page.evaluate("window.__sameDocument") is True
         page.context.close()
 

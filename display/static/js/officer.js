@@ -139,6 +139,12 @@
     $("pick-counter").hidden = true;
     $("console").hidden = false;
     $("change-counter").hidden = false;
+    connect();
+    $("btn-next").focus();
+  }
+
+  /* (Re)connect: the server puts the socket in the chosen counter's room. */
+  function connect() {
     if (state.socket) state.socket.disconnect();
     state.socket = window.XP.live("/officer", {}, {
       snapshot: onSnapshot,
@@ -146,7 +152,6 @@
       settings: settingsChanged,
       denied: () => window.location.assign("/login?next=/officer"),
     });
-    $("btn-next").focus();
   }
 
   async function chooseCounter(number) {
@@ -226,6 +231,6 @@
   window.setInterval(tickElapsed, 1000);
   staff.load().then((session) => {
     if (typeof session.counter === "number") start(session.counter);
-    else showPicker();
+    else { showPicker(); connect(); } // the list of counters stays live while choosing
   }).catch(() => {});
 })();
