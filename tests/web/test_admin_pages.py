@@ -310,3 +310,16 @@ def test_a_kiosk_printer_is_changed_with_the_files_keys(live_app: Flask, admin: 
     assert broken.status_code == 400 and "TOML" in broken.get_data(as_text=True)
     missing = post(admin, "/admin/kiosks", {**form, "f_printer_options": "port = 9100"})
     assert missing.status_code == 400 and "kiosks[0].printer" in missing.get_data(as_text=True)
+
+
+def test_a_page_change_is_saved_on_both_databases(app: Flask, signer: Signer) -> None:
+    """The same save path on SQLite and PostgreSQL: override row, audit entry, catalogue."""
+    admin = signer(app, "admin")
+    form = service_form(app, "DD", f_name="Đất đai – Xây dựng", f_label="Land and building")
+    assert post(admin, "/admin/services", form).status_code == 303
+    queue = app.extensions["xephang"].queue
+    assert queue.catalogue.services["DD"].name == "Đất đai – Xây dựng"
+    assert queue.catalogue.services["DD"].labels == {"en": "Land and building"}
+    client, _headers = admin
+    html = client.get("/admin/audit", headers={"Accept-Language": "vi"}).get_data(as_text=True)
+    assert "DD: name: Đất đai → Đất đai – Xây dựng" in html
