@@ -7,8 +7,10 @@ Errors name the file, the key and the problem, e.g.::
 
 from __future__ import annotations
 
+import re
 import tomllib
 import unicodedata
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -37,11 +39,20 @@ def _nfc(value: Any) -> Any:
     return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
 
 
-Text = Annotated[str, BeforeValidator(_nfc), Field(min_length=1)]
+Text = Annotated[str, BeforeValidator(_nfc), Field(min_length=1, max_length=200)]
+Icon = Annotated[str, Field(max_length=40)]
 
 
-class ConfigError(Exception):
-    """The configuration cannot be used; the message is meant for a person."""
+class ConfigError(ValueError):
+    """The configuration cannot be used; the message is meant for a person.
+
+    ``problems`` lists ``(location, message)`` pairs, e.g.
+    ``("services[2].prefix", "'B' is used twice")``.
+    """
+
+    def __init__(self, message: str, problems: list[tuple[str, str]] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
 
 
 class _Model(BaseModel):
@@ -56,7 +67,7 @@ class CenterConfig(_Model):
     timezone: str = "Asia/Ho_Chi_Minh"
     language: str = "vi"
     second_language: str | None = None
-    notice: str = ""
+    notice: Annotated[str, BeforeValidator(_nfc), Field(max_length=2000)] = ""
     public_url: str = "http://localhost:5000"
 
     @field_validator("timezone")
@@ -80,9 +91,10 @@ class ServiceConfig(_Model):
     prefix: str
     name: Text
     labels: dict[str, Text] = Field(default_factory=dict)
-    icon: str | None = None
+    icon: Icon | None = None
     helpdesk: bool = False
     default_service_s: int = Field(300, ge=10, le=7200)
+    active: bool = True  # inactive: kept for history, no new tickets
 
     @field_validator("prefix")
     @classmethod
@@ -98,6 +110,7 @@ class CounterConfig(_Model):
     number: int = Field(ge=1, le=999)
     name: Text
     services: list[str] = Field(min_length=1)
+    active: bool = True
 
 
 class PriorityConfig(_Model):
@@ -108,8 +121,9 @@ class PriorityConfig(_Model):
     labels: dict[str, Text] = Field(default_factory=dict)
     weight: float = Field(ge=0, le=100)
     emergency: bool = False
-    icon: str | None = None
+    icon: Icon | None = None
     kiosk: bool = True
+    active: bool = True
 
 
 class DatabaseConfig(_Model):
@@ -186,6 +200,28 @@ class Settings(_Model):
                     )
         return self
 
+    def section(self, key: str) -> Any:
+        """One section as plain JSON data, e.g. ``"services"`` or ``"led.boards"``."""
+        data: Any = self.model_dump(mode="json")
+        for part in key.split("."):
+            data = data[part]
+        return data
+
+    def with_sections(self, changes: Mapping[str, Any]) -> Settings:
+        """These settings with whole sections replaced, validated as a whole.
+
+        Raises :class:`ConfigError` naming the field as a file error would.
+        """
+        data: Any = self.model_dump(mode="json")
+        for key, value in changes.items():
+            *parents, last = key.split(".")
+            target = data
+            for part in parents:
+                target = target[part]
+            target[last] = value
+        new = parse_settings(data, ADMIN_SOURCE)
+        return new.model_copy(update={"data_dir": self.data_dir, "source": self.source})
+
     def database_url(self) -> str:
         """The SQLAlchemy URL, defaulting to ``<data_dir>/xephang.db``."""
         if self.database.url:
@@ -201,6 +237,10 @@ def _unique(section: str, key: str, values: list[Any]) -> None:
         seen.add(value)
 
 
+ADMIN_SOURCE = "<admin>"
+_LOCATED = re.compile(r"^([a-z_]+(?:\[\d+\])?(?:\.[a-z_]+(?:\[\d+\])?)*): (.+)$", re.S)
+
+
 def _location(loc: tuple[int | str, ...]) -> str:
     text = ""
     for part in loc:
@@ -208,16 +248,24 @@ def _location(loc: tuple[int | str, ...]) -> str:
     return text or "(top level)"
 
 
+def _problem(loc: tuple[int | str, ...], message: str) -> tuple[str, str]:
+    """``(location, message)``; a check of the whole file names its own location."""
+    where = _location(loc)
+    message = message.removeprefix("Value error, ")
+    if found := _LOCATED.match(message):
+        inner, message = found.groups()
+        where = inner if not loc else f"{where}.{inner}"
+    return where, message
+
+
 def parse_settings(data: dict[str, Any], source: str = "<config>") -> Settings:
     """Validate ``data``; raise :class:`ConfigError` naming file, key and problem."""
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
-        lines = []
-        for error in exc.errors():
-            message = error["msg"].removeprefix("Value error, ")
-            lines.append(f"{source}: {_location(tuple(error['loc']))}: {message}")
-        raise ConfigError("\n".join(lines)) from None
+        problems = [_problem(tuple(error["loc"]), error["msg"]) for error in exc.errors()]
+        lines = [f"{source}: {where}: {message}" for where, message in problems]
+        raise ConfigError("\n".join(lines), problems) from None
     base = Path(source).parent if source and not source.startswith("<") else Path.cwd()
     data_dir = Path(settings.data_dir)
     if not data_dir.is_absolute():

@@ -11,7 +11,7 @@ from queue_server.auth.passwords import DUMMY_HASH, hash_password, verify_passwo
 from queue_server.auth.roles import USER_ROLES, Principal, Role
 from queue_server.core.clock import Clock, SystemClock
 from queue_server.core.db import Database
-from queue_server.core.errors import InvalidState, Rejected
+from queue_server.core.errors import InvalidState, NotFound, Rejected
 from queue_server.core.models import User
 from queue_server.i18n import _
 
@@ -106,3 +106,49 @@ def list_users(db: Database) -> list[dict[str, object]]:
             )
         ).all()
     return [dict(row._mapping) for row in rows]
+
+
+def update_user(
+    db: Database,
+    user_id: int,
+    *,
+    role: str | None = None,
+    active: bool | None = None,
+    password: str | None = None,
+    display_name: str | None = None,
+) -> dict[str, object]:
+    """Change an account (admin pages); refuses to leave the center without an admin."""
+    values: dict[str, object] = {}
+    if role is not None:
+        if role not in USER_ROLES:
+            raise Rejected(
+                _("Unknown role {role} (use {roles}).").format(
+                    role=role, roles=", ".join(r.value for r in USER_ROLES)
+                )
+            )
+        values["role"] = role
+    if active is not None:
+        values["active"] = active
+    if password:
+        if len(password) < MIN_PASSWORD_LENGTH:
+            raise Rejected(
+                _("The password needs at least {count} characters.").format(
+                    count=MIN_PASSWORD_LENGTH
+                )
+            )
+        values["password_hash"] = hash_password(password)
+    if display_name is not None:
+        values["display_name"] = unicodedata.normalize("NFC", display_name.strip())[:80]
+    with db.write() as conn:
+        row = conn.execute(select(User.username).where(User.id == user_id)).one_or_none()
+        if row is None:
+            raise NotFound(_("Unknown user."))
+        if values:
+            conn.execute(update(User).where(User.id == user_id).values(**values))
+        admins = conn.execute(
+            select(User.id).where(User.role == Role.ADMIN, User.active.is_(True))
+        ).all()
+        if not admins:
+            raise InvalidState(_("At least one active admin account must remain."))
+    changed = sorted(k if k != "password_hash" else "password" for k in values)
+    return {"username": row.username, "changed": changed}

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from queue_server.core.catalogue import sync_catalogue
-from queue_server.core.clock import Clock
+from queue_server.core.clock import Clock, SystemClock
 from queue_server.core.db import Database
 from queue_server.core.operations import Queue, QueueOptions
+from queue_server.core.overrides import apply_saved
 from queue_server.core.schema import upgrade
 
 if TYPE_CHECKING:
@@ -21,6 +22,31 @@ def queue_options(settings: Settings) -> QueueOptions:
     )
 
 
+def open_center(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    migrate: bool = True,
+    sync: bool = True,
+    db: Database | None = None,
+) -> tuple[Settings, Queue]:
+    """Open the database, bring its schema up to date and sync the catalogue.
+
+    Returns the effective settings (the file plus the admin pages' saved changes that
+    still apply, see :mod:`queue_server.core.overrides`) and the queue.
+    """
+    database = db or Database(settings.database_url())
+    clock = clock or SystemClock()
+    if migrate:
+        upgrade(database)
+    effective = settings
+    if sync:
+        with database.write() as conn:
+            effective = apply_saved(conn, settings, clock.now())
+            sync_catalogue(conn, effective)
+    return effective, Queue(database, queue_options(effective), clock)
+
+
 def open_queue(
     settings: Settings,
     *,
@@ -29,11 +55,5 @@ def open_queue(
     sync: bool = True,
     db: Database | None = None,
 ) -> Queue:
-    """Open the database, bring its schema up to date and sync the catalogue."""
-    database = db or Database(settings.database_url())
-    if migrate:
-        upgrade(database)
-    if sync:
-        with database.write() as conn:
-            sync_catalogue(conn, settings)
-    return Queue(database, queue_options(settings), clock)
+    """The queue of :func:`open_center` (for callers that need no settings)."""
+    return open_center(settings, clock=clock, migrate=migrate, sync=sync, db=db)[1]

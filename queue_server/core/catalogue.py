@@ -138,7 +138,7 @@ def sync_catalogue(conn: Connection, settings: Settings) -> None:
             "helpdesk": service.helpdesk,
             "default_service_s": service.default_service_s,
             "position": position,
-            "active": True,
+            "active": getattr(service, "active", True),
         }
         if service.code in existing:
             conn.execute(update(Service).where(Service.code == service.code).values(**values))
@@ -158,7 +158,7 @@ def sync_catalogue(conn: Connection, settings: Settings) -> None:
             "icon": category.icon,
             "kiosk": category.kiosk,
             "position": position,
-            "active": True,
+            "active": getattr(category, "active", True),
         }
         if category.code in existing_categories:
             conn.execute(
@@ -181,7 +181,7 @@ def sync_catalogue(conn: Connection, settings: Settings) -> None:
             conn.execute(
                 update(Counter)
                 .where(Counter.number == counter.number)
-                .values(name=counter.name, active=True)
+                .values(name=counter.name, active=getattr(counter, "active", True))
             )
         else:
             conn.execute(
@@ -189,7 +189,7 @@ def sync_catalogue(conn: Connection, settings: Settings) -> None:
                     number=counter.number,
                     name=counter.name,
                     status="open",
-                    active=True,
+                    active=getattr(counter, "active", True),
                     priority_streak=0,
                 )
             )

@@ -146,6 +146,14 @@ class CounterChanged(DomainEvent):
         return {**self.counter.to_dict(), "at": self.at.isoformat()}
 
 
+@dataclass(frozen=True, slots=True)
+class SettingsChanged(DomainEvent):
+    """The admin changed settings; screens and devices redraw or rebuild ``sections``."""
+
+    name: ClassVar[str] = "settings_changed"
+    sections: tuple[str, ...]
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat()

@@ -11,8 +11,9 @@ from pathlib import Path
 from flask import Flask, Response, g, request
 
 from queue_server.bus import EventBus
-from queue_server.core.bootstrap import open_queue
+from queue_server.core.bootstrap import open_center
 from queue_server.core.operations import Queue
+from queue_server.core.overrides import apply_saved
 from queue_server.i18n import set_language
 from queue_server.settings import Settings, load_settings
 from queue_server.web.admin import register_admin
@@ -66,8 +67,12 @@ def create_app(
     Without ``settings`` the file named by ``$XEPHANG_CONFIG`` is read (else the demo).
     ``devices`` starts the embedded device worker (default: when not testing).
     """
-    settings = settings or _settings_from_environment()
-    queue = queue or open_queue(settings)
+    file_settings = settings or _settings_from_environment()
+    if queue is None:
+        settings, queue = open_center(file_settings)
+    else:  # opened by the caller: still apply the admin pages' saved changes
+        with queue.db.write() as conn:
+            settings = apply_saved(conn, file_settings, queue.clock.now())
     bus = bus or EventBus()
 
     app = Flask(__name__)
@@ -92,6 +97,7 @@ def create_app(
         bus=bus,
         issue_limiter=RateLimiter(settings.api.issue_rate_per_minute, queue.clock.now),
         metrics=metrics,
+        file_settings=file_settings,
     )
     app.extensions["xephang"] = state
 
@@ -103,7 +109,8 @@ def create_app(
     @app.before_request
     def _start() -> None:
         g.started = time.perf_counter()
-        language = request.accept_languages.best_match(LANGUAGES) or settings.center.language
+        fallback = state.settings.center.language
+        language = request.accept_languages.best_match(LANGUAGES) or fallback
         g.language_token = set_language(language)
 
     @app.after_request

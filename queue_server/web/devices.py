@@ -103,16 +103,41 @@ class PrintJobRecorder:
 
 
 def start_embedded_worker(app: Flask, state: XephangState) -> DeviceWorker:
-    """Build this server's devices, feed them from the bus, and report their status."""
+    """Build this server's devices, feed them from the bus, and report their status.
+
+    On ``settings_changed`` the worker takes the app's new settings and rebuilds the
+    boards and printers that changed, then shows the current numbers again.
+    """
     recorder = PrintJobRecorder(state.queue.db)
     app.extensions["xephang_print_jobs"] = recorder
     devices = build_devices(state.settings, on_print_job=recorder.record)
-    worker = DeviceWorker(state.settings, devices).start()
+    worker = DeviceWorker(
+        state.settings,
+        devices,
+        settings_source=lambda: state.settings,
+        snapshot_source=lambda: state.queue.snapshot(recent=0),
+        on_rebuilt=lambda: _report_status(state, worker),
+    )
+    worker.start()
     state.bus.subscribe(worker.handle)
     worker.resync(state.queue.snapshot(recent=0))
-    for name, spooler in devices.spoolers.items():
+    _report_status(state, worker)
+    app.extensions["xephang_devices"] = worker
+    atexit.register(worker.stop)
+    return worker
 
-        def printer_status(spooler: Any = spooler) -> dict[str, Any]:
+
+def _report_status(state: XephangState, worker: DeviceWorker) -> None:
+    """Register a status check per printer and one for the LED boards (for readyz)."""
+    for name in [n for n in state.device_status if n.startswith("printer:")]:
+        if name.removeprefix("printer:") not in worker.devices.spoolers:
+            del state.device_status[name]
+    for name in worker.devices.spoolers:
+
+        def printer_status(kiosk: str = name) -> dict[str, Any]:
+            spooler = worker.devices.spoolers.get(kiosk)
+            if spooler is None:
+                return {"ok": True, "state": "removed", "paper_near_end": False, "pending": 0}
             status = spooler.status()
             printer = status.printer
             return {
@@ -123,20 +148,19 @@ def start_embedded_worker(app: Flask, state: XephangState) -> DeviceWorker:
             }
 
         state.device_status[f"printer:{name}"] = printer_status
-    if devices.boards is not None:
-        boards = devices.boards
 
-        def boards_status() -> dict[str, Any]:
-            statuses = boards.statuses()
-            return {
-                "ok": all(s.online for s in statuses),
-                "offline": [s.counter for s in statuses if not s.online],
-            }
+    def boards_status() -> dict[str, Any]:
+        boards = worker.devices.boards
+        statuses = boards.statuses() if boards is not None else []
+        return {
+            "ok": all(s.online for s in statuses),
+            "offline": [s.counter for s in statuses if not s.online],
+        }
 
+    if worker.devices.boards is not None:
         state.device_status["led_boards"] = boards_status
-    app.extensions["xephang_devices"] = worker
-    atexit.register(worker.stop)
-    return worker
+    else:
+        state.device_status.pop("led_boards", None)
 
 
 def _worker() -> DeviceWorker | None:

@@ -21,7 +21,7 @@ def make_socketio(app: Flask) -> SocketIO:
     return SocketIO(app, async_mode="threading", logger=False, engineio_logger=False)
 
 
-SCREEN_EVENTS = frozenset({"ticket_called", "queue_changed", "counter_changed"})
+SCREEN_EVENTS = frozenset({"ticket_called", "queue_changed", "counter_changed", "settings_changed"})
 DEVICES_NAMESPACE = "/devices"
 
 

@@ -57,6 +57,8 @@ OFFICER_NAMESPACE = "/officer"
 STAFF_ROOM = "staff"
 SCREENS_ROOM = "screens"
 DISPLAY_ROLES = frozenset({Role.DISPLAY, Role.ADMIN})
+# The kiosk listens on /display too (screen events only) to redraw its buttons live.
+SCREEN_ROLES = DISPLAY_ROLES | {Role.KIOSK}
 STAFF_ROLES = frozenset({Role.OFFICER, Role.HELPDESK, Role.ADMIN})
 PACKAGE_DIR = Path(__file__).resolve().parents[2] / "display"
 FONT_DIR = Path(fontpkg_be_vietnam_pro.__file__).with_name("files")
@@ -138,6 +140,7 @@ def _services(second: str | None) -> list[dict[str, Any]]:
             "helpdesk": s.helpdesk,
         }
         for s in xephang().settings.services
+        if s.active
     ]
 
 
@@ -153,7 +156,7 @@ def _priorities(*, kiosk: bool) -> list[dict[str, Any]]:
             "emergency": p.emergency,
         }
         for p in xephang().settings.priorities
-        if not kiosk or (p.kiosk and not p.emergency)
+        if p.active and (not kiosk or (p.kiosk and not p.emergency))
     ]
 
 
@@ -197,7 +200,7 @@ def officer_page() -> str | Response:
     if isinstance(principal, Response):
         return principal
     settings = xephang().settings
-    counters = [{"number": c.number, "name": c.name} for c in settings.counters]
+    counters = [{"number": c.number, "name": c.name} for c in settings.counters if c.active]
     second = settings.center.second_language
     return _render(
         "officer",
@@ -297,7 +300,7 @@ def _serve_namespaces(socketio: SocketIO) -> None:
     @socketio.on("connect", namespace=DISPLAY_NAMESPACE)
     def _display_connect(auth: Any = None) -> None:
         principal = _token_principal(auth)
-        allowed = principal is not None and principal.role in DISPLAY_ROLES
+        allowed = principal is not None and principal.role in SCREEN_ROLES
         allowed = allowed or _session_principal() is not None or _config().display_open
         if not allowed:
             raise ConnectionRefusedError("unauthorized")

@@ -29,6 +29,8 @@ class XephangState:
     # name → callable returning True/False or {"ok": bool, ...}; filled by the device layer.
     device_status: dict[str, DeviceCheck] = field(default_factory=dict)
     socketio: Any = None
+    # The settings as the TOML file has them; ``settings`` adds the admin pages' changes.
+    file_settings: Settings | None = None
 
 
 def xephang() -> XephangState:

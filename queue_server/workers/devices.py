@@ -21,7 +21,7 @@ from devices.audio.voice import Voice
 from devices.led import BoardSet, BoardStatus, build_board_set
 from devices.printer import PrintJob, PrintSpooler, VirtualPrinterConfig, open_printer
 from queue_server.bus import Envelope
-from queue_server.settings import Settings
+from queue_server.settings import KioskConfig, Settings
 from queue_server.workers.printouts import printout_for
 
 log = logging.getLogger(__name__)
@@ -31,12 +31,44 @@ _STOP = object()
 
 @dataclass
 class DeviceSet:
-    """The devices one worker owns."""
+    """The devices one worker owns (and the callbacks to give devices it rebuilds)."""
 
     boards: BoardSet | None = None
     spoolers: dict[str, PrintSpooler] = field(default_factory=dict)
     voice: Voice | None = None
     speaker: Speaker | None = None
+    on_print_job: Callable[[str, PrintJob], None] | None = None
+    on_board_status: Callable[[BoardStatus], None] | None = None
+
+
+def build_spooler(
+    settings: Settings,
+    kiosk: KioskConfig,
+    on_print_job: Callable[[str, PrintJob], None] | None = None,
+) -> PrintSpooler | None:
+    """The spooler of ``kiosk``'s printer (None without a printer)."""
+    if kiosk.printer is None:
+        return None
+    config = kiosk.printer
+    if isinstance(config, VirtualPrinterConfig) and config.folder is None:
+        folder = Path(settings.data_dir) / "tickets" / kiosk.name
+        config = config.model_copy(update={"folder": str(folder)})
+    printer = open_printer(config)
+
+    def changed(job: PrintJob, kiosk_name: str = kiosk.name) -> None:
+        if on_print_job is not None:
+            on_print_job(kiosk_name, job)
+
+    return PrintSpooler(printer, config.retry, on_change=changed)
+
+
+def build_boards(
+    settings: Settings, on_board_status: Callable[[BoardStatus], None] | None = None
+) -> BoardSet | None:
+    """The LED boards of ``settings`` (None when there are none)."""
+    if not settings.led.boards:
+        return None
+    return build_board_set(settings.led, on_status=on_board_status)
 
 
 def build_devices(
@@ -46,42 +78,48 @@ def build_devices(
     on_board_status: Callable[[BoardStatus], None] | None = None,
 ) -> DeviceSet:
     """Open the devices configured in ``settings`` (virtual twins where configured)."""
-    data_dir = Path(settings.data_dir)
     spoolers: dict[str, PrintSpooler] = {}
     for kiosk in settings.kiosks:
-        if kiosk.printer is None:
-            continue
-        config = kiosk.printer
-        if isinstance(config, VirtualPrinterConfig) and config.folder is None:
-            folder = data_dir / "tickets" / kiosk.name
-            config = config.model_copy(update={"folder": str(folder)})
-        printer = open_printer(config)
-        name = kiosk.name
-
-        def changed(job: PrintJob, kiosk_name: str = name) -> None:
-            if on_print_job is not None:
-                on_print_job(kiosk_name, job)
-
-        spoolers[name] = PrintSpooler(printer, config.retry, on_change=changed)
-    boards = (
-        build_board_set(settings.led, on_status=on_board_status) if settings.led.boards else None
-    )
+        spooler = build_spooler(settings, kiosk, on_print_job)
+        if spooler is not None:
+            spoolers[kiosk.name] = spooler
     voice = speaker = None
     if settings.voice.enabled and settings.devices.speaker == "virtual":
         try:
-            voice = Voice(settings.voice, cache_dir=data_dir / "voice-cache")
+            voice = Voice(settings.voice, cache_dir=Path(settings.data_dir) / "voice-cache")
             speaker = VirtualSpeaker(voice.renderer)
         except Exception as exc:  # a broken voice pack must not stop the queue
             log.error("voice disabled: %s", exc)
-    return DeviceSet(boards=boards, spoolers=spoolers, voice=voice, speaker=speaker)
+    return DeviceSet(
+        boards=build_boards(settings, on_board_status),
+        spoolers=spoolers,
+        voice=voice,
+        speaker=speaker,
+        on_print_job=on_print_job,
+        on_board_status=on_board_status,
+    )
 
 
 class DeviceWorker:
     """Applies bus events to the devices of a :class:`DeviceSet`."""
 
-    def __init__(self, settings: Settings, devices: DeviceSet) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        devices: DeviceSet,
+        *,
+        settings_source: Callable[[], Settings] | None = None,
+        snapshot_source: Callable[[], dict[str, Any]] | None = None,
+        on_rebuilt: Callable[[], None] | None = None,
+    ) -> None:
+        """``settings_source`` gives the new settings on ``settings_changed`` (embedded
+        worker); ``snapshot_source`` the state to show on rebuilt boards."""
         self.settings = settings
         self.devices = devices
+        self.settings_source = settings_source
+        self.snapshot_source = snapshot_source
+        self.on_rebuilt = on_rebuilt
+        self.reconfigurations = 0
         self._actions: queue.Queue[Any] = queue.Queue()
         self._speech: queue.Queue[Any] = queue.Queue()
         self._threads: list[threading.Thread] = []
@@ -124,6 +162,10 @@ class DeviceWorker:
         """Show every counter's current number (after a (re)connection)."""
         self._actions.put(("resync", snapshot))
 
+    def reconfigure(self, settings: Settings) -> None:
+        """Rebuild the boards and printers whose settings changed (in order with events)."""
+        self._actions.put(("reconfigure", settings))
+
     # ---------------------------------------------------------------- threads
     def _run_actions(self) -> None:
         while (item := self._actions.get()) is not _STOP:
@@ -132,6 +174,8 @@ class DeviceWorker:
                     item()
                 elif isinstance(item, tuple) and item[0] == "resync":
                     self._apply_snapshot(item[1])
+                elif isinstance(item, tuple) and item[0] == "reconfigure":
+                    self._rebuild(item[1])
                 else:
                     self._apply(item)
             except Exception:
@@ -157,12 +201,45 @@ class DeviceWorker:
         elif envelope.name == "counter_changed":
             if boards is not None:
                 self._show_counter(boards, data)
+        elif envelope.name == "settings_changed":
+            if self.settings_source is not None:
+                self._rebuild(self.settings_source())
         elif envelope.name in ("ticket_issued", "print_requested"):
             spooler = self.devices.spoolers.get(data.get("kiosk") or "")
             if spooler is not None:
                 ticket = data["ticket"]
                 job_id = data.get("job_id") or str(ticket["id"])
                 spooler.submit(printout_for(ticket, self.settings), job_id=job_id)
+
+    def _rebuild(self, new: Settings) -> None:
+        """Swap in ``new``: LED boards on new addresses or buses, changed kiosk printers."""
+        old, devices = self.settings, self.devices
+        self.settings = new
+        if new.led != old.led:
+            if devices.boards is not None:
+                devices.boards.stop()
+            devices.boards = build_boards(new, devices.on_board_status)
+            if devices.boards is not None:
+                devices.boards.start()
+                if self.snapshot_source is not None:
+                    self._apply_snapshot(self.snapshot_source())
+            log.info("LED boards rebuilt: %d board(s)", len(new.led.boards))
+        before = {k.name: k for k in old.kiosks}
+        after = {k.name: k for k in new.kiosks}
+        for name in set(before) | set(after):
+            if before.get(name) == after.get(name):
+                continue
+            spooler = devices.spoolers.pop(name, None)
+            if spooler is not None:
+                spooler.stop()
+            kiosk = after.get(name)
+            fresh = build_spooler(new, kiosk, devices.on_print_job) if kiosk else None
+            if fresh is not None:
+                devices.spoolers[name] = fresh.start()
+            log.info("printer of kiosk %s rebuilt", name)
+        self.reconfigurations += 1
+        if self.on_rebuilt is not None:
+            self.on_rebuilt()
 
     def _apply_snapshot(self, snapshot: dict[str, Any]) -> None:
         boards = self.devices.boards

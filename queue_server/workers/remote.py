@@ -2,7 +2,9 @@
 
 For a counter PC that owns a serial port, and for cluster mode. On every (re)connect
 the server sends a ``snapshot`` and the worker sets every board from it; a gap in the
-events' ``seq`` also asks for a fresh snapshot.
+events' ``seq`` also asks for a fresh snapshot. The effective device settings (the
+file plus the admin pages' changes) are fetched on every connect and after each
+``settings_changed``.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ EVENTS = (
     "ticket_changed",
     "queue_changed",
     "counter_changed",
+    "settings_changed",
 )
 
 
@@ -39,6 +42,9 @@ class RemoteFeed:
         self.last_seq = 0
         self.connected = threading.Event()
         self.snapshots = 0
+        self.settings_reloads = 0
+        if worker.snapshot_source is None:  # rebuilt boards take the state from the API
+            worker.snapshot_source = lambda: self._get("/api/v1/state") or {}
         self.client = socketio.Client(reconnection=True, reconnection_delay_max=5)
         self.client.on("connect", self._on_connect, namespace="/devices")
         self.client.on("disconnect", self._on_disconnect, namespace="/devices")
@@ -63,6 +69,7 @@ class RemoteFeed:
 
     def _on_connect(self) -> None:
         log.info("connected to %s", self.server)
+        self._reload_settings()  # changes made on the admin pages while we were away
         self.connected.set()
 
     def _on_disconnect(self, *_args: Any) -> None:
@@ -81,16 +88,37 @@ class RemoteFeed:
                 self._refresh()
             self.last_seq = max(self.last_seq, seq)
             self.worker.handle(Envelope(name, seq, data))
+            if name == "settings_changed":
+                self._reload_settings()
 
         return handle
 
-    def _refresh(self) -> None:
-        """Events were missed: take the state from the API instead."""
+    def _get(self, path: str) -> Any:
+        """JSON from the server's API, or None (logged) if it cannot be had."""
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         try:
-            response = requests.get(f"{self.server}/api/v1/state", headers=headers, timeout=5)
+            response = requests.get(f"{self.server}{path}", headers=headers, timeout=5)
             response.raise_for_status()
-        except requests.RequestException as exc:
-            log.warning("could not refresh the state: %s", exc)
+            return response.json()
+        except (requests.RequestException, ValueError) as exc:
+            log.warning("could not read %s: %s", path, exc)
+            return None
+
+    def _refresh(self) -> None:
+        """Events were missed: take the state from the API instead."""
+        snapshot = self._get("/api/v1/state")
+        if snapshot is not None:
+            self._on_snapshot(snapshot)
+
+    def _reload_settings(self) -> None:
+        """The admin changed settings: rebuild from the server's effective device settings."""
+        found = self._get("/api/v1/devices/settings")
+        if not isinstance(found, dict) or not isinstance(found.get("sections"), dict):
             return
-        self._on_snapshot(response.json())
+        try:
+            settings = self.worker.settings.with_sections(found["sections"])
+        except ValueError as exc:
+            log.error("the server's device settings do not fit this machine's file: %s", exc)
+            return
+        self.worker.reconfigure(settings)  # rebuilt boards show the current numbers
+        self.settings_reloads += 1

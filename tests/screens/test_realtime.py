@@ -40,7 +40,9 @@ def next_event(received: Received, name: str) -> Any:
 
 
 def test_display_namespace_needs_a_display_token(server: LiveServer) -> None:
-    for auth in (None, {"token": "xp_not-a-token"}, {"token": server.token("kiosk")}):
+    # Kiosk tokens may listen (screen events only: the kiosk redraws its buttons live).
+    officer = server.token("officer", counter=1)
+    for auth in (None, {"token": "xp_not-a-token"}, {"token": officer}):
         client = socketio.Client(reconnection=False)
         with pytest.raises(socketio.exceptions.ConnectionError):
             client.connect(

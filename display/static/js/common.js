@@ -90,8 +90,25 @@
     document.body.classList.toggle("is-offline", offline);
   }
 
+  /* The admin changed settings: fetch this page again and swap in its fresh parts
+   * (elements marked data-live, matched by id) and its page data; no reload. */
+  async function redraw() {
+    const response = await fetch(window.location.pathname + window.location.search, {
+      credentials: "same-origin",
+      cache: "no-store",
+    });
+    if (!response.ok) return;
+    const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+    const next = fresh.getElementById("page-data");
+    if (next) Object.assign(data, JSON.parse(next.textContent));
+    for (const node of document.querySelectorAll("[data-live]")) {
+      const other = fresh.getElementById(node.id);
+      if (other) node.replaceChildren(...Array.from(other.childNodes, (n) => document.importNode(n, true)));
+    }
+  }
+
   /* Connect to a namespace and keep a consistent state.
-   * handlers: snapshot(s), event(name, payload), denied() */
+   * handlers: snapshot(s), event(name, payload), denied(), settings() after a redraw */
   function live(namespace, auth, handlers) {
     const socket = window.io(namespace, {
       auth: auth || {},
@@ -128,7 +145,17 @@
       if (payload.seq !== seq + 1) { pending.push({ name, payload }); resync(); return; }
       seq = payload.seq;
       document.body.dataset.seq = String(seq);
+      if (name === "settings_changed") { settingsChanged(); return; }
       handlers.event(name, payload);
+    }
+
+    /* New names, counters, buttons or notice: redraw the page's parts, then take a
+     * fresh snapshot (which redraws the live state with the new catalogue). */
+    async function settingsChanged() {
+      try { await redraw(); } catch (e) { /* offline: the next snapshot still comes */ }
+      if (handlers.settings) handlers.settings();
+      document.body.dataset.settings = String(Number(document.body.dataset.settings || 0) + 1);
+      resync();
     }
 
     socket.on("connect", () => showOffline(false));

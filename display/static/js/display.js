@@ -111,16 +111,19 @@
   tick();
   window.setInterval(tick, 1000);
 
-  const notice = $("notice");
-  if (notice) {
+  function startNotice() {
+    const notice = $("notice");
+    if (!notice) return;
     // Scroll speed in pixels per second, whatever the text length.
     const seconds = Math.max(15, (notice.scrollWidth + window.innerWidth) / 120);
     notice.style.animationDuration = seconds + "s";
   }
+  startNotice();
 
   window.XP.live("/display", { token: window.XP.token("display") }, {
     snapshot: onSnapshot,
     event: onEvent,
+    settings: startNotice, // the notice was redrawn; the snapshot brings names and counters
     denied: () => { $("no-access").hidden = false; },
   });
 })();

@@ -3,8 +3,8 @@
   "use strict";
   const { data, t, el, staff } = window.XP;
   const $ = (id) => document.getElementById(id);
-  const services = new Map(data.services.map((s) => [s.code, s]));
-  const priorities = new Map(data.priorities.map((p) => [p.code, p]));
+  let services = new Map(data.services.map((s) => [s.code, s]));
+  let priorities = new Map(data.priorities.map((p) => [p.code, p]));
   const storeKey = "xephang.helpdesk.issued";
   let issued = [];
   try { issued = JSON.parse(window.sessionStorage.getItem(storeKey) || "[]"); } catch (e) { issued = []; }
@@ -79,6 +79,10 @@
       snapshot: (s) => { for (const service of s.services) showWaiting(service.code, service.waiting); },
       event: (name, payload) => { if (name === "queue_changed") showWaiting(payload.service, payload.waiting); },
       denied: () => window.location.assign("/login?next=/helpdesk"),
+      settings: () => {
+        services = new Map(data.services.map((s) => [s.code, s]));
+        priorities = new Map(data.priorities.map((p) => [p.code, p]));
+      },
     });
   }).catch(() => {});
 })();

@@ -87,16 +87,18 @@
     }
   }
 
-  for (const button of document.querySelectorAll("[data-service]")) {
-    button.addEventListener("click", () => {
-      chosenService = button.dataset.service;
+  // One listener for all buttons: the admin may change them while the kiosk runs.
+  document.addEventListener("click", (event) => {
+    const service = event.target.closest("[data-service]");
+    const priority = event.target.closest("[data-priority]");
+    if (service) {
+      chosenService = service.dataset.service;
       if (data.priorities.length === 0) issue(null);
       else show("step-priority");
-    });
-  }
-  for (const button of document.querySelectorAll("[data-priority]")) {
-    button.addEventListener("click", () => issue(button.dataset.priority || null));
-  }
+    } else if (priority) {
+      issue(priority.dataset.priority || null);
+    }
+  });
   $("back").addEventListener("click", () => show("step-service"));
   $("done").addEventListener("click", restart);
   $("error-back").addEventListener("click", restart);
@@ -113,4 +115,14 @@
     if (visible && visible !== "step-busy") armIdle(visible);
   });
   show("step-service");
+
+  // Screen events only (no ticket data): new services, names or categories redraw the
+  // buttons without a reload.
+  if (token) {
+    window.XP.live("/display", { token }, {
+      snapshot: () => {},
+      event: () => {},
+      settings: () => applyLanguage(window.XP.language),
+    });
+  }
 })();

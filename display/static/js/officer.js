@@ -5,7 +5,7 @@
   "use strict";
   const { data, t, el, staff } = window.XP;
   const $ = (id) => document.getElementById(id);
-  const priorities = new Map(data.priorities.map((p) => [p.code, p]));
+  let priorities = new Map(data.priorities.map((p) => [p.code, p]));
   const state = { counter: null, view: null, waiting: [], socket: null, busy: false };
   let refreshTimer = null;
 
@@ -157,13 +157,19 @@
     $("pick-counter").hidden = true;
     $("console").hidden = false;
     $("change-counter").hidden = false;
+    connect();
+    $("btn-next").focus();
+  }
+
+  /* (Re)connect: the server puts the socket in the chosen counter's room. */
+  function connect() {
     if (state.socket) state.socket.disconnect();
     state.socket = window.XP.live("/officer", {}, {
       snapshot: onSnapshot,
       event: onEvent,
+      settings: settingsChanged,
       denied: () => window.location.assign("/login?next=/officer"),
     });
-    $("btn-next").focus();
   }
 
   async function chooseCounter(number) {
@@ -189,11 +195,18 @@
   $("btn-transfer").addEventListener("click", openTransfer);
   $("transfer-cancel").addEventListener("click", () => $("transfer-dialog").close());
   $("change-counter").addEventListener("click", showPicker);
-  for (const button of document.querySelectorAll("[data-transfer]")) {
-    button.addEventListener("click", () => transferTo(button.dataset.transfer));
-  }
-  for (const button of document.querySelectorAll("[data-counter]")) {
-    button.addEventListener("click", () => chooseCounter(Number(button.dataset.counter)));
+  // One listener for the counter and transfer buttons: the admin may change them live.
+  document.addEventListener("click", (event) => {
+    const transfer = event.target.closest("[data-transfer]");
+    const counter = event.target.closest("[data-counter]");
+    if (transfer) transferTo(transfer.dataset.transfer);
+    else if (counter) chooseCounter(Number(counter.dataset.counter));
+  });
+
+  function settingsChanged() {
+    priorities = new Map(data.priorities.map((p) => [p.code, p]));
+    const name = data.counters.find((c) => c.number === state.counter);
+    if (state.counter !== null) $("counter-name").textContent = name ? "– " + name.name : "";
   }
   $("call-form").addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -236,6 +249,6 @@
   window.setInterval(tickElapsed, 1000);
   staff.load().then((session) => {
     if (typeof session.counter === "number") start(session.counter);
-    else showPicker();
+    else { showPicker(); connect(); } // the list of counters stays live while choosing
   }).catch(() => {});
 })();

@@ -1,3 +1,444 @@
-"""Admin pages for the catalogue, devices, users and tokens (filled in by the admin work)."""
+"""Admin pages for the catalogue and devices: services, counters (with their LED board),
+priority categories, kiosks and their printers, and the display's notice.
+
+Every save builds the new section, validates the whole settings with it and applies it
+live (:func:`queue_server.web.admin.live.change_settings`). Items are never deleted:
+they are deactivated, so history and reports keep them.
+"""
 
 from __future__ import annotations
+
+import tomllib
+import typing
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Response, redirect, request, url_for
+
+from devices.printer.config import PrinterConfig
+from display.icons import known_icons
+from queue_server.auth.roles import Principal
+from queue_server.core.errors import QueueError
+from queue_server.i18n import N_, _
+from queue_server.settings import ConfigError
+from queue_server.web.admin import admin, menu, render_admin, signed_in
+from queue_server.web.admin.forms import (
+    Field,
+    FormError,
+    FormView,
+    Item,
+    apply_form,
+    form_view,
+    place_problems,
+)
+from queue_server.web.admin.live import change_settings
+from queue_server.web.admin.messages import in_words
+from queue_server.web.security import csrf_matches
+from queue_server.web.state import xephang
+
+PRINTER_MODELS = typing.get_args(typing.get_args(PrinterConfig)[0])
+PRINTER_KINDS = tuple(m.model_fields["kind"].default for m in PRINTER_MODELS)
+
+
+def _second_language() -> str | None:
+    return xephang().settings.center.second_language
+
+
+def _read_label(item: Item) -> str:
+    second = _second_language()
+    return (item.get("labels") or {}).get(second, "") if second else ""
+
+
+def _write_label(item: Item, value: Any) -> None:
+    second = _second_language()
+    if not second:
+        return
+    labels = dict(item.get("labels") or {})
+    if value:
+        labels[second] = value
+    else:
+        labels.pop(second, None)
+    item["labels"] = labels
+
+
+def _icons() -> list[tuple[str, str]]:
+    return [("", "—"), *[(name, name) for name in known_icons()]]
+
+
+def _buses() -> list[tuple[str, str]]:
+    return [("", _("no LED board")), *[(b.name, b.name) for b in xephang().settings.led.buses]]
+
+
+def _printer_kinds() -> list[tuple[str, str]]:
+    return [("", _("no printer")), *[(kind, kind) for kind in PRINTER_KINDS]]
+
+
+LABEL = Field("label", N_("Name in the second language"), read=_read_label, write=_write_label)
+ACTIVE = Field("active", N_("Active"), "bool", hint=N_("Inactive ones stay in the reports."))
+
+
+@dataclass(frozen=True)
+class SectionPage:
+    """One admin page over a list section of the settings."""
+
+    endpoint: str
+    section: str
+    identity: str
+    title: str  # gettext message id
+    fields: list[Field]
+    describe: Callable[[Item], str]
+    # extra sections changed with an item (the counter's LED board): item, form → changes
+    extra: Callable[[Item, Any], dict[str, Any]] | None = None
+    # item as the page shows it (the counter's LED board folded in)
+    view: Callable[[Item], Item] = field(default=lambda item: item)
+    # the item to store (the page-only fields taken out)
+    stored: Callable[[Item], Item] = field(default=lambda item: item)
+
+    def items(self) -> list[Item]:
+        return [self.view(item) for item in xephang().settings.section(self.section)]
+
+
+# ------------------------------------------------------------------ counters' boards
+def _board_of(number: int) -> Item | None:
+    boards = xephang().settings.section("led.boards")
+    return next((b for b in boards if b["counter"] == number), None)
+
+
+def _counter_view(item: Item) -> Item:
+    board = _board_of(item["number"])
+    return {
+        **item,
+        "led_bus": board["bus"] if board else "",
+        "led_address": board and board["address"],
+    }
+
+
+def _counter_stored(item: Item) -> Item:
+    return {k: v for k, v in item.items() if k not in ("led_bus", "led_address")}
+
+
+def _counter_boards(item: Item, _form: Any) -> dict[str, Any]:
+    """The ``led.boards`` section with this counter's board set, moved or removed."""
+    number = item.get("number")
+    boards = [b for b in xephang().settings.section("led.boards") if b["counter"] != number]
+    bus, address = item.get("led_bus"), item.get("led_address")
+    if bus:
+        boards.append({"counter": number, "bus": bus, "address": address})
+        boards.sort(key=lambda b: b["counter"] if isinstance(b["counter"], int) else 0)
+    return {"led.boards": boards}
+
+
+# -------------------------------------------------------------------- kiosks' printers
+def _read_printer_kind(item: Item) -> str:
+    return (item.get("printer") or {}).get("kind", "")
+
+
+def _write_printer_kind(item: Item, value: Any) -> None:
+    item["printer_kind"] = value
+
+
+def _read_printer_options(item: Item) -> str:
+    """The printer's settings that differ from the defaults, as TOML lines."""
+    printer = item.get("printer")
+    if not printer:
+        return ""
+    defaults = _printer_defaults(printer["kind"])
+    lines = []
+    for key, value in printer.items():
+        if key == "kind" or defaults.get(key, object()) == value or isinstance(value, dict):
+            continue
+        lines.append(f"{key} = {_toml_value(value)}")
+    return "\n".join(lines)
+
+
+def _write_printer_options(item: Item, value: Any) -> None:
+    item["printer_options"] = value or ""
+
+
+def _printer_defaults(kind: str) -> dict[str, Any]:
+    """Default values of a printer kind's settings (shown only when changed)."""
+    model = next((m for m in PRINTER_MODELS if m.model_fields["kind"].default == kind), None)
+    if model is None:
+        return {}
+    return {
+        name: info.default
+        for name, info in model.model_fields.items()
+        if not info.is_required() and info.default_factory is None
+    }
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    if value is None:
+        return '""'
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _kiosk_stored(item: Item) -> Item:
+    """The printer table from its kind and TOML lines (other settings kept as they were)."""
+    kind = item.pop("printer_kind", None)
+    text = item.pop("printer_options", None)
+    if kind is None and text is None:
+        return item
+    if not kind:
+        return {**item, "printer": None}
+    try:
+        options = tomllib.loads(text or "")
+    except tomllib.TOMLDecodeError as exc:
+        raise FormError("printer_options", _("Not valid TOML: {error}").format(error=exc)) from None
+    old = item.get("printer") or {}
+    kept = {k: v for k, v in old.items() if isinstance(v, dict)} if old.get("kind") == kind else {}
+    return {**item, "printer": {**kept, **options, "kind": kind}}
+
+
+SERVICES = SectionPage(
+    endpoint="services",
+    section="services",
+    identity="code",
+    title=N_("Services"),
+    fields=[
+        Field("code", N_("Code"), identity=True, hint=N_("Letters and digits, e.g. HT.")),
+        Field("name", N_("Name")),
+        LABEL,
+        Field("prefix", N_("Ticket prefix"), hint=N_("One or two capital letters.")),
+        Field("icon", N_("Icon"), "select", options=_icons),
+        Field("helpdesk", N_("Guidance and support desk"), "bool"),
+        Field("default_service_s", N_("Expected service time (seconds)"), "int"),
+        ACTIVE,
+    ],
+    describe=lambda s: f"{s['prefix']} · {s['name']} ({s['code']})",
+)
+
+COUNTERS = SectionPage(
+    endpoint="counters",
+    section="counters",
+    identity="number",
+    title=N_("Counters"),
+    fields=[
+        Field("number", N_("Counter number"), "int", identity=True),
+        Field("name", N_("Name")),
+        Field(
+            "services",
+            N_("Services, in order"),
+            "list",
+            hint=N_("Service codes separated by commas, e.g. HT, CTR."),
+        ),
+        Field("led_bus", N_("LED board bus"), "select", options=_buses),
+        Field("led_address", N_("LED board address"), "int"),
+        ACTIVE,
+    ],
+    describe=lambda c: f"{c['number']} · {c['name']}",
+    extra=_counter_boards,
+    view=_counter_view,
+    stored=_counter_stored,
+)
+
+PRIORITIES = SectionPage(
+    endpoint="priorities",
+    section="priorities",
+    identity="code",
+    title=N_("Priority categories"),
+    fields=[
+        Field("code", N_("Code"), identity=True, hint=N_("Lowercase letters, e.g. elderly.")),
+        Field("name", N_("Name")),
+        LABEL,
+        Field("weight", N_("Weight"), "float", hint=N_("How much faster their wait counts.")),
+        Field("icon", N_("Icon"), "select", options=_icons),
+        Field("kiosk", N_("Offered at the kiosk"), "bool"),
+        Field("emergency", N_("Emergency (always first)"), "bool"),
+        ACTIVE,
+    ],
+    describe=lambda p: f"{p['name']} ({p['code']})",
+)
+
+KIOSKS = SectionPage(
+    endpoint="kiosks",
+    section="kiosks",
+    identity="name",
+    title=N_("Kiosks and printers"),
+    fields=[
+        Field("name", N_("Kiosk name"), identity=True, hint=N_("Letters, digits, - and _.")),
+        Field("label", N_("Label")),
+        Field(
+            "printer_kind",
+            N_("Printer"),
+            "select",
+            options=_printer_kinds,
+            read=_read_printer_kind,
+            write=_write_printer_kind,
+        ),
+        Field(
+            "printer_options",
+            N_("Printer settings"),
+            "textarea",
+            hint=N_('One per line, as in the file: host = "192.168.1.50"'),
+            read=_read_printer_options,
+            write=_write_printer_options,
+        ),
+    ],
+    describe=lambda k: f"{k['name']} · {k.get('label') or ''}",
+    stored=_kiosk_stored,
+)
+
+PAGES = {page.endpoint: page for page in (SERVICES, COUNTERS, PRIORITIES, KIOSKS)}
+
+
+def _section_page(page: SectionPage) -> Response | str:
+    principal = signed_in()
+    if isinstance(principal, Response):
+        return principal
+    if request.method == "POST":
+        return _save(page, principal)
+    return _draw(page, principal)
+
+
+def _draw(
+    page: SectionPage,
+    principal: Principal,
+    *,
+    key: str | None = None,
+    submitted: Any = None,
+    problems: dict[str, str] | None = None,
+    errors: list[str] | None = None,
+    status: int = 200,
+) -> Any:
+    forms: list[FormView] = []
+    for item in page.items():
+        ident = str(item[page.identity])
+        mine = key == ident
+        forms.append(
+            form_view(
+                page.fields,
+                item,
+                key=ident,
+                title=page.describe(item),
+                submitted=submitted if mine else None,
+                problems=problems if mine else None,
+                errors=errors if mine else None,
+            )
+        )
+    adding = key == ""
+    new = form_view(
+        page.fields,
+        None,
+        key="",
+        title=_("Add"),
+        submitted=submitted if adding else None,
+        problems=problems if adding else None,
+        errors=errors if adding else None,
+    )
+    html = render_admin(
+        "section.html",
+        principal,
+        _(page.title),
+        forms=forms,
+        new=new,
+        action=url_for(f"admin.{page.endpoint}"),
+        saved=request.args.get("saved"),
+    )
+    return html, status
+
+
+def _save(page: SectionPage, principal: Principal) -> Any:
+    form = request.form
+    key = form.get("key", "")
+
+    def again(status: int, errors: list[str], problems: dict[str, str] | None = None) -> Any:
+        """The page again with the submitted form as it was, its problems in words."""
+        return _draw(
+            page,
+            principal,
+            key=key,
+            submitted=form,
+            problems=problems,
+            errors=errors,
+            status=status,
+        )
+
+    if not csrf_matches(form.get("csrf_token")):
+        return again(400, [_("The form has expired; please try again.")])
+    items = page.items()
+    index = next((i for i, it in enumerate(items) if str(it[page.identity]) == key), None)
+    adding = index is None
+    if adding and key:
+        return again(404, [_("Not found.")])
+    names = {f.name for f in page.fields}
+    try:
+        base = items[index] if index is not None else {"active": True}
+        item = apply_form(page.fields, base, form, adding=adding)
+        changes = dict(page.extra(item, form)) if page.extra else {}
+        stored = [page.stored(dict(it)) for it in items]
+        if adding:
+            stored.append(page.stored(dict(item)))
+            index = len(stored) - 1
+        else:
+            stored[index] = page.stored(dict(item))
+        changes[page.section] = stored
+        change_settings(xephang(), changes, principal.actor)
+    except FormError as exc:
+        return again(400, [exc.message], {exc.field_name: exc.message})
+    except ConfigError as exc:
+        problems, lines = place_problems(exc.problems, f"{page.section}[{index}]", names)
+        if page.endpoint == "counters":  # the board's problems belong to its two fields
+            for where, message in exc.problems:
+                if where.startswith("led"):
+                    problems.setdefault("led_address", in_words(message))
+        return again(400, [_("The change was not saved:"), *lines], problems)
+    except QueueError as exc:
+        return again(409, [exc.message])
+    saved = str(item[page.identity])
+    return redirect(url_for(f"admin.{page.endpoint}", saved=saved) + f"#item-{saved}", code=303)
+
+
+def _route(page: SectionPage) -> None:
+    def view() -> Any:
+        return _section_page(page)
+
+    view.__name__ = page.endpoint
+    admin.add_url_rule(f"/{page.endpoint}", page.endpoint, view, methods=["GET", "POST"])
+    menu(f"admin.{page.endpoint}", page.title)
+
+
+for _page in PAGES.values():
+    _route(_page)
+
+
+# ------------------------------------------------------------------------ notice
+@admin.route("/notice", methods=["GET", "POST"])
+def notice() -> Any:
+    principal = signed_in()
+    if isinstance(principal, Response):
+        return principal
+    text = xephang().settings.center.notice
+    errors: list[str] = []
+    status = 200
+    if request.method == "POST":
+        text = (request.form.get("notice") or "").strip()
+        if not csrf_matches(request.form.get("csrf_token")):
+            errors, status = [_("The form has expired; please try again.")], 400
+        else:
+            try:
+                change_settings(xephang(), {"center.notice": text}, principal.actor)
+            except ConfigError as exc:
+                errors, status = [in_words(m) for _w, m in exc.problems] or [str(exc)], 400
+            else:
+                return redirect(url_for("admin.notice", saved="notice"), code=303)
+    html = render_admin(
+        "notice.html",
+        principal,
+        _("Display notice"),
+        text=text,
+        errors=errors,
+        saved=request.args.get("saved"),
+    )
+    return html, status
+
+
+menu("admin.notice", N_("Display notice"))
+
+# The other admin modules of this part add their routes and menu entries on import.
+from queue_server.web.admin import accounts, audit_page  # noqa: E402, F401

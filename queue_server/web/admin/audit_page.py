@@ -1,0 +1,95 @@
+"""The audit log page: who changed what and when, newest first, in words."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Response, request
+
+from queue_server.core import audit
+from queue_server.core.overrides import IDENTITY
+from queue_server.i18n import N_, _
+from queue_server.web.admin import admin, menu, render_admin, signed_in
+from queue_server.web.state import xephang
+
+PAGE_SIZE = 100
+
+ACTIONS = {
+    "settings.change": N_("Changed the settings"),
+    "settings.override_dropped": N_("The file was edited: the saved change was dropped"),
+    "user.add": N_("Added a user"),
+    "user.change": N_("Changed a user"),
+    "token.create": N_("Created an API token"),
+    "token.revoke": N_("Revoked an API token"),
+}
+SECTIONS = {
+    "services": N_("Services"),
+    "counters": N_("Counters"),
+    "priorities": N_("Priority categories"),
+    "kiosks": N_("Kiosks and printers"),
+    "led.boards": N_("LED boards"),
+    "center.notice": N_("Display notice"),
+}
+
+
+def _short(value: Any) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
+def describe(target: str, detail: dict[str, Any]) -> list[str]:
+    """An entry's detail as lines a person can read."""
+    lines: list[str] = []
+    identity = IDENTITY.get(target)
+    for item in detail.get("added", []):
+        lines.append(_("added {item}").format(item=item.get(identity, "?") if identity else "?"))
+    for ident, fields in detail.get("changed", {}).items():
+        for name, (old, new) in fields.items():
+            lines.append(f"{ident}: {name}: {_short(old)} → {_short(new)}")
+    for ident in detail.get("removed", []):
+        lines.append(_("removed {item}").format(item=ident))
+    if "before" in detail or "after" in detail:
+        lines.append(f"{_short(detail.get('before'))} → {_short(detail.get('after'))}")
+    for key in ("reason", "saved_at", "by", "role", "changed", "id"):
+        if (
+            key in detail
+            and detail[key] not in (None, [], "")
+            and not isinstance(detail[key], dict)
+        ):
+            lines.append(f"{key}: {_short(detail[key])}")
+    return lines
+
+
+@admin.get("/audit")
+def audit_log() -> Any:
+    principal = signed_in()
+    if isinstance(principal, Response):
+        return principal
+    state = xephang()
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    with state.queue.db.read() as conn:
+        found = audit.entries(conn, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+        total = audit.count(conn)
+    zone = state.settings.center.zone
+    rows = [
+        {
+            "at": entry.at.astimezone(zone).strftime("%d/%m/%Y %H:%M:%S"),
+            "actor": entry.actor,
+            "action": _(ACTIONS.get(entry.action, entry.action)),
+            "target": _(SECTIONS[entry.target]) if entry.target in SECTIONS else entry.target,
+            "lines": describe(entry.target, entry.detail),
+        }
+        for entry in found
+    ]
+    return render_admin(
+        "audit.html",
+        principal,
+        _("Audit log"),
+        rows=rows,
+        page=page,
+        more=page * PAGE_SIZE < total,
+    )
+
+
+menu("admin.audit_log", N_("Audit log"))
