@@ -23,6 +23,7 @@ ROLE_NAMES = {
     "admin": N_("Administrator"),
     "kiosk": N_("Kiosk"),
     "display": N_("Hall display"),
+    "rating": N_("Rating tablet"),
 }
 
 
