@@ -28,6 +28,7 @@ from devices.led.config import LedConfig
 from devices.printer.config import PrinterConfig
 from display.config import ScreensConfig
 from queue_server.core.options import NumberingConfig, PolicyConfig
+from queue_server.core.retention import ArchiveConfig, MaintenanceConfig, PrivacyConfig
 
 __all__ = ["ConfigError", "NumberingConfig", "PolicyConfig", "Settings", "load_settings"]
 
@@ -161,6 +162,9 @@ class Settings(_Model):
     voice: VoiceConfig = Field(default_factory=VoiceConfig)
     devices: DevicesConfig = Field(default_factory=DevicesConfig)
     screens: ScreensConfig = Field(default_factory=ScreensConfig)
+    archive: ArchiveConfig = Field(default_factory=ArchiveConfig)
+    privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
+    maintenance: MaintenanceConfig = Field(default_factory=MaintenanceConfig)
     source: str = Field("", exclude=True)
 
     @model_validator(mode="after")

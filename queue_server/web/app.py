@@ -12,6 +12,7 @@ from flask import Flask, Response, g, request
 
 from queue_server.bus import EventBus
 from queue_server.core.bootstrap import open_queue
+from queue_server.core.maintenance import MaintenancePlan
 from queue_server.core.operations import Queue
 from queue_server.i18n import set_language
 from queue_server.settings import Settings, load_settings
@@ -26,6 +27,7 @@ from queue_server.web.ratelimit import RateLimiter
 from queue_server.web.realtime import ScreenFeed, bridge_devices, make_socketio
 from queue_server.web.screens import register_screens
 from queue_server.web.state import XephangState
+from queue_server.workers.maintenance import MaintenanceWorker
 
 LANGUAGES = ("vi", "en")
 DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "config" / "demo.toml"
@@ -58,11 +60,13 @@ def create_app(
     bus: EventBus | None = None,
     testing: bool = False,
     devices: bool | None = None,
+    maintenance: bool | None = None,
 ) -> Flask:
     """Build the app: REST API, sign-in pages, Socket.IO and the bus bridge.
 
     Without ``settings`` the file named by ``$XEPHANG_CONFIG`` is read (else the demo).
-    ``devices`` starts the embedded device worker (default: when not testing).
+    ``devices`` starts the embedded device worker, ``maintenance`` the daily maintenance
+    thread (both by default when not testing).
     """
     settings = settings or _settings_from_environment()
     queue = queue or open_queue(settings)
@@ -129,4 +133,8 @@ def create_app(
     register_screens(app, socketio)
     register_admin(app)
     register_devices(app, state, start_worker=not testing if devices is None else devices)
+    upkeep = MaintenanceWorker(queue, MaintenancePlan.from_settings(settings), bus)
+    app.extensions["xephang_maintenance"] = upkeep
+    if not testing if maintenance is None else maintenance:
+        upkeep.start()
     return app
