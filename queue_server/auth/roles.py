@@ -13,10 +13,11 @@ class Role(enum.StrEnum):
     HELPDESK = "helpdesk"  # issues with any category, cancels
     OFFICER = "officer"  # operates its own counter
     DISPLAY = "display"  # reads the state
+    MANAGER = "manager"  # reads the reports (the center's manager); changes nothing
     ADMIN = "admin"  # everything
 
 
-USER_ROLES = (Role.OFFICER, Role.HELPDESK, Role.ADMIN)
+USER_ROLES = (Role.OFFICER, Role.HELPDESK, Role.MANAGER, Role.ADMIN)
 TOKEN_ROLES = (Role.KIOSK, Role.OFFICER, Role.DISPLAY, Role.ADMIN)
 
 

@@ -18,6 +18,7 @@ from queue_server.i18n import set_language
 from queue_server.settings import Settings, load_settings
 from queue_server.web.admin import register_admin
 from queue_server.web.api import api
+from queue_server.web.contacts import contacts_api
 from queue_server.web.devices import register_devices
 from queue_server.web.errors import register_error_handlers
 from queue_server.web.health import ops
@@ -99,6 +100,7 @@ def create_app(
 
     register_error_handlers(app)
     app.register_blueprint(api)
+    app.register_blueprint(contacts_api)
     app.register_blueprint(ops)
     app.register_blueprint(pages)
 
