@@ -105,10 +105,7 @@ def archive_day(db: Database, day: date) -> ArchivedDay:
         still_open = conn.execute(
             select(func.count()).where(Ticket.day == day, Ticket.status.not_in(FINAL))
         ).scalar_one()
-        moved = (0, 0, 0)
-        if ids - held:
-            chosen = final & Ticket.id.not_in(held) if held else final
-            moved = _move(conn, chosen)
+        moved = _move(conn, sorted(ids - held)) if ids - held else (0, 0, 0)
     return ArchivedDay(day, *moved, still_open=int(still_open), held_back=len(held))
 
 
@@ -125,31 +122,40 @@ def _held_back(conn: Connection) -> set[int]:
     return {i for i in (newest_ticket, newest_event_ticket, *current) if i is not None}
 
 
-def _move(conn: Connection, chosen: ColumnElement[bool]) -> tuple[int, int, int]:
-    """Copy the chosen tickets and their events, then delete them; returns the counts."""
-    ticket_ids = select(Ticket.id).where(chosen)
-    copied_tickets = conn.execute(
+def _count(conn: Connection, condition: ColumnElement[bool]) -> int:
+    return int(conn.execute(select(func.count()).where(condition)).scalar_one())
+
+
+def _move(conn: Connection, ids: list[int]) -> tuple[int, int, int]:
+    """Copy the tickets ``ids`` and their events, then delete them; returns the counts.
+
+    Every count is checked before the commit: a difference rolls the day back.
+    """
+    events = _count(conn, TicketEvent.ticket_id.in_(ids))  # (rows are locked: no new ones)
+    conn.execute(
         insert(tickets_archive).from_select(
-            [c.name for c in TICKETS.columns], select(*TICKETS.columns).where(chosen)
+            [c.name for c in TICKETS.columns], select(*TICKETS.columns).where(Ticket.id.in_(ids))
         )
-    ).rowcount
-    copied_events = conn.execute(
+    )
+    conn.execute(
         insert(ticket_events_archive).from_select(
             [c.name for c in EVENTS.columns],
-            select(*EVENTS.columns).where(TicketEvent.ticket_id.in_(ticket_ids)),
+            select(*EVENTS.columns).where(TicketEvent.ticket_id.in_(ids)),
         )
+    )
+    jobs = conn.execute(delete(PrintJobRecord).where(PrintJobRecord.ticket_id.in_(ids))).rowcount
+    deleted_events = conn.execute(
+        delete(TicketEvent).where(TicketEvent.ticket_id.in_(ids))
     ).rowcount
-    jobs = conn.execute(
-        delete(PrintJobRecord).where(PrintJobRecord.ticket_id.in_(ticket_ids))
-    ).rowcount
-    events = conn.execute(delete(TicketEvent).where(TicketEvent.ticket_id.in_(ticket_ids))).rowcount
-    tickets = conn.execute(delete(Ticket).where(chosen)).rowcount
-    if (copied_tickets, copied_events) != (tickets, events):
+    deleted = conn.execute(delete(Ticket).where(Ticket.id.in_(ids))).rowcount
+    copied = _count(conn, tickets_archive.c.id.in_(ids))
+    copied_events = _count(conn, ticket_events_archive.c.ticket_id.in_(ids))
+    if not copied == deleted == len(ids) or not copied_events == deleted_events == events:
         raise ArchiveMismatch(
-            f"copied {copied_tickets} tickets / {copied_events} events, "
-            f"deleted {tickets} / {events}"
+            f"{len(ids)} tickets / {events} events to move: copied {copied} / {copied_events}, "
+            f"deleted {deleted} / {deleted_events}"
         )
-    return tickets, events, jobs
+    return deleted, deleted_events, jobs
 
 
 def tickets_between(start: date, end: date) -> Subquery:
