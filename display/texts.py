@@ -97,7 +97,7 @@ HELPDESK: dict[str, str] = {
     # Callbacks: a phone number kept only with the citizen's consent (records part).
     "contact": N_("Phone number for a callback (optional)"),
     "phone": N_("Phone number"),
-    "purpose": N_("For"),
+    "purpose": N_("Purpose"),
     "purpose_callback": N_("Call back"),
     "purpose_home_visit": N_("Home visit"),
     "consent": N_(

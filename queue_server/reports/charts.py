@@ -20,14 +20,14 @@ from queue_server.reports.compute import Report
 from queue_server.reports.numbers import format_number
 from queue_server.reports.tables import minutes
 
-WIDTH = 760
-LABEL_WIDTH = 250
-BAR_SPACE = 420  # the longest bar
-BAR_HEIGHT = 14
-ROW_HEIGHT = 18
+WIDTH = 600  # drawn about this wide on a laptop: text stays at its size
+LABEL_WIDTH = 165
+BAR_SPACE = 380  # the longest bar
+BAR_HEIGHT = 16
+ROW_HEIGHT = 20
 GROUP_GAP = 12
-LEGEND_HEIGHT = 30
-LABEL_CHARS = 34
+LEGEND_HEIGHT = 32
+LABEL_CHARS = 22
 SHADES = ("#0b3d7a", "#5b8fd0", "#c9dbf2")
 OUTLINE = "#0b3d7a"
 INK = "#111111"
@@ -71,7 +71,7 @@ def _bar(x: float, y: float, width: float, height: float, shade: str, label: str
 def _svg(key: str, title: str, description: str, height: float, body: list[str]) -> str:
     return (
         f'<svg class="chart" role="img" viewBox="0 0 {WIDTH} {height:.0f}" '
-        f'width="100%" preserveAspectRatio="xMinYMin meet" font-size="13" '
+        f'width="100%" preserveAspectRatio="xMinYMin meet" font-size="14" '
         f'aria-labelledby="{key}-title {key}-desc">'
         f'<title id="{key}-title">{escape(title)}</title>'
         f'<desc id="{key}-desc">{escape(description)}</desc>' + "".join(body) + "</svg>"
@@ -83,14 +83,14 @@ def _short(label: str) -> str:
 
 
 def _legend(series: Sequence[Series]) -> list[str]:
-    parts, x = [], LABEL_WIDTH
+    parts, x = [], 0
     for index, item in enumerate(series):
         parts.append(
             f'<rect class="swatch" x="{x}" y="8" width="14" height="14" '
             f'fill="{SHADES[index]}" stroke="{OUTLINE}" stroke-width="1"/>'
         )
         parts.append(_text(x + 20, 20, item.name))
-        x += 40 + 8 * len(item.name)
+        x += 36 + 8 * len(item.name)
     return parts
 
 
@@ -141,7 +141,7 @@ def column_chart(
     key: str, title: str, description: str, labels: Sequence[str], values: Sequence[int]
 ) -> Chart:
     """Vertical bars (e.g. arrivals per hour), the number above each bar."""
-    height, left, bottom, top = 250, 16, 28, 24
+    height, left, bottom, top = 240, 8, 28, 24
     plot_height = height - bottom - top
     step = (WIDTH - 2 * left) / max(len(values), 1)
     scale = plot_height / max([*values, 1])

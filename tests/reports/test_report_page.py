@@ -97,6 +97,8 @@ def test_admin_and_manager_see_the_report_others_do_not(app: Flask, played: Queu
         client, _csrf = client_as(app, role)
         assert client.get(NOVEMBER).status_code == 403, role
         assert client.get("/admin/reports/download?format=csv").status_code == 403
+    manager, _csrf = client_as(app, "manager")  # read-only: no console, no help desk
+    assert [manager.get(path).status_code for path in ("/officer", "/helpdesk")] == [403, 403]
     anonymous = app.test_client().get(NOVEMBER)
     assert anonymous.status_code == 303
     assert "/login?next=/admin/reports" in anonymous.headers["Location"]
