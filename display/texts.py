@@ -100,6 +100,23 @@ HELPDESK: dict[str, str] = {
     "issued_one": N_("Issued {number}"),
     "waiting_count": N_("{count} waiting"),
     "sign_out": N_("Sign out"),
+    # Callbacks: a phone number kept only with the citizen's consent (records part).
+    "contact": N_("Phone number for a callback (optional)"),
+    "phone": N_("Phone number"),
+    "purpose": N_("Purpose"),
+    "purpose_callback": N_("Call back"),
+    "purpose_home_visit": N_("Home visit"),
+    "consent": N_(
+        "The citizen agrees that the center keeps this number to contact them; "
+        "it is deleted after {days} days."
+    ),
+    "consent_needed": N_("Tick the consent box, or leave the phone number empty."),
+    "issued_contact": N_("Issued {number}; the phone number is kept for the callback."),
+    "callbacks": N_("Callbacks today"),
+    "callbacks_note": N_("Only for calling back; deleted after {days} days."),
+    "no_callbacks": N_("No phone number was given today."),
+    "forget": N_("Delete number"),
+    "forgotten": N_("The phone number for {number} was deleted."),
 }
 
 # The satisfaction question, shared by the counter tablet and the tracking page.

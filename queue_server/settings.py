@@ -31,6 +31,7 @@ from devices.printer.config import PrinterConfig
 from display.config import ScreensConfig
 from queue_server.core.options import NumberingConfig, PolicyConfig
 from queue_server.core.rating_config import RatingsConfig
+from queue_server.core.retention import ArchiveConfig, MaintenanceConfig, PrivacyConfig
 
 __all__ = ["ConfigError", "NumberingConfig", "PolicyConfig", "Settings", "load_settings"]
 
@@ -177,6 +178,9 @@ class Settings(_Model):
     devices: DevicesConfig = Field(default_factory=DevicesConfig)
     screens: ScreensConfig = Field(default_factory=ScreensConfig)
     ratings: RatingsConfig = Field(default_factory=RatingsConfig)
+    archive: ArchiveConfig = Field(default_factory=ArchiveConfig)
+    privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
+    maintenance: MaintenanceConfig = Field(default_factory=MaintenanceConfig)
     source: str = Field("", exclude=True)
 
     @model_validator(mode="after")

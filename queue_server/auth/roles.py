@@ -14,10 +14,11 @@ class Role(enum.StrEnum):
     OFFICER = "officer"  # operates its own counter
     DISPLAY = "display"  # reads the state
     RATING = "rating"  # the satisfaction tablet of one counter
+    MANAGER = "manager"  # reads the reports (the center's manager); changes nothing
     ADMIN = "admin"  # everything
 
 
-USER_ROLES = (Role.OFFICER, Role.HELPDESK, Role.ADMIN)
+USER_ROLES = (Role.OFFICER, Role.HELPDESK, Role.MANAGER, Role.ADMIN)
 TOKEN_ROLES = (Role.KIOSK, Role.OFFICER, Role.DISPLAY, Role.RATING, Role.ADMIN)
 COUNTER_ROLES = (Role.OFFICER, Role.RATING)  # tokens bound to one counter
 

@@ -265,3 +265,9 @@ from queue_server.cli.reports import backup, report, restore  # noqa: E402
 main.add_command(report)
 main.add_command(backup)
 main.add_command(restore)
+
+# --- archive and personal data purge (issue #8) ---
+from queue_server.cli.records import archive, purge  # noqa: E402
+
+main.add_command(archive)
+main.add_command(purge)

@@ -21,9 +21,7 @@ from queue_server.reports.backup import (
     sqlite_file,
 )
 from queue_server.reports.compute import Report, compute_report, days_between
-from queue_server.reports.export_csv import write_csv
-from queue_server.reports.export_xlsx import write_xlsx
-from queue_server.reports.tables import report_tables
+from queue_server.reports.files import report_file
 from queue_server.settings import Settings
 
 PROGRESS_AFTER_DAYS = 3
@@ -66,19 +64,15 @@ def report(start: date, end: date, fmt: str, out: Path | None, config_path: Path
     if fmt == "xlsx" and out is None:
         raise click.BadParameter(_("an Excel report needs --out FILE."), param_hint="--out")
     settings = load(config_path)
-    tables = report_tables(
-        _compute(settings, start, end), settings.center.name, settings.ratings.reasons
+    data = report_file(
+        _compute(settings, start, end), settings.center.name, fmt, settings.ratings.reasons
     )
-    if fmt == "xlsx":
-        assert out is not None
-        write_xlsx(tables, out)
-    elif out is None:
-        stream = click.get_text_stream("stdout", encoding="utf-8")
-        write_csv(tables, stream)
+    if out is None:
+        stream = click.get_binary_stream("stdout")
+        stream.write(data)
         stream.flush()
     else:
-        with out.open("w", encoding="utf-8", newline="") as handle:
-            write_csv(tables, handle)
+        out.write_bytes(data)
     if out is not None:
         click.echo(_("Report written to {path}.").format(path=out), err=True)
 

@@ -1,4 +1,7 @@
-"""The audit log: who changed what on the admin pages, the API or at start-up."""
+"""The audit log: who changed what (admin pages, API, start-up, maintenance), and when.
+
+Entries hold counts and names of settings, never a citizen's personal data.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select
 
+from queue_server.core.db import Database
 from queue_server.core.models import AuditEntry
 
 
@@ -37,15 +41,23 @@ def record(
     )
 
 
-def entries(conn: Connection, *, limit: int = 100, offset: int = 0) -> list[AuditRecord]:
-    """The newest entries first."""
-    rows = conn.execute(
-        select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit).offset(offset)
-    ).mappings()
+def entries(
+    conn: Connection, *, limit: int = 100, offset: int = 0, action: str | None = None
+) -> list[AuditRecord]:
+    """The newest entries first, optionally only one kind of action."""
+    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit).offset(offset)
+    if action is not None:
+        query = query.where(AuditEntry.action == action)
     return [
         AuditRecord(r["id"], r["at"], r["actor"], r["action"], r["target"], r["detail"] or {})
-        for r in rows
+        for r in conn.execute(query).mappings()
     ]
+
+
+def audit_entries(db: Database, action: str | None = None) -> list[AuditRecord]:
+    """Every entry (of one kind of action) in the order they were written."""
+    with db.read() as conn:
+        return list(reversed(entries(conn, limit=1_000_000, action=action)))
 
 
 def count(conn: Connection) -> int:

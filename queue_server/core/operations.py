@@ -19,6 +19,7 @@ from queue_server.core import policy
 from queue_server.core import statements as sql
 from queue_server.core.catalogue import Catalogue, CategoryInfo, CounterInfo, load_catalogue
 from queue_server.core.clock import Clock, SystemClock, local_day
+from queue_server.core.contacts import Contact, store_contact
 from queue_server.core.db import Database
 from queue_server.core.errors import InvalidState, NotFound
 from queue_server.core.events import (
@@ -109,10 +110,12 @@ class Queue:
         channel: str = "kiosk",
         actor: str | None = None,
         kiosk: str | None = None,
+        contact: Contact | None = None,
     ) -> Outcome[TicketView]:
         """Give a new ticket for ``service_code``, optionally with a priority category.
 
-        ``kiosk`` names the kiosk (and so the printer) the ticket is printed on.
+        ``kiosk`` names the kiosk (and so the printer) the ticket is printed on;
+        ``contact`` is a consented phone number, kept apart from the ticket.
         """
         catalogue = self.catalogue
         service = catalogue.services.get(service_code)
@@ -175,6 +178,8 @@ class Queue:
                 actor=actor,
                 detail={"channel": channel, "kiosk": kiosk} if kiosk else {"channel": channel},
             )
+            if contact is not None:
+                store_contact(conn, ticket_id, contact, now)
         ticket = TicketView(
             id=ticket_id,
             number=number,

@@ -11,12 +11,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, select
 
+from queue_server.core.archive import tickets_between
 from queue_server.core.db import Database
 from queue_server.core.models import (
     Counter,
     PriorityCategory,
     Service,
-    Ticket,
     TicketStatus,
     User,
 )
@@ -180,16 +180,18 @@ def compute_report(
 
 
 def ticket_facts(conn: Connection, zone: ZoneInfo, start: date, end: date) -> Iterable[TicketFacts]:
-    """The tickets of local days ``start``..``end``, grouped under their final service."""
+    """The tickets of local days ``start``..``end`` (live and archived), grouped under
+    their final service."""
+    ticket = tickets_between(start, end).c
     query = (
         select(
-            Ticket.day,
-            Ticket.status,
-            Ticket.issued_at,
-            Ticket.first_called_at,
-            Ticket.called_at,
-            Ticket.serving_at,
-            Ticket.finished_at,
+            ticket.day,
+            ticket.status,
+            ticket.issued_at,
+            ticket.first_called_at,
+            ticket.called_at,
+            ticket.serving_at,
+            ticket.finished_at,
             Service.name.label("service"),
             Service.position.label("service_position"),
             Counter.number.label("counter_number"),
@@ -197,12 +199,11 @@ def ticket_facts(conn: Connection, zone: ZoneInfo, start: date, end: date) -> It
             User.display_name.label("officer"),
             PriorityCategory.name.label("category"),
         )
-        .join(Service, Service.id == Ticket.service_id)
-        .outerjoin(Counter, Counter.id == Ticket.counter_id)
-        .outerjoin(User, User.id == Ticket.officer_id)
-        .outerjoin(PriorityCategory, PriorityCategory.id == Ticket.priority_id)
-        .where(Ticket.day >= start, Ticket.day <= end)
-        .order_by(Ticket.day, Ticket.issued_at, Ticket.id)
+        .join(Service, Service.id == ticket.service_id)
+        .outerjoin(Counter, Counter.id == ticket.counter_id)
+        .outerjoin(User, User.id == ticket.officer_id)
+        .outerjoin(PriorityCategory, PriorityCategory.id == ticket.priority_id)
+        .order_by(ticket.day, ticket.issued_at, ticket.id)
     )
     for row in conn.execute(query):
         yield TicketFacts(

@@ -16,11 +16,15 @@ Cell = str | int | float | None
 
 @dataclass(frozen=True)
 class Table:
-    """One report section: a title, a header row and data rows."""
+    """One report section: a title, a header row and data rows.
+
+    ``key`` names the section for the web page (``by_day``, ``by_month`` …).
+    """
 
     title: str
     headers: list[str]
     rows: list[list[Cell]]
+    key: str = ""
 
 
 def minutes(seconds: float | None) -> float | None:
@@ -90,33 +94,39 @@ def report_tables(
             [_("Cancelled"), total.cancelled],
             [_("Vulnerable citizens served"), report.priority_served],
         ],
+        key="summary",
     )
     total_label = _("Total")
     by_day = Table(
         _("By day"),
         _full_headers(_("Day")),
         [_full_row(_day(d), t) for d, t in report.by_day.items()] + [_full_row(total_label, total)],
+        key="by_day",
     )
     by_month = Table(
         _("By month"),
         _full_headers(_("Month")),
         [_full_row(m, t) for m, t in report.by_month.items()],
+        key="by_month",
     )
     by_service = Table(
         _("By service"),
         _full_headers(_("Service")),
         [_full_row(name, t) for name, t in report.by_service.items()],
+        key="by_service",
     )
     by_counter = Table(
         _("By counter"),
         _counter_headers(_("Counter")),
         [_counter_row(name, t) for name, t in report.by_counter.items()],
+        key="by_counter",
     )
     not_recorded = _("(not recorded)")
     by_officer = Table(
         _("By officer"),
         _counter_headers(_("Officer")),
         [_counter_row(name or not_recorded, t) for name, t in report.by_officer.items()],
+        key="by_officer",
     )
     priority = Table(
         _("Priority categories"),
@@ -130,11 +140,13 @@ def report_tables(
                 None,
             ]
         ],
+        key="priority",
     )
     hours = Table(
         _("Arrivals by hour"),
         [_("Hour"), _("Tickets issued")],
         [[f"{hour:02d}:00", count] for hour, count in enumerate(report.arrivals_by_hour)],
+        key="arrivals_by_hour",
     )
     return [
         summary,

@@ -26,6 +26,7 @@ from queue_server.web.bodies import (
     TransferBody,
     parse_body,
 )
+from queue_server.web.contacts import issue_contact
 from queue_server.web.errors import ApiError
 from queue_server.web.security import authenticate, check_counter, csrf_token, require
 from queue_server.web.state import xephang
@@ -140,6 +141,7 @@ def issue_ticket() -> Response:
         category = state.queue.catalogue.categories.get(body.priority)
         if category is not None and (category.emergency or not category.kiosk):
             raise ApiError(403, _("A kiosk cannot give this priority category."))
+    contact = issue_contact(principal, body.contact)
     wait = state.issue_limiter.hit(principal.scope) if principal.role != Role.ADMIN else 0
     if wait:
         raise ApiError(
@@ -161,6 +163,7 @@ def issue_ticket() -> Response:
                 channel=channel,
                 actor=principal.actor,
                 kiosk=_printing_kiosk(principal, state.settings),
+                contact=contact,
             )
         )
         response = jsonify(ticket.to_dict())

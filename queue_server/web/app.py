@@ -12,12 +12,14 @@ from flask import Flask, Response, g, request
 
 from queue_server.bus import EventBus
 from queue_server.core.bootstrap import open_center
+from queue_server.core.maintenance import MaintenancePlan
 from queue_server.core.operations import Queue
 from queue_server.core.overrides import apply_saved
 from queue_server.i18n import set_language
 from queue_server.settings import Settings, load_settings
 from queue_server.web.admin import register_admin
 from queue_server.web.api import api
+from queue_server.web.contacts import contacts_api
 from queue_server.web.devices import register_devices
 from queue_server.web.errors import register_error_handlers
 from queue_server.web.health import ops
@@ -29,6 +31,7 @@ from queue_server.web.ratings import register_ratings_api
 from queue_server.web.realtime import ScreenFeed, bridge_devices, make_socketio
 from queue_server.web.screens import register_screens
 from queue_server.web.state import XephangState
+from queue_server.workers.maintenance import MaintenanceWorker
 
 LANGUAGES = ("vi", "en")
 DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "config" / "demo.toml"
@@ -61,11 +64,13 @@ def create_app(
     bus: EventBus | None = None,
     testing: bool = False,
     devices: bool | None = None,
+    maintenance: bool | None = None,
 ) -> Flask:
     """Build the app: REST API, sign-in pages, Socket.IO and the bus bridge.
 
     Without ``settings`` the file named by ``$XEPHANG_CONFIG`` is read (else the demo).
-    ``devices`` starts the embedded device worker (default: when not testing).
+    ``devices`` starts the embedded device worker, ``maintenance`` the daily maintenance
+    thread (both by default when not testing).
     """
     file_settings = settings or _settings_from_environment()
     if queue is None:
@@ -103,6 +108,7 @@ def create_app(
 
     register_error_handlers(app)
     app.register_blueprint(api)
+    app.register_blueprint(contacts_api)
     app.register_blueprint(ops)
     app.register_blueprint(pages)
 
@@ -139,4 +145,8 @@ def create_app(
     register_rating_screens(app, socketio, register_ratings_api(app))
     register_admin(app)
     register_devices(app, state, start_worker=not testing if devices is None else devices)
+    upkeep = MaintenanceWorker(queue, MaintenancePlan.from_settings(settings), bus)
+    app.extensions["xephang_maintenance"] = upkeep
+    if not testing if maintenance is None else maintenance:
+        upkeep.start()
     return app

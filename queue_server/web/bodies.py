@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from flask import request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -22,12 +22,21 @@ class Body(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
+class ContactBody(Body):
+    """A phone number for a callback (help desk only), kept only with consent."""
+
+    phone: Annotated[str, Field(min_length=1, max_length=40)]
+    consent: bool = False
+    purpose: Literal["callback", "home_visit"] = "callback"
+
+
 class IssueBody(Body):
     """Take a ticket."""
 
     service: Code
     priority: Code | None = None
     channel: Annotated[str, Field(pattern=r"^[a-z_]{1,20}$")] | None = None
+    contact: ContactBody | None = None
 
 
 class CallBody(Body):
@@ -98,11 +107,30 @@ def parse_body(model: type[M]) -> M:
 
 
 def json_schema(model: type[BaseModel]) -> dict[str, Any]:
-    """The model's JSON Schema for the OpenAPI document."""
+    """The model's JSON Schema for the OpenAPI document (nested models written inline)."""
     schema = model.model_json_schema()
+    definitions = schema.pop("$defs", {})
+    return _untitled(_inline(schema, definitions))
+
+
+def _inline(node: Any, definitions: dict[str, Any]) -> Any:
+    """``node`` with every ``{"$ref": "#/$defs/X"}`` replaced by the definition of X."""
+    if isinstance(node, list):
+        return [_inline(item, definitions) for item in node]
+    if not isinstance(node, dict):
+        return node
+    ref = node.get("$ref", "")
+    if ref.startswith("#/$defs/"):
+        return _inline(definitions[ref.removeprefix("#/$defs/")], definitions)
+    return {key: _inline(value, definitions) for key, value in node.items()}
+
+
+def _untitled(schema: dict[str, Any]) -> dict[str, Any]:
     schema.pop("title", None)
     for prop in schema.get("properties", {}).values():
         prop.pop("title", None)
         for option in prop.get("anyOf", []):
             option.pop("title", None)
+            if option.get("type") == "object":
+                _untitled(option)
     return schema

@@ -15,7 +15,6 @@ from queue_server.web.bodies import (
     TransferBody,
     json_schema,
 )
-from queue_server.web.openapi_parts import extra_paths, extra_schemas
 
 API_VERSION = "1.0.0"
 ERRORS = {
@@ -525,6 +524,9 @@ def openapi_document() -> dict[str, Any]:
             )
         },
     }
+    # Imported here: the parts use this module's helpers (_operation, _json …).
+    from queue_server.web.openapi_parts import extra_paths, extra_schemas
+
     paths.update(extra_paths())
     return {
         "openapi": "3.1.0",

@@ -222,6 +222,7 @@ def helpdesk_page() -> str | Response:
         services=_services(second),
         priorities=_priorities(kiosk=False),
         user=principal.name,
+        contact_days=xephang().settings.privacy.contact_days,
     )
 
 

@@ -23,14 +23,20 @@ Tuesday 2026-11-24: T7 HT, issued 08:30, counter 2 calls 08:32 (wait 120 s), ser
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 
 from queue_server.auth.users import add_user
+from queue_server.bus import EventBus
 from queue_server.core.clock import FrozenClock
 from queue_server.core.operations import Queue
+from queue_server.settings import Settings
+from queue_server.web.app import create_app
 
 OFFICER = "Nguyễn Thị Lan"
 Play = Callable[[Queue, FrozenClock], None]
@@ -97,3 +103,28 @@ def play_known_days(queue: Queue, clock: FrozenClock) -> None:
 @pytest.fixture
 def play() -> Play:
     return play_known_days
+
+
+# --- the web side of the reports: the real app on the parametrised database ---
+STAFF_PASSWORD = "mat-khau-dai-123"
+
+
+@pytest.fixture
+def bus() -> EventBus:
+    return EventBus()
+
+
+@pytest.fixture
+def app(settings: Settings, queue: Queue, bus: EventBus) -> Flask:
+    return create_app(settings, queue=queue, bus=bus, testing=True)
+
+
+def client_as(app: Flask, role: str) -> tuple[FlaskClient, dict[str, str]]:
+    """A client signed in (session cookie) as a new user of ``role``, and its CSRF header."""
+    queue: Queue = app.extensions["xephang"].queue
+    user_id = add_user(queue.db, f"{role}-{secrets.token_hex(3)}", role, STAFF_PASSWORD)
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["user_id"] = user_id
+        session["csrf"] = csrf = secrets.token_urlsafe(16)
+    return client, {"X-CSRF-Token": csrf}

@@ -49,6 +49,14 @@ def test_user_add_with_password_on_stdin(config: Path, tmp_path: Path) -> None:
     assert "lan" in listed.output and "officer" in listed.output
 
 
+def test_user_add_manager_for_the_reports(config: Path, tmp_path: Path) -> None:
+    args = ["user", "add", "tam", "--role", "manager", "--password-stdin", "--config", str(config)]
+    result = CliRunner().invoke(main, args, input="báo cáo hằng tháng\n")
+    assert result.exit_code == 0, result.output
+    user = authenticate(_db(tmp_path), "tam", "báo cáo hằng tháng")
+    assert user is not None and user.role == "manager"
+
+
 def test_user_add_prompts_for_the_password(config: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(
         main,

@@ -39,7 +39,7 @@ TABLE: list[tuple[str, str, dict[str, Any] | None, set[str]]] = [
     ("GET", "/api/v1/priorities", None, ANY),
     ("GET", "/api/v1/counters", None, ANY),
     ("GET", "/api/v1/state", None, ANY),
-    ("GET", "/api/v1/session", None, {*ANY, "rating"}),
+    ("GET", "/api/v1/session", None, {*ANY, "rating", "manager_user"}),
     ("POST", "/api/v1/tickets", {"service": "CT"}, {"kiosk", *DESK}),
     ("GET", "/api/v1/tickets/1", None, {*OFFICERS, *DESK}),
     ("GET", "/api/v1/tickets/by-number/B001", None, {*OFFICERS, *DESK}),
@@ -59,8 +59,11 @@ TABLE: list[tuple[str, str, dict[str, Any] | None, set[str]]] = [
     ("POST", "/api/v1/session/counter", {"counter": 2}, {"officer_user", "admin_user"}),
     ("GET", "/api/v1/counters/2/rating", None, TABLET_2),
     ("POST", "/api/v1/counters/2/rating", {"ticket_id": 999, "score": 3}, TABLET_2),
+    ("GET", "/api/v1/contacts", None, DESK),
+    ("DELETE", "/api/v1/contacts/999", None, DESK),
 ]
-PRINCIPALS = sorted({*ANY, "rating"})
+# The manager (read-only, reports page only) is refused by every API route but /session.
+PRINCIPALS = sorted({*ANY, "rating", "manager_user"})
 Signer = Callable[..., tuple[FlaskClient, dict[str, str]]]
 PUBLIC = ["/api/v1/healthz", "/api/v1/readyz", "/api/v1/metrics", "/api/v1/openapi.json"]
 
@@ -95,6 +98,7 @@ def world(
     clients["helpdesk"] = signer(app, "helpdesk")
     clients["officer_user"] = signer(app, "officer", counter=2)
     clients["admin_user"] = signer(app, "admin")
+    clients["manager_user"] = signer(app, "manager")
     yield World(app, clients, signer)
     database.dispose()
 

@@ -49,6 +49,43 @@
     }));
   }
 
+  /* Callbacks: phone numbers given today with consent (never stored in this browser). */
+  const phone = $("contact-phone");
+  const consent = $("contact-consent");
+  const purpose = $("contact-purpose");
+  const purposes = { callback: t("purpose_callback"), home_visit: t("purpose_home_visit") };
+
+  function formatPhone(digits) {
+    const cut = digits.length === 10 ? [4, 7] : [3, 7];
+    return `${digits.slice(0, cut[0])} ${digits.slice(cut[0], cut[1])} ${digits.slice(cut[1])}`;
+  }
+
+  async function loadCallbacks() {
+    let list;
+    try { list = await window.XP.api("GET", "/api/v1/contacts"); } catch (e) { return; }
+    const items = list.contacts.map((contact) => {
+      const forget = el("button", { type: "button", class: "s-btn", "aria-label": `${t("forget")} ${contact.number}`, text: t("forget") });
+      forget.addEventListener("click", () => forgetNumber(contact));
+      return el("li", { "data-ticket": contact.number },
+        el("span", { class: "w-number", text: contact.number }),
+        el("span", { text: contact.service_name }),
+        el("a", { href: "tel:" + contact.phone, text: formatPhone(contact.phone) }),
+        el("span", { text: purposes[contact.purpose] || contact.purpose }),
+        forget);
+    });
+    $("callbacks").replaceChildren(...(items.length ? items : [el("li", { class: "h-empty", text: t("no_callbacks") })]));
+  }
+
+  async function forgetNumber(contact) {
+    try {
+      await window.XP.api("DELETE", `/api/v1/contacts/${contact.ticket_id}`, null, { csrf: staff.csrf });
+      staff.message(t("forgotten", { number: contact.number }));
+    } catch (error) {
+      staff.message(error.message, true);
+    }
+    loadCallbacks();
+  }
+
   function showWaiting(code, count) {
     const node = document.querySelector(`[data-waiting="${code}"]`);
     if (node) node.textContent = t("waiting_count", { count });
@@ -61,13 +98,26 @@
     const chosen = document.querySelector('input[name="priority"]:checked');
     const body = { service };
     if (chosen && chosen.value) body.priority = chosen.value;
+    const number = phone.value.trim();
+    if (number) {
+      if (!consent.checked) {
+        staff.message(t("consent_needed"), true);
+        consent.focus();
+        return;
+      }
+      body.contact = { phone: number, consent: true, purpose: purpose.value };
+    }
     try {
       const ticket = await staff.post("/api/v1/tickets", body);
       issued.unshift(ticket);
       save();
       renderIssued();
-      staff.message(t("issued_one", { number: ticket.number }));
+      staff.message(t(number ? "issued_contact" : "issued_one", { number: ticket.number }));
       document.querySelector('input[name="priority"][value=""]').checked = true;
+      phone.value = "";
+      consent.checked = false;
+      purpose.value = "callback";
+      if (number) loadCallbacks();
     } catch (error) {
       staff.message(error.message, true);
     }
@@ -75,6 +125,7 @@
 
   renderIssued();
   staff.load().then(() => {
+    loadCallbacks();
     window.XP.live("/officer", {}, {
       snapshot: (s) => { for (const service of s.services) showWaiting(service.code, service.waiting); },
       event: (name, payload) => { if (name === "queue_changed") showWaiting(payload.service, payload.waiting); },

@@ -1,0 +1,86 @@
+"""``xephang archive`` and ``xephang purge``: small live tables, short-lived personal data."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from queue_server.cli.context import config_option, handles_errors, load
+from queue_server.cli.reports import LocalDay
+from queue_server.core.archive import ArchivedDay, archive_before, archive_horizon, ticket_counts
+from queue_server.core.bootstrap import open_queue
+from queue_server.core.contacts import purge_contacts
+from queue_server.i18n import _
+
+
+def _describe(result: ArchivedDay) -> str:
+    line = _("{day}: {tickets} tickets, {events} events moved, {jobs} print jobs deleted.").format(
+        day=result.day.isoformat(),
+        tickets=result.tickets,
+        events=result.events,
+        jobs=result.print_jobs,
+    )
+    if result.still_open:
+        line += " " + _("{count} not closed yet stay (run xephang close-day).").format(
+            count=result.still_open
+        )
+    if result.held_back:
+        line += " " + _("{count} newest kept for the next run.").format(count=result.held_back)
+    return line
+
+
+@click.command()
+@click.option(
+    "--before",
+    type=LocalDay(),
+    default=None,
+    help="Archive the days before this one (default: today minus archive.keep_days).",
+)
+@config_option
+@handles_errors
+def archive(before: date | None, config_path: Path | None) -> None:
+    """Move finished tickets of old days to the archive tables (reports read both)."""
+    settings = load(config_path)
+    queue = open_queue(settings)
+    today = queue.today()
+    horizon = before or archive_horizon(today, settings.archive.keep_days)
+    if horizon > today:
+        raise click.BadParameter(
+            _("{day} is after today; today's tickets are never archived.").format(
+                day=horizon.isoformat()
+            ),
+            param_hint="--before",
+        )
+    results = archive_before(queue.db, horizon, progress=lambda day: click.echo(_describe(day)))
+    live, archived = ticket_counts(queue.db)
+    click.echo(
+        _(
+            "Archived {tickets} tickets of days before {day}. "
+            "Live tickets: {live}; in the archive: {archived}."
+        ).format(
+            tickets=sum(r.tickets for r in results),
+            day=horizon.isoformat(),
+            live=live,
+            archived=archived,
+        )
+    )
+    queue.db.dispose()
+
+
+@click.command()
+@config_option
+@handles_errors
+def purge(config_path: Path | None) -> None:
+    """Delete callback phone numbers older than privacy.contact_days (audit-logged)."""
+    settings = load(config_path)
+    queue = open_queue(settings)
+    days = settings.privacy.contact_days
+    deleted = purge_contacts(queue.db, queue.clock.now(), days, actor="cli")
+    click.echo(
+        _("Deleted {count} phone number(s) older than {days} days.").format(
+            count=deleted, days=days
+        )
+    )
+    queue.db.dispose()

@@ -1,0 +1,177 @@
+"""The daily maintenance: close leftover tickets, archive old days, purge phone numbers.
+
+It is due once a day at ``maintenance.hour`` (local time). A run that was missed
+(the server was off at that hour) is made as soon as the server starts. A row in
+``center_settings`` (key ``maintenance``) records which run was claimed and when it
+finished, so two server processes (or a restart in the middle) never run it twice at
+once; a claim older than :data:`STALE_AFTER` without a finish is taken over, which is
+safe because every step can run again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from queue_server.core.archive import ArchivedDay, archive_before, archive_horizon
+from queue_server.core.contacts import purge_contacts
+from queue_server.core.db import Database
+from queue_server.core.models import CenterSetting
+from queue_server.core.operations import Outcome, Queue
+
+if TYPE_CHECKING:
+    from queue_server.settings import Settings
+
+SETTING_KEY = "maintenance"
+STALE_AFTER = timedelta(hours=1)
+ACTOR = "system:maintenance"
+
+
+@dataclass(frozen=True, slots=True)
+class MaintenancePlan:
+    """When the maintenance runs and what it keeps."""
+
+    hour: int = 2
+    keep_days: int = 7
+    contact_days: int = 30
+    enabled: bool = True
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> MaintenancePlan:
+        return cls(
+            hour=settings.maintenance.hour,
+            keep_days=settings.archive.keep_days,
+            contact_days=settings.privacy.contact_days,
+            enabled=settings.maintenance.enabled,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class MaintenanceResult:
+    """What one run did."""
+
+    due: datetime
+    closed: int
+    archived: list[ArchivedDay] = field(default_factory=list)
+    contacts_purged: int = 0
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "closed": self.closed,
+            "days": sum(1 for day in self.archived if day.tickets),
+            "tickets_archived": sum(day.tickets for day in self.archived),
+            "events_archived": sum(day.events for day in self.archived),
+            "contacts_purged": self.contacts_purged,
+        }
+
+
+def due_moment(now: datetime, zone: ZoneInfo, hour: int) -> datetime:
+    """The latest scheduled moment (local ``hour``:00) at or before ``now``, in UTC."""
+    local = now.astimezone(zone)
+    day = local.date() if local.hour >= hour else local.date() - timedelta(days=1)
+    return datetime(day.year, day.month, day.day, hour, tzinfo=zone).astimezone(UTC)
+
+
+def next_moment(now: datetime, zone: ZoneInfo, hour: int) -> datetime:
+    """The next scheduled moment strictly after ``now``, in UTC."""
+    last = due_moment(now, zone, hour).astimezone(zone)
+    day = last.date() + timedelta(days=1)
+    return datetime(day.year, day.month, day.day, hour, tzinfo=zone).astimezone(UTC)
+
+
+def last_run(db: Database) -> dict[str, Any] | None:
+    """The maintenance record: ``due``, ``started_at``, ``finished_at``, ``counts``."""
+    with db.read() as conn:
+        value = conn.execute(
+            select(CenterSetting.value).where(CenterSetting.key == SETTING_KEY)
+        ).scalar_one_or_none()
+    return value if isinstance(value, dict) else None
+
+
+def claim(db: Database, due: datetime, now: datetime) -> bool:
+    """Take the run for ``due`` unless it was done or is running; True if it is ours."""
+    record = {"due": due.isoformat(), "started_at": now.isoformat(), "finished_at": None}
+    try:
+        with db.write() as conn:
+            row = conn.execute(
+                select(CenterSetting.value)
+                .where(CenterSetting.key == SETTING_KEY)
+                .with_for_update()
+            ).one_or_none()
+            if row is None:
+                conn.execute(
+                    insert(CenterSetting).values(
+                        key=SETTING_KEY, value=record, updated_at=now, updated_by=ACTOR
+                    )
+                )
+                return True
+            if not _may_claim(row.value, due, now):
+                return False
+            conn.execute(
+                update(CenterSetting)
+                .where(CenterSetting.key == SETTING_KEY)
+                .values(value=record, updated_at=now, updated_by=ACTOR)
+            )
+            return True
+    except IntegrityError:  # another process inserted the first record at the same time
+        return False
+
+
+def _may_claim(value: Any, due: datetime, now: datetime) -> bool:
+    if not isinstance(value, dict) or not value.get("due"):
+        return True
+    if datetime.fromisoformat(value["due"]) < due:
+        return True
+    if value.get("finished_at"):
+        return False
+    started = value.get("started_at")
+    return started is None or datetime.fromisoformat(started) <= now - STALE_AFTER
+
+
+def _finish(db: Database, due: datetime, result: MaintenanceResult, now: datetime) -> None:
+    record = {
+        "due": due.isoformat(),
+        "started_at": None,
+        "finished_at": now.isoformat(),
+        "counts": result.counts(),
+    }
+    with db.write() as conn:
+        conn.execute(
+            update(CenterSetting)
+            .where(CenterSetting.key == SETTING_KEY)
+            .values(value=record, updated_at=now, updated_by=ACTOR)
+        )
+
+
+def run_maintenance(
+    queue: Queue, plan: MaintenancePlan, *, due: datetime | None = None, actor: str = ACTOR
+) -> Outcome[MaintenanceResult]:
+    """Close leftover tickets, archive days before the horizon, purge old phone numbers.
+
+    Each step is its own short transaction(s); the events of closing are returned for
+    the caller to publish.
+    """
+    now = queue.clock.now()
+    closed = queue.close_day(actor=actor)
+    archived = archive_before(queue.db, archive_horizon(queue.today(), plan.keep_days))
+    purged = purge_contacts(queue.db, now, plan.contact_days, actor)
+    result = MaintenanceResult(due or now, closed.value, archived, purged)
+    return Outcome(result, closed.events)
+
+
+def maintain_if_due(queue: Queue, plan: MaintenancePlan) -> Outcome[MaintenanceResult | None]:
+    """Run the maintenance if today's (or a missed) run has not been made yet."""
+    if not plan.enabled:
+        return Outcome(None)
+    now = queue.clock.now()
+    due = due_moment(now, queue.options.zone, plan.hour)
+    if not claim(queue.db, due, now):
+        return Outcome(None)
+    outcome = run_maintenance(queue, plan, due=due)
+    _finish(queue.db, due, outcome.value, queue.clock.now())
+    return Outcome(outcome.value, outcome.events)

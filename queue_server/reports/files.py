@@ -1,0 +1,34 @@
+"""A report as a file to download or write: the same bytes for the web page and the CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from queue_server.core.rating_config import DEFAULT_REASONS, ReasonConfig
+from queue_server.reports.compute import Report
+from queue_server.reports.export_csv import csv_bytes
+from queue_server.reports.export_xlsx import xlsx_bytes
+from queue_server.reports.tables import report_tables
+
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+FORMATS = tuple(MEDIA_TYPES)
+
+
+def report_file(
+    report: Report, center: str, fmt: str, reasons: Sequence[ReasonConfig] = DEFAULT_REASONS
+) -> bytes:
+    """The report's file in ``fmt`` (``csv`` or ``xlsx``), headers in the current language."""
+    tables = report_tables(report, center, reasons)
+    if fmt == "csv":
+        return csv_bytes(tables)
+    if fmt == "xlsx":
+        return xlsx_bytes(tables, made_on=report.end)
+    raise ValueError(f"unknown report format {fmt!r}")
+
+
+def file_name(report: Report, fmt: str) -> str:
+    """``bao-cao_2026-11-01_2026-11-30.xlsx`` (ASCII: every browser and USB stick)."""
+    return f"bao-cao_{report.start.isoformat()}_{report.end.isoformat()}.{fmt}"

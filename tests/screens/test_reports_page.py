@@ -1,0 +1,170 @@
+"""The report page and the help desk's callbacks in Chromium (1366×768): charts drawn,
+accessible (axe-core), printable, the download is the report's file."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from queue_server.auth.users import add_user
+from queue_server.core.bootstrap import open_queue
+from queue_server.core.clock import FrozenClock
+from queue_server.core.operations import Queue
+from queue_server.reports import compute_report
+from queue_server.reports.files import report_file
+
+from .conftest import LiveServer, assert_accessible, screenshot, sign_in
+
+OFFICERS = ("Nguyễn Thị Lan", "Trần Văn Hùng", "Lê Thị Mai", "Phạm Minh Tuấn")
+# Arrivals per hour of a ward center's day: a morning peak, a quiet lunch, an afternoon.
+ARRIVALS = {7: 4, 8: 14, 9: 16, 10: 11, 11: 6, 12: 1, 13: 5, 14: 9, 15: 8, 16: 4}
+CATEGORIES = ("elderly", "disabled", "pregnant_child", "ethnic_minority", "poor_household", "merit")
+
+
+def play_a_busy_day(queue: Queue, clock: FrozenClock, day: date, seed: int) -> int:
+    """A day at the demo center, minute by minute: arrivals, calls, services, no-shows."""
+    zone = queue.options.zone
+    rng = random.Random(seed)
+    services = list(queue.catalogue.services)
+    # About one citizen in four belongs to a priority group.
+    categories = [*CATEGORIES, *[None] * (3 * len(CATEGORIES))]
+    officers = [
+        add_user(queue.db, f"cb{seed}{n}", "officer", "mat-khau-dai-123", display_name=name)
+        for n, name in enumerate(OFFICERS)
+    ]
+    arrivals = sorted(
+        datetime(day.year, day.month, day.day, hour, rng.randrange(60), tzinfo=zone)
+        for hour, count in ARRIVALS.items()
+        for _ in range(count)
+    )
+    counters = sorted(queue.catalogue.counters)
+    busy: dict[int, tuple[datetime, str]] = {}  # counter → (until, how it ends)
+    moment = datetime(day.year, day.month, day.day, 7, 0, tzinfo=zone)
+    closing = datetime(day.year, day.month, day.day, 17, 0, tzinfo=zone)
+    issued = 0
+    while moment <= closing:
+        clock.set(moment)
+        while arrivals and arrivals[0] <= moment:
+            arrivals.pop(0)
+            queue.issue(rng.choice(services), rng.choice(categories))
+            issued += 1
+        for number in counters:
+            if number in busy and busy[number][0] > moment:
+                continue
+            if number in busy:
+                _until, ending = busy.pop(number)
+                queue.no_show(number) if ending == "no_show" else queue.finish(number)
+            officer = officers[number % len(officers)]
+            if queue.call_next(number, officer_id=officer).value is None:
+                continue
+            if rng.random() < 0.06:  # nobody comes to the counter
+                busy[number] = (moment + timedelta(minutes=2), "no_show")
+            else:
+                queue.start_serving(number)
+                busy[number] = (moment + timedelta(minutes=rng.randint(3, 14)), "finish")
+        moment += timedelta(minutes=1)
+    return issued
+
+
+@pytest.fixture(scope="module")
+def days(server: LiveServer) -> Iterator[tuple[date, date]]:
+    """Two busy days before today, written into the server's database."""
+    today = datetime.now(server.settings.center.zone).date()
+    first, last = today - timedelta(days=2), today - timedelta(days=1)
+    clock = FrozenClock(datetime.now(UTC))
+    queue = open_queue(server.settings, clock=clock, migrate=False, sync=False)
+    for seed, day in enumerate((first, last), start=1):
+        play_a_busy_day(queue, clock, day, seed)
+    queue.db.dispose()
+    yield first, last
+
+
+@pytest.fixture
+def laptop(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(
+        viewport={"width": 1366, "height": 768}, locale="vi-VN", accept_downloads=True
+    )
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_report_page_draws_charts_prints_and_downloads(
+    laptop: Page, server: LiveServer, days: tuple[date, date]
+) -> None:
+    page = laptop
+    first, last = days
+    target = f"/admin/reports?from={first.isoformat()}&to={last.isoformat()}"
+    sign_in(page, server, server.user("truongphong", "manager"), target)
+    expect(page.locator("h1")).to_have_text("Báo cáo")
+    expect(page.locator("figure.r-chart svg[role=img]")).to_have_count(4)
+    expect(page.locator("#chart-arrivals rect.bar")).to_have_count(11)  # 7h … 17h
+    expect(page.locator(".admin-menu a[aria-current=page]")).to_have_text("Báo cáo")
+    report = compute_report(server.queue.db, server.settings.center.zone, first, last)
+    issued = page.locator("#section-summary tr", has_text="Số phiếu đã cấp").locator("td")
+    expect(issued).to_have_text(str(report.total.issued))
+    assert_accessible(page)
+    screenshot(page, "admin-reports")
+
+    with page.expect_download() as download:
+        page.click("a[data-format=xlsx]")
+    data = download.value.path().read_bytes()
+    assert data == report_file(report, server.settings.center.name, "xlsx")
+    assert download.value.suggested_filename == f"bao-cao_{first}_{last}.xlsx"
+
+    page.emulate_media(media="print")
+    for hidden in (".admin-menu", ".r-range", ".r-downloads", ".admin-header"):
+        expect(page.locator(hidden)).to_be_hidden()
+    expect(page.locator(".r-print-head")).to_be_visible()
+    expect(page.locator("#chart-vulnerable svg")).to_be_visible()
+    screenshot(page, "admin-reports-print")
+    page.emulate_media(media="screen")
+
+    page.click("text=Hôm nay")
+    expect(page.locator("#r-period")).to_contain_text("Từ ngày ")
+    page.fill("input[name=from]", last.isoformat())
+    page.fill("input[name=to]", first.isoformat())
+    page.click(".r-range button[type=submit]")
+    expect(page.locator("p[role=alert]")).to_contain_text("sau ngày kết thúc")
+    assert_accessible(page)
+
+
+def test_help_desk_keeps_a_callback_number_only_with_consent(
+    laptop: Page, server: LiveServer
+) -> None:
+    page = laptop
+    sign_in(page, server, server.user("hotro", "helpdesk"), "/helpdesk")
+    expect(page.locator("#callbacks li")).to_have_text(["Hôm nay chưa có số điện thoại nào."])
+    before = page.locator("#issued li").count()
+    page.fill("#contact-phone", "0912 345 678")
+    page.click('button[name="service"][value="HT"]')
+    expect(page.locator("#message")).to_have_text(
+        "Hãy đánh dấu ô đồng ý, hoặc để trống số điện thoại."
+    )
+    expect(page.locator("#issued li")).to_have_count(before)
+
+    page.select_option("#contact-purpose", "home_visit")
+    page.check("#contact-consent")
+    page.click('button[name="service"][value="HT"]')
+    number = page.locator("#issued li .w-number").first.inner_text()
+    expect(page.locator("#message")).to_have_text(
+        f"Đã cấp số {number}; số điện thoại đã được lưu để gọi lại."
+    )
+    callback = page.locator("#callbacks li").first
+    expect(callback).to_contain_text(number)
+    expect(callback.locator("a")).to_have_text("0912 345 678")
+    expect(callback.locator("a")).to_have_attribute("href", "tel:0912345678")
+    expect(callback).to_contain_text("Hỗ trợ tại nhà")
+    expect(page.locator("#contact-phone")).to_have_value("")
+    expect(page.locator("#contact-consent")).not_to_be_checked()
+    assert "0912345678" not in page.evaluate("JSON.stringify(window.sessionStorage)")
+    assert_accessible(page)
+    screenshot(page, "helpdesk-callbacks")
+
+    callback.get_by_role("button", name=f"Xóa số {number}").click()
+    expect(page.locator("#message")).to_have_text(f"Đã xóa số điện thoại của phiếu {number}.")
+    expect(page.locator("#callbacks li")).to_have_text(["Hôm nay chưa có số điện thoại nào."])
