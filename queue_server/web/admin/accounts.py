@@ -24,6 +24,7 @@ ROLE_NAMES = {
     "kiosk": N_("Kiosk"),
     "display": N_("Hall display"),
     "rating": N_("Rating tablet"),
+    "manager": N_("Manager (reports only)"),
 }
 
 
