@@ -190,6 +190,12 @@ class Settings(_Model):
         _unique("counters", "number", [c.number for c in self.counters])
         _unique("priorities", "code", [p.code for p in self.priorities])
         _unique("kiosks", "name", [k.name for k in self.kiosks])
+        if self.archive.keep_days < self.ratings.track_window_days:
+            raise ValueError(
+                f"archive.keep_days: must be at least ratings.track_window_days "
+                f"({self.ratings.track_window_days}): a citizen may rate from the tracking "
+                f"page until then"
+            )
         numbers = {c.number for c in self.counters}
         for index, board in enumerate(self.led.boards):
             if board.counter not in numbers:

@@ -28,11 +28,8 @@ from flask import (
     abort,
     current_app,
     jsonify,
-    redirect,
     render_template,
-    request,
     send_from_directory,
-    url_for,
 )
 from flask_socketio import ConnectionRefusedError, SocketIO, emit, join_room
 from sqlalchemy import func, select
@@ -49,7 +46,7 @@ from queue_server.i18n import _
 from queue_server.web.errors import ApiError
 from queue_server.web.ratings import ratings_state
 from queue_server.web.realtime import DEVICES_NAMESPACE
-from queue_server.web.security import current_principal
+from queue_server.web.security import current_principal, signed_in
 from queue_server.web.state import XephangState, xephang
 
 DISPLAY_NAMESPACE = "/display"
@@ -160,19 +157,6 @@ def _priorities(*, kiosk: bool) -> list[dict[str, Any]]:
     ]
 
 
-def _staff(*roles: Role) -> Principal | Response:
-    """The signed-in user if their role fits, else a redirect to the sign-in page."""
-    try:
-        principal = current_principal()
-    except ApiError:
-        principal = None
-    if principal is None or not principal.via_session:
-        return redirect(url_for("pages.login_form", next=request.path), code=303)
-    if principal.role not in {*roles, Role.ADMIN}:
-        abort(403)
-    return principal
-
-
 @screens.get("/screens/fonts/<name>")
 def font(name: str) -> Response:
     """Be Vietnam Pro from its Python package (every Vietnamese letter, no download)."""
@@ -196,7 +180,7 @@ def kiosk_page() -> str:
 
 @screens.get("/officer")
 def officer_page() -> str | Response:
-    principal = _staff(Role.OFFICER)
+    principal = signed_in(Role.OFFICER)
     if isinstance(principal, Response):
         return principal
     settings = xephang().settings
@@ -213,7 +197,7 @@ def officer_page() -> str | Response:
 
 @screens.get("/helpdesk")
 def helpdesk_page() -> str | Response:
-    principal = _staff(Role.HELPDESK)
+    principal = signed_in(Role.HELPDESK)
     if isinstance(principal, Response):
         return principal
     second = xephang().settings.center.second_language
@@ -229,7 +213,7 @@ def helpdesk_page() -> str | Response:
 @screens.get("/officer/summary")
 def officer_summary() -> Response:
     """Tickets the signed-in officer's counter finished today, and their own ratings."""
-    principal = _staff(Role.OFFICER)
+    principal = signed_in(Role.OFFICER)
     if isinstance(principal, Response):
         raise ApiError(401, _("Sign in or send an API token."))
     state = xephang()

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import g, request, session
+from flask import Response, abort, g, redirect, request, session, url_for
 
 from queue_server.auth.roles import Principal, Role
 from queue_server.auth.tokens import principal_for_token
@@ -115,3 +115,16 @@ def check_counter(principal: Principal, number: int) -> None:
         raise ApiError(403, _("Choose your counter first."))
     if principal.counter != number:
         raise ApiError(403, _("You work at counter {number}.").format(number=principal.counter))
+
+
+def signed_in(*roles: Role) -> Principal | Response:
+    """The signed-in user if their role fits (admin always does), else a redirect or 403."""
+    try:
+        principal = current_principal()
+    except ApiError:
+        principal = None
+    if principal is None or not principal.via_session:
+        return redirect(url_for("pages.login_form", next=request.path), code=303)
+    if principal.role not in {*roles, Role.ADMIN}:
+        abort(403)
+    return principal

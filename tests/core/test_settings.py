@@ -93,3 +93,11 @@ def test_numbering_must_fit_width(tmp_path: Path) -> None:
     text = VALID + "\n[numbering]\nwidth = 2\nlast = 999\n"
     with pytest.raises(ConfigError, match=r"numbering: .*does not fit in width 2"):
         load_settings(write(tmp_path, text))
+
+
+def test_archive_keeps_tickets_as_long_as_they_can_be_rated(tmp_path: Path) -> None:
+    text = VALID + "\n[archive]\nkeep_days = 3\n\n[ratings]\ntrack_window_days = 5\n"
+    with pytest.raises(ConfigError, match=r"archive.keep_days: must be at least .*\(5\)"):
+        load_settings(write(tmp_path, text))
+    fits = VALID + "\n[archive]\nkeep_days = 5\n\n[ratings]\ntrack_window_days = 5\n"
+    assert load_settings(write(tmp_path, fits)).archive.keep_days == 5

@@ -13,8 +13,9 @@ from flask import Blueprint, Flask, Response, abort, redirect, render_template, 
 
 from queue_server.auth.roles import Principal, Role
 from queue_server.i18n import _, current_language
-from queue_server.web.errors import ApiError
-from queue_server.web.security import csrf_token, current_principal
+from queue_server.web.security import csrf_token, signed_in
+
+__all__ = ["MENU", "admin", "menu", "register_admin", "render_admin", "signed_in"]
 from queue_server.web.state import xephang
 
 admin = Blueprint("admin", __name__, url_prefix="/admin")
@@ -33,19 +34,6 @@ MENU: list[MenuEntry] = []
 def menu(endpoint: str, label: str, *roles: Role) -> None:
     """Add an entry to the admin menu (in the order modules are imported)."""
     MENU.append(MenuEntry(endpoint, label, roles or (Role.ADMIN,)))
-
-
-def signed_in(*roles: Role) -> Principal | Response:
-    """The signed-in user if their role fits (admin always does), else a redirect or 403."""
-    try:
-        principal = current_principal()
-    except ApiError:
-        principal = None
-    if principal is None or not principal.via_session:
-        return redirect(url_for("pages.login_form", next=request.path), code=303)
-    if principal.role not in {*roles, Role.ADMIN}:
-        abort(403)
-    return principal
 
 
 def render_admin(template: str, principal: Principal, title: str, **context: Any) -> str:

@@ -1,8 +1,4 @@
-"""OpenAPI paths and schemas of the admin routes (queue_server/web/admin/api.py).
-
-Written out by hand: this module is imported while ``queue_server.web.openapi`` is
-still being built, so its helpers are not available yet.
-"""
+"""OpenAPI paths and schemas of the admin routes (queue_server/web/admin/api.py)."""
 
 from __future__ import annotations
 

@@ -1,22 +1,16 @@
-"""OpenAPI paths and schemas of the ratings routes (``queue_server.web.ratings``).
-
-``PATHS`` and ``SCHEMAS`` are built on first access (module ``__getattr__``): they use
-the helpers of ``queue_server.web.openapi``, which imports this module while loading.
-"""
+"""OpenAPI paths and schemas of the ratings routes (``queue_server.web.ratings``)."""
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
+
+from queue_server.web import openapi as oa
+from queue_server.web.ratings import CounterRatingBody, TrackRatingBody
 
 PENDING_DOC = "The ticket this counter's tablet may ask about now; null if none."
 
 
-@cache
 def _build() -> tuple[dict[str, Any], dict[str, Any]]:
-    from queue_server.web import openapi as oa
-    from queue_server.web.ratings import CounterRatingBody, TrackRatingBody
-
     time, integer, string = oa.TIME, oa.INT, oa.STR
     schemas: dict[str, Any] = {
         "PendingRating": oa._obj(
@@ -103,9 +97,4 @@ def _build() -> tuple[dict[str, Any], dict[str, Any]]:
     return paths, schemas
 
 
-def __getattr__(name: str) -> Any:
-    if name == "PATHS":
-        return _build()[0]
-    if name == "SCHEMAS":
-        return _build()[1]
-    raise AttributeError(name)
+PATHS, SCHEMAS = _build()
