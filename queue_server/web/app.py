@@ -23,7 +23,13 @@ from queue_server.web.health import ops
 from queue_server.web.login import pages
 from queue_server.web.metrics import Metrics
 from queue_server.web.ratelimit import RateLimiter
-from queue_server.web.realtime import ScreenFeed, bridge_devices, make_socketio
+from queue_server.web.realtime import (
+    DEVICES_NAMESPACE,
+    ScreenFeed,
+    SocketSender,
+    bridge,
+    make_socketio,
+)
 from queue_server.web.screens import register_screens
 from queue_server.web.state import XephangState
 
@@ -122,11 +128,13 @@ def create_app(
 
     socketio = make_socketio(app)
     state.socketio = socketio
-    screen_feed = ScreenFeed(socketio)
-    bus.subscribe(screen_feed)
+    sender = SocketSender(socketio)
+    app.extensions["xephang_socket_sender"] = sender
+    screen_feed = ScreenFeed(sender)
+    bus.subscribe_batches(screen_feed)
     app.extensions["xephang_screen_feed"] = screen_feed
-    bridge_devices(bus, socketio)
-    register_screens(app, socketio)
+    bridge(bus, sender, DEVICES_NAMESPACE)
+    register_screens(app, socketio, sender)
     register_admin(app)
     register_devices(app, state, start_worker=not testing if devices is None else devices)
     return app
