@@ -4,8 +4,8 @@ This is the in-process bus of embedded mode. Each published event gets a ``seq``
 that increases by one, so a screen that sees a gap asks for a new snapshot. The events
 of one ``publish`` (one operation) get consecutive numbers; batch handlers receive
 them together, so a screen can get them in one frame. Handlers must be quick (device
-workers and the Socket.IO sender only enqueue); a failing handler is logged and never
-stops the others.
+workers only enqueue; a Socket.IO emit only queues a frame per client); a failing
+handler is logged and never stops the others.
 """
 
 from __future__ import annotations

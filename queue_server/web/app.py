@@ -26,7 +26,6 @@ from queue_server.web.ratelimit import RateLimiter
 from queue_server.web.realtime import (
     DEVICES_NAMESPACE,
     ScreenFeed,
-    SocketSender,
     bridge,
     make_socketio,
 )
@@ -128,13 +127,11 @@ def create_app(
 
     socketio = make_socketio(app)
     state.socketio = socketio
-    sender = SocketSender(socketio)
-    app.extensions["xephang_socket_sender"] = sender
-    screen_feed = ScreenFeed(sender)
+    screen_feed = ScreenFeed(socketio)
     bus.subscribe_batches(screen_feed)
     app.extensions["xephang_screen_feed"] = screen_feed
-    bridge(bus, sender, DEVICES_NAMESPACE)
-    register_screens(app, socketio, sender)
+    bridge(bus, socketio, DEVICES_NAMESPACE)
+    register_screens(app, socketio)
     register_admin(app)
     register_devices(app, state, start_worker=not testing if devices is None else devices)
     return app

@@ -49,7 +49,6 @@ from queue_server.web.errors import ApiError
 from queue_server.web.realtime import (
     DEVICES_NAMESPACE,
     DISPLAY_NAMESPACE,
-    SocketSender,
     bridge_batches,
 )
 from queue_server.web.security import current_principal
@@ -318,13 +317,11 @@ def _serve_namespaces(socketio: SocketIO) -> None:
         socketio.on_event("resync", _resync, namespace=namespace)
 
 
-def register_screens(
-    app: Flask, socketio: SocketIO, sender: SocketSender, config: ScreensConfig | None = None
-) -> None:
+def register_screens(app: Flask, socketio: SocketIO, config: ScreensConfig | None = None) -> None:
     """Serve the screen pages and their Socket.IO namespaces on ``app``.
 
-    Every bus event (with the bus ``seq``) goes to the ``staff`` room of ``/officer``
-    through ``sender``, an operation's events in one ``batch`` frame. The configuration
+    Every bus event (with the bus ``seq``) goes to the ``staff`` room of ``/officer``,
+    an operation's events in one ``batch`` frame. The configuration
     comes from ``settings.screens`` when the settings have it.
     """
     state: XephangState = app.extensions["xephang"]
@@ -332,4 +329,4 @@ def register_screens(
     app.extensions["xephang_screens"] = ScreensState(config=config, socketio=socketio)
     app.register_blueprint(screens)
     _serve_namespaces(socketio)
-    bridge_batches(state.bus, sender, OFFICER_NAMESPACE, to=STAFF_ROOM)
+    bridge_batches(state.bus, socketio, OFFICER_NAMESPACE, to=STAFF_ROOM)

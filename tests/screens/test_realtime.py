@@ -146,7 +146,7 @@ def test_events_carry_consecutive_seq_and_the_call(server: LiveServer) -> None:
 
 
 def test_concurrent_operations_reach_every_namespace_in_seq_order(server: LiveServer) -> None:
-    """Events leave from one sender thread: none lost, doubled or reordered.
+    """No event is lost, doubled or reordered, and a call is one frame.
 
     Four counters issue and call at the same time; the display (its own ``seq``) and
     the officer console (the bus ``seq``) must see every number once, in order, and
