@@ -2,8 +2,10 @@
 
 For each round a ticket is issued (not timed), then the clock starts just before
 ``POST /api/v1/counters/1/next`` and stops in each client when its ``ticket_called``
-arrives. Prints p50/p99 over all (round, client) pairs and per round (the last
-client), for 50 and 200 clients, with the load average before and after.
+arrives (the first event of the call's ``batch`` frame). Prints p50/p99 over all
+(round, client) pairs and per round (the last client), for 50 and 200 clients, with
+the CPU time the clients and the server used per round (issue + call) and the load
+average after each row.
 
     .venv/bin/python bench/realtime.py [--rounds 40] [--clients 50,200]
         [--server gunicorn|werkzeug] [--client async|threaded|raw] [--raw]
@@ -260,6 +262,19 @@ def load() -> str:
     return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
+def cpu_ms(pid: int) -> float:
+    """User + system CPU time of process ``pid`` so far (Linux ``/proc``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def serving_pid(child: subprocess.Popen[str], server: str) -> int:
+    """The process that runs the app: gunicorn's (only) worker, or Werkzeug's child."""
+    if server != "gunicorn":
+        return child.pid
+    return int(Path(f"/proc/{child.pid}/task/{child.pid}/children").read_text().split()[0])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=40)
@@ -304,11 +319,12 @@ def main() -> None:
             )
             print(
                 "ms from just before POST call-next; 'each' = every (round, client) pair, "
-                "'all' = until the last client of a round had it"
+                "'all' = until the last client of a round had it; CPU = ms per round"
             )
             print(
                 f"{'clients':>7} {'rounds':>6} {'POST p50':>9} {'first p50':>10} "
-                f"{'each p50':>9} {'each p99':>9} {'all p50':>8} {'all p99':>8}  load"
+                f"{'each p50':>9} {'each p99':>9} {'all p50':>8} {'all p99':>8} "
+                f"{'CPU cli':>8} {'CPU srv':>8}  load"
             )
             for count in counts:
                 while len(screens) < count:
@@ -318,12 +334,17 @@ def main() -> None:
                         kind = RawScreen if client == "raw" else ThreadedScreen
                         screens.append(kind(url, display))
                 measure(url, screens, kiosk, officer, 3)  # warm up
+                server_pid = serving_pid(child, args.server)
+                used = cpu_ms(os.getpid()), cpu_ms(server_pid)
                 f = measure(url, screens, kiosk, officer, args.rounds)
+                clients_cpu = (cpu_ms(os.getpid()) - used[0]) / args.rounds
+                server_cpu = (cpu_ms(server_pid) - used[1]) / args.rounds
                 print(
                     f"{count:>7} {args.rounds:>6} {statistics.median(f.post):>9.1f} "
                     f"{statistics.median(f.first):>10.1f} {statistics.median(f.each):>9.1f} "
                     f"{percentile(f.each, 0.99):>9.1f} {statistics.median(f.every):>8.1f} "
-                    f"{percentile(f.every, 0.99):>8.1f}  {load()}",
+                    f"{percentile(f.every, 0.99):>8.1f} {clients_cpu:>8.1f} {server_cpu:>8.1f}"
+                    f"  {load()}",
                     flush=True,
                 )
             queue.db.dispose()
