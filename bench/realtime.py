@@ -7,14 +7,14 @@ arrives (the first event of the call's ``batch`` frame). Prints p50/p99 over all
 the CPU time the clients and the server used per round (issue + call) and the load
 average after each row.
 
-    .venv/bin/python bench/realtime.py [--rounds 40] [--clients 50,200]
+    .venv/bin/python bench/realtime.py [--rounds 100] [--clients 50,200]
         [--server gunicorn|werkzeug] [--client async|threaded|raw] [--raw]
 
 Server (a child process, killed at the end rather than disconnecting clients one by
 one, about 3 s each with Werkzeug):
 
 - ``gunicorn`` (default): as in production, ``gunicorn -k gthread -w 1`` with
-  ``--threads max(100, clients + 50)`` (each WebSocket holds one thread).
+  ``--threads`` 100, or the largest client count + 50 (each WebSocket holds a thread).
 - ``werkzeug``: ``xephang run``'s server (threaded, simple-websocket).
 
 Clients (all in this process, on the same machine as the server):
@@ -277,7 +277,7 @@ def serving_pid(child: subprocess.Popen[str], server: str) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=40)
+    parser.add_argument("--rounds", type=int, default=100)
     parser.add_argument("--clients", default="50,200")
     parser.add_argument("--server", choices=("gunicorn", "werkzeug"), default="gunicorn")
     parser.add_argument("--client", choices=("async", "threaded", "raw"), default="async")
