@@ -2,22 +2,38 @@
 
 For each round a ticket is issued (not timed), then the clock starts just before
 ``POST /api/v1/counters/1/next`` and stops in each client when its ``ticket_called``
-arrives. Prints p50/p99/max over all (round, client) pairs, for 50 and 200 clients.
+arrives (the first event of the call's ``batch`` frame). Prints p50/p99 over all
+(round, client) pairs and per round (the last client), for 50 and 200 clients, with
+the CPU time the clients and the server used per round (issue + call) and the load
+average after each row.
 
-    .venv/bin/python bench/realtime.py [--rounds 40] [--clients 50,200]
-        [--raw]
+    .venv/bin/python bench/realtime.py [--rounds 100] [--clients 50,200]
+        [--server gunicorn|werkzeug] [--client async|threaded|raw] [--raw]
 
-The server runs in a child process (Werkzeug, threading mode, simple-websocket), as
-``xephang run`` does; the clients share this process, so their own thread scheduling
-is part of the figure. The server is killed at the end rather than disconnecting
-clients one by one (about 3 s each with Werkzeug).
+Server (a child process, killed at the end rather than disconnecting clients one by
+one, about 3 s each with Werkzeug):
+
+- ``gunicorn`` (default): as in production, ``gunicorn -k gthread -w 1`` with
+  ``--threads`` 100, or the largest client count + 50 (each WebSocket holds a thread).
+- ``werkzeug``: ``xephang run``'s server (threaded, simple-websocket).
+
+Clients (all in this process, on the same machine as the server):
+
+- ``async`` (default): python-socketio ``AsyncClient`` (aiohttp), all on one asyncio
+  loop: the closest stand-in for separate display PCs that one process can be.
+- ``threaded``: python-socketio's threaded ``Client``; it starts a thread for every
+  message it receives, so with many clients the figure is mostly their own cost.
+- ``raw`` (or ``--raw``): a bare WebSocket per client (Engine.IO v4 / Socket.IO v5 by
+  hand), one reading thread each: what the server alone costs.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import logging
+import os
 import statistics
 import subprocess
 import sys
@@ -25,6 +41,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import requests
 import socketio
@@ -36,43 +53,73 @@ sys.path.insert(0, str(REPO))
 DEMO_CONFIG = REPO / "config" / "demo.toml"
 
 
-def serve(data_dir: str) -> None:
-    """Child process: the app on an ephemeral port; prints ``PORT n``.
+def make_app(data_dir: str) -> Any:
+    """The product's app over the demo settings and ``data_dir``.
 
     Screens receive only the events they draw (ticket_called, queue_changed,
-    counter_changed), as in the product.
+    counter_changed), as in the product; the embedded device worker drives the demo's
+    virtual LED boards and printers, as ``xephang demo`` does.
     """
-    from werkzeug.serving import make_server
-
     from queue_server.settings import load_settings
     from queue_server.web.app import create_app
 
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
     settings = load_settings(DEMO_CONFIG).model_copy(update={"data_dir": data_dir})
-    server = make_server("127.0.0.1", 0, create_app(settings), threaded=True)
+    return create_app(settings)
+
+
+def serve_werkzeug(data_dir: str) -> None:
+    """Child process: Werkzeug on an ephemeral port; prints ``PORT n``."""
+    from werkzeug.serving import make_server
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    server = make_server("127.0.0.1", 0, make_app(data_dir), threaded=True)
     print(f"PORT {server.server_port}", flush=True)
     server.serve_forever()
 
 
-class Screen:
-    """One display client that timestamps every ``ticket_called``."""
+def serve_gunicorn(data_dir: str, threads: int) -> None:
+    """Child process: gunicorn's gthread worker, as production; prints ``PORT n``."""
+    from gunicorn.app.base import BaseApplication
 
-    def __init__(self, url: str, token: str) -> None:
+    class Bench(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            options = {
+                "bind": "127.0.0.1:0",
+                "workers": 1,
+                "worker_class": "gthread",
+                "threads": threads,
+                "control_socket_disable": True,
+                "loglevel": "warning",
+                # After the worker loaded the app (and migrated the database).
+                "post_worker_init": lambda worker: print(
+                    f"PORT {worker.sockets[0].getsockname()[1]}", flush=True
+                ),
+            }
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            return make_app(data_dir)  # in the worker, after the fork
+
+    Bench().run()
+
+
+class Arrivals:
+    """When each ``ticket_called`` reached one client (alone or in a ``batch`` frame)."""
+
+    def __init__(self) -> None:
         self.arrivals: dict[str, float] = {}
         self.changed = threading.Condition()
-        self.client = socketio.Client(reconnection=False)
-        self.client.on("ticket_called", self._called, namespace="/display")
-        self.client.connect(
-            url, namespaces=["/display"], auth={"token": token}, transports=["websocket"]
-        )
 
-    def _called(self, data: dict[str, object]) -> None:
-        self._record(data, time.perf_counter())
-
-    def _record(self, data: dict[str, object], now: float) -> None:
+    def _record(self, data: dict[str, Any], now: float) -> None:
         with self.changed:
             self.arrivals[str(data["number"])] = now
             self.changed.notify_all()
+
+    def _batch(self, events: list[list[Any]], now: float) -> None:
+        for name, data in events:
+            if name == "ticket_called":
+                self._record(data, now)
 
     def wait_for(self, number: str, timeout: float = 10.0) -> float:
         with self.changed:
@@ -81,17 +128,62 @@ class Screen:
             return self.arrivals[number]
 
 
-class RawScreen(Screen):
-    """The same screen over a bare WebSocket (Engine.IO v4 / Socket.IO v5 by hand).
-
-    python-socketio's client starts a thread for every message it receives, so with
-    many clients in one process the figure is mostly the clients' own cost; this one
-    reads in a single blocking thread and shows what the server alone costs.
-    """
+class ThreadedScreen(Arrivals):
+    """python-socketio's threaded ``Client``."""
 
     def __init__(self, url: str, token: str) -> None:
-        self.arrivals = {}
-        self.changed = threading.Condition()
+        super().__init__()
+        self.client = socketio.Client(reconnection=False)
+        self.client.on("ticket_called", self._called, namespace="/display")
+        self.client.on("batch", self._called_in_batch, namespace="/display")
+        self.client.connect(
+            url, namespaces=["/display"], auth={"token": token}, transports=["websocket"]
+        )
+
+    def _called(self, data: dict[str, Any]) -> None:
+        self._record(data, time.perf_counter())
+
+    def _called_in_batch(self, events: list[list[Any]]) -> None:
+        self._batch(events, time.perf_counter())
+
+
+class AsyncScreen(Arrivals):
+    """python-socketio's ``AsyncClient`` on the shared loop of :class:`AsyncLoop`."""
+
+    def __init__(self, url: str, token: str, loop: AsyncLoop) -> None:
+        super().__init__()
+        self.client = socketio.AsyncClient(reconnection=False)
+        self.client.on("ticket_called", self._called, namespace="/display")
+        self.client.on("batch", self._called_in_batch, namespace="/display")
+        loop.run(
+            self.client.connect(
+                url, namespaces=["/display"], auth={"token": token}, transports=["websocket"]
+            )
+        )
+
+    async def _called(self, data: dict[str, Any]) -> None:
+        self._record(data, time.perf_counter())
+
+    async def _called_in_batch(self, events: list[list[Any]]) -> None:
+        self._batch(events, time.perf_counter())
+
+
+class AsyncLoop:
+    """One asyncio loop in one thread for every ``AsyncScreen``."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        threading.Thread(target=self.loop.run_forever, daemon=True).start()
+
+    def run(self, coroutine: Any) -> Any:
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout=30)
+
+
+class RawScreen(Arrivals):
+    """The same screen over a bare WebSocket, read by one blocking thread."""
+
+    def __init__(self, url: str, token: str) -> None:
+        super().__init__()
         address = url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
         self.ws = websocket.create_connection(address, timeout=10)
         assert self.ws.recv().startswith("0")  # Engine.IO open
@@ -102,7 +194,7 @@ class RawScreen(Screen):
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
-        prefix = '42/display,["ticket_called"'
+        prefix = "42/display,"
         try:
             while True:
                 message = self.ws.recv()
@@ -110,7 +202,8 @@ class RawScreen(Screen):
                 if message == "2":
                     self.ws.send("3")  # pong
                 elif message.startswith(prefix):
-                    self._record(json.loads(message[len("42/display,") :])[1], now)
+                    name, data = json.loads(message[len(prefix) :])
+                    self._batch(data if name == "batch" else [[name, data]], now)
         except (websocket.WebSocketException, OSError):
             return
 
@@ -131,7 +224,7 @@ class Figures:
         self.each: list[float] = []  # one value per (round, screen)
 
 
-def measure(url: str, screens: list[Screen], kiosk: str, officer: str, rounds: int) -> Figures:
+def measure(url: str, screens: list[Arrivals], kiosk: str, officer: str, rounds: int) -> Figures:
     http = requests.Session()
     figures = Figures()
     for _round in range(rounds):
@@ -159,28 +252,55 @@ def measure(url: str, screens: list[Screen], kiosk: str, officer: str, rounds: i
     return figures
 
 
+def start_server(args: argparse.Namespace, data_dir: str, threads: int) -> subprocess.Popen[str]:
+    command = [sys.executable, __file__, "--serve", data_dir, "--server", args.server]
+    command += ["--threads", str(threads)]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+
+
+def load() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def cpu_ms(pid: int) -> float:
+    """User + system CPU time of process ``pid`` so far (Linux ``/proc``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def serving_pid(child: subprocess.Popen[str], server: str) -> int:
+    """The process that runs the app: gunicorn's (only) worker, or Werkzeug's child."""
+    if server != "gunicorn":
+        return child.pid
+    return int(Path(f"/proc/{child.pid}/task/{child.pid}/children").read_text().split()[0])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=40)
+    parser.add_argument("--rounds", type=int, default=100)
     parser.add_argument("--clients", default="50,200")
-    parser.add_argument(
-        "--raw",
-        action="store_true",
-        help="bare WebSocket clients instead of python-socketio (the server's own cost)",
-    )
+    parser.add_argument("--server", choices=("gunicorn", "werkzeug"), default="gunicorn")
+    parser.add_argument("--client", choices=("async", "threaded", "raw"), default="async")
+    parser.add_argument("--raw", action="store_true", help="the same as --client raw")
+    parser.add_argument("--threads", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--serve", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        serve(args.serve)
+        if args.server == "gunicorn":
+            serve_gunicorn(args.serve, args.threads)
+        else:
+            serve_werkzeug(args.serve)
         return
+    client = "raw" if args.raw else args.client
+    counts = [int(n) for n in args.clients.split(",")]
 
     from queue_server.auth.tokens import create_token
     from queue_server.core.bootstrap import open_queue
     from queue_server.settings import load_settings
 
     with tempfile.TemporaryDirectory(prefix="xephang-bench-") as data_dir:
-        command = [sys.executable, __file__, "--serve", data_dir]
-        child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+        threads = max(100, max(counts) + 50)
+        child = start_server(args, data_dir, threads)
         try:
             assert child.stdout is not None
             port = int(child.stdout.readline().split()[1])
@@ -190,27 +310,41 @@ def main() -> None:
             display, _ = create_token(queue.db, "display")
             kiosk, _ = create_token(queue.db, "admin")  # no issue rate limit for the bench
             officer, _ = create_token(queue.db, "officer", counter=1)
-            screens: list[Screen] = []
-            kind = "bare WebSocket" if args.raw else "python-socketio"
-            print(f"{kind} clients on /display")
+            loop = AsyncLoop() if client == "async" else None
+            screens: list[Arrivals] = []
+            server = f"gunicorn gthread, {threads} threads" if args.server == "gunicorn" else ""
+            print(
+                f"server: {server or 'Werkzeug (threaded)'}; clients: {client} on /display; "
+                f"load average {load()}"
+            )
             print(
                 "ms from just before POST call-next; 'each' = every (round, client) pair, "
-                "'all' = until the last client of a round had it"
+                "'all' = until the last client of a round had it; CPU = ms per round"
             )
             print(
                 f"{'clients':>7} {'rounds':>6} {'POST p50':>9} {'first p50':>10} "
-                f"{'each p50':>9} {'each p99':>9} {'all p50':>8} {'all p99':>8}"
+                f"{'each p50':>9} {'each p99':>9} {'all p50':>8} {'all p99':>8} "
+                f"{'CPU cli':>8} {'CPU srv':>8}  load"
             )
-            for count in (int(n) for n in args.clients.split(",")):
+            for count in counts:
                 while len(screens) < count:
-                    screens.append((RawScreen if args.raw else Screen)(url, display))
+                    if loop is not None:
+                        screens.append(AsyncScreen(url, display, loop))
+                    else:
+                        kind = RawScreen if client == "raw" else ThreadedScreen
+                        screens.append(kind(url, display))
                 measure(url, screens, kiosk, officer, 3)  # warm up
+                server_pid = serving_pid(child, args.server)
+                used = cpu_ms(os.getpid()), cpu_ms(server_pid)
                 f = measure(url, screens, kiosk, officer, args.rounds)
+                clients_cpu = (cpu_ms(os.getpid()) - used[0]) / args.rounds
+                server_cpu = (cpu_ms(server_pid) - used[1]) / args.rounds
                 print(
                     f"{count:>7} {args.rounds:>6} {statistics.median(f.post):>9.1f} "
                     f"{statistics.median(f.first):>10.1f} {statistics.median(f.each):>9.1f} "
                     f"{percentile(f.each, 0.99):>9.1f} {statistics.median(f.every):>8.1f} "
-                    f"{percentile(f.every, 0.99):>8.1f}",
+                    f"{percentile(f.every, 0.99):>8.1f} {clients_cpu:>8.1f} {server_cpu:>8.1f}"
+                    f"  {load()}",
                     flush=True,
                 )
             queue.db.dispose()

@@ -1,9 +1,11 @@
 """The one event path: core events → bus → screens (Socket.IO) and device workers.
 
 This is the in-process bus of embedded mode. Each published event gets a ``seq``
-that increases by one, so a screen that sees a gap asks for a new snapshot.
-Handlers must be quick (device workers only enqueue); a failing handler is logged
-and never stops the others.
+that increases by one, so a screen that sees a gap asks for a new snapshot. The events
+of one ``publish`` (one operation) get consecutive numbers; batch handlers receive
+them together, so a screen can get them in one frame. Handlers must be quick (device
+workers only enqueue; a Socket.IO emit only queues a frame per client); a failing
+handler is logged and never stops the others.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ class Envelope:
 
 
 Handler = Callable[[Envelope], None]
+BatchHandler = Callable[[list[Envelope]], None]
 
 
 class EventBus:
@@ -42,6 +45,7 @@ class EventBus:
 
     def __init__(self) -> None:
         self._handlers: list[Handler] = []
+        self._batch_handlers: list[BatchHandler] = []
         self._lock = threading.Lock()
         self._seq = itertools.count(1)
         self._last_seq = 0
@@ -53,30 +57,46 @@ class EventBus:
 
     def subscribe(self, handler: Handler) -> Callable[[], None]:
         """Call ``handler`` for every event; returns a function that unsubscribes."""
+        return self._add(self._handlers, handler)
+
+    def subscribe_batches(self, handler: BatchHandler) -> Callable[[], None]:
+        """Call ``handler`` once per ``publish`` with its envelopes (never empty).
+
+        Batch handlers run before the per-event handlers: screens are the most urgent.
+        """
+        return self._add(self._batch_handlers, handler)
+
+    def _add(self, handlers: list[Any], handler: Any) -> Callable[[], None]:
         with self._lock:
-            self._handlers.append(handler)
+            handlers.append(handler)
 
         def unsubscribe() -> None:
             with self._lock:
-                if handler in self._handlers:
-                    self._handlers.remove(handler)
+                if handler in handlers:
+                    handlers.remove(handler)
 
         return unsubscribe
 
     def publish(self, events: Iterable[DomainEvent]) -> list[Envelope]:
         """Number and deliver ``events`` in order; returns their envelopes."""
-        delivered = []
-        for event in events:
-            with self._lock:
-                seq = next(self._seq)
-                self._last_seq = seq
-                handlers = list(self._handlers)
-                envelope = Envelope(event.name, seq, event.payload(), event)
-                # Deliver under the lock so every handler sees events in seq order.
+        # Number and deliver under the lock, so every handler sees events in seq order
+        # and one operation's events stay together.
+        with self._lock:
+            envelopes = [Envelope(e.name, next(self._seq), e.payload(), e) for e in events]
+            if not envelopes:
+                return envelopes
+            self._last_seq = envelopes[-1].seq
+            for batch_handler in list(self._batch_handlers):
+                self._call(batch_handler, envelopes, envelopes[0].name)
+            handlers = list(self._handlers)
+            for envelope in envelopes:
                 for handler in handlers:
-                    try:
-                        handler(envelope)
-                    except Exception:
-                        log.exception("event handler %r failed on %s", handler, event.name)
-            delivered.append(envelope)
-        return delivered
+                    self._call(handler, envelope, envelope.name)
+        return envelopes
+
+    @staticmethod
+    def _call(handler: Callable[[Any], None], argument: Any, name: str) -> None:
+        try:
+            handler(argument)
+        except Exception:
+            log.exception("event handler %r failed on %s", handler, name)

@@ -28,7 +28,12 @@ from queue_server.web.metrics import Metrics
 from queue_server.web.ratelimit import RateLimiter
 from queue_server.web.rating_screens import register_rating_screens
 from queue_server.web.ratings import register_ratings_api
-from queue_server.web.realtime import ScreenFeed, bridge_devices, make_socketio
+from queue_server.web.realtime import (
+    DEVICES_NAMESPACE,
+    ScreenFeed,
+    bridge,
+    make_socketio,
+)
 from queue_server.web.screens import register_screens
 from queue_server.web.state import XephangState
 from queue_server.workers.maintenance import MaintenanceWorker
@@ -138,9 +143,9 @@ def create_app(
     socketio = make_socketio(app)
     state.socketio = socketio
     screen_feed = ScreenFeed(socketio)
-    bus.subscribe(screen_feed)
+    bus.subscribe_batches(screen_feed)
     app.extensions["xephang_screen_feed"] = screen_feed
-    bridge_devices(bus, socketio)
+    bridge(bus, socketio, DEVICES_NAMESPACE)
     register_screens(app, socketio)
     register_rating_screens(app, socketio, register_ratings_api(app))
     register_admin(app)

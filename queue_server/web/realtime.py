@@ -1,10 +1,18 @@
-"""Socket.IO (threading mode) and the bridge from the event bus to screens."""
+"""Socket.IO (threading mode) and the bridges from the event bus to Socket.IO clients.
+
+The bridges emit in the thread that published (the request's), under the bus lock, so
+every namespace gets its events in ``seq`` order. An emit only queues a frame for each
+client's writer thread, so this is quick. Screens are served first: the bus calls batch
+handlers (the screen feed) before the others. An operation's events go in one frame
+(``batch``), so a call-next is one frame per screen instead of three.
+"""
 
 from __future__ import annotations
 
 import logging
 import threading
 from collections.abc import Callable
+from typing import Any
 
 from flask import Flask
 from flask_socketio import SocketIO
@@ -14,6 +22,11 @@ from queue_server.bus import Envelope, EventBus
 log = logging.getLogger(__name__)
 
 DISPLAY_NAMESPACE = "/display"
+DEVICES_NAMESPACE = "/devices"
+SCREEN_EVENTS = frozenset({"ticket_called", "queue_changed", "counter_changed", "settings_changed"})
+BATCH_EVENT = "batch"
+
+Events = list[tuple[str, dict[str, Any]]]
 
 
 def make_socketio(app: Flask) -> SocketIO:
@@ -21,15 +34,25 @@ def make_socketio(app: Flask) -> SocketIO:
     return SocketIO(app, async_mode="threading", logger=False, engineio_logger=False)
 
 
-SCREEN_EVENTS = frozenset({"ticket_called", "queue_changed", "counter_changed", "settings_changed"})
-DEVICES_NAMESPACE = "/devices"
+def emit_events(socketio: SocketIO, events: Events, namespace: str, to: str | None = None) -> None:
+    """One event as itself; several as ``batch``: a list of ``[name, payload]`` pairs.
+
+    A client takes a ``batch``'s pairs in order as if they had come one by one
+    (``display/static/js/common.js``).
+    """
+    if len(events) == 1:
+        name, payload = events[0]
+        socketio.emit(name, payload, namespace=namespace, to=to)
+    elif events:
+        pairs = [[name, payload] for name, payload in events]
+        socketio.emit(BATCH_EVENT, pairs, namespace=namespace, to=to)
 
 
 class ScreenFeed:
-    """Bus subscriber sending screens only what they draw, numbered by its own ``seq``.
+    """Bus batch handler sending screens only what they draw, numbered by its own ``seq``.
 
-    Screens never get ``ticket_issued`` (it carries the tracking code) and fewer frames
-    mean faster calls; their own ``seq`` keeps gap detection exact.
+    Screens never get ``ticket_issued`` (it carries the tracking code). An operation's
+    screen events leave in one frame. Their own ``seq`` keeps gap detection exact.
     """
 
     def __init__(self, socketio: SocketIO) -> None:
@@ -41,19 +64,36 @@ class ScreenFeed:
     def last_seq(self) -> int:
         return self._seq
 
-    def __call__(self, envelope: Envelope) -> None:
-        if envelope.name not in SCREEN_EVENTS:
+    def __call__(self, envelopes: list[Envelope]) -> None:
+        shown = [e for e in envelopes if e.name in SCREEN_EVENTS]
+        if not shown:
             return
         with self._lock:  # the bus delivers in order; the lock only guards the counter
-            self._seq += 1
-            message = {**envelope.payload, "seq": self._seq}
-        self.socketio.emit(envelope.name, message, namespace=DISPLAY_NAMESPACE)
+            events: Events = []
+            for envelope in shown:
+                self._seq += 1
+                events.append((envelope.name, {**envelope.payload, "seq": self._seq}))
+        emit_events(self.socketio, events, DISPLAY_NAMESPACE)
 
 
-def bridge_devices(bus: EventBus, socketio: SocketIO) -> Callable[[], None]:
-    """Every bus event, with the bus ``seq``, to device workers on ``/devices``."""
+def bridge(
+    bus: EventBus, socketio: SocketIO, namespace: str, to: str | None = None
+) -> Callable[[], None]:
+    """Every bus event, with the bus ``seq``, to ``namespace`` (or its room ``to``)."""
 
     def forward(envelope: Envelope) -> None:
-        socketio.emit(envelope.name, envelope.message(), namespace=DEVICES_NAMESPACE)
+        socketio.emit(envelope.name, envelope.message(), namespace=namespace, to=to)
 
     return bus.subscribe(forward)
+
+
+def bridge_batches(
+    bus: EventBus, socketio: SocketIO, namespace: str, to: str | None = None
+) -> Callable[[], None]:
+    """Like :func:`bridge`, but an operation's events in one frame (``batch``)."""
+
+    def forward(envelopes: list[Envelope]) -> None:
+        events = [(envelope.name, envelope.message()) for envelope in envelopes]
+        emit_events(socketio, events, namespace, to)
+
+    return bus.subscribe_batches(forward)

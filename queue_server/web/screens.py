@@ -9,7 +9,7 @@ Namespaces:
 
 - ``/display``: a display (or admin) API token sent as ``auth={"token": …}``, a
   signed-in staff member, or anyone when ``ScreensConfig.display_open`` is set.
-  Events reach it through the app's bus bridge (``realtime.bridge_bus``).
+  Events reach it through the app's ``realtime.ScreenFeed``.
 - ``/officer``: signed-in officers, help-desk staff and admins (session cookie).
   The server puts each client in the ``staff`` room and its counter's room.
 """
@@ -39,17 +39,19 @@ from display.icons import icon
 from display.texts import LANGUAGE_NAMES, texts
 from queue_server.auth.roles import Principal, Role
 from queue_server.auth.tokens import principal_for_token
-from queue_server.bus import Envelope
 from queue_server.core.clock import local_day
 from queue_server.core.models import Ticket, TicketStatus
 from queue_server.i18n import _
 from queue_server.web.errors import ApiError
 from queue_server.web.ratings import ratings_state
-from queue_server.web.realtime import DEVICES_NAMESPACE
+from queue_server.web.realtime import (
+    DEVICES_NAMESPACE,
+    DISPLAY_NAMESPACE,
+    bridge_batches,
+)
 from queue_server.web.security import current_principal, signed_in
 from queue_server.web.state import XephangState, xephang
 
-DISPLAY_NAMESPACE = "/display"
 OFFICER_NAMESPACE = "/officer"
 STAFF_ROOM = "staff"
 SCREENS_ROOM = "screens"
@@ -319,23 +321,16 @@ def _serve_namespaces(socketio: SocketIO) -> None:
         socketio.on_event("resync", _resync, namespace=namespace)
 
 
-def _bridge_officers(state: XephangState, socketio: SocketIO) -> None:
-    """Every bus event to the ``staff`` room of ``/officer`` (same ``seq`` as screens)."""
-
-    def forward(envelope: Envelope) -> None:
-        socketio.emit(envelope.name, envelope.message(), namespace=OFFICER_NAMESPACE, to=STAFF_ROOM)
-
-    state.bus.subscribe(forward)
-
-
 def register_screens(app: Flask, socketio: SocketIO, config: ScreensConfig | None = None) -> None:
     """Serve the screen pages and their Socket.IO namespaces on ``app``.
 
-    The configuration comes from ``settings.screens`` when the settings have it.
+    Every bus event (with the bus ``seq``) goes to the ``staff`` room of ``/officer``,
+    an operation's events in one ``batch`` frame. The configuration
+    comes from ``settings.screens`` when the settings have it.
     """
     state: XephangState = app.extensions["xephang"]
     config = config or getattr(state.settings, "screens", None) or ScreensConfig()
     app.extensions["xephang_screens"] = ScreensState(config=config, socketio=socketio)
     app.register_blueprint(screens)
     _serve_namespaces(socketio)
-    _bridge_officers(state, socketio)
+    bridge_batches(state.bus, socketio, OFFICER_NAMESPACE, to=STAFF_ROOM)

@@ -104,7 +104,8 @@ def test_without_a_token_the_display_says_so(page: Page, server: LiveServer) -> 
     expect(page.locator("#board li")).to_have_count(0)
 
 
-def test_a_lost_event_makes_the_display_ask_for_a_snapshot(page: Page, server: LiveServer) -> None:
+def lose_first_frame(page: Page, server: LiveServer, marker: str) -> list[str]:
+    """Open the display through a route that drops the first frame containing ``marker``."""
     dropped: list[str] = []
 
     def route(ws: WebSocketRoute) -> None:
@@ -112,7 +113,7 @@ def test_a_lost_event_makes_the_display_ask_for_a_snapshot(page: Page, server: L
         ws.on_message(upstream.send)
 
         def from_server(message: str | bytes) -> None:
-            if not dropped and isinstance(message, str) and '["queue_changed"' in message:
+            if not dropped and isinstance(message, str) and marker in message:
                 dropped.append(message)  # lost on the way, as on a flaky network
                 return
             ws.send(message)
@@ -124,6 +125,11 @@ def test_a_lost_event_makes_the_display_ask_for_a_snapshot(page: Page, server: L
     page.reload()  # connect again, now through the lossy route
     expect(page.locator("#board li")).to_have_count(6)
     page.wait_for_function("XP.sockets[0].io.engine.transport.name === 'websocket'")
+    return dropped
+
+
+def test_a_lost_event_makes_the_display_ask_for_a_snapshot(page: Page, server: LiveServer) -> None:
+    dropped = lose_first_frame(page, server, '["queue_changed"')
     kiosk = server.token("kiosk")
     before = page.locator('#waiting [data-service="CTR"] .d-waiting-count').inner_text()
     seq_before = int(page.locator("body").get_attribute("data-seq") or "0")
@@ -137,3 +143,21 @@ def test_a_lost_event_makes_the_display_ask_for_a_snapshot(page: Page, server: L
     assert len(dropped) == 1
     # Screens count only the events they receive: two queue changes since connecting.
     expect(page.locator("body")).to_have_attribute("data-seq", str(seq_before + 2))
+
+
+def test_a_lost_call_frame_is_made_good_by_the_snapshot(page: Page, server: LiveServer) -> None:
+    """A call-next's screen events travel in one ``batch`` frame; losing it is one gap."""
+    kiosk, officer = server.token("kiosk"), server.token("officer", counter=3)
+    server.api("POST", "/api/v1/tickets", kiosk, {"service": "CT"})
+    dropped = lose_first_frame(page, server, '["batch"')
+    seq_before = int(page.locator("body").get_attribute("data-seq") or "0")
+
+    called = server.api("POST", "/api/v1/counters/3/next", officer, {})
+    assert called.status_code == 200, called.text
+    server.api("POST", "/api/v1/tickets", kiosk, {"service": "DD"})  # the gap shows here
+    expect(page.locator("body")).to_have_attribute("data-resyncs", "1")
+    number = called.json()["ticket"]["number"]
+    expect(page.locator('#board [data-counter="3"] .d-board-number')).to_have_text(number)
+    assert len(dropped) == 1 and '["ticket_called"' in dropped[0]
+    # The lost frame held three events (call, queue, counter), then one queue change.
+    expect(page.locator("body")).to_have_attribute("data-seq", str(seq_before + 4))

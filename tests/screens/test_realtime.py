@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import queue
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -14,21 +15,62 @@ from queue_server.settings import Settings
 
 from .conftest import PASSWORD, LiveServer, start_server
 
-Received = queue.Queue[tuple[str, Any]]
+
+class Received(queue.Queue[tuple[str, Any]]):
+    """Events in arrival order, a ``batch`` frame's one by one (as common.js takes them).
+
+    ``frames`` keeps the event names of each frame, to see what travelled together.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.frames: list[list[str]] = []
+
+    def record(self, event: str, data: Any) -> None:
+        pairs = data if event == "batch" else [[event, data]]
+        self.frames.append([name for name, _payload in pairs])
+        for name, payload in pairs:
+            self.put((name, payload))
 
 
-def connect(server: LiveServer, namespace: str, **kwargs: Any) -> tuple[socketio.Client, Received]:
+def connect(
+    server: LiveServer, namespace: str, transport: str = "polling", **kwargs: Any
+) -> tuple[socketio.Client, Received]:
     """A client that records every event of ``namespace`` in arrival order.
 
-    Long polling: with Werkzeug a WebSocket client takes ~3 s to disconnect.
+    Long polling by default: with Werkzeug a WebSocket client takes ~3 s to disconnect.
     """
     client = socketio.Client(reconnection=False)
-    received: Received = queue.Queue()
-    client.on("*", lambda event, data: received.put((event, data)), namespace=namespace)
+    received = Received()
+    client.on("*", received.record, namespace=namespace)
     client.connect(
-        server.url, namespaces=[namespace], transports=["polling"], wait_timeout=5, **kwargs
+        server.url, namespaces=[namespace], transports=[transport], wait_timeout=5, **kwargs
     )
     return client, received
+
+
+def events_until(received: Received, seq: int) -> list[tuple[str, Any]]:
+    """Every event up to the one numbered ``seq`` (5 s at most for each)."""
+    seen = [received.get(timeout=5)]
+    while seen[-1][1]["seq"] < seq:
+        seen.append(received.get(timeout=5))
+    return seen
+
+
+def staff_cookie(server: LiveServer, username: str) -> str:
+    """Sign in through the real form; the session cookie for a Socket.IO client."""
+    server.user(username, "officer")
+    http = requests.Session()
+    form = http.get(server.url + "/login", timeout=5).text
+    csrf = form.split('name="csrf_token" value="')[1].split('"')[0]
+    signed = http.post(
+        server.url + "/login",
+        data={"username": username, "password": PASSWORD, "csrf_token": csrf},
+        allow_redirects=False,
+        timeout=5,
+    )
+    assert signed.status_code == 303
+    return "; ".join(f"{c.name}={c.value}" for c in http.cookies)
 
 
 def next_event(received: Received, name: str) -> Any:
@@ -99,8 +141,58 @@ def test_events_carry_consecutive_seq_and_the_call(server: LiveServer) -> None:
             "recall": False,
         }
         assert {"ticket_id", "counter_name", "priority", "seq", "at"} <= set(call)
+        # The call's screen events travelled in one frame, the call first.
+        assert ["ticket_called", "queue_changed", "counter_changed"] in received.frames
     finally:
         client.disconnect()
+
+
+def test_concurrent_operations_reach_every_namespace_in_seq_order(server: LiveServer) -> None:
+    """No event is lost, doubled or reordered, and a call is one frame.
+
+    Four counters issue and call at the same time; the display (its own ``seq``) and
+    the officer console (the bus ``seq``) must see every number once, in order, and
+    every call as one frame.
+    """
+    display, on_display = connect(server, "/display", auth={"token": server.token("display")})
+    cookie = staff_cookie(server, "officer-order")
+    officer, on_officer = connect(server, "/officer", headers={"Cookie": cookie})
+    admin = server.token("admin")  # no issue rate limit
+    services = {1: "HD", 2: "HT", 3: "CT", 5: "DD"}  # a service only that counter calls
+    officers = {counter: server.token("officer", counter=counter) for counter in services}
+
+    def work(counter: int) -> None:
+        for _round in range(6):
+            body = {"service": services[counter]}
+            issued = server.api("POST", "/api/v1/tickets", admin, body)
+            assert issued.status_code == 201, issued.text
+            called = server.api("POST", f"/api/v1/counters/{counter}/next", officers[counter], {})
+            assert called.status_code == 200, called.text
+
+    try:
+        display_from = next_event(on_display, "snapshot")["seq"]
+        officer_from = next_event(on_officer, "snapshot")["seq"]
+        with ThreadPoolExecutor(max_workers=len(services)) as pool:
+            list(pool.map(work, services))
+        display_to = display.call("resync", namespace="/display", timeout=5)["seq"]
+        officer_to = officer.call("resync", namespace="/officer", timeout=5)["seq"]
+
+        shown = events_until(on_display, display_to)
+        assert [data["seq"] for _name, data in shown] == list(
+            range(display_from + 1, display_to + 1)
+        )
+        calls = [frame for frame in on_display.frames if "ticket_called" in frame]
+        assert calls == [["ticket_called", "queue_changed", "counter_changed"]] * 24
+
+        staff = events_until(on_officer, officer_to)
+        assert [data["seq"] for _name, data in staff] == list(
+            range(officer_from + 1, officer_to + 1)
+        )
+        names = [name for name, _data in staff]
+        assert names.count("ticket_issued") == names.count("ticket_called") == 24
+    finally:
+        officer.disconnect()
+        display.disconnect()
 
 
 def test_officer_namespace_is_for_signed_in_staff(server: LiveServer) -> None:
@@ -111,18 +203,7 @@ def test_officer_namespace_is_for_signed_in_staff(server: LiveServer) -> None:
             headers={"Authorization": f"Bearer {server.token('officer', counter=1)}"},
             wait_timeout=5,
         )
-    username = server.user("officer-socket", "officer")
-    http = requests.Session()
-    form = http.get(server.url + "/login", timeout=5).text
-    csrf = form.split('name="csrf_token" value="')[1].split('"')[0]
-    signed = http.post(
-        server.url + "/login",
-        data={"username": username, "password": PASSWORD, "csrf_token": csrf},
-        allow_redirects=False,
-        timeout=5,
-    )
-    assert signed.status_code == 303
-    cookie = "; ".join(f"{c.name}={c.value}" for c in http.cookies)
+    cookie = staff_cookie(server, "officer-socket")
     client, received = connect(server, "/officer", headers={"Cookie": cookie})
     try:
         assert {c["number"] for c in next_event(received, "snapshot")["counters"]} >= {1, 6}

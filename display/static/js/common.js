@@ -1,6 +1,8 @@
 /* Shared by every screen: page data, texts, HTTP calls and the live feed.
  * The live feed follows the server's rules: a snapshot on every (re)connect, then
- * events with a seq that grows by one; a gap asks the server for a fresh snapshot. */
+ * events with a seq that grows by one; a gap asks the server for a fresh snapshot.
+ * The events of one operation may come in one "batch" frame: [[name, payload], ...]
+ * in seq order, taken one by one as if they had come alone. */
 (function () {
   "use strict";
 
@@ -168,7 +170,11 @@
       }
     });
     socket.on("snapshot", applySnapshot);
-    socket.onAny(receive);
+    socket.onAny((name, payload) => {
+      if (name !== "batch") { receive(name, payload); return; }
+      if (!Array.isArray(payload)) return;
+      for (const item of payload) if (Array.isArray(item)) receive(item[0], item[1]);
+    });
     sockets.push(socket);
     return socket;
   }
