@@ -232,8 +232,37 @@ def vulnerable_chart(report: Report) -> Chart:
     )
 
 
+def satisfaction_chart(report: Report) -> Chart | None:
+    """Ratings per counter by score; none when nobody rated in the range."""
+    total = report.satisfaction.total
+    if not total.count:
+        return None
+    by_counter = report.satisfaction.by_counter
+    tallies = list(by_counter.values())
+    percent = format_number(total.percent_satisfied or 0.0, decimals=1)
+    return bar_chart(
+        "chart-satisfaction",
+        _("Satisfaction per counter"),
+        _("{count} ratings; {percent}% satisfied or very satisfied.").format(
+            count=total.count, percent=percent
+        ),
+        list(by_counter),
+        [
+            Series(_("Very satisfied"), [t.very_satisfied for t in tallies]),
+            Series(_("Satisfied"), [t.satisfied for t in tallies]),
+            Series(_("Not satisfied"), [t.not_satisfied for t in tallies]),
+        ],
+    )
+
+
 ChartBuilder = Callable[[Report], Chart | None]
-CHARTS: list[ChartBuilder] = [arrivals_chart, tickets_chart, waits_chart, vulnerable_chart]
+CHARTS: list[ChartBuilder] = [
+    arrivals_chart,
+    tickets_chart,
+    waits_chart,
+    vulnerable_chart,
+    satisfaction_chart,
+]
 
 
 def report_charts(report: Report) -> list[Chart]:

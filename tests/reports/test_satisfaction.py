@@ -29,6 +29,7 @@ from queue_server.core.rating_config import RatingsConfig, ReasonConfig
 from queue_server.core.ratings import Ratings, ScoreTally
 from queue_server.i18n import use_language
 from queue_server.reports import Report, Table, compute_report, csv_bytes, report_tables, write_xlsx
+from queue_server.reports.charts import report_charts
 from queue_server.reports.export_csv import cell_text
 from queue_server.reports.export_xlsx import sheet_name
 
@@ -159,3 +160,21 @@ def test_configured_reasons_name_the_columns(report: Report) -> None:
     assert next(t for t in english if t.title == "Satisfaction by counter").headers[-2] == (
         "Waited too long"
     )
+
+
+def test_the_report_page_draws_satisfaction_per_counter(report: Report) -> None:
+    with use_language("vi"):
+        charts = {chart.key: chart for chart in report_charts(report)}
+    chart = charts["chart-satisfaction"]
+    assert chart.bars == 2 * 3  # two counters × three scores (zero bars too)
+    assert chart.title == "Mức độ hài lòng theo quầy"
+    assert "4 lượt đánh giá; 50,0% hài lòng hoặc rất hài lòng." in chart.svg
+    assert "Quầy 2" in chart.svg and "Chưa hài lòng" in chart.svg
+
+
+def test_no_satisfaction_chart_without_ratings(
+    queue: Queue, clock: FrozenClock, play: Play
+) -> None:
+    play(queue, clock)
+    report = compute_report(queue.db, queue.options.zone, MONDAY, TUESDAY)
+    assert "chart-satisfaction" not in {chart.key for chart in report_charts(report)}
