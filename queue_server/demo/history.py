@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 
 from queue_server.core.clock import FrozenClock
 from queue_server.core.db import Database
@@ -121,11 +121,11 @@ def has_tickets(queue: Queue) -> bool:
         )
 
 
-def unrated_served_ticket(queue: Queue, since: date) -> str | None:
-    """The tracking code of the newest served, unrated live ticket since ``since``."""
+def latest_unrated_served(queue: Queue, since: date) -> tuple[str, str] | None:
+    """Tracking code and number of the newest served, unrated live ticket since ``since``."""
     with queue.db.read() as conn:
-        return conn.execute(
-            select(Ticket.track_code)
+        row = conn.execute(
+            select(Ticket.track_code, Ticket.number)
             .where(
                 Ticket.status == TicketStatus.DONE,
                 Ticket.day >= since,
@@ -133,7 +133,21 @@ def unrated_served_ticket(queue: Queue, since: date) -> str | None:
             )
             .order_by(Ticket.finished_at.desc(), Ticket.id.desc())
             .limit(1)
-        ).scalar()
+        ).one_or_none()
+    return (row.track_code, row.number) if row else None
+
+
+def days_before_today(queue: Queue) -> tuple[date, date] | None:
+    """The first and last day with tickets before today (live or archived)."""
+    today = queue.today()
+    with queue.db.read() as conn:
+        spans = [
+            conn.execute(select(func.min(day), func.max(day)).where(day < today)).one()
+            for day in (Ticket.day, tickets_archive.c.day)
+        ]
+    firsts = [first for first, _last in spans if first is not None]
+    lasts = [last for _first, last in spans if last is not None]
+    return (min(firsts), max(lasts)) if firsts else None
 
 
 def play_history(
