@@ -50,8 +50,8 @@ CATEGORY_SERVICE = {"merit": ("NCC", 0.5), "poor_household": ("BTXH", 0.5)}
 HELPDESK_SHARE = 0.08  # tickets the help desk issues for someone
 HELPDESK_SHARE_ASSISTED = 0.35  # … for the elderly, disabled, ethnic-minority citizens
 ASSISTED = {"elderly", "disabled", "ethnic_minority"}
-LEAVE_SHARE = 0.025  # citizens who give up if not called within their patience
-PATIENCE_S = (25 * 60, 70 * 60)
+LEAVE_SHARE = 0.04  # citizens who give up if not called within their patience
+PATIENCE_S = (3 * 60, 40 * 60)
 
 
 @dataclass(frozen=True, slots=True)
