@@ -1,4 +1,4 @@
-"""Play the demo center's last working days through the real queue, minute by minute.
+"""Play the demo center's last working days through the real queue, event by event.
 
 :func:`play_history` fills an empty database with what a newcomer wants to see on the
 report page and in the ratings: the arrivals of :mod:`.arrivals`, counters that call in
@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from datetime import time as dt_time
 from typing import Any
 
 from sqlalchemy import event, func, select
@@ -174,14 +175,17 @@ def play_history(
     dates = working_days_before(played.today(), days)
     urgent_days = set(rng.sample(dates, k=max(1, round(len(dates) / 4)))) if dates else set()
     summary = HistorySummary(days=dates)
-    for day in dates:
-        _DayPlayer(played, Ratings(played, ratings), rng, officers, helpdesk, kiosk, summary).play(
-            day, per_day, emergency=day in urgent_days
-        )
-        closing = datetime.combine(day + timedelta(days=1), datetime.min.time())
-        _at(played, min(closing.replace(tzinfo=queue.options.zone) + CLOSE_DAY_AT, now))
-        summary.closed += played.close_day(actor="system").value
-    database.dispose()
+    try:
+        for day in dates:
+            player = _DayPlayer(
+                played, Ratings(played, ratings), rng, officers, helpdesk, kiosk, summary
+            )
+            player.play(day, per_day, emergency=day in urgent_days)
+            midnight = datetime.combine(day + timedelta(days=1), dt_time(), queue.options.zone)
+            _at(played, min(midnight + CLOSE_DAY_AT, now))
+            summary.closed += played.close_day(actor="system").value
+    finally:
+        database.dispose()
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -257,6 +261,8 @@ class _DayPlayer:
 
     # ------------------------------------------------------------------ the loop
     def play(self, day: date, per_day: float, *, emergency: bool) -> None:
+        if not self.services:  # no counter serves anything: nobody comes
+            return
         zone = self.queue.options.zone
         categories = list(self.queue.catalogue.categories.values())
         for arrival in plan_day(
