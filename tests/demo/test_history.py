@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -189,3 +191,15 @@ def test_plays_on_postgresql(demo_settings: Settings, tmp_path: Path, pg_url: st
     assert report.total.issued == summary.issued > 100
     assert report.satisfaction.total.count == summary.rated > 0
     queue.db.dispose()
+
+
+def test_the_history_needs_only_the_core() -> None:
+    code = (
+        "import sys, queue_server.demo.history\n"
+        "print(sorted(n for n in sys.modules if n.split('.')[0] in "
+        "{'flask', 'flask_socketio', 'werkzeug', 'escpos', 'serial', 'PIL', 'devices'}))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.strip() == "[]"
