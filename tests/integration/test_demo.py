@@ -152,6 +152,9 @@ def test_no_serve_prints_every_screen_and_each_link_works(demo_run: tuple[Path, 
     menu = admin.get(links["Admin pages"].path, follow_redirects=True)
     assert menu.status_code == 200 and menu.request.path.startswith("/admin/")
     assert admin.get("/admin/services").status_code == 200
+    users = admin.get("/admin/users")  # every demo account, the manager too
+    assert users.status_code == 200
+    assert all(name in users.get_data(as_text=True) for name in ("canbo6", "hotro", "lanhdao"))
 
     report_link = links["Reports"]
     query = parse_qs(urlsplit(report_link.url).query)

@@ -20,6 +20,7 @@ from queue_server.web.state import xephang
 ROLE_NAMES = {
     "officer": N_("Officer"),
     "helpdesk": N_("Help desk"),
+    "manager": N_("Manager (reads the reports)"),
     "admin": N_("Administrator"),
     "kiosk": N_("Kiosk"),
     "display": N_("Hall display"),
