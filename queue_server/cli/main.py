@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from queue_server.cli.context import config_option, handles_errors, load
-from queue_server.cli.demo_access import prepare_demo_access
 from queue_server.cli.tables import render_table
 from queue_server.core.bootstrap import open_queue
 from queue_server.core.db import Database
@@ -213,41 +212,9 @@ def status(config_path: Path | None) -> None:
     click.echo(render_table([_("Counter"), _("Name"), _("State"), _("Current ticket")], rows))
 
 
-@main.command()
-@click.option("--reset", is_flag=True, help="Start from an empty demo database.")
-@click.option("--host", default="127.0.0.1", show_default=True, help="0.0.0.0 for the whole LAN.")
-@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--no-serve", is_flag=True, help="Only set up the data; do not start the server.")
-@config_option
-@handles_errors
-def demo(reset: bool, host: str, port: int, no_serve: bool, config_path: Path | None) -> None:
-    """Set up the demo center's data and start the server on it."""
-    settings = load(config_path)
-    data_dir = Path(settings.data_dir)
-    if reset and settings.database_url().startswith("sqlite:///"):
-        for suffix in ("", "-wal", "-shm"):
-            (data_dir / f"xephang.db{suffix}").unlink(missing_ok=True)
-    data_dir.mkdir(parents=True, exist_ok=True)
-    queue = open_queue(settings)
-    click.echo(_("Demo center ready in {path}.").format(path=data_dir))
-    click.echo(_("Try: xephang ticket issue HT, then xephang counter next 2, then xephang status."))
-    if no_serve:
-        return
-    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    kiosk = settings.kiosks[0].name if settings.kiosks else None
-    links = prepare_demo_access(queue, f"http://{shown_host}:{port}", kiosk)
-    queue.db.dispose()
-    click.echo()
-    click.echo(_("Open these in a browser:"))
-    for link in links:
-        click.echo(f"  {link.label:<22} {link.url}" + (f"  ({link.note})" if link.note else ""))
-    click.echo()
-    serve(settings, host, port)
-
-
 # --- web server, accounts and API tokens (issue #3) ---
 from queue_server.cli.accounts import token, user  # noqa: E402
-from queue_server.cli.run import run, serve  # noqa: E402
+from queue_server.cli.run import run  # noqa: E402
 
 main.add_command(run)
 main.add_command(user)
@@ -271,3 +238,8 @@ from queue_server.cli.records import archive, purge  # noqa: E402
 
 main.add_command(archive)
 main.add_command(purge)
+
+# --- the demo center with its history, accounts and links ---
+from queue_server.cli.demo import demo  # noqa: E402
+
+main.add_command(demo)

@@ -3,84 +3,37 @@ accessible (axe-core), printable, the download is the report's file."""
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from queue_server.auth.users import add_user
 from queue_server.core.bootstrap import open_queue
-from queue_server.core.clock import FrozenClock
-from queue_server.core.operations import Queue
+from queue_server.demo.history import Staff, play_history
 from queue_server.reports import compute_report
 from queue_server.reports.files import report_file
 
 from .conftest import LiveServer, assert_accessible, screenshot, sign_in
 
 OFFICERS = ("Nguyễn Thị Lan", "Trần Văn Hùng", "Lê Thị Mai", "Phạm Minh Tuấn")
-# Arrivals per hour of a ward center's day: a morning peak, a quiet lunch, an afternoon.
-ARRIVALS = {7: 4, 8: 14, 9: 16, 10: 11, 11: 6, 12: 1, 13: 5, 14: 9, 15: 8, 16: 4}
-CATEGORIES = ("elderly", "disabled", "pregnant_child", "ethnic_minority", "poor_household", "merit")
-
-
-def play_a_busy_day(queue: Queue, clock: FrozenClock, day: date, seed: int) -> int:
-    """A day at the demo center, minute by minute: arrivals, calls, services, no-shows."""
-    zone = queue.options.zone
-    rng = random.Random(seed)
-    services = list(queue.catalogue.services)
-    # About one citizen in four belongs to a priority group.
-    categories = [*CATEGORIES, *[None] * (3 * len(CATEGORIES))]
-    officers = [
-        add_user(queue.db, f"cb{seed}{n}", "officer", "mat-khau-dai-123", display_name=name)
-        for n, name in enumerate(OFFICERS)
-    ]
-    arrivals = sorted(
-        datetime(day.year, day.month, day.day, hour, rng.randrange(60), tzinfo=zone)
-        for hour, count in ARRIVALS.items()
-        for _ in range(count)
-    )
-    counters = sorted(queue.catalogue.counters)
-    busy: dict[int, tuple[datetime, str]] = {}  # counter → (until, how it ends)
-    moment = datetime(day.year, day.month, day.day, 7, 0, tzinfo=zone)
-    closing = datetime(day.year, day.month, day.day, 17, 0, tzinfo=zone)
-    issued = 0
-    while moment <= closing:
-        clock.set(moment)
-        while arrivals and arrivals[0] <= moment:
-            arrivals.pop(0)
-            queue.issue(rng.choice(services), rng.choice(categories))
-            issued += 1
-        for number in counters:
-            if number in busy and busy[number][0] > moment:
-                continue
-            if number in busy:
-                _until, ending = busy.pop(number)
-                queue.no_show(number) if ending == "no_show" else queue.finish(number)
-            officer = officers[number % len(officers)]
-            if queue.call_next(number, officer_id=officer).value is None:
-                continue
-            if rng.random() < 0.06:  # nobody comes to the counter
-                busy[number] = (moment + timedelta(minutes=2), "no_show")
-            else:
-                queue.start_serving(number)
-                busy[number] = (moment + timedelta(minutes=rng.randint(3, 14)), "finish")
-        moment += timedelta(minutes=1)
-    return issued
 
 
 @pytest.fixture(scope="module")
 def days(server: LiveServer) -> Iterator[tuple[date, date]]:
-    """Two busy days before today, written into the server's database."""
-    today = datetime.now(server.settings.center.zone).date()
-    first, last = today - timedelta(days=2), today - timedelta(days=1)
-    clock = FrozenClock(datetime.now(UTC))
-    queue = open_queue(server.settings, clock=clock, migrate=False, sync=False)
-    for seed, day in enumerate((first, last), start=1):
-        play_a_busy_day(queue, clock, day, seed)
+    """The demo history of the two working days before today, in the server's database."""
+    queue = open_queue(server.settings, migrate=False, sync=False)
+    staff = [
+        Staff(
+            add_user(queue.db, f"cb{n}", "officer", "mat-khau-dai-123", display_name=name), f"cb{n}"
+        )
+        for n, name in enumerate(OFFICERS)
+    ]
+    officers = {number: staff[number % len(staff)] for number in queue.catalogue.counters}
+    history = play_history(queue, officers, days=2, seed=1, ratings=server.settings.ratings)
     queue.db.dispose()
-    yield first, last
+    yield history.days[0], history.days[-1]
 
 
 @pytest.fixture
@@ -107,6 +60,9 @@ def test_report_page_draws_charts_prints_and_downloads(
     report = compute_report(server.queue.db, server.settings.center.zone, first, last)
     issued = page.locator("#section-summary tr", has_text="Số phiếu đã cấp").locator("td")
     expect(issued).to_have_text(str(report.total.issued))
+    ratings = page.locator("tbody tr", has=page.locator("th", has_text="Số lượt đánh giá"))
+    expect(ratings.locator("td")).to_have_text(str(report.satisfaction.total.count))
+    assert report.satisfaction.total.count > 0 and report.priority_served > 0
     assert_accessible(page)
     screenshot(page, "admin-reports")
 

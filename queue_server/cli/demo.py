@@ -1,0 +1,146 @@
+"""``xephang demo``: the demo center with a realistic history, its accounts and links."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import click
+
+from queue_server.cli.context import config_option, handles_errors, load
+from queue_server.cli.demo_access import (
+    DemoStaff,
+    TrackedTicket,
+    demo_accounts,
+    format_links,
+    prepare_demo_access,
+)
+from queue_server.cli.run import serve
+from queue_server.core.bootstrap import open_queue
+from queue_server.core.operations import Queue
+from queue_server.demo.history import (
+    DEFAULT_DAYS,
+    DEFAULT_SEED,
+    days_before_today,
+    has_tickets,
+    latest_unrated_served,
+    play_history,
+)
+from queue_server.i18n import _
+from queue_server.settings import Settings
+
+
+@click.command()
+@click.option("--reset", is_flag=True, help="Start from an empty demo database.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="0.0.0.0 for the whole LAN.")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--no-serve", is_flag=True, help="Only set up the data; do not start the server.")
+@click.option(
+    "--history-days",
+    default=DEFAULT_DAYS,
+    show_default=True,
+    type=click.IntRange(0, 60),
+    help="Working days of history played into a new demo database (0: none).",
+)
+@click.option("--seed", default=DEFAULT_SEED, show_default=True, type=int, hidden=True)
+@config_option
+@handles_errors
+def demo(
+    reset: bool,
+    host: str,
+    port: int,
+    no_serve: bool,
+    history_days: int,
+    seed: int,
+    config_path: Path | None,
+) -> None:
+    """Set up the demo center's data and start the server on it."""
+    settings = load(config_path)
+    data_dir = Path(settings.data_dir)
+    database_file = data_dir / "xephang.db"
+    own_file = not settings.database.url  # the SQLite file in the demo's data directory
+    if reset and own_file:
+        for suffix in ("", "-wal", "-shm"):
+            (data_dir / f"xephang.db{suffix}").unlink(missing_ok=True)
+    new_database = own_file and not database_file.exists()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    queue = open_queue(settings)
+    staff = demo_accounts(queue)
+    click.echo(_("Demo center ready in {path}.").format(path=data_dir))
+    if history_days:
+        _history(queue, settings, staff, history_days, seed, new_database)
+    click.echo(_("Try: xephang ticket issue HT, then xephang counter next 2, then xephang status."))
+    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    kiosk = settings.kiosks[0].name if settings.kiosks else None
+    links = prepare_demo_access(
+        queue,
+        f"http://{shown_host}:{port}",
+        kiosk,
+        history=days_before_today(queue),
+        tracked=_tracked_ticket(queue, settings, kiosk),
+    )
+    queue.db.dispose()
+    click.echo()
+    click.echo(_("Open these in a browser:"))
+    for line in format_links(links):
+        click.echo(line)
+    click.echo()
+    if not no_serve:
+        serve(settings, host, port)
+
+
+def _history(
+    queue: Queue, settings: Settings, staff: DemoStaff, days: int, seed: int, new_database: bool
+) -> None:
+    """Play the history into a database this command has just made, never into others."""
+    if not new_database or has_tickets(queue):
+        if not has_tickets(queue):
+            click.echo(
+                _(
+                    "No history played: the database was there already. "
+                    "xephang demo --reset starts again with {days} days of history."
+                ).format(days=days)
+            )
+        return
+    kiosk = settings.kiosks[0].name if settings.kiosks else None
+    click.echo(_("Playing {days} working days of history…").format(days=days))
+    summary = play_history(
+        queue,
+        staff.officers,
+        days=days,
+        seed=seed,
+        helpdesk=staff.helpdesk,
+        kiosk=kiosk,
+        ratings=settings.ratings,
+    )
+    click.echo(
+        _(
+            "History {first} … {last}: {issued} tickets, {served} served, {rated} ratings "
+            "({seconds:.1f} s)."
+        ).format(
+            first=summary.days[0],
+            last=summary.days[-1],
+            issued=summary.issued,
+            served=summary.served,
+            rated=summary.rated,
+            seconds=summary.seconds,
+        )
+    )
+    click.echo(
+        _("The report of these days: xephang report --from {first} --to {last}").format(
+            first=summary.days[0], last=summary.days[-1]
+        )
+    )
+
+
+def _tracked_ticket(queue: Queue, settings: Settings, kiosk: str | None) -> TrackedTicket | None:
+    """A served, unrated ticket of the last days, else a ticket issued now."""
+    since = queue.today() - timedelta(days=settings.ratings.track_window_days)
+    found = latest_unrated_served(queue, since)
+    if found is not None:
+        return TrackedTicket(code=found[0], number=found[1], served=True)
+    services = list(queue.catalogue.services)
+    if not services:
+        return None
+    issued = queue.issue(services[0], channel="kiosk", actor="cli", kiosk=kiosk).value
+    return TrackedTicket(code=issued.track_code, number=issued.number, served=False)
