@@ -54,10 +54,13 @@ def test_report_page_draws_charts_prints_and_downloads(
     target = f"/admin/reports?from={first.isoformat()}&to={last.isoformat()}"
     sign_in(page, server, server.user("truongphong", "manager"), target)
     expect(page.locator("h1")).to_have_text("Báo cáo")
-    expect(page.locator("figure.r-chart svg[role=img]")).to_have_count(4)
-    expect(page.locator("#chart-arrivals rect.bar")).to_have_count(11)  # 7h … 17h
-    expect(page.locator(".admin-menu a[aria-current=page]")).to_have_text("Báo cáo")
     report = compute_report(server.queue.db, server.settings.center.zone, first, last)
+    assert report.satisfaction.total.count > 0  # the simulated citizens rated
+    expect(page.locator("figure.r-chart svg[role=img]")).to_have_count(5)
+    expect(page.locator("#chart-arrivals rect.bar")).to_have_count(11)  # 7h … 17h
+    counters = len(report.satisfaction.by_counter)
+    expect(page.locator("#chart-satisfaction rect.bar")).to_have_count(3 * counters)
+    expect(page.locator(".admin-menu a[aria-current=page]")).to_have_text("Báo cáo")
     issued = page.locator("#section-summary tr", has_text="Số phiếu đã cấp").locator("td")
     expect(issued).to_have_text(str(report.total.issued))
     ratings = page.locator("tbody tr", has=page.locator("th", has_text="Số lượt đánh giá"))
