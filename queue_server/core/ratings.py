@@ -252,10 +252,11 @@ class Ratings:
                 )
         except IntegrityError:  # the other of two simultaneous ratings won
             raise _already_rated(None) from None
-        catalogue = self.queue.catalogue
-        counter = catalogue.counter_by_id(row.counter_id).number if row.counter_id else None
+        # None for a counter deactivated since (no tablet is left there to tell).
+        counter = self.queue.catalogue.counter_by_id(row.counter_id) if row.counter_id else None
         receipt = RatingReceipt(row.id, row.number, channel, now, score)
-        rated = TicketRated(ticket_id=row.id, counter=counter, channel=channel, at=now)
+        number = counter.number if counter else None
+        rated = TicketRated(ticket_id=row.id, counter=number, channel=channel, at=now)
         return Outcome(receipt, [rated])
 
     def _check(self, score: int, reasons: Iterable[str]) -> list[str]:

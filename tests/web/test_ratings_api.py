@@ -198,3 +198,26 @@ def test_officers_see_only_their_own_counts(
     assert other.get("/officer/summary").get_json()["ratings"] == {"count": 0, "min_count": 5}
     # Nothing lists ratings for an officer: the tablet route refuses them.
     assert officer.get("/api/v1/counters/2/rating").status_code == 403
+
+
+def test_a_ticket_of_a_counter_deactivated_since_is_still_rated_from_the_phone(
+    client: FlaskClient, queue: Queue, token: TokenMaker, events: list[Envelope]
+) -> None:
+    """The admin closes counter 2 for good after it served a citizen; the citizen rates
+    later from the tracking page: stored, with the counter the ticket was served at."""
+    ticket = serve_one(client, token("officer", 2), token("kiosk"))
+    counter_id = queue.catalogue.counters[2].id
+    admin = token("admin")
+    counters = client.get("/api/v1/admin/settings", headers=admin).get_json()["sections"][
+        "counters"
+    ]
+    for counter in counters:
+        counter["active"] = counter["number"] != 2
+    changed = client.put("/api/v1/admin/settings/counters", json={"value": counters}, headers=admin)
+    assert changed.status_code == 200, changed.get_json()
+
+    rated = client.post(f"/api/v1/track/{ticket['track_code']}/rating", json={"score": 3})
+    assert rated.status_code == 201, rated.get_json()
+    (row,) = ratings(queue)
+    assert (row.ticket_id, row.counter_id, row.channel) == (ticket["id"], counter_id, "track")
+    assert [e.payload["channel"] for e in events if e.name == "ticket_rated"] == ["track"]
