@@ -1,9 +1,10 @@
 """Excel export (openpyxl): one sheet per section, bold frozen header row.
 
 The file is reproducible: the same report gives the same bytes (the document's dates
-and the zip entries' times are the report's last day), so the file downloaded from the
-web page and the one written by ``xephang report`` are identical, and a checksum shows
-that a report sent to the chairman was not altered.
+and the zip entries' times are the report's last day, or the nearest day a zip file
+can hold), so the file downloaded from the web page and the one written by
+``xephang report`` are identical, and a checksum shows that a report sent to the
+chairman was not altered.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ SHEET_NAME_MAX = 31
 FORBIDDEN_IN_SHEET_NAMES = str.maketrans({c: " " for c in "[]:*?/\\"})
 CORE_PROPERTIES = "docProps/core.xml"
 DOCUMENT_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+ZIP_FIRST, ZIP_LAST = datetime(1980, 1, 1), datetime(2107, 12, 31)  # times a zip entry holds
 
 
 def sheet_name(title: str) -> str:
@@ -51,7 +53,8 @@ def xlsx_bytes(tables: Sequence[Table], *, made_on: date) -> bytes:
             sheet.column_dimensions[get_column_letter(index)].width = min(60, widest + 2)
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return _fixed_dates(buffer.getvalue(), datetime.combine(made_on, time()))
+    stamp = min(max(datetime.combine(made_on, time()), ZIP_FIRST), ZIP_LAST)
+    return _fixed_dates(buffer.getvalue(), stamp)
 
 
 def _fixed_dates(data: bytes, stamp: datetime) -> bytes:

@@ -8,10 +8,12 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from html.parser import HTMLParser
+from io import BytesIO
 from pathlib import Path
 
 import pytest
 from flask import Flask
+from openpyxl import load_workbook
 
 from queue_server.auth.tokens import create_token
 from queue_server.core.bootstrap import open_queue
@@ -223,3 +225,15 @@ def test_downloads_are_the_files_the_cli_writes(
                          headers={"Accept-Language": "en"})  # fmt: skip
     assert english.data == download.data
     queue.db.dispose()
+
+
+@pytest.mark.parametrize("day", ["1979-12-31", "2108-01-01"])
+def test_an_xlsx_of_days_a_zip_file_cannot_date_still_downloads(
+    app: Flask, played: Queue, day: str
+) -> None:
+    """ZIP times run from 1980 to 2107: the workbook of a day outside still opens."""
+    client, _csrf = client_as(app, "manager")
+    download = client.get(f"/admin/reports/download?from={day}&to={day}&format=xlsx")
+    assert download.status_code == 200
+    workbook = load_workbook(BytesIO(download.data))
+    assert workbook.sheetnames and workbook.properties.created is not None
