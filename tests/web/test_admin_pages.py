@@ -220,6 +220,28 @@ def test_tokens_made_on_the_page_work_and_revoked_ones_stop(live_app: Flask, adm
     assert client.get("/api/v1/state", headers=bearer).status_code == 401
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("days", "99999999999", "Nhập một số nguyên."),
+        ("days", "²", "Nhập một số nguyên."),
+        ("counter", "²", "Nhập một số nguyên."),
+        ("days", "3650000", "Nhập một số nguyên."),
+        ("days", "40000", "Mã truy cập có hiệu lực tối đa 36500 ngày"),
+    ],
+)
+def test_a_token_form_with_an_odd_number_is_refused_politely(
+    live_app: Flask, admin: Admin, field: str, value: str, message: str
+) -> None:
+    form = {"name": "Máy đánh giá quầy 2", "role": "rating", "counter": "2", field: value}
+    response = post(admin, "/admin/tokens", form)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert f'role="alert">{message}' in html
+    assert 'value="Máy đánh giá quầy 2"' in html  # what was typed is still there
+    assert "new-token" not in html
+
+
 def test_users_are_added_reset_and_deactivated(live_app: Flask, admin: Admin) -> None:
     form = {
         "username": "lan",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -26,6 +27,10 @@ ROLE_NAMES = {
     "rating": N_("Rating tablet"),
     "manager": N_("Manager (reports only)"),
 }
+
+
+WHOLE_NUMBER = re.compile(r"[0-9]{1,6}")  # ASCII digits only: int() refuses "²"
+MAX_TOKEN_DAYS = 36500  # a hundred years; longer ones would overflow the date
 
 
 def _roles(roles: tuple[Any, ...]) -> list[tuple[str, str]]:
@@ -148,10 +153,11 @@ def tokens() -> Any:
     state = xephang()
     counter_text = (form.get("counter") or "").strip()
     days_text = (form.get("days") or "").strip()
-    if not (counter_text.isdigit() or not counter_text) or not (
-        days_text.isdigit() or not days_text
-    ):
+    if any(text and not WHOLE_NUMBER.fullmatch(text) for text in (counter_text, days_text)):
         return _tokens_page(principal, error=_("Enter a whole number."), status=400)
+    if days_text and int(days_text) > MAX_TOKEN_DAYS:
+        error = _("A token lasts at most {days} days; leave it empty for no end.")
+        return _tokens_page(principal, error=error.format(days=MAX_TOKEN_DAYS), status=400)
     lifetime = timedelta(days=int(days_text)) if days_text and int(days_text) > 0 else None
     try:
         secret, info = create_token(
