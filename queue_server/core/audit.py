@@ -14,6 +14,8 @@ from sqlalchemy import Connection, func, insert, select
 from queue_server.core.db import Database
 from queue_server.core.models import AuditEntry
 
+MAX_OFFSET = 2**31 - 1  # far beyond any log; larger ones overflow the database's integer
+
 
 @dataclass(frozen=True, slots=True)
 class AuditRecord:
@@ -45,6 +47,7 @@ def entries(
     conn: Connection, *, limit: int = 100, offset: int = 0, action: str | None = None
 ) -> list[AuditRecord]:
     """The newest entries first, optionally only one kind of action."""
+    offset = min(offset, MAX_OFFSET)
     query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit).offset(offset)
     if action is not None:
         query = query.where(AuditEntry.action == action)

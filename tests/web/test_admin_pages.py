@@ -345,3 +345,15 @@ def test_a_page_change_is_saved_on_both_databases(app: Flask, signer: Signer) ->
     client, _headers = admin
     html = client.get("/admin/audit", headers={"Accept-Language": "vi"}).get_data(as_text=True)
     assert "DD: name: Đất đai → Đất đai – Xây dựng" in html
+
+
+def test_the_audit_log_far_past_its_end_is_empty_not_an_error(
+    live_app: Flask, admin: Admin
+) -> None:
+    client, _headers = admin
+    token = bearer(live_app, "admin")
+    for offset in ("99999999999999999999", "9223372036854775808"):
+        found = client.get(f"/api/v1/admin/audit?offset={offset}", headers=token)
+        assert (found.status_code, found.get_json()) == (200, {"entries": []})
+    page = client.get("/admin/audit?page=99999999999999999999", headers={"Accept-Language": "vi"})
+    assert page.status_code == 200 and "Chưa có gì." in page.get_data(as_text=True)
