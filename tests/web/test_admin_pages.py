@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 from queue_server.auth.tokens import create_token
 from queue_server.auth.users import authenticate, list_users
 from queue_server.bus import Envelope, EventBus
+from queue_server.core.contacts import purge_contacts
 from queue_server.web.app import create_app
 
 Headers = dict[str, str]
@@ -357,3 +358,35 @@ def test_the_audit_log_far_past_its_end_is_empty_not_an_error(
         assert (found.status_code, found.get_json()) == (200, {"entries": []})
     page = client.get("/admin/audit?page=99999999999999999999", headers={"Accept-Language": "vi"})
     assert page.status_code == 200 and "Chưa có gì." in page.get_data(as_text=True)
+
+
+def test_the_audit_log_names_the_phone_number_purge_and_withdrawals(
+    live_app: Flask, admin: Admin
+) -> None:
+    """The daily maintenance and the help desk write these entries; the page says them
+    in Vietnamese with their counts (never a number)."""
+    queue = live_app.extensions["xephang"].queue
+    desk = bearer(live_app, "admin")
+    client, _headers = admin
+    contact = {"phone": "0912 345 678", "consent": True}
+    issued = client.post(
+        "/api/v1/tickets", json={"service": "HT", "contact": contact}, headers=desk
+    ).get_json()
+    assert client.delete(f"/api/v1/contacts/{issued['id']}", headers=desk).status_code == 204
+    purge_contacts(queue.db, queue.clock.now(), 30, "system:maintenance")
+
+    html = client.get("/admin/audit", headers={"Accept-Language": "vi"}).get_data(as_text=True)
+    cells = [re.findall(r"<td>(.*?)</td>", row, re.S) for row in html.split("<tr>")[2:4]]
+    purge, withdrawal = ([re.sub(r"<[^>]+>", "|", cell) for cell in row[1:]] for row in cells)
+    assert purge == [
+        "system:maintenance",
+        "Xóa số điện thoại lưu quá hạn",
+        "Số điện thoại gọi lại",
+        "|đã xóa 0 số điện thoại||đã lưu quá 30 ngày|",
+    ]
+    assert withdrawal[1:] == [
+        "Xóa số điện thoại theo yêu cầu của người dân",
+        "Số điện thoại gọi lại",
+        "|đã xóa 1 số điện thoại|",
+    ]
+    assert "privacy." not in html and "ticket_contacts" not in html and "0912" not in html

@@ -22,6 +22,8 @@ ACTIONS = {
     "user.change": N_("Changed a user"),
     "token.create": N_("Created an API token"),
     "token.revoke": N_("Revoked an API token"),
+    "privacy.purge": N_("Deleted phone numbers kept too long"),
+    "privacy.withdraw": N_("Deleted a phone number at the citizen's request"),
 }
 SECTIONS = {
     "services": N_("Services"),
@@ -31,6 +33,7 @@ SECTIONS = {
     "led.boards": N_("LED boards"),
     "center.notice": N_("Display notice"),
 }
+TARGETS = {**SECTIONS, "ticket_contacts": N_("Callback phone numbers")}
 
 
 def _short(value: Any) -> str:
@@ -49,6 +52,10 @@ def describe(target: str, detail: dict[str, Any]) -> list[str]:
             lines.append(f"{ident}: {name}: {_short(old)} → {_short(new)}")
     for ident in detail.get("removed", []):
         lines.append(_("removed {item}").format(item=ident))
+    if "deleted" in detail:  # phone numbers: the count only
+        lines.append(_("{count} phone number(s) deleted").format(count=detail["deleted"]))
+    if "older_than_days" in detail:
+        lines.append(_("kept more than {days} days").format(days=detail["older_than_days"]))
     if "before" in detail or "after" in detail:
         lines.append(f"{_short(detail.get('before'))} → {_short(detail.get('after'))}")
     for key in ("reason", "saved_at", "by", "role", "changed", "id"):
@@ -77,7 +84,7 @@ def audit_log() -> Any:
             "at": entry.at.astimezone(zone).strftime("%d/%m/%Y %H:%M:%S"),
             "actor": entry.actor,
             "action": _(ACTIONS.get(entry.action, entry.action)),
-            "target": _(SECTIONS[entry.target]) if entry.target in SECTIONS else entry.target,
+            "target": _(TARGETS[entry.target]) if entry.target in TARGETS else entry.target,
             "lines": describe(entry.target, entry.detail),
         }
         for entry in found
