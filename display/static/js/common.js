@@ -93,14 +93,19 @@
   }
 
   /* The admin changed settings: fetch this page again and swap in its fresh parts
-   * (elements marked data-live, matched by id) and its page data; no reload. */
+   * (elements marked data-live, matched by id) and its page data; no reload.
+   * Changes may follow each other quickly: only the latest fetch is drawn. */
+  let redraws = 0;
   async function redraw() {
+    const mine = ++redraws;
     const response = await fetch(window.location.pathname + window.location.search, {
       credentials: "same-origin",
       cache: "no-store",
     });
     if (!response.ok) return;
-    const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+    const html = await response.text();
+    if (mine !== redraws) return; // an answer to an older change, come late
+    const fresh = new DOMParser().parseFromString(html, "text/html");
     const next = fresh.getElementById("page-data");
     if (next) Object.assign(data, JSON.parse(next.textContent));
     for (const node of document.querySelectorAll("[data-live]")) {
@@ -125,10 +130,14 @@
       if (snapshot.at) clockOffset = Date.parse(snapshot.at) - Date.now();
       seq = snapshot.seq;
       handlers.snapshot(snapshot);
+      // A settings change the snapshot already counts: it has the new names, but the
+      // page's parts still have to be drawn again.
+      const missed = pending.some((e) => e.name === "settings_changed" && e.payload.seq <= seq);
       const queued = pending.filter((e) => e.payload.seq > seq).sort((a, b) => a.payload.seq - b.payload.seq);
       pending = [];
       for (const item of queued) receive(item.name, item.payload);
       document.body.dataset.seq = String(seq);
+      if (missed) settingsChanged();
     }
 
     function resync() {
@@ -143,7 +152,10 @@
     function receive(name, payload) {
       if (name === "snapshot" || !payload || typeof payload.seq !== "number") return;
       if (seq === null) { pending.push({ name, payload }); return; }
-      if (payload.seq <= seq) return; // already in the snapshot
+      if (payload.seq <= seq) { // already in the snapshot, but not the page's parts
+        if (name === "settings_changed") settingsChanged();
+        return;
+      }
       if (payload.seq !== seq + 1) { pending.push({ name, payload }); resync(); return; }
       seq = payload.seq;
       document.body.dataset.seq = String(seq);
