@@ -2,8 +2,9 @@
 
 Socket.IO namespace ``/rate``: a rating token (``auth={"token": …}``) of counter n puts
 the tablet in the room ``counter:<n>``; it gets ``state`` (the ticket awaiting a rating,
-if any) on every (re)connect, ``ask`` when the officer finishes a ticket there and
-``rated`` when a ticket of that counter was rated (from either side). Scores never
+if any) on every (re)connect, ``ask`` when the officer finishes a ticket there,
+``rated`` when a ticket of that counter was rated (from either side) and
+``settings_changed`` when an admin changed settings (a renamed counter). Scores never
 travel on the socket; the rating itself is an HTTP POST.
 """
 
@@ -18,7 +19,7 @@ from queue_server.auth.roles import Role
 from queue_server.auth.tokens import principal_for_token
 from queue_server.bus import Envelope
 from queue_server.core.errors import NotFound
-from queue_server.core.events import TicketChanged
+from queue_server.core.events import SettingsChanged, TicketChanged
 from queue_server.core.models import TicketStatus
 from queue_server.core.ratings import TicketRated
 from queue_server.web.api import TRACK_CODE, public_track_view
@@ -115,7 +116,8 @@ def _serve_namespace(socketio: SocketIO) -> None:
 
 
 def _bridge(state: XephangState, ratings: RatingsState, socketio: SocketIO) -> None:
-    """Finishes and ratings of a counter's tickets to that counter's tablet."""
+    """Finishes and ratings of a counter's tickets to that counter's tablet; settings
+    changes to every tablet."""
 
     def forward(envelope: Envelope) -> None:
         event = envelope.event
@@ -133,6 +135,8 @@ def _bridge(state: XephangState, ratings: RatingsState, socketio: SocketIO) -> N
             message = {"ticket_id": event.ticket_id, "at": event.at.isoformat()}
             room = counter_room(event.counter)
             socketio.emit("rated", message, namespace=RATE_NAMESPACE, to=room)
+        elif isinstance(event, SettingsChanged):
+            socketio.emit(envelope.name, envelope.payload, namespace=RATE_NAMESPACE)
 
     state.bus.subscribe(forward)
 

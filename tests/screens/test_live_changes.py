@@ -98,3 +98,23 @@ def test_the_latest_change_wins_when_redraws_answer_out_of_order(
     seen[0].fulfill(response=held[0])  # type: ignore[arg-type]  # the older answer, late
     expect(helpdesk.locator("body")).to_have_attribute("data-settings", "2")
     assert elderly(helpdesk).strip() == "Người cao tuổi – lần 2"
+
+
+def test_a_rating_tablet_shows_its_counter_renamed_without_reload(
+    browser: Browser, server: LiveServer
+) -> None:
+    tablet = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    tablet.goto(f"{server.url}/rate/2?token={server.token('rating', 2)}")
+    expect(tablet.locator(".r-counter")).to_have_text("Quầy 2 – Hộ tịch")
+    tablet.wait_for_function("XP.sockets.length > 0 && XP.sockets[0].connected")
+    tablet.evaluate("window.__sameDocument = true")  # a reload would lose this
+
+    admin = server.token("admin")
+    counters = server.api("GET", "/api/v1/admin/settings", admin).json()["sections"]["counters"]
+    next(c for c in counters if c["number"] == 2)["name"] = "Quầy 2 – Hộ tịch, Cư trú"
+    answer = server.api("PUT", "/api/v1/admin/settings/counters", admin, {"value": counters})
+    assert answer.status_code == 200, answer.text
+
+    expect(tablet.locator(".r-counter")).to_have_text("Quầy 2 – Hộ tịch, Cư trú")
+    assert tablet.evaluate("window.__sameDocument") is True
+    tablet.context.close()

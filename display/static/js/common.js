@@ -209,7 +209,7 @@
   }
 
   window.XP = {
-    data, t, el, token, api, live, now, formatter, setLanguage, newKey, sockets,
+    data, t, el, token, api, live, redraw, now, formatter, setLanguage, newKey, sockets,
     get language() { return language; },
   };
 })();

@@ -108,6 +108,8 @@
       }
     });
     socket.on("ask", (message) => ask(message.pending, config.timeout_s * 1000));
+    // The admin changed settings (a renamed counter): redraw the header, no reload.
+    socket.on("settings_changed", () => window.XP.redraw().catch(() => {}));
     socket.on("rated", (message) => {
       // Rated from the tracking page meanwhile: nothing left to ask here.
       if (sending || !current || current.ticket_id !== message.ticket_id) return;
