@@ -1,18 +1,34 @@
-"""Every API error is JSON ``{"error": "…"}`` with a translated message; never a 500 page."""
+"""Every API error is JSON ``{"error": "…"}`` with a translated message; never a 500 page.
+
+Pages (outside ``/api/``) get a short page in the reader's language instead of
+Werkzeug's English one.
+"""
 
 from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, jsonify, render_template_string, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from queue_server.core.errors import InvalidState, NotFound, QueueError, Rejected
-from queue_server.i18n import _
+from queue_server.i18n import _, current_language
 
 log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
+
+ERROR_PAGE = """<!doctype html>
+<html lang="{{ lang }}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
+<title>{{ message }}</title></head>
+<body>
+<h1>{{ message }}</h1>
+{% if forbidden %}<p>{{ hint }}</p>{% endif %}
+<p><a href="{{ login_url }}">{{ sign_in }}</a></p>
+</body></html>
+"""
 
 
 class ApiError(Exception):
@@ -62,11 +78,25 @@ def _http_message(exc: HTTPException) -> str:
     return messages.get(code, _("The request failed."))
 
 
+def error_page(exc: HTTPException) -> Response:
+    """The error as a short page in the reader's language (sign in as someone else)."""
+    html = render_template_string(
+        ERROR_PAGE,
+        lang=current_language(),
+        message=_http_message(exc),
+        forbidden=exc.code == 403,
+        hint=_("This page is not for your role: sign in with another account."),
+        sign_in=_("Sign in"),
+        login_url=url_for("pages.login_form"),
+    )
+    return Response(html, status=exc.code or 500, mimetype="text/html")
+
+
 STATUS_BY_ERROR: dict[type[QueueError], int] = {NotFound: 404, InvalidState: 409, Rejected: 422}
 
 
 def register_error_handlers(app: Flask) -> None:
-    """JSON errors for the API; HTML pages keep Flask's defaults except for 500."""
+    """JSON errors for the API; short translated pages elsewhere."""
 
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError) -> Response:
@@ -79,7 +109,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Response | HTTPException:
         if not request.path.startswith(API_PREFIX):
-            return exc
+            return error_page(exc) if exc.code and exc.code >= 400 else exc
         headers = {}
         if exc.code == 405 and exc.valid_methods:  # type: ignore[attr-defined]
             headers["Allow"] = ", ".join(exc.valid_methods)  # type: ignore[attr-defined]

@@ -170,3 +170,27 @@ def test_rate_limit_per_kiosk(
 
 def test_default_rate_limit_is_30_a_minute(settings: Settings) -> None:
     assert settings.api.issue_rate_per_minute == 30
+
+
+def test_pages_refuse_in_the_readers_language(sqlite_app: Flask) -> None:
+    """A manager who opens the officer console, an officer who opens the admin pages,
+    a wrong address: a short page in Vietnamese (English on request), never Werkzeug's."""
+    from .conftest import sign_in
+
+    manager, _csrf = sign_in(sqlite_app, "manager")
+    officer, _csrf = sign_in(sqlite_app, "officer")
+    for client, path, status, text in [
+        (manager, "/officer", 403, "Bạn không có quyền thực hiện thao tác này."),
+        (manager, "/helpdesk", 403, "Bạn không có quyền thực hiện thao tác này."),
+        (officer, "/admin/services", 403, "Bạn không có quyền thực hiện thao tác này."),
+        (officer, "/admin/reports", 403, "Bạn không có quyền thực hiện thao tác này."),
+        (officer, "/screens/fonts/nothing.ttf", 404, "Không tìm thấy."),
+    ]:
+        response = client.get(path, headers={"Accept-Language": "vi"})
+        assert response.status_code == status, path
+        html = response.get_data(as_text=True)
+        assert '<html lang="vi">' in html and f"<h1>{text}</h1>" in html, html
+        assert "Forbidden" not in html and "Not Found" not in html
+    english = manager.get("/officer", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "<h1>You are not allowed to do this.</h1>" in english
+    assert 'href="/login"' in english  # sign in with another account
