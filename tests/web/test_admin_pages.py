@@ -390,3 +390,9 @@ def test_the_audit_log_names_the_phone_number_purge_and_withdrawals(
         "|đã xóa 1 số điện thoại|",
     ]
     assert "privacy." not in html and "ticket_contacts" not in html and "0912" not in html
+
+
+def test_the_token_form_says_rating_tokens_need_a_counter_too(admin: Admin) -> None:
+    client, _headers = admin
+    html = client.get("/admin/tokens", headers={"Accept-Language": "vi"}).get_data(as_text=True)
+    assert '<label for="token-counter">Quầy (mã của cán bộ và của máy đánh giá)</label>' in html
