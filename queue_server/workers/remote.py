@@ -51,6 +51,7 @@ class RemoteFeed:
         self.client.on("snapshot", self._on_snapshot, namespace="/devices")
         for name in EVENTS:
             self.client.on(name, self._handler(name), namespace="/devices")
+        self.client.on("*", self._unused, namespace="/devices")  # e.g. ticket_rated
 
     def start(self) -> RemoteFeed:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
@@ -83,15 +84,25 @@ class RemoteFeed:
 
     def _handler(self, name: str) -> Any:
         def handle(data: dict[str, Any]) -> None:
-            seq = int(data.get("seq", 0))
-            if self.last_seq and seq > self.last_seq + 1:
-                self._refresh()
-            self.last_seq = max(self.last_seq, seq)
+            seq = self._count(data)
             self.worker.handle(Envelope(name, seq, data))
             if name == "settings_changed":
                 self._reload_settings()
 
         return handle
+
+    def _unused(self, _name: str, data: Any) -> None:
+        """An event the devices do nothing with still counts in the sequence."""
+        if isinstance(data, dict):
+            self._count(data)
+
+    def _count(self, data: dict[str, Any]) -> int:
+        """The event's seq; a gap before it takes the state from the API."""
+        seq = int(data.get("seq", 0))
+        if self.last_seq and seq > self.last_seq + 1:
+            self._refresh()
+        self.last_seq = max(self.last_seq, seq)
+        return seq
 
     def _get(self, path: str) -> Any:
         """JSON from the server's API, or None (logged) if it cannot be had."""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import queue
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -12,6 +14,8 @@ import requests
 import socketio
 
 from queue_server.settings import Settings
+from queue_server.workers.devices import DeviceWorker, build_devices
+from queue_server.workers.remote import RemoteFeed
 
 from .conftest import PASSWORD, LiveServer, start_server
 
@@ -239,3 +243,35 @@ def test_an_open_display_needs_no_token_but_stays_read_only(
         assert denied.status_code == 401
     finally:
         server.close()
+
+
+def test_a_device_process_is_not_thrown_off_by_events_it_does_not_use(
+    server: LiveServer, tmp_path: Path
+) -> None:
+    """A rating goes on /devices too; ``xephang devices`` does nothing with it, but its
+    seq still counts: the next event is no gap and asks for no fresh snapshot."""
+    settings = server.settings.model_copy(update={"data_dir": str(tmp_path / "remote")})
+    worker = DeviceWorker(settings, build_devices(settings)).start()
+    feed = RemoteFeed(worker, server.url, server.token("display")).start()
+    try:
+        assert feed.connected.wait(10)
+        kiosk, officer = server.token("kiosk"), server.token("officer", counter=3)
+        ticket = server.api("POST", "/api/v1/tickets", kiosk, {"service": "CT"}).json()
+        call = {"ticket_id": ticket["id"]}
+        assert server.api("POST", "/api/v1/counters/3/call", officer, call).ok
+        assert server.api("POST", "/api/v1/counters/3/finish", officer, {}).ok
+        rated = server.api(
+            "POST", "/api/v1/counters/3/rating", server.token("rating", 3),
+            {"ticket_id": ticket["id"], "score": 3},
+        )  # fmt: skip
+        assert rated.status_code == 201, rated.text
+        server.api("POST", "/api/v1/tickets", kiosk, {"service": "CT"})  # after the rating
+        last = server.api("GET", "/api/v1/state", server.token("display")).json()["seq"]
+        deadline, pause = time.monotonic() + 5, threading.Event()
+        while feed.last_seq < last and time.monotonic() < deadline:
+            pause.wait(0.05)  # a condition polled, not a sleep
+        assert feed.last_seq == last
+        assert feed.snapshots == 1  # the one of the connection only
+    finally:
+        feed.stop()
+        worker.stop()
