@@ -65,6 +65,8 @@ def create_token(
             if role == Role.RATING
             else _("An officer token needs a counter (--counter N).")
         )
+    if "\x00" in name:  # PostgreSQL cannot store it
+        raise Rejected(_("The text contains a character that cannot be stored."))
     if role not in COUNTER_ROLES and counter is not None:
         raise Rejected(_("Only officer and rating tokens belong to a counter."))
     if counter is not None and known_counters is not None and counter not in known_counters:

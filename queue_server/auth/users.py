@@ -16,6 +16,7 @@ from queue_server.core.models import User
 from queue_server.i18n import _
 
 MIN_PASSWORD_LENGTH = 8
+MAX_DISPLAY_NAME_LENGTH = 200  # the column's size
 
 
 def add_user(
@@ -31,6 +32,12 @@ def add_user(
     username = unicodedata.normalize("NFC", username.strip())
     if not username or len(username) > 80:
         raise Rejected(_("A user name must have 1 to 80 characters."))
+    if "\x00" in username + display_name:  # PostgreSQL cannot store it
+        raise Rejected(_("The text contains a character that cannot be stored."))
+    if len(display_name) > MAX_DISPLAY_NAME_LENGTH:
+        raise Rejected(
+            _("A full name has at most {count} characters.").format(count=MAX_DISPLAY_NAME_LENGTH)
+        )
     if role not in USER_ROLES:
         raise Rejected(
             _("Unknown role {role} (use {roles}).").format(
@@ -65,6 +72,9 @@ def add_user(
 def authenticate(db: Database, username: str, password: str) -> Principal | None:
     """The user if the name and password match an active account."""
     username = unicodedata.normalize("NFC", username.strip())
+    if "\x00" in username:  # no account has one (PostgreSQL could not even look)
+        verify_password(DUMMY_HASH, password)
+        return None
     with db.read() as conn:
         row = conn.execute(
             select(User.id, User.username, User.role, User.password_hash, User.active).where(

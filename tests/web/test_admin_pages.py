@@ -396,3 +396,33 @@ def test_the_token_form_says_rating_tokens_need_a_counter_too(admin: Admin) -> N
     client, _headers = admin
     html = client.get("/admin/tokens", headers={"Accept-Language": "vi"}).get_data(as_text=True)
     assert '<label for="token-counter">Quầy (mã của cán bộ và của máy đánh giá)</label>' in html
+
+
+@pytest.mark.parametrize(
+    ("path", "form", "message"),
+    [
+        ("/admin/users", {"username": "lan\x00"}, "Nội dung có ký tự không lưu được."),
+        ("/admin/users", {"display_name": "Lan\x00"}, "Nội dung có ký tự không lưu được."),
+        ("/admin/users", {"display_name": "Lan " * 60}, "Họ tên có tối đa 200 ký tự."),
+        ("/admin/tokens", {"name": "Kiosk\x00", "role": "kiosk"}, "Nội dung có ký tự không lưu"),
+    ],
+)
+def test_text_a_database_cannot_hold_is_refused_on_both(
+    app: Flask, signer: Signer, path: str, form: dict[str, str], message: str
+) -> None:
+    """PostgreSQL refuses NUL characters and over-long names: a message, not a 500."""
+    admin = signer(app, "admin")
+    typed = {"username": "lan", "role": "officer", "password": "mật khẩu dài", **form}
+    response = post(admin, path, typed)
+    assert response.status_code == 400, response.get_data(as_text=True)[-300:]
+    assert f'role="alert">{message}' in response.get_data(as_text=True)
+    assert "lan" not in [u["username"] for u in list_users(app.extensions["xephang"].queue.db)]
+
+
+def test_signing_in_with_a_nul_character_is_just_a_wrong_name(app: Flask) -> None:
+    client = app.test_client()
+    form = client.get("/login").get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form)
+    assert csrf is not None
+    typed = {"username": "lan\x00", "password": "x", "csrf_token": csrf.group(1)}
+    assert client.post("/login", data=typed).status_code == 401
