@@ -20,6 +20,7 @@ from queue_server.core.models import (
     TicketStatus,
     User,
 )
+from queue_server.reports.labels import by_counter_name
 from queue_server.reports.satisfaction import Satisfaction, satisfaction_report
 from queue_server.reports.stats import Durations, summarize
 
@@ -171,7 +172,7 @@ def compute_report(
         by_day=by_day,
         by_month=by_month,
         by_service={key[1]: services[key] for key in sorted(services)},
-        by_counter={key[1]: counters[key] for key in sorted(counters)},
+        by_counter=by_counter_name(counters),
         by_officer=_officers_in_order(officers),
         by_priority=by_priority,
         arrivals_by_hour=arrivals,

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, select
 
 from queue_server.core.models import Counter, Rating, Service, User
 from queue_server.core.ratings import ScoreTally
+from queue_server.reports.labels import by_counter_name
 
 
 @dataclass
@@ -62,7 +63,7 @@ def satisfaction_report(conn: Connection, start: date, end: date) -> Satisfactio
         for tally in groups:
             tally.add(row.score, reasons)
         result.by_channel[row.channel] += 1
-    result.by_counter = {name: counters[(n, name)] for n, name in sorted(counters)}
+    result.by_counter = by_counter_name(counters)
     named = sorted(name for name in officers if name is not None)
     result.by_officer = {name: officers[name] for name in named}
     if None in officers:

@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from queue_server.core.clock import FrozenClock
-from queue_server.core.models import Ticket
+from queue_server.core.models import Counter, Ticket
 from queue_server.core.operations import Queue
 from queue_server.core.rating_config import RatingsConfig, ReasonConfig
 from queue_server.core.ratings import Ratings, ScoreTally
@@ -178,3 +178,16 @@ def test_no_satisfaction_chart_without_ratings(
     play(queue, clock)
     report = compute_report(queue.db, queue.options.zone, MONDAY, TUESDAY)
     assert "chart-satisfaction" not in {chart.key for chart in report_charts(report)}
+
+
+def test_two_counters_with_the_same_name_stay_apart(queue: Queue, report: Report) -> None:
+    """The admin names counter 3 like counter 2 (both serve Hộ tịch now): the report
+    keeps both counters' figures, told apart by their numbers."""
+    with queue.db.write() as conn:
+        conn.execute(update(Counter).where(Counter.number == 3).values(name=CIVIL))
+    renamed = compute_report(queue.db, queue.options.zone, MONDAY, TUESDAY)
+    handled = {name: (t.issued, t.served) for name, t in renamed.by_counter.items()}
+    assert handled == {f"2 · {CIVIL}": (3, 3), f"3 · {CIVIL}": (3, 2)}
+    rated = {name: counts(t) for name, t in renamed.satisfaction.by_counter.items()}
+    assert rated == {f"2 · {CIVIL}": (3, 1, 1, 1, 66.7), f"3 · {CIVIL}": (1, 0, 0, 1, 0.0)}
+    assert list(report.by_counter) == [CIVIL, CERTIFICATION]  # distinct names stay as they are
