@@ -922,30 +922,32 @@ class Queue:
         )
 
     def _recent_calls(self, conn: Connection, day: date, limit: int) -> list[dict[str, Any]]:
+        # The counter from its table: one deactivated since still has its number and name.
         rows = conn.execute(
             select(
                 TicketEvent.at,
                 TicketEvent.action,
-                TicketEvent.counter_id,
+                Counter.number.label("counter_number"),
+                Counter.name.label("counter_name"),
                 Ticket.id,
                 Ticket.number,
                 Ticket.service_id,
             )
             .join(Ticket, Ticket.id == TicketEvent.ticket_id)
+            .outerjoin(Counter, Counter.id == TicketEvent.counter_id)
             .where(TicketEvent.action.in_(["call", "recall"]), Ticket.day == day)
             .order_by(TicketEvent.id.desc())
             .limit(limit)
         ).all()
         calls = []
         for row in rows:
-            counter = self.catalogue.counter_by_id(row.counter_id) if row.counter_id else None
             calls.append(
                 {
                     "ticket_id": row.id,
                     "number": row.number,
                     "service": self.catalogue.service_by_id(row.service_id).code,
-                    "counter": counter.number if counter else None,
-                    "counter_name": counter.name if counter else None,
+                    "counter": row.counter_number,
+                    "counter_name": row.counter_name,
                     "recall": row.action == "recall",
                     "at": row.at.isoformat(),
                 }

@@ -426,3 +426,26 @@ def test_signing_in_with_a_nul_character_is_just_a_wrong_name(app: Flask) -> Non
     assert csrf is not None
     typed = {"username": "lan\x00", "password": "x", "csrf_token": csrf.group(1)}
     assert client.post("/login", data=typed).status_code == 401
+
+
+def test_a_deactivated_counter_keeps_its_number_in_todays_calls(app: Flask) -> None:
+    """The hall display lists today's calls from the snapshot: a counter closed since
+    still shows as "Quầy 6", never as a counter without a number."""
+    client = app.test_client()
+    admin, kiosk = bearer(app, "admin"), bearer(app, "kiosk")
+    client.post("/api/v1/tickets", json={"service": "NCC"}, headers=kiosk)
+    called = client.post("/api/v1/counters/6/next", headers=admin).get_json()["ticket"]
+    assert client.post("/api/v1/counters/6/finish", headers=admin).status_code == 200
+    counters = client.get("/api/v1/admin/settings", headers=admin).get_json()["sections"][
+        "counters"
+    ]
+    for counter in counters:
+        counter["active"] = counter["number"] != 6
+    changed = client.put("/api/v1/admin/settings/counters", json={"value": counters}, headers=admin)
+    assert changed.status_code == 200, changed.get_json()
+
+    state = client.get("/api/v1/state", headers=admin).get_json()
+    assert 6 not in [c["number"] for c in state["counters"]]  # gone from the board
+    (call,) = state["recent_calls"]
+    assert (call["number"], call["counter"]) == (called["number"], 6)
+    assert call["counter_name"] == "Quầy 6 – Xã hội, Người có công"
