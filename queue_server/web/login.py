@@ -14,6 +14,7 @@ pages = Blueprint("pages", __name__)
 LOGIN_FORM = """<!doctype html>
 <html lang="{{ lang }}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>{{ title }}</title></head>
 <body>
 <h1>{{ title }}</h1>

@@ -139,3 +139,15 @@ def test_helpdesk_issues_an_emergency_ticket(laptop: Page, server: LiveServer) -
     first = waiting_list.json()["tickets"][0]
     assert (first["number"], first["priority"], first["emergency"]) == (number, "emergency", True)
     assert first["channel"] == "helpdesk"
+
+
+def test_signing_in_leaves_no_error_in_the_console(laptop: Page, server: LiveServer) -> None:
+    """Every console error is worth a look on a counter PC: the sign-in page has none
+    (it used to ask for a /favicon.ico the server does not have)."""
+    errors: list[str] = []
+    laptop.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    sign_in(laptop, server, server.user("canbo-console", "officer"), "/officer")
+    expect(laptop.locator("#pick-counter")).to_be_visible()
+    laptop.goto(f"{server.url}/login")
+    laptop.wait_for_load_state("networkidle")
+    assert errors == []
