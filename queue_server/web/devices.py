@@ -27,6 +27,7 @@ pages = Blueprint("devices", __name__)
 PAGE = """<!doctype html>
 <html lang="{{ lang }}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>{{ title }}</title>
 <style>
  body{font-family:"Be Vietnam Pro","DejaVu Sans",sans-serif;background:#f4f6f8;color:#111;
