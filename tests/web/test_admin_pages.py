@@ -449,3 +449,23 @@ def test_a_deactivated_counter_keeps_its_number_in_todays_calls(app: Flask) -> N
     (call,) = state["recent_calls"]
     assert (call["number"], call["counter"]) == (called["number"], 6)
     assert call["counter_name"] == "Quầy 6 – Xã hội, Người có công"
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ('host = "10.0.0.9"\nport = "chín nghìn"', "port: phải là số nguyên"),
+        ('host = "10.0.0.9"\nport = 9100.5', "port: phải là số nguyên"),
+        ("host = 10", "host: phải là chữ (trong dấu ngoặc kép)"),
+        ('host = "10.0.0.9"\nmau_giay = "xanh"', "mau_giay: không có thiết lập này"),
+    ],
+)
+def test_printer_settings_of_the_wrong_kind_are_explained_in_vietnamese(
+    admin: Admin, options: str, message: str
+) -> None:
+    form = {"key": "kiosk-1", "f_printer_kind": "network", "f_printer_options": options}
+    response = post(admin, "/admin/kiosks", form)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert message in html, re.findall(r'class="form-errors".*?</div>', html, re.S)
+    assert "Input should" not in html and "Extra inputs" not in html

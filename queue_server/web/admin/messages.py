@@ -42,6 +42,12 @@ KNOWN: list[tuple[re.Pattern[str], str]] = [
         N_("contains characters that are not allowed"),
     ),
     (re.compile(r"^List should have at least 1 item.*$"), N_("choose at least one")),
+    (re.compile(r"^Input should be a valid integer.*$"), N_("must be a whole number")),
+    (re.compile(r"^Input should be a valid number.*$"), N_("must be a number")),
+    (re.compile(r"^Input should be a valid string$"), N_("must be text (in double quotes)")),
+    (re.compile(r"^Input should be a valid boolean.*$"), N_("must be true or false")),
+    (re.compile(r"^Input should be a valid list.*$"), N_("must be a list")),
+    (re.compile(r"^Extra inputs are not permitted$"), N_("there is no such setting")),
     (
         re.compile(r"^Input should be (?:greater|less) than or equal to (?P<limit>\S+)$"),
         N_("out of range (limit {limit})"),
