@@ -469,3 +469,14 @@ def test_printer_settings_of_the_wrong_kind_are_explained_in_vietnamese(
     html = response.get_data(as_text=True)
     assert message in html, re.findall(r'class="form-errors".*?</div>', html, re.S)
     assert "Input should" not in html and "Extra inputs" not in html
+
+
+def test_icons_are_named_in_vietnamese_on_the_picker(admin: Admin) -> None:
+    client, _headers = admin
+    html = client.get("/admin/services", headers={"Accept-Language": "vi"}).get_data(as_text=True)
+    picker = html.split('id="HT-icon"', 1)[1].split("</select>", 1)[0]
+    names = re.findall(r'<option value="([a-z_]*)"[^>]*>([^<]*)</option>', picker)
+    assert ("family", "Gia đình (family)") in names and ("stamp", "Con dấu (stamp)") in names
+    named = [text for value, text in names if value]
+    assert len(named) == len(names) - 1 and all(t[0].isupper() and t.endswith(")") for t in named)
+    assert all(text != value for value, text in names)

@@ -62,8 +62,38 @@ def _write_label(item: Item, value: Any) -> None:
     item["labels"] = labels
 
 
+ICON_NAMES = {
+    "back": N_("Back arrow"),
+    "check": N_("Tick"),
+    "disabled": N_("Person with a disability"),
+    "elderly": N_("Elderly person"),
+    "emergency": N_("Warning sign"),
+    "face_ok": N_("Smiling face"),
+    "face_sad": N_("Sad face"),
+    "face_very": N_("Laughing face"),
+    "family": N_("Family"),
+    "globe": N_("Globe"),
+    "hands": N_("Helping hands"),
+    "help": N_("Question mark"),
+    "home": N_("Home with a heart"),
+    "house": N_("House"),
+    "land": N_("Land"),
+    "language": N_("Languages"),
+    "medal": N_("Medal"),
+    "none": N_("Circle with a dash"),
+    "pregnant": N_("Pregnant woman"),
+    "shop": N_("Shop"),
+    "stamp": N_("Stamp"),
+    "ticket": N_("Ticket"),
+}
+
+
 def _icons() -> list[tuple[str, str]]:
-    return [("", "—"), *[(name, name) for name in known_icons()]]
+    """The drawings, named in the page's language (with the name the file uses)."""
+    return [
+        ("", "—"),
+        *[(name, f"{_(ICON_NAMES.get(name, name))} ({name})") for name in known_icons()],
+    ]
 
 
 def _buses() -> list[tuple[str, str]]:
