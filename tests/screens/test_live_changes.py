@@ -118,3 +118,21 @@ def test_a_rating_tablet_shows_its_counter_renamed_without_reload(
     expect(tablet.locator(".r-counter")).to_have_text("Quầy 2 – Hộ tịch, Cư trú")
     assert tablet.evaluate("window.__sameDocument") is True
     tablet.context.close()
+
+
+def test_the_help_desk_keeps_the_chosen_category_through_a_change(
+    helpdesk: Page, server: LiveServer
+) -> None:
+    """The officer picked "elderly" for the citizen in front of them when the admin
+    changed the notice: the choice stays, and the ticket is issued with it."""
+    helpdesk.locator('#category-grid input[value="disabled"]').check()
+    admin = server.token("admin")
+    changed = server.api(
+        "PUT", "/api/v1/admin/settings/center.notice", admin, {"value": "Chiều nay nghỉ."}
+    )
+    assert changed.status_code == 200, changed.text
+    expect(helpdesk.locator("body")).to_have_attribute("data-settings", "1")
+    expect(helpdesk.locator('#category-grid input[value="disabled"]')).to_be_checked()
+    helpdesk.locator('#service-grid button[value="CT"]').click()
+    issued = helpdesk.locator("#issued li").first
+    expect(issued.locator(".badge")).to_have_text("Người khuyết tật")

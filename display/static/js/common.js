@@ -110,7 +110,13 @@
     if (next) Object.assign(data, JSON.parse(next.textContent));
     for (const node of document.querySelectorAll("[data-live]")) {
       const other = fresh.getElementById(node.id);
-      if (other) node.replaceChildren(...Array.from(other.childNodes, (n) => document.importNode(n, true)));
+      if (!other) continue;
+      // A choice being made (the help desk's category) survives, if it is still there.
+      const chosen = Array.from(node.querySelectorAll("input:checked"), (i) => [i.name, i.value]);
+      node.replaceChildren(...Array.from(other.childNodes, (n) => document.importNode(n, true)));
+      for (const input of node.querySelectorAll("input")) {
+        if (chosen.some(([name, value]) => input.name === name && input.value === value)) input.checked = true;
+      }
     }
   }
 
