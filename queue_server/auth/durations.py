@@ -7,6 +7,7 @@ from datetime import timedelta
 
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 _PATTERN = re.compile(r"^\s*(\d{1,6})\s*([smhdw])\s*$")
+LONGEST = timedelta(days=36500)  # a hundred years: later dates overflow the calendar
 
 
 def parse_duration(text: str) -> timedelta | None:
@@ -19,4 +20,7 @@ def parse_duration(text: str) -> timedelta | None:
     amount, unit = int(match.group(1)), match.group(2)
     if amount == 0:
         return None
-    return timedelta(**{_UNITS[unit]: amount})
+    duration = timedelta(**{_UNITS[unit]: amount})
+    if duration > LONGEST:
+        raise ValueError(f"too long: {text!r} (at most 36500d, or never)")
+    return duration

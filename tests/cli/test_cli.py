@@ -119,3 +119,11 @@ def test_voice_check(config: Path, tmp_path: Path) -> None:
     result = xephang("voice", "check", str(broken), config=config)
     assert result.returncode == 1
     assert "mười.wav" in result.stdout
+
+
+def test_a_token_lifetime_past_the_calendar_is_refused_in_words(config: Path) -> None:
+    assert xephang("init", config=config).returncode == 0
+    made = xephang("token", "create", "--role", "display", "--expires", "999999w", config=config)
+    assert made.returncode == 2, made.stderr
+    assert "--expires" in made.stderr and "Traceback" not in made.stderr
+    assert xephang("token", "list", config=config).stdout.count("display") == 0

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Response, redirect, request, url_for
 
+from queue_server.auth.durations import LONGEST
 from queue_server.auth.roles import TOKEN_ROLES, USER_ROLES, Principal
 from queue_server.auth.tokens import create_token, list_tokens, revoke_token
 from queue_server.auth.users import add_user, list_users, update_user
@@ -30,7 +31,7 @@ ROLE_NAMES = {
 
 
 WHOLE_NUMBER = re.compile(r"[0-9]{1,6}")  # ASCII digits only: int() refuses "²"
-MAX_TOKEN_DAYS = 36500  # a hundred years; longer ones would overflow the date
+MAX_TOKEN_DAYS = LONGEST.days  # longer ones would overflow the date
 
 
 def _roles(roles: tuple[Any, ...]) -> list[tuple[str, str]]:
