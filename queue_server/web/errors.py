@@ -18,17 +18,22 @@ log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
 
-ERROR_PAGE = """<!doctype html>
+# The head of the small pages (this one and the sign-in form): ``lang`` and ``title``.
+SMALL_PAGE_HEAD = """<!doctype html>
 <html lang="{{ lang }}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="icon" href="data:,">
-<title>{{ message }}</title></head>
-<body>
-<h1>{{ message }}</h1>
+<title>{{ title }}</title></head>
+"""
+ERROR_PAGE = (
+    SMALL_PAGE_HEAD
+    + """<body>
+<h1>{{ title }}</h1>
 {% if forbidden %}<p>{{ hint }}</p>{% endif %}
 <p><a href="{{ login_url }}">{{ sign_in }}</a></p>
 </body></html>
 """
+)
 
 
 class ApiError(Exception):
@@ -83,7 +88,7 @@ def error_page(exc: HTTPException) -> Response:
     html = render_template_string(
         ERROR_PAGE,
         lang=current_language(),
-        message=_http_message(exc),
+        title=_http_message(exc),
         forbidden=exc.code == 403,
         hint=_("This page is not for your role: sign in with another account."),
         sign_in=_("Sign in"),

@@ -6,17 +6,15 @@ from flask import Blueprint, Response, redirect, render_template_string, request
 
 from queue_server.auth.users import authenticate
 from queue_server.i18n import _, current_language
+from queue_server.web.errors import SMALL_PAGE_HEAD
 from queue_server.web.security import csrf_matches, csrf_token
 from queue_server.web.state import xephang
 
 pages = Blueprint("pages", __name__)
 
-LOGIN_FORM = """<!doctype html>
-<html lang="{{ lang }}"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-<title>{{ title }}</title></head>
-<body>
+LOGIN_FORM = (
+    SMALL_PAGE_HEAD
+    + """<body>
 <h1>{{ title }}</h1>
 {% if message %}<p role="alert">{{ message }}</p>{% endif %}
 {% if user %}<p>{{ signed_in }}</p>
@@ -33,6 +31,7 @@ LOGIN_FORM = """<!doctype html>
 </form>{% endif %}
 </body></html>
 """
+)
 
 
 def _page(message: str = "", status: int = 200) -> Response:

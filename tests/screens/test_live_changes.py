@@ -1,4 +1,7 @@
-"""Admin changes that follow each other quickly still reach open pages, the last one last."""
+"""Admin changes that follow each other quickly still reach open pages, the last one last.
+
+The module's own server (conftest's ``server`` is per module): its settings change here.
+"""
 
 from __future__ import annotations
 
@@ -8,18 +11,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, Route, WebSocketRoute, expect
 
-from queue_server.settings import Settings
-
-from .conftest import LiveServer, sign_in, start_server
-
-
-@pytest.fixture(scope="module")
-def server(
-    demo_settings: Settings, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[LiveServer]:
-    live = start_server(demo_settings, tmp_path_factory.mktemp("live") / "data")
-    yield live
-    live.close()
+from .conftest import LiveServer, sign_in
 
 
 @pytest.fixture

@@ -117,3 +117,14 @@ def helpdesk(app: Flask) -> tuple[FlaskClient, Headers]:
 def signer() -> Callable[..., tuple[FlaskClient, Headers]]:
     """``signer(app, role, counter=None)`` signs a new user in (see :func:`sign_in`)."""
     return sign_in
+
+
+def deactivate_counter(client: FlaskClient, admin: Headers, number: int) -> None:
+    """Untick counter ``number``'s "active" through the admin API, as on the page."""
+    found = client.get("/api/v1/admin/settings", headers=admin).get_json()
+    counters = found["sections"]["counters"]
+    for counter in counters:
+        if counter["number"] == number:
+            counter["active"] = False
+    changed = client.put("/api/v1/admin/settings/counters", json={"value": counters}, headers=admin)
+    assert changed.status_code == 200, changed.get_json()

@@ -16,6 +16,8 @@ from queue_server.bus import Envelope, EventBus
 from queue_server.core.contacts import purge_contacts
 from queue_server.web.app import create_app
 
+from .conftest import deactivate_counter
+
 Headers = dict[str, str]
 Admin = tuple[FlaskClient, Headers]
 Signer = Callable[..., Admin]
@@ -436,13 +438,7 @@ def test_a_deactivated_counter_keeps_its_number_in_todays_calls(app: Flask) -> N
     client.post("/api/v1/tickets", json={"service": "NCC"}, headers=kiosk)
     called = client.post("/api/v1/counters/6/next", headers=admin).get_json()["ticket"]
     assert client.post("/api/v1/counters/6/finish", headers=admin).status_code == 200
-    counters = client.get("/api/v1/admin/settings", headers=admin).get_json()["sections"][
-        "counters"
-    ]
-    for counter in counters:
-        counter["active"] = counter["number"] != 6
-    changed = client.put("/api/v1/admin/settings/counters", json={"value": counters}, headers=admin)
-    assert changed.status_code == 200, changed.get_json()
+    deactivate_counter(client, admin, 6)
 
     state = client.get("/api/v1/state", headers=admin).get_json()
     assert 6 not in [c["number"] for c in state["counters"]]  # gone from the board

@@ -15,7 +15,7 @@ from queue_server.core.operations import Queue
 from queue_server.settings import Settings
 from queue_server.web.app import create_app
 
-from .conftest import Headers, TokenMaker, sign_in
+from .conftest import Headers, TokenMaker, deactivate_counter, sign_in
 
 
 def ratings(queue: Queue) -> list[Any]:
@@ -207,14 +207,7 @@ def test_a_ticket_of_a_counter_deactivated_since_is_still_rated_from_the_phone(
     later from the tracking page: stored, with the counter the ticket was served at."""
     ticket = serve_one(client, token("officer", 2), token("kiosk"))
     counter_id = queue.catalogue.counters[2].id
-    admin = token("admin")
-    counters = client.get("/api/v1/admin/settings", headers=admin).get_json()["sections"][
-        "counters"
-    ]
-    for counter in counters:
-        counter["active"] = counter["number"] != 2
-    changed = client.put("/api/v1/admin/settings/counters", json={"value": counters}, headers=admin)
-    assert changed.status_code == 200, changed.get_json()
+    deactivate_counter(client, token("admin"), 2)
 
     rated = client.post(f"/api/v1/track/{ticket['track_code']}/rating", json={"score": 3})
     assert rated.status_code == 201, rated.get_json()
