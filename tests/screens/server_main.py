@@ -30,7 +30,9 @@ def main() -> None:
     ratings = json.loads(os.environ.get("XEPHANG_TEST_RATINGS", "{}"))  # e.g. {"timeout_s": 3}
     if ratings:
         settings = settings.model_copy(update={"ratings": RatingsConfig(**ratings)})
-    app = create_app(settings)
+    # No daily maintenance: tests write past days into the database while this server
+    # runs (tests/screens/test_reports_page.py), and its start-up run would close-day them.
+    app = create_app(settings, maintenance=False)
     # Quicker screens for the tests (the kiosk returns to its start sooner); more options
     # as JSON in $XEPHANG_TEST_SCREENS, e.g. {"display_open": true}.
     options = {"kiosk_timeout_s": 5, "highlight_s": 3}
