@@ -143,6 +143,15 @@ class ApiConfig(_Model):
     token_cache_s: float = Field(5.0, ge=0, le=300)  # a CLI revocation takes this long
 
 
+class ServerConfig(_Model):
+    """Connection limits of the production server (docs/deployment.md)."""
+
+    max_connections: int = Field(4000, ge=10, le=100_000)  # open at once, in all
+    max_connections_per_address: int = Field(64, ge=0, le=100_000)  # 0: no cap
+    header_timeout_s: float = Field(5.0, gt=0, le=300)  # a request's headers, in full
+    socket_join_timeout_s: float = Field(5.0, gt=0, le=300)  # upgrade → namespace + token
+
+
 class KioskConfig(_Model):
     """A ticket kiosk and the printer attached to it."""
 
@@ -172,6 +181,7 @@ class Settings(_Model):
     counters: list[CounterConfig] = Field(min_length=1)
     priorities: list[PriorityConfig] = Field(default_factory=list)
     api: ApiConfig = ApiConfig()
+    server: ServerConfig = Field(default_factory=ServerConfig)
     kiosks: list[KioskConfig] = Field(default_factory=list)
     led: LedConfig = Field(default_factory=LedConfig)
     voice: VoiceConfig = Field(default_factory=VoiceConfig)

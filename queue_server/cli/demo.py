@@ -86,7 +86,7 @@ def demo(
         click.echo(line)
     click.echo()
     if not no_serve:
-        serve(settings, host, port)
+        serve(settings, host, port, config_path)
 
 
 def _history(

@@ -1,28 +1,43 @@
-"""``xephang run``: the development server (production runs under gunicorn)."""
+"""``xephang run``: the production server (gunicorn, one gevent worker) in the foreground."""
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import click
 
-from queue_server.cli.context import config_option, handles_errors, load
+from queue_server.cli.context import DEMO_CONFIG, config_option, handles_errors, load
 from queue_server.i18n import _
 from queue_server.settings import Settings
 
+GUNICORN_CONFIG = "python:queue_server.web.server.gunicorn_conf"
+WSGI_APP = "queue_server.web.wsgi:app"
 
-def serve(settings: Settings, host: str, port: int) -> None:
-    """Run the app with Flask-SocketIO's threaded server until interrupted."""
-    from queue_server.web.app import create_app
 
-    app = create_app(settings)
-    socketio = app.extensions["socketio"]
+def gunicorn_command(host: str, port: int) -> list[str]:
+    """The command line of the production server, as systemd runs it."""
+    bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    return [sys.executable, "-m", "gunicorn", "-c", GUNICORN_CONFIG, "--bind", bind, WSGI_APP]
+
+
+def serve(settings: Settings, host: str, port: int, config_path: Path | None) -> None:
+    """Replace this process by the production server on ``config_path``'s center.
+
+    The server is a fresh interpreter so that gevent patches the standard library
+    before any of the app's modules (and their locks) exist. Ctrl-C stops it.
+    """
     click.echo(
         _("Serving {center} on http://{host}:{port}/").format(
             center=settings.center.name, host=host, port=port
         )
     )
-    socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, use_reloader=False)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    env = {**os.environ, "XEPHANG_CONFIG": str(Path(config_path or DEMO_CONFIG).resolve())}
+    command = gunicorn_command(host, port)
+    os.execve(command[0], command, env)
 
 
 @click.command("run")
@@ -31,5 +46,5 @@ def serve(settings: Settings, host: str, port: int) -> None:
 @config_option
 @handles_errors
 def run(host: str, port: int, config_path: Path | None) -> None:
-    """Start the server (development; see docs/deployment.md for production)."""
-    serve(load(config_path), host, port)
+    """Start the server (the same one as production: see docs/deployment.md)."""
+    serve(load(config_path), host, port, config_path)

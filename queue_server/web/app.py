@@ -23,6 +23,7 @@ from queue_server.web.contacts import contacts_api
 from queue_server.web.devices import register_devices
 from queue_server.web.errors import register_error_handlers
 from queue_server.web.health import ops
+from queue_server.web.join_guard import JoinGuard
 from queue_server.web.login import pages
 from queue_server.web.metrics import Metrics
 from queue_server.web.ratelimit import RateLimiter
@@ -141,6 +142,7 @@ def create_app(
             token.var.reset(token)
 
     socketio = make_socketio(app)
+    JoinGuard(socketio, settings.server.socket_join_timeout_s)
     state.socketio = socketio
     screen_feed = ScreenFeed(socketio)
     bus.subscribe_batches(screen_feed)

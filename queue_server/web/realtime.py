@@ -1,4 +1,4 @@
-"""Socket.IO (threading mode) and the bridges from the event bus to Socket.IO clients.
+"""Socket.IO (gevent or threading mode) and the bridges from the event bus to Socket.IO clients.
 
 The bridges emit in the thread that published (the request's), under the bus lock, so
 every namespace gets its events in ``seq`` order. An emit only queues a frame for each
@@ -10,6 +10,7 @@ handlers (the screen feed) before the others. An operation's events go in one fr
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -29,9 +30,17 @@ BATCH_EVENT = "batch"
 Events = list[tuple[str, dict[str, Any]]]
 
 
+def async_mode() -> str:
+    """ "gevent" in a gevent-patched process (the production server), else "threading"."""
+    monkey = sys.modules.get("gevent.monkey")
+    if monkey is not None and monkey.is_module_patched("threading"):
+        return "gevent"
+    return "threading"
+
+
 def make_socketio(app: Flask) -> SocketIO:
     """Socket.IO bound to ``app`` (reachable as ``app.extensions["socketio"]``)."""
-    return SocketIO(app, async_mode="threading", logger=False, engineio_logger=False)
+    return SocketIO(app, async_mode=async_mode(), logger=False, engineio_logger=False)
 
 
 def emit_events(socketio: SocketIO, events: Events, namespace: str, to: str | None = None) -> None:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from queue_server.cli.run import gunicorn_command
+
 FOLDER = Path(__file__).resolve().parents[2] / "systemd"
 UNIT = FOLDER / "xephang.service"
 UNITS = sorted(FOLDER.glob("*.service"))
@@ -62,5 +64,9 @@ def test_unit_has_the_required_settings() -> None:
         assert required in lines, required
     assert not any(line.startswith("PrivateDevices") for line in lines)
     exec_start = next(line for line in lines if line.startswith("ExecStart="))
-    assert "-k gthread -w 1 --threads 100 --no-control-socket" in exec_start
-    assert exec_start.endswith("queue_server.web.wsgi:app")
+    assert exec_start.split()[1:] == [
+        *gunicorn_command("0.0.0.0", 5000)[3:-1],
+        "--access-logfile",
+        "-",
+        "queue_server.web.wsgi:app",
+    ]  # the server `xephang run` starts, plus the access log
