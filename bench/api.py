@@ -1,10 +1,11 @@
 """HTTP benchmark: issue tickets and call next against a real server on 127.0.0.1.
 
-Starts the production setup (gunicorn gthread, one worker) on a fresh SQLite database,
+Starts the production server (gunicorn, one gevent worker, as ``xephang run``; or the
+old gthread one) on a fresh SQLite database,
 then runs a sequential client, first with a new TCP connection per request, then with
 one kept-alive connection. Prints tickets/s and calls/s.
 
-    .venv/bin/python bench/api.py [--count 2000] [--server gunicorn|werkzeug]
+    .venv/bin/python bench/api.py [--count 2000] [--server gevent|gthread]
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from queue_server.auth.tokens import create_token  # noqa: E402
+from queue_server.cli.run import WSGI_APP, gunicorn_command  # noqa: E402
 from queue_server.core.bootstrap import open_queue  # noqa: E402
 from queue_server.settings import load_settings  # noqa: E402
 
@@ -46,18 +48,16 @@ def write_config(folder: Path) -> Path:
 
 def start_server(kind: str, config: Path, port: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "XEPHANG_CONFIG": str(config)}
-    bin_dir = Path(sys.executable).parent
-    if kind == "gunicorn":
-        command = [
-            str(bin_dir / "gunicorn"), "-k", "gthread", "-w", "1", "--threads", "100",
-            "--no-control-socket", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
-            "queue_server.web.wsgi:app",
-        ]  # fmt: skip
+    if kind == "gevent":
+        command = gunicorn_command("127.0.0.1", port)
     else:
         command = [
-            str(bin_dir / "xephang"), "run", "--config", str(config), "--port", str(port),
+            sys.executable, "-m", "gunicorn", "-k", "gthread", "-w", "1", "--threads", "100",
+            "--no-control-socket", "--bind", f"127.0.0.1:{port}", WSGI_APP,
         ]  # fmt: skip
-    return subprocess.Popen(command, env=env, cwd=REPO, stdout=subprocess.DEVNULL)
+    return subprocess.Popen(
+        command, env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
 
 
 def wait_ready(port: int, timeout: float = 30.0) -> None:
@@ -113,7 +113,7 @@ def run(client: Client, count: int, kiosk: str, officer: str) -> tuple[float, fl
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--count", type=int, default=2000)
-    parser.add_argument("--server", choices=["gunicorn", "werkzeug"], default="gunicorn")
+    parser.add_argument("--server", choices=["gevent", "gthread"], default="gevent")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

@@ -8,14 +8,16 @@ the CPU time the clients and the server used per round (issue + call) and the lo
 average after each row.
 
     .venv/bin/python bench/realtime.py [--rounds 100] [--clients 50,200]
-        [--server gunicorn|werkzeug] [--client async|threaded|raw] [--raw]
+        [--server gevent|gthread|werkzeug] [--client async|threaded|raw] [--raw]
 
 Server (a child process, killed at the end rather than disconnecting clients one by
 one, about 3 s each with Werkzeug):
 
-- ``gunicorn`` (default): as in production, ``gunicorn -k gthread -w 1`` with
-  ``--threads`` 100, or the largest client count + 50 (each WebSocket holds a thread).
-- ``werkzeug``: ``xephang run``'s server (threaded, simple-websocket).
+- ``gevent`` (default): as in production (and ``xephang run``), gunicorn with one
+  gevent worker (``queue_server/web/server``).
+- ``gthread``: the production server before December 2026, ``gunicorn -k gthread -w 1``
+  with ``--threads`` 100, or the largest client count + 50 (each WebSocket holds a thread).
+- ``werkzeug``: Werkzeug's threaded server with simple-websocket.
 
 Clients (all in this process, on the same machine as the server):
 
@@ -63,7 +65,13 @@ def make_app(data_dir: str) -> Any:
     from queue_server.settings import load_settings
     from queue_server.web.app import create_app
 
-    settings = load_settings(DEMO_CONFIG).model_copy(update={"data_dir": data_dir})
+    from queue_server.settings import ServerConfig
+
+    # Every client comes from 127.0.0.1: no per-address cap.
+    server = ServerConfig(max_connections_per_address=0)
+    settings = load_settings(DEMO_CONFIG).model_copy(
+        update={"data_dir": data_dir, "server": server}
+    )
     return create_app(settings)
 
 
@@ -77,16 +85,18 @@ def serve_werkzeug(data_dir: str) -> None:
     server.serve_forever()
 
 
-def serve_gunicorn(data_dir: str, threads: int) -> None:
-    """Child process: gunicorn's gthread worker, as production; prints ``PORT n``."""
+def serve_gunicorn(data_dir: str, threads: int, kind: str) -> None:
+    """Child process: gunicorn (gevent as production, or gthread); prints ``PORT n``."""
     from gunicorn.app.base import BaseApplication
+
+    from queue_server.web.server import gunicorn_conf
 
     class Bench(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
             options = {
                 "bind": "127.0.0.1:0",
                 "workers": 1,
-                "worker_class": "gthread",
+                "worker_class": gunicorn_conf.worker_class if kind == "gevent" else "gthread",
                 "threads": threads,
                 "control_socket_disable": True,
                 "loglevel": "warning",
@@ -270,7 +280,7 @@ def cpu_ms(pid: int) -> float:
 
 def serving_pid(child: subprocess.Popen[str], server: str) -> int:
     """The process that runs the app: gunicorn's (only) worker, or Werkzeug's child."""
-    if server != "gunicorn":
+    if server == "werkzeug":
         return child.pid
     return int(Path(f"/proc/{child.pid}/task/{child.pid}/children").read_text().split()[0])
 
@@ -279,15 +289,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=100)
     parser.add_argument("--clients", default="50,200")
-    parser.add_argument("--server", choices=("gunicorn", "werkzeug"), default="gunicorn")
+    parser.add_argument("--server", choices=("gevent", "gthread", "werkzeug"), default="gevent")
     parser.add_argument("--client", choices=("async", "threaded", "raw"), default="async")
     parser.add_argument("--raw", action="store_true", help="the same as --client raw")
     parser.add_argument("--threads", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--serve", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        if args.server == "gunicorn":
-            serve_gunicorn(args.serve, args.threads)
+        if args.server != "werkzeug":
+            serve_gunicorn(args.serve, args.threads, args.server)
         else:
             serve_werkzeug(args.serve)
         return
@@ -312,11 +322,12 @@ def main() -> None:
             officer, _ = create_token(queue.db, "officer", counter=1)
             loop = AsyncLoop() if client == "async" else None
             screens: list[Arrivals] = []
-            server = f"gunicorn gthread, {threads} threads" if args.server == "gunicorn" else ""
-            print(
-                f"server: {server or 'Werkzeug (threaded)'}; clients: {client} on /display; "
-                f"load average {load()}"
-            )
+            server = {
+                "gevent": "gunicorn, one gevent worker",
+                "gthread": f"gunicorn gthread, {threads} threads",
+                "werkzeug": "Werkzeug (threaded)",
+            }[args.server]
+            print(f"server: {server}; clients: {client} on /display; load average {load()}")
             print(
                 "ms from just before POST call-next; 'each' = every (round, client) pair, "
                 "'all' = until the last client of a round had it; CPU = ms per round"

@@ -1,6 +1,8 @@
 """WSGI entry point for gunicorn: ``queue_server.web.wsgi:app`` (config from $XEPHANG_CONFIG).
 
-gunicorn -k gthread -w 1 --threads 100 --no-control-socket 'queue_server.web.wsgi:app'
+gunicorn -c python:queue_server.web.server.gunicorn_conf 'queue_server.web.wsgi:app'
+
+(the settings and limits: docs/deployment.md).
 """
 
 from __future__ import annotations
