@@ -123,9 +123,14 @@ class PriorityConfig(_Model):
 
 
 class DatabaseConfig(_Model):
-    """Where tickets are kept. Empty URL: a SQLite file in the data directory."""
+    """Where tickets are kept. Empty URL: a SQLite file in the data directory.
+
+    ``busy_timeout_ms``: how long a write waits for SQLite's write lock (held by another
+    process) before the request is answered 503 with ``Retry-After``.
+    """
 
     url: str = ""
+    busy_timeout_ms: int = Field(5000, ge=50, le=60_000)
 
 
 class ApiConfig(_Model):
