@@ -3,13 +3,22 @@
 Keys are stored in the database per token or user, with the response, for one day.
 The key is claimed before the operation runs, so two concurrent requests with the same
 key cannot both act: the second gets 409 until the first has finished.
+
+A claim names its owner (host, process id and the process's start time). A process
+killed mid-request (``kill -9``, a power cut) leaves its claim behind: a retry takes it
+over at once when the owner is a dead process of this host, or after
+:data:`CLAIM_LEASE` when the owner is on another host, and runs the request again.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import socket
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 from flask import Response, request
 from sqlalchemy import delete, insert, select, update
@@ -22,7 +31,44 @@ from queue_server.web.errors import ApiError
 
 HEADER = "Idempotency-Key"
 KEEP_FOR = timedelta(days=1)
+CLAIM_LEASE = timedelta(seconds=60)  # no request runs this long (busy timeout: seconds)
 MAX_KEY_LENGTH = 200
+
+
+def _process_start(pid: int) -> int | None:
+    """The process's start time in clock ticks since boot (Linux), or None."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return None if fields[0] == "Z" else int(fields[19])  # a zombie is dead
+
+
+def claim_owner() -> dict[str, Any]:
+    """Who runs a request: this host, process id and the process's start time."""
+    pid = os.getpid()
+    return {"host": socket.gethostname(), "pid": pid, "start": _process_start(pid)}
+
+
+def _owner_is_dead(body: object) -> bool:
+    """True when the claim's owner is a process of this host that no longer runs."""
+    owner = body.get("claim") if isinstance(body, dict) else None
+    if not isinstance(owner, dict) or owner.get("host") != socket.gethostname():
+        return False
+    pid = owner.get("pid")
+    if not isinstance(pid, int):
+        return False
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        pass  # alive, another user's
+    started = _process_start(pid)
+    return started is None or started != owner.get("start")  # dead, or a reused pid
 
 
 def _valid_key(key: str) -> bool:
@@ -69,7 +115,11 @@ def run_once(db: Database, scope: str, now: datetime, produce: Callable[[], Resp
         with db.write() as conn:
             conn.execute(
                 update(IdempotencyRecord)
-                .where(IdempotencyRecord.scope == scope, IdempotencyRecord.key == key)
+                .where(
+                    IdempotencyRecord.scope == scope,
+                    IdempotencyRecord.key == key,
+                    IdempotencyRecord.status_code.is_(None),
+                )
                 .values(status_code=response.status_code, body=body)
             )
     else:
@@ -80,29 +130,52 @@ def run_once(db: Database, scope: str, now: datetime, produce: Callable[[], Resp
 def _claim(
     db: Database, scope: str, key: str, fingerprint: str, now: datetime
 ) -> tuple[str, int | None, object] | None:
-    """Insert the key; None if it is ours now, else (request, status, body) seen first."""
-    try:
-        with db.write() as conn:
+    """Insert the key; None if it is ours now, else (request, status, body) seen first.
+
+    A claim left by a dead process, or older than :data:`CLAIM_LEASE`, is taken over.
+    """
+    for _attempt in range(3):
+        try:
+            with db.write() as conn:
+                conn.execute(
+                    delete(IdempotencyRecord).where(IdempotencyRecord.created_at < now - KEEP_FOR)
+                )
+                conn.execute(
+                    insert(IdempotencyRecord).values(
+                        scope=scope,
+                        key=key,
+                        request=fingerprint,
+                        created_at=now,
+                        body={"claim": claim_owner()},
+                    )
+                )
+            return None
+        except IntegrityError:
+            pass
+        with db.read() as conn:
+            row = conn.execute(
+                select(
+                    IdempotencyRecord.id,
+                    IdempotencyRecord.request,
+                    IdempotencyRecord.status_code,
+                    IdempotencyRecord.body,
+                    IdempotencyRecord.created_at,
+                ).where(IdempotencyRecord.scope == scope, IdempotencyRecord.key == key)
+            ).one_or_none()
+        if row is None:  # expired and purged in between: try again
+            continue
+        abandoned = row.status_code is None and (
+            _owner_is_dead(row.body) or row.created_at < now - CLAIM_LEASE
+        )
+        if not abandoned or row.request != fingerprint:
+            return row.request, row.status_code, row.body
+        with db.write() as conn:  # one retry removes it; the insert decides who runs
             conn.execute(
-                delete(IdempotencyRecord).where(IdempotencyRecord.created_at < now - KEEP_FOR)
-            )
-            conn.execute(
-                insert(IdempotencyRecord).values(
-                    scope=scope, key=key, request=fingerprint, created_at=now
+                delete(IdempotencyRecord).where(
+                    IdempotencyRecord.id == row.id, IdempotencyRecord.status_code.is_(None)
                 )
             )
-        return None
-    except IntegrityError:
-        pass
-    with db.read() as conn:
-        row = conn.execute(
-            select(
-                IdempotencyRecord.request, IdempotencyRecord.status_code, IdempotencyRecord.body
-            ).where(IdempotencyRecord.scope == scope, IdempotencyRecord.key == key)
-        ).one_or_none()
-    if row is None:  # expired and purged in between: try once more
-        return _claim(db, scope, key, fingerprint, now)
-    return row.request, row.status_code, row.body
+    return fingerprint, None, None
 
 
 def _release(db: Database, scope: str, key: str) -> None:

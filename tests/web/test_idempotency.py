@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import insert
 
+from queue_server.auth.tokens import principal_for_token
 from queue_server.core.clock import FrozenClock
+from queue_server.core.models import IdempotencyRecord
 from queue_server.core.operations import Queue
+from queue_server.web.idempotency import CLAIM_LEASE
 
 TokenMaker = Callable[..., dict[str, str]]
 
@@ -116,3 +123,74 @@ def test_concurrent_duplicates_call_once(app: Flask, token: TokenMaker, queue: Q
     assert set(statuses) <= {200, 409}
     assert len(set(ids)) == 1
     assert len(queue.waiting_for_counter(2)) == 4
+
+
+CLAIMANT = """
+import sys, time
+from datetime import datetime
+from queue_server.core.db import Database
+from queue_server.web.idempotency import _claim
+url, scope, key, fingerprint, now = sys.argv[1:]
+assert _claim(Database(url), scope, key, fingerprint, datetime.fromisoformat(now)) is None
+print("claimed", flush=True)
+time.sleep(600)  # "mid-request": killed with SIGKILL by the test
+"""
+
+
+def _officer_scope(queue: Queue, headers: dict[str, str]) -> str:
+    principal = principal_for_token(
+        queue.db, headers["Authorization"].removeprefix("Bearer "), queue.clock.now()
+    )
+    assert principal is not None
+    return principal.scope
+
+
+def test_a_claim_of_a_killed_process_does_not_block_a_retry(
+    client: FlaskClient, token: TokenMaker, queue: Queue, db_url: str
+) -> None:
+    """``kill -9`` mid-request: the retry runs instead of a day of 409 'still running'."""
+    _issue(client, token("admin"), 2)
+    officer = token("officer", counter=2, **{"Idempotency-Key": "crash"})
+    scope = _officer_scope(queue, officer)
+    fingerprint = "POST /api/v1/counters/2/next"
+    now = queue.clock.now().isoformat()
+    claimant = subprocess.Popen(
+        [sys.executable, "-c", CLAIMANT, db_url, scope, "crash", fingerprint, now],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert claimant.stdout is not None
+        assert claimant.stdout.readline().strip() == "claimed"
+        still_running = client.post("/api/v1/counters/2/next", headers=officer)
+        assert still_running.status_code == 409  # its owner is alive: really still running
+    finally:
+        claimant.send_signal(signal.SIGKILL)
+        claimant.wait(timeout=30)
+    retry = client.post("/api/v1/counters/2/next", headers=officer)
+    assert retry.status_code == 200, retry.get_json()
+    assert "Idempotent-Replayed" not in retry.headers
+    again = client.post("/api/v1/counters/2/next", headers=officer)
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.get_json() == retry.get_json()
+    assert len(queue.waiting_for_counter(2)) == 1
+
+
+def test_a_claim_from_another_host_is_taken_over_after_the_lease(
+    client: FlaskClient, token: TokenMaker, queue: Queue, clock: FrozenClock
+) -> None:
+    _issue(client, token("admin"), 2)
+    officer = token("officer", counter=2, **{"Idempotency-Key": "elsewhere"})
+    with queue.db.write() as conn:
+        conn.execute(
+            insert(IdempotencyRecord).values(
+                scope=_officer_scope(queue, officer),
+                key="elsewhere",
+                request="POST /api/v1/counters/2/next",
+                created_at=clock.now(),
+                body={"claim": {"host": "another-node", "pid": 1, "start": 1}},
+            )
+        )
+    assert client.post("/api/v1/counters/2/next", headers=officer).status_code == 409
+    clock.advance(seconds=CLAIM_LEASE.total_seconds() + 1)
+    assert client.post("/api/v1/counters/2/next", headers=officer).status_code == 200
