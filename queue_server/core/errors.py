@@ -41,3 +41,10 @@ class Unavailable(QueueError):
         super().__init__(message)
         self.reason = reason
         self.retry_after_s = retry_after_s
+
+
+class NotAllowed(Rejected):
+    """The caller may not do this here (e.g. a counter calling a service it does not
+    serve); the message says why."""
+
+    code = "not_allowed"

@@ -12,7 +12,14 @@ from flask import Flask, Response, current_app, jsonify, render_template_string,
 from werkzeug.exceptions import HTTPException
 
 from queue_server.core.db import unavailable, write_problem
-from queue_server.core.errors import InvalidState, NotFound, QueueError, Rejected, Unavailable
+from queue_server.core.errors import (
+    InvalidState,
+    NotAllowed,
+    NotFound,
+    QueueError,
+    Rejected,
+    Unavailable,
+)
 from queue_server.i18n import _, current_language
 
 log = logging.getLogger(__name__)
@@ -98,7 +105,12 @@ def error_page(exc: HTTPException) -> Response:
     return Response(html, status=exc.code or 500, mimetype="text/html")
 
 
-STATUS_BY_ERROR: dict[type[QueueError], int] = {NotFound: 404, InvalidState: 409, Rejected: 422}
+STATUS_BY_ERROR: dict[type[QueueError], int] = {
+    NotFound: 404,
+    InvalidState: 409,
+    Rejected: 422,
+    NotAllowed: 403,
+}
 
 
 def register_error_handlers(app: Flask) -> None:
