@@ -17,7 +17,7 @@ from queue_server.core.overrides import section_hash
 from queue_server.core.text import bad_character, clean_text
 from queue_server.settings import Settings
 from queue_server.web.app import create_app
-from tests.web.conftest import sign_in
+from tests.web.conftest import CSRF_FIELD, sign_in
 
 TokenMaker = Callable[..., dict[str, str]]
 PUBLIC_PAGES = ("/display", "/kiosk", "/rate/1", "/admin/notice", "/api/v1/admin/settings")
@@ -175,3 +175,16 @@ def test_which_characters_are_refused(text: str, multiline: bool, refused: bool)
 def test_text_is_stored_in_nfc() -> None:
     decomposed = "Ho\u0302\u0323 ti\u0323ch"  # "Hộ tịch" typed with combining marks
     assert clean_text(decomposed) == "Hộ tịch"
+
+
+def test_the_notice_form_refuses_a_control_character(app: Flask, settings: Settings) -> None:
+    client, _csrf = sign_in(app, "admin")
+    form = client.get("/admin/notice").get_data(as_text=True)
+    match = CSRF_FIELD.search(form)
+    assert match is not None
+    response = client.post(
+        "/admin/notice", data={"notice": "Nghỉ lễ\x1b[31m", "csrf_token": match.group(1)}
+    )
+    assert response.status_code == 400
+    assert "có ký tự không được phép" in response.get_data(as_text=True)
+    assert app.extensions["xephang"].settings.center.notice == settings.center.notice
