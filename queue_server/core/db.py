@@ -15,6 +15,7 @@ import errno
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +67,11 @@ def unavailable(problem: str) -> Unavailable:
     )
 
 
+_joined: ContextVar[tuple[Database, Connection] | None] = ContextVar(
+    "xephang_joined_write", default=None
+)
+
+
 class Database:
     """One engine plus helpers for short read and write transactions."""
 
@@ -97,8 +103,13 @@ class Database:
         """A transaction that may write (SQLite: ``BEGIN IMMEDIATE``).
 
         Raises :class:`Unavailable` when the lock is not had within the busy timeout
-        or the disk is full; nothing of the transaction is kept then.
+        or the disk is full; nothing of the transaction is kept then. Inside
+        :meth:`one_transaction` it is that transaction (committed by it).
         """
+        joined = _joined.get()
+        if joined is not None and joined[0] is self:
+            yield joined[1]
+            return
         lock = self._write_lock
         if lock is not None and not lock.acquire(timeout=self.busy_timeout_s):
             raise unavailable("busy")
@@ -116,6 +127,17 @@ class Database:
             if lock is not None:
                 lock.release()
         self.storage_problem = None
+
+    @contextmanager
+    def one_transaction(self) -> Iterator[Connection]:
+        """A write transaction that every :meth:`write` of this thread joins until it
+        ends: their changes and this one's commit together, or not at all."""
+        with self.write() as conn:
+            token = _joined.set((self, conn))
+            try:
+                yield conn
+            finally:
+                _joined.reset(token)
 
     @contextmanager
     def read(self) -> Iterator[Connection]:

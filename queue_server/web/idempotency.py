@@ -4,15 +4,19 @@ Keys are stored in the database per token or user, with the response, for one da
 The key is claimed before the operation runs, so two concurrent requests with the same
 key cannot both act: the second gets 409 until the first has finished.
 
+The operation and its stored answer commit in one transaction: a request either
+changed nothing, or changed something and has its answer for a retry to replay.
+
 A claim names its owner (host, process id and the process's start time). A process
-killed mid-request (``kill -9``, a power cut) leaves its claim behind: a retry takes it
-over at once when the owner is a dead process of this host, or after
-:data:`CLAIM_LEASE` when the owner is on another host, and runs the request again.
+killed mid-request (``kill -9``, a power cut) leaves its claim behind, and nothing
+else: a retry takes it over at once when the owner is a dead process of this host, or
+after :data:`CLAIM_LEASE` when the owner is on another host, and runs the request.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import socket
 from collections.abc import Callable
@@ -24,10 +28,13 @@ from flask import Response, request
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from queue_server.bus import holding_events, publish_held
 from queue_server.core.db import Database
 from queue_server.core.models import IdempotencyRecord
 from queue_server.i18n import _
 from queue_server.web.errors import ApiError
+
+log = logging.getLogger(__name__)
 
 HEADER = "Idempotency-Key"
 KEEP_FOR = timedelta(days=1)
@@ -106,24 +113,30 @@ def run_once(db: Database, scope: str, now: datetime, produce: Callable[[], Resp
             raise ApiError(409, _("A request with this Idempotency-Key is still running."))
         return _replay(status, body)
     try:
-        response = produce()
+        # The operation's writes join this transaction, so the answer is stored with
+        # the change it describes: a committed ticket always has its answer. Events
+        # are published after the commit.
+        with db.one_transaction() as conn, holding_events() as held:
+            response = produce()
+            answered = 200 <= response.status_code < 300
+            mine = (
+                IdempotencyRecord.scope == scope,
+                IdempotencyRecord.key == key,
+                IdempotencyRecord.status_code.is_(None),
+            )
+            if answered:
+                body = response.get_json(silent=True) if response.status_code != 204 else None
+                conn.execute(
+                    update(IdempotencyRecord)
+                    .where(*mine)
+                    .values(status_code=response.status_code, body=body)
+                )
+            else:
+                conn.execute(delete(IdempotencyRecord).where(*mine))
     except BaseException:
         _release(db, scope, key)
         raise
-    if 200 <= response.status_code < 300:
-        body = response.get_json(silent=True) if response.status_code != 204 else None
-        with db.write() as conn:
-            conn.execute(
-                update(IdempotencyRecord)
-                .where(
-                    IdempotencyRecord.scope == scope,
-                    IdempotencyRecord.key == key,
-                    IdempotencyRecord.status_code.is_(None),
-                )
-                .values(status_code=response.status_code, body=body)
-            )
-    else:
-        _release(db, scope, key)
+    publish_held(held)
     return response
 
 
@@ -179,11 +192,15 @@ def _claim(
 
 
 def _release(db: Database, scope: str, key: str) -> None:
-    with db.write() as conn:
-        conn.execute(
-            delete(IdempotencyRecord).where(
-                IdempotencyRecord.scope == scope,
-                IdempotencyRecord.key == key,
-                IdempotencyRecord.status_code.is_(None),
+    """Forget the claim of a request that failed (it may be retried with the key)."""
+    try:
+        with db.write() as conn:
+            conn.execute(
+                delete(IdempotencyRecord).where(
+                    IdempotencyRecord.scope == scope,
+                    IdempotencyRecord.key == key,
+                    IdempotencyRecord.status_code.is_(None),
+                )
             )
-        )
+    except Exception:  # e.g. the disk is still full: a retry takes the claim over
+        log.warning("idempotency: could not release the claim of %s", key, exc_info=True)

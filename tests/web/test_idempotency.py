@@ -10,13 +10,15 @@ from collections.abc import Callable
 
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select
 
 from queue_server.auth.tokens import principal_for_token
 from queue_server.core.clock import FrozenClock
-from queue_server.core.models import IdempotencyRecord
+from queue_server.core.models import IdempotencyRecord, Ticket
 from queue_server.core.operations import Queue
+from queue_server.settings import Settings
 from queue_server.web.idempotency import CLAIM_LEASE
+from tests.conftest import DEMO_CONFIG
 
 TokenMaker = Callable[..., dict[str, str]]
 
@@ -194,3 +196,62 @@ def test_a_claim_from_another_host_is_taken_over_after_the_lease(
     assert client.post("/api/v1/counters/2/next", headers=officer).status_code == 409
     clock.advance(seconds=CLAIM_LEASE.total_seconds() + 1)
     assert client.post("/api/v1/counters/2/next", headers=officer).status_code == 200
+
+
+KILLED_SERVER = """
+import sys, time
+from datetime import datetime
+from queue_server.core.bootstrap import open_queue
+from queue_server.core.clock import FrozenClock
+from queue_server.core.db import Database
+from queue_server.settings import load_settings
+from queue_server.web import api
+from queue_server.web.app import create_app
+config, data_dir, url, now, secret = sys.argv[1:]
+settings = load_settings(config).model_copy(update={"data_dir": data_dir})
+clock = FrozenClock(datetime.fromisoformat(now))
+queue = open_queue(settings, clock=clock, db=Database(url), migrate=False, sync=False)
+app = create_app(settings, queue=queue, testing=True)
+
+def stuck(*args, **kwargs):  # the ticket is made; the process dies before answering
+    print("issued", flush=True)
+    time.sleep(600)
+
+api.jsonify = stuck
+app.test_client().post(
+    "/api/v1/tickets",
+    json={"service": "HT"},
+    headers={"Authorization": f"Bearer {secret}", "Idempotency-Key": "power-cut"},
+)
+"""
+
+
+def test_a_request_killed_after_its_change_leaves_no_orphan_and_the_retry_runs_once(
+    client: FlaskClient, token: TokenMaker, queue: Queue, db_url: str, settings: Settings
+) -> None:
+    """SIGKILL between the ticket's insert and the answer: the change and the stored
+    answer commit together, so there is no ticket without an answer; the retry makes
+    exactly one ticket."""
+    kiosk = token("kiosk", **{"Idempotency-Key": "power-cut"})
+    secret = kiosk["Authorization"].removeprefix("Bearer ")
+    arguments = [str(DEMO_CONFIG), settings.data_dir, db_url, queue.clock.now().isoformat(), secret]
+    server = subprocess.Popen(
+        [sys.executable, "-c", KILLED_SERVER, *arguments],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        assert server.stdout.readline().strip() == "issued"
+    finally:
+        server.send_signal(signal.SIGKILL)
+        server.wait(timeout=30)
+    with queue.db.read() as conn:
+        assert conn.execute(select(func.count()).select_from(Ticket)).scalar_one() == 0
+    retry = client.post("/api/v1/tickets", json={"service": "HT"}, headers=kiosk)
+    assert retry.status_code == 201, retry.get_json()
+    replay = client.post("/api/v1/tickets", json={"service": "HT"}, headers=kiosk)
+    assert replay.headers["Idempotent-Replayed"] == "true"
+    assert replay.get_json() == retry.get_json()
+    with queue.db.read() as conn:
+        assert conn.execute(select(func.count()).select_from(Ticket)).scalar_one() == 1
