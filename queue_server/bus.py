@@ -13,7 +13,9 @@ from __future__ import annotations
 import itertools
 import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +40,27 @@ class Envelope:
 
 Handler = Callable[[Envelope], None]
 BatchHandler = Callable[[list[Envelope]], None]
+HeldEvents = list[tuple["EventBus", list[DomainEvent]]]
+
+_held: ContextVar[HeldEvents | None] = ContextVar("xephang_held_events", default=None)
+
+
+@contextmanager
+def holding_events() -> Iterator[HeldEvents]:
+    """Events published inside are kept back (this thread only): the caller publishes
+    them with :func:`publish_held` once the transaction that made them has committed."""
+    held: HeldEvents = []
+    token = _held.set(held)
+    try:
+        yield held
+    finally:
+        _held.reset(token)
+
+
+def publish_held(held: HeldEvents) -> None:
+    """Publish events kept back by :func:`holding_events`, in order."""
+    for bus, events in held:
+        bus.publish(events)
 
 
 class EventBus:
@@ -78,7 +101,12 @@ class EventBus:
         return unsubscribe
 
     def publish(self, events: Iterable[DomainEvent]) -> list[Envelope]:
-        """Number and deliver ``events`` in order; returns their envelopes."""
+        """Number and deliver ``events`` in order; returns their envelopes (none while
+        :func:`holding_events` keeps them back)."""
+        held = _held.get()
+        if held is not None:
+            held.append((self, list(events)))
+            return []
         # Number and deliver under the lock, so every handler sees events in seq order
         # and one operation's events stay together.
         with self._lock:

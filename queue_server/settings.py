@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -17,7 +16,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -32,15 +30,12 @@ from display.config import ScreensConfig
 from queue_server.core.options import NumberingConfig, PolicyConfig
 from queue_server.core.rating_config import RatingsConfig
 from queue_server.core.retention import ArchiveConfig, MaintenanceConfig, PrivacyConfig
+from queue_server.core.text import NOT_ALLOWED, Line, Lines, bad_strings
 
 __all__ = ["ConfigError", "NumberingConfig", "PolicyConfig", "Settings", "load_settings"]
 
 
-def _nfc(value: Any) -> Any:
-    return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
-
-
-Text = Annotated[str, BeforeValidator(_nfc), Field(min_length=1, max_length=200)]
+Text = Annotated[Line, Field(min_length=1, max_length=200)]
 Icon = Annotated[str, Field(max_length=40)]
 
 
@@ -68,7 +63,7 @@ class CenterConfig(_Model):
     timezone: str = "Asia/Ho_Chi_Minh"
     language: str = "vi"
     second_language: str | None = None
-    notice: Annotated[str, BeforeValidator(_nfc), Field(max_length=2000)] = ""
+    notice: Annotated[Lines, Field(max_length=2000)] = ""
     public_url: str = "http://localhost:5000"
 
     @field_validator("timezone")
@@ -128,9 +123,14 @@ class PriorityConfig(_Model):
 
 
 class DatabaseConfig(_Model):
-    """Where tickets are kept. Empty URL: a SQLite file in the data directory."""
+    """Where tickets are kept. Empty URL: a SQLite file in the data directory.
+
+    ``busy_timeout_ms``: how long a write waits for SQLite's write lock (held by another
+    process) before the request is answered 503 with ``Retry-After``.
+    """
 
     url: str = ""
+    busy_timeout_ms: int = Field(5000, ge=50, le=60_000)
 
 
 class ApiConfig(_Model):
@@ -280,6 +280,10 @@ def _problem(loc: tuple[int | str, ...], message: str) -> tuple[str, str]:
 
 def parse_settings(data: dict[str, Any], source: str = "<config>") -> Settings:
     """Validate ``data``; raise :class:`ConfigError` naming file, key and problem."""
+    refused = [(where, NOT_ALLOWED) for where in bad_strings(data)]
+    if refused:
+        lines = [f"{source}: {where}: {message}" for where, message in refused]
+        raise ConfigError("\n".join(lines), refused)
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:

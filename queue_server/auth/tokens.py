@@ -16,6 +16,7 @@ from queue_server.core.clock import Clock, SystemClock
 from queue_server.core.db import Database
 from queue_server.core.errors import NotFound, Rejected
 from queue_server.core.models import ApiToken
+from queue_server.core.text import bad_character
 from queue_server.i18n import _
 
 TOKEN_PREFIX = "xp_"
@@ -65,7 +66,7 @@ def create_token(
             if role == Role.RATING
             else _("An officer token needs a counter (--counter N).")
         )
-    if "\x00" in name:  # PostgreSQL cannot store it
+    if bad_character(name) is not None:  # NUL, control characters, lone surrogates
         raise Rejected(_("The text contains a character that cannot be stored."))
     if role not in COUNTER_ROLES and counter is not None:
         raise Rejected(_("Only officer and rating tokens belong to a counter."))

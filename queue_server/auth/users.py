@@ -13,6 +13,7 @@ from queue_server.core.clock import Clock, SystemClock
 from queue_server.core.db import Database
 from queue_server.core.errors import InvalidState, NotFound, Rejected
 from queue_server.core.models import User
+from queue_server.core.text import bad_character
 from queue_server.i18n import _
 
 MIN_PASSWORD_LENGTH = 8
@@ -32,7 +33,7 @@ def add_user(
     username = unicodedata.normalize("NFC", username.strip())
     if not username or len(username) > 80:
         raise Rejected(_("A user name must have 1 to 80 characters."))
-    if "\x00" in username + display_name:  # PostgreSQL cannot store it
+    if bad_character(username) is not None or bad_character(display_name) is not None:
         raise Rejected(_("The text contains a character that cannot be stored."))
     if len(display_name) > MAX_DISPLAY_NAME_LENGTH:
         raise Rejected(
@@ -148,6 +149,8 @@ def update_user(
             )
         values["password_hash"] = hash_password(password)
     if display_name is not None:
+        if bad_character(display_name) is not None:
+            raise Rejected(_("The text contains a character that cannot be stored."))
         values["display_name"] = unicodedata.normalize("NFC", display_name.strip())[:80]
     with db.write() as conn:
         row = conn.execute(select(User.username).where(User.id == user_id)).one_or_none()

@@ -54,7 +54,7 @@ def db() -> None:
 def db_upgrade(config_path: Path | None) -> None:
     """Bring the database schema up to date."""
     settings = load(config_path)
-    database = Database(settings.database_url())
+    database = Database(settings.database_url(), busy_timeout_ms=settings.database.busy_timeout_ms)
     before = current_revision(database)
     upgrade(database)
     click.echo(

@@ -35,7 +35,9 @@ def open_center(
     Returns the effective settings (the file plus the admin pages' saved changes that
     still apply, see :mod:`queue_server.core.overrides`) and the queue.
     """
-    database = db or Database(settings.database_url())
+    database = db or Database(
+        settings.database_url(), busy_timeout_ms=settings.database.busy_timeout_ms
+    )
     clock = clock or SystemClock()
     if migrate:
         upgrade(database)

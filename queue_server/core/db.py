@@ -3,35 +3,91 @@
 SQLite: WAL, ``synchronous=FULL`` (an acknowledged ticket survives a power cut),
 a busy timeout, foreign keys, and ``BEGIN IMMEDIATE`` for writers so concurrent
 writers queue up instead of failing with "database is locked".
+
+A write that cannot happen now raises :class:`Unavailable` (the web answers 503 with
+``Retry-After``): the write lock held longer than the busy timeout by another process,
+or a full disk. After a full disk, ``storage_problem`` stays set until a write succeeds.
 """
 
 from __future__ import annotations
 
-import contextlib
+import errno
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
-SQLITE_BUSY_TIMEOUT_MS = 15_000
+from queue_server.core.errors import Unavailable
+from queue_server.i18n import _
+
+DEFAULT_BUSY_TIMEOUT_MS = 5_000
+BUSY_RETRY_AFTER_S = 2
+STORAGE_RETRY_AFTER_S = 30
+# SQLite primary result codes, and PostgreSQL's "insufficient resources" SQLSTATEs.
+SQLITE_BUSY, SQLITE_LOCKED, SQLITE_IOERR, SQLITE_FULL = 5, 6, 10, 13
+PG_STORAGE_STATES = frozenset({"53100", "53000"})  # disk_full, insufficient_resources
+
+
+def write_problem(exc: BaseException) -> str | None:
+    """``"busy"`` (the write lock is taken), ``"storage"`` (the disk is full or cannot
+    be written) or None for any other error."""
+    cause = exc.orig if isinstance(exc, DBAPIError) else exc
+    if isinstance(cause, OSError) and cause.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "storage"
+    code = getattr(cause, "sqlite_errorcode", None)
+    if code is not None:
+        primary = code & 0xFF
+        if primary in (SQLITE_BUSY, SQLITE_LOCKED):
+            return "busy"
+        if primary in (SQLITE_FULL, SQLITE_IOERR):
+            return "storage"
+    if getattr(cause, "sqlstate", None) in PG_STORAGE_STATES:
+        return "storage"
+    return None
+
+
+def unavailable(problem: str) -> Unavailable:
+    """The error for a write refused because of ``problem`` (see :func:`write_problem`)."""
+    if problem == "busy":
+        return Unavailable(
+            _("The database is busy; try again in a moment."),
+            reason="busy",
+            retry_after_s=BUSY_RETRY_AFTER_S,
+        )
+    return Unavailable(
+        _("The server cannot save data now (its disk is full); try again later."),
+        reason="storage",
+        retry_after_s=STORAGE_RETRY_AFTER_S,
+    )
+
+
+_joined: ContextVar[tuple[Database, Connection] | None] = ContextVar(
+    "xephang_joined_write", default=None
+)
 
 
 class Database:
     """One engine plus helpers for short read and write transactions."""
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(
+        self, url: str, *, echo: bool = False, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS
+    ) -> None:
         self.url = make_url(url)
         self.dialect = self.url.get_backend_name()
+        self.busy_timeout_s = busy_timeout_ms / 1000
+        self.storage_problem: str | None = None  # set by a full disk, cleared by a write
         # SQLite allows one writer at a time; its busy handler sleeps and polls, which
         # starves threads under load. Writers of this process queue on a lock instead;
         # the busy timeout still covers other processes (the CLI, a device worker).
-        self._write_lock: contextlib.AbstractContextManager[Any] = contextlib.nullcontext()
+        self._write_lock: threading.Lock | None = None
         if self.dialect == "sqlite":
-            self.engine = _sqlite_engine(url, echo=echo)
+            self.engine = _sqlite_engine(url, echo=echo, busy_timeout_ms=busy_timeout_ms)
             self._write_lock = threading.Lock()
         elif self.dialect == "postgresql":
             if self.url.drivername == "postgresql":
@@ -44,9 +100,44 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        """A transaction that may write (SQLite: ``BEGIN IMMEDIATE``)."""
-        with self._write_lock, self.engine.begin() as conn:
-            yield conn
+        """A transaction that may write (SQLite: ``BEGIN IMMEDIATE``).
+
+        Raises :class:`Unavailable` when the lock is not had within the busy timeout
+        or the disk is full; nothing of the transaction is kept then. Inside
+        :meth:`one_transaction` it is that transaction (committed by it).
+        """
+        joined = _joined.get()
+        if joined is not None and joined[0] is self:
+            yield joined[1]
+            return
+        lock = self._write_lock
+        if lock is not None and not lock.acquire(timeout=self.busy_timeout_s):
+            raise unavailable("busy")
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except Exception as exc:
+            problem = write_problem(exc)
+            if problem is None:
+                raise
+            if problem == "storage":
+                self.storage_problem = problem
+            raise unavailable(problem) from exc
+        finally:
+            if lock is not None:
+                lock.release()
+        self.storage_problem = None
+
+    @contextmanager
+    def one_transaction(self) -> Iterator[Connection]:
+        """A write transaction that every :meth:`write` of this thread joins until it
+        ends: their changes and this one's commit together, or not at all."""
+        with self.write() as conn:
+            token = _joined.set((self, conn))
+            try:
+                yield conn
+            finally:
+                _joined.reset(token)
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -60,14 +151,14 @@ class Database:
         self.engine.dispose()
 
 
-def _sqlite_engine(url: str, *, echo: bool) -> Engine:
+def _sqlite_engine(url: str, *, echo: bool, busy_timeout_ms: int) -> Engine:
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
         url,
         echo=echo,
-        connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+        connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
         pool_size=20,
         max_overflow=20,
     )
@@ -78,7 +169,7 @@ def _sqlite_engine(url: str, *, echo: bool) -> Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA cache_size=-32768")  # 32 MiB: keep the hot indexes in memory
         cursor.close()

@@ -29,3 +29,22 @@ class Rejected(QueueError):
     """The request is understood but not allowed (e.g. an inactive service)."""
 
     code = "rejected"
+
+
+class Unavailable(QueueError):
+    """The database cannot take the write now: locked by another process, or its disk
+    is full. Nothing was changed; the request may be retried after ``retry_after_s``."""
+
+    code = "unavailable"
+
+    def __init__(self, message: str, *, reason: str, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.retry_after_s = retry_after_s
+
+
+class NotAllowed(Rejected):
+    """The caller may not do this here (e.g. a counter calling a service it does not
+    serve); the message says why."""
+
+    code = "not_allowed"

@@ -21,7 +21,7 @@ from queue_server.core.catalogue import Catalogue, CategoryInfo, CounterInfo, lo
 from queue_server.core.clock import Clock, SystemClock, local_day
 from queue_server.core.contacts import Contact, store_contact
 from queue_server.core.db import Database
-from queue_server.core.errors import InvalidState, NotFound
+from queue_server.core.errors import InvalidState, NotAllowed, NotFound
 from queue_server.core.events import (
     CounterChanged,
     CounterView,
@@ -277,8 +277,13 @@ class Queue:
         *,
         actor: str | None = None,
         officer_id: int | None = None,
+        only_served: bool = False,
     ) -> Outcome[TicketView]:
-        """Call a specific waiting (or earlier no-show) ticket of today to the counter."""
+        """Call a specific waiting (or earlier no-show) ticket of today to the counter.
+
+        ``only_served``: refuse a ticket of a service the counter does not serve (unless
+        it was transferred to this very counter); officers call with it, admins without.
+        """
         counter = self._counter(counter_number)
         now = self.clock.now()
         day = local_day(now, self.options.zone)
@@ -286,6 +291,8 @@ class Queue:
         with self.db.write() as conn:
             state = self._lock_counter(conn, counter)
             row = self._ticket_row(conn, ticket_id)
+            if only_served:
+                self._check_served(conn, counter, row)
             if row.status not in (TicketStatus.WAITING, TicketStatus.NO_SHOW) or row.day != day:
                 raise InvalidState(
                     _("Ticket {number} cannot be called now (status: {status}).").format(
@@ -429,6 +436,12 @@ class Queue:
         if service is None:
             raise NotFound(_("Unknown service: {code}").format(code=service_code))
         target = self._counter(to_counter) if to_counter is not None else None
+        if target is not None and service.id not in target.service_ids:
+            raise NotAllowed(
+                _("Counter {number} does not serve {service}: choose another counter.").format(
+                    number=target.number, service=service.name
+                )
+            )
         now = self.clock.now()
         day = local_day(now, self.options.zone)
         with self.db.write() as conn:
@@ -688,6 +701,23 @@ class Queue:
         if counter is None:
             raise NotFound(_("Unknown counter: {number}").format(number=number))
         return counter
+
+    def _check_served(self, conn: Connection, counter: CounterInfo, row: Row[Any]) -> None:
+        """Refuse a ticket of a service ``counter`` does not serve (not sent to it)."""
+        if row.service_id in counter.service_ids:
+            return
+        target = conn.execute(
+            select(Ticket.target_counter_id).where(Ticket.id == row.id)
+        ).scalar_one_or_none()
+        if target == counter.id:
+            return
+        service = self.catalogue.service_by_id(row.service_id)
+        raise NotAllowed(
+            _(
+                "Counter {number} does not serve {service}, so it cannot call ticket "
+                "{ticket}: transfer the ticket or ask an administrator."
+            ).format(number=counter.number, service=service.name, ticket=row.number)
+        )
 
     def _lock_counter(self, conn: Connection, counter: CounterInfo) -> Row[Any]:
         return fast(conn, sql.COUNTER_STATE_FOR_UPDATE, {"counter_id": counter.id}).one()

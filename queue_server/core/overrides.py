@@ -96,7 +96,7 @@ def apply_saved(conn: Connection, file_settings: S, now: datetime) -> S:
         else:
             try:
                 effective = effective.with_sections({key: override["value"]})
-            except ValueError as exc:
+            except (ValueError, TypeError, KeyError) as exc:  # a bad stored value too
                 reason = "no_longer_valid"
                 log.warning("settings override %s no longer fits the file: %s", key, exc)
         if reason is not None:
@@ -135,8 +135,6 @@ def save_sections(
     unknown = [key for key in changes if key not in SECTIONS]
     if unknown:
         raise Rejected(_("Unknown settings section: {key}").format(key=", ".join(unknown)))
-    if "\\u0000" in json.dumps(changes):
-        raise Rejected(_("The text contains a character that cannot be stored."))
     changed = {k: v for k, v in changes.items() if v != current.section(k)}
     if not changed:
         return current, SettingsChanged(sections=(), at=now)

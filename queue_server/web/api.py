@@ -300,6 +300,7 @@ def call_ticket(number: int) -> Response:
                     body.ticket_id,
                     actor=principal.actor,
                     officer_id=principal.officer_id,
+                    only_served=principal.role != Role.ADMIN,
                 )
             )
         )

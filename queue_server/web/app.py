@@ -63,6 +63,16 @@ def _secret_key(settings: Settings) -> str:
         return key
 
 
+class TolerantResponse(Response):
+    """A body with text UTF-8 cannot hold (a lone surrogate left in old data) is sent
+    with ``?`` in its place: one bad stored value must not make a screen fail."""
+
+    def set_data(self, value: bytes | str) -> None:
+        if isinstance(value, str):
+            value = value.encode("utf-8", "replace")
+        super().set_data(value)
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -87,6 +97,7 @@ def create_app(
     bus = bus or EventBus()
 
     app = Flask(__name__)
+    app.response_class = TolerantResponse
     app.config.update(
         TESTING=testing,
         SECRET_KEY=_secret_key(settings),

@@ -43,7 +43,10 @@ def _render(number: str, counter: int) -> RenderedAnnouncement:
         raise NotFound(_("Unknown ticket: {id}").format(id=number))
     if counter not in xephang().queue.catalogue.counters:
         raise NotFound(_("Unknown counter: {number}").format(number=counter))
-    return _voice().render(number, counter)
+    try:
+        return _voice().render(number, counter)
+    except ValueError:  # a number the voice cannot read (more than four digits)
+        raise NotFound(_("Unknown ticket: {id}").format(id=number)) from None
 
 
 @audio.get("/call/<number>/<int:counter>.json")

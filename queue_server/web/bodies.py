@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal, TypeVar
 from flask import request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from queue_server.core.text import ERROR_TYPE, Line
 from queue_server.i18n import _
 from queue_server.web.errors import ApiError
 
@@ -15,7 +16,7 @@ MAX_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL
 
 M = TypeVar("M", bound=BaseModel)
 
-Code = Annotated[str, Field(min_length=1, max_length=30)]
+Code = Annotated[Line, Field(min_length=1, max_length=30)]
 
 
 class Body(BaseModel):
@@ -25,7 +26,7 @@ class Body(BaseModel):
 class ContactBody(Body):
     """A phone number for a callback (help desk only), kept only with consent."""
 
-    phone: Annotated[str, Field(min_length=1, max_length=40)]
+    phone: Annotated[Line, Field(min_length=1, max_length=40)]
     consent: bool = False
     purpose: Literal["callback", "home_visit"] = "callback"
 
@@ -72,6 +73,8 @@ def _problem(error: dict[str, Any]) -> str:
     kind = error["type"]
     if kind == "missing":
         return _("this field is required")
+    if kind == ERROR_TYPE:
+        return _("contains characters that are not allowed")
     if kind == "extra_forbidden":
         return _("unknown field")
     if kind.startswith("string") and kind != "string_type":
@@ -93,7 +96,7 @@ def parse_body(model: type[M]) -> M:
     else:
         try:
             data = json.loads(raw)
-        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        except (ValueError, RecursionError):  # not JSON, not UTF-8, a 5,000-digit number
             raise ApiError(400, _("The body is not valid JSON.")) from None
     if not isinstance(data, dict):
         raise ApiError(400, _("The body must be a JSON object."))

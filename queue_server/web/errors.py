@@ -8,10 +8,18 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, jsonify, render_template_string, request, url_for
+from flask import Flask, Response, current_app, jsonify, render_template_string, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from queue_server.core.errors import InvalidState, NotFound, QueueError, Rejected
+from queue_server.core.db import unavailable, write_problem
+from queue_server.core.errors import (
+    InvalidState,
+    NotAllowed,
+    NotFound,
+    QueueError,
+    Rejected,
+    Unavailable,
+)
 from queue_server.i18n import _, current_language
 
 log = logging.getLogger(__name__)
@@ -97,7 +105,12 @@ def error_page(exc: HTTPException) -> Response:
     return Response(html, status=exc.code or 500, mimetype="text/html")
 
 
-STATUS_BY_ERROR: dict[type[QueueError], int] = {NotFound: 404, InvalidState: 409, Rejected: 422}
+STATUS_BY_ERROR: dict[type[QueueError], int] = {
+    NotFound: 404,
+    InvalidState: 409,
+    Rejected: 422,
+    NotAllowed: 403,
+}
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -111,6 +124,12 @@ def register_error_handlers(app: Flask) -> None:
     def _queue_error(exc: QueueError) -> Response:
         return error_response(STATUS_BY_ERROR.get(type(exc), 409), exc.message)
 
+    @app.errorhandler(Unavailable)
+    def _unavailable(exc: Unavailable) -> Response:
+        """Locked or full database: nothing changed, the client may retry."""
+        log.warning("write refused on %s %s: %s", request.method, request.path, exc.reason)
+        return error_response(503, exc.message, headers={"Retry-After": str(exc.retry_after_s)})
+
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Response | HTTPException:
         if not request.path.startswith(API_PREFIX):
@@ -122,5 +141,10 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:
+        problem = write_problem(exc)  # e.g. a file written on a full disk
+        if problem is not None:
+            if problem == "storage":
+                current_app.extensions["xephang"].queue.db.storage_problem = problem
+            return _unavailable(unavailable(problem))
         log.exception("unexpected error on %s %s", request.method, request.path)
         return error_response(500, _("Internal error; the problem was logged."))

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import logging
+import secrets
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, Response, jsonify
-from sqlalchemy import text
+from sqlalchemy import delete, insert, text
 
+from queue_server.core.db import Database
+from queue_server.core.models import IdempotencyRecord
 from queue_server.core.schema import is_up_to_date
 from queue_server.web.openapi import openapi_document
 from queue_server.web.state import xephang
@@ -15,6 +19,9 @@ from queue_server.web.state import xephang
 log = logging.getLogger(__name__)
 
 ops = Blueprint("ops", __name__, url_prefix="/api/v1")
+
+PROBE_SCOPE = "readyz-probe"  # the test write after a full disk (inserted, then deleted)
+PROBE_BYTES = 16 * 1024  # more than a page: the write must find free space
 
 
 @ops.get("/healthz")
@@ -36,23 +43,51 @@ def _device_check(check: Any) -> dict[str, Any]:
 
 @ops.get("/readyz")
 def readyz() -> Response:
-    """Database reachable, schema up to date, and every registered device check passes."""
+    """Ready to serve: database reachable and writable, schema up to date (503 if not).
+
+    Devices (printers, LED boards) are reported under ``devices`` for information only:
+    an unplugged board must not make a load balancer drop the node.
+    """
     state = xephang()
+    database = state.queue.db
     checks: dict[str, dict[str, Any]] = {}
     try:
-        with state.queue.db.read() as conn:
+        with database.read() as conn:
             conn.execute(text("SELECT 1"))
         checks["database"] = {"ok": True}
-        checks["schema"] = {"ok": is_up_to_date(state.queue.db)}
+        checks["schema"] = {"ok": is_up_to_date(database)}
     except Exception as exc:
         checks["database"] = {"ok": False, "detail": type(exc).__name__}
         checks["schema"] = {"ok": False}
-    for name, check in sorted(state.device_status.items()):
-        checks[f"device:{name}"] = _device_check(check)
+    checks["storage"] = _storage_check(database)
+    devices = {name: _device_check(check) for name, check in sorted(state.device_status.items())}
     ready = all(c["ok"] for c in checks.values())
-    response = jsonify({"status": "ready" if ready else "not_ready", "checks": checks})
+    body = {"status": "ready" if ready else "not_ready", "checks": checks, "devices": devices}
+    response = jsonify(body)
     response.status_code = 200 if ready else 503
     return response
+
+
+def _storage_check(database: Database) -> dict[str, Any]:
+    """After a write failed for a full disk: not ready until a test write succeeds."""
+    if database.storage_problem is None:
+        return {"ok": True}
+    try:
+        with database.write() as conn:  # a successful write clears the problem
+            conn.execute(
+                insert(IdempotencyRecord).values(
+                    scope=PROBE_SCOPE,
+                    key=secrets.token_hex(8),
+                    request="readyz",
+                    body={"padding": "x" * PROBE_BYTES},
+                    created_at=datetime.now(UTC),
+                )
+            )
+            conn.execute(delete(IdempotencyRecord).where(IdempotencyRecord.scope == PROBE_SCOPE))
+    except Exception as exc:
+        log.warning("readyz: the database still cannot be written: %s", exc)
+        return {"ok": False, "detail": "disk_full"}
+    return {"ok": True}
 
 
 @ops.get("/metrics")

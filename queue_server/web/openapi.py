@@ -193,6 +193,12 @@ SCHEMAS: dict[str, Any] = {
                 "type": "object",
                 "additionalProperties": _obj(["ok"], {"ok": BOOL}),
             },
+            "devices": {
+                "type": "object",
+                "description": "Printers and LED boards, for information: they do not "
+                "change the status.",
+                "additionalProperties": _obj(["ok"], {"ok": BOOL}),
+            },
         },
     ),
 }
@@ -490,7 +496,7 @@ def openapi_document() -> dict[str, Any]:
         },
         "/readyz": {
             "get": _operation(
-                "Database, schema and devices are ready",
+                "Database writable and schema up to date (devices reported apart)",
                 "readyz",
                 {
                     200: _json(_ref("Ready"), "Ready."),

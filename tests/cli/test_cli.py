@@ -127,3 +127,12 @@ def test_a_token_lifetime_past_the_calendar_is_refused_in_words(config: Path) ->
     assert made.returncode == 2, made.stderr
     assert "--expires" in made.stderr and "Traceback" not in made.stderr
     assert xephang("token", "list", config=config).stdout.count("display") == 0
+
+
+def test_a_token_name_with_a_control_character_is_refused_in_words(config: Path) -> None:
+    assert xephang("init", config=config).returncode == 0
+    made = xephang("token", "create", "--role", "display", "--name", "Màn\x1b[2J", config=config)
+    assert made.returncode != 0
+    assert "Traceback" not in made.stderr
+    assert "ký tự không lưu được" in made.stderr + made.stdout
+    assert xephang("token", "list", config=config).stdout.count("display") == 0

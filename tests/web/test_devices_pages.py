@@ -55,5 +55,5 @@ def test_kiosk_ticket_prints_and_call_lights_the_board(
     png = client.get(page.split('src="')[1].split('"')[0])
     assert png.status_code == 200 and png.data.startswith(b"\x89PNG")
     ready = client.get("/api/v1/readyz").get_json()
-    assert ready["checks"]["device:printer:kiosk-1"]["ok"] is True
-    assert ready["checks"]["device:led_boards"]["ok"] is True
+    assert ready["devices"]["printer:kiosk-1"]["ok"] is True
+    assert ready["devices"]["led_boards"]["ok"] is True

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import func, insert, select
 
+from queue_server.auth.tokens import principal_for_token
 from queue_server.core.clock import FrozenClock
+from queue_server.core.models import IdempotencyRecord, Ticket
 from queue_server.core.operations import Queue
+from queue_server.settings import Settings
+from queue_server.web.idempotency import CLAIM_LEASE
+from tests.conftest import DEMO_CONFIG
 
 TokenMaker = Callable[..., dict[str, str]]
 
@@ -116,3 +125,133 @@ def test_concurrent_duplicates_call_once(app: Flask, token: TokenMaker, queue: Q
     assert set(statuses) <= {200, 409}
     assert len(set(ids)) == 1
     assert len(queue.waiting_for_counter(2)) == 4
+
+
+CLAIMANT = """
+import sys, time
+from datetime import datetime
+from queue_server.core.db import Database
+from queue_server.web.idempotency import _claim
+url, scope, key, fingerprint, now = sys.argv[1:]
+assert _claim(Database(url), scope, key, fingerprint, datetime.fromisoformat(now)) is None
+print("claimed", flush=True)
+time.sleep(600)  # "mid-request": killed with SIGKILL by the test
+"""
+
+
+def _officer_scope(queue: Queue, headers: dict[str, str]) -> str:
+    principal = principal_for_token(
+        queue.db, headers["Authorization"].removeprefix("Bearer "), queue.clock.now()
+    )
+    assert principal is not None
+    return principal.scope
+
+
+def test_a_claim_of_a_killed_process_does_not_block_a_retry(
+    client: FlaskClient, token: TokenMaker, queue: Queue, db_url: str
+) -> None:
+    """``kill -9`` mid-request: the retry runs instead of a day of 409 'still running'."""
+    _issue(client, token("admin"), 2)
+    officer = token("officer", counter=2, **{"Idempotency-Key": "crash"})
+    scope = _officer_scope(queue, officer)
+    fingerprint = "POST /api/v1/counters/2/next"
+    now = queue.clock.now().isoformat()
+    claimant = subprocess.Popen(
+        [sys.executable, "-c", CLAIMANT, db_url, scope, "crash", fingerprint, now],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert claimant.stdout is not None
+        assert claimant.stdout.readline().strip() == "claimed"
+        still_running = client.post("/api/v1/counters/2/next", headers=officer)
+        assert still_running.status_code == 409  # its owner is alive: really still running
+    finally:
+        claimant.send_signal(signal.SIGKILL)
+        claimant.wait(timeout=30)
+    retry = client.post("/api/v1/counters/2/next", headers=officer)
+    assert retry.status_code == 200, retry.get_json()
+    assert "Idempotent-Replayed" not in retry.headers
+    again = client.post("/api/v1/counters/2/next", headers=officer)
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.get_json() == retry.get_json()
+    assert len(queue.waiting_for_counter(2)) == 1
+
+
+def test_a_claim_from_another_host_is_taken_over_after_the_lease(
+    client: FlaskClient, token: TokenMaker, queue: Queue, clock: FrozenClock
+) -> None:
+    _issue(client, token("admin"), 2)
+    officer = token("officer", counter=2, **{"Idempotency-Key": "elsewhere"})
+    with queue.db.write() as conn:
+        conn.execute(
+            insert(IdempotencyRecord).values(
+                scope=_officer_scope(queue, officer),
+                key="elsewhere",
+                request="POST /api/v1/counters/2/next",
+                created_at=clock.now(),
+                body={"claim": {"host": "another-node", "pid": 1, "start": 1}},
+            )
+        )
+    assert client.post("/api/v1/counters/2/next", headers=officer).status_code == 409
+    clock.advance(seconds=CLAIM_LEASE.total_seconds() + 1)
+    assert client.post("/api/v1/counters/2/next", headers=officer).status_code == 200
+
+
+KILLED_SERVER = """
+import sys, time
+from datetime import datetime
+from queue_server.core.bootstrap import open_queue
+from queue_server.core.clock import FrozenClock
+from queue_server.core.db import Database
+from queue_server.settings import load_settings
+from queue_server.web import api
+from queue_server.web.app import create_app
+config, data_dir, url, now, secret = sys.argv[1:]
+settings = load_settings(config).model_copy(update={"data_dir": data_dir})
+clock = FrozenClock(datetime.fromisoformat(now))
+queue = open_queue(settings, clock=clock, db=Database(url), migrate=False, sync=False)
+app = create_app(settings, queue=queue, testing=True)
+
+def stuck(*args, **kwargs):  # the ticket is made; the process dies before answering
+    print("issued", flush=True)
+    time.sleep(600)
+
+api.jsonify = stuck
+app.test_client().post(
+    "/api/v1/tickets",
+    json={"service": "HT"},
+    headers={"Authorization": f"Bearer {secret}", "Idempotency-Key": "power-cut"},
+)
+"""
+
+
+def test_a_request_killed_after_its_change_leaves_no_orphan_and_the_retry_runs_once(
+    client: FlaskClient, token: TokenMaker, queue: Queue, db_url: str, settings: Settings
+) -> None:
+    """SIGKILL between the ticket's insert and the answer: the change and the stored
+    answer commit together, so there is no ticket without an answer; the retry makes
+    exactly one ticket."""
+    kiosk = token("kiosk", **{"Idempotency-Key": "power-cut"})
+    secret = kiosk["Authorization"].removeprefix("Bearer ")
+    arguments = [str(DEMO_CONFIG), settings.data_dir, db_url, queue.clock.now().isoformat(), secret]
+    server = subprocess.Popen(
+        [sys.executable, "-c", KILLED_SERVER, *arguments],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        assert server.stdout.readline().strip() == "issued"
+    finally:
+        server.send_signal(signal.SIGKILL)
+        server.wait(timeout=30)
+    with queue.db.read() as conn:
+        assert conn.execute(select(func.count()).select_from(Ticket)).scalar_one() == 0
+    retry = client.post("/api/v1/tickets", json={"service": "HT"}, headers=kiosk)
+    assert retry.status_code == 201, retry.get_json()
+    replay = client.post("/api/v1/tickets", json={"service": "HT"}, headers=kiosk)
+    assert replay.headers["Idempotent-Replayed"] == "true"
+    assert replay.get_json() == retry.get_json()
+    with queue.db.read() as conn:
+        assert conn.execute(select(func.count()).select_from(Ticket)).scalar_one() == 1

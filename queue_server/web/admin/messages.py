@@ -41,6 +41,10 @@ KNOWN: list[tuple[re.Pattern[str], str]] = [
         re.compile(r"^String should match pattern .*$"),
         N_("contains characters that are not allowed"),
     ),
+    (
+        re.compile(r"^contains characters that are not allowed$"),
+        N_("contains characters that are not allowed"),
+    ),
     (re.compile(r"^List should have at least 1 item.*$"), N_("choose at least one")),
     (re.compile(r"^Input should be a valid integer.*$"), N_("must be a whole number")),
     (re.compile(r"^Input should be a valid number.*$"), N_("must be a number")),
