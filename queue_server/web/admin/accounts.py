@@ -17,6 +17,7 @@ from queue_server.core.errors import QueueError
 from queue_server.i18n import N_, _
 from queue_server.web.admin import admin, menu, render_admin, signed_in
 from queue_server.web.security import csrf_matches
+from queue_server.web.sockets import socket_guard
 from queue_server.web.state import xephang
 
 ROLE_NAMES = {
@@ -112,6 +113,7 @@ def user_change(user_id: int) -> Any:
     except QueueError as exc:
         return _users_page(principal, errors={str(user_id): exc.message}, status=409)
     username = str(result["username"])
+    socket_guard().sweep()  # a disabled user's or changed role's sockets close now
     _log(
         principal, "user.change", username, {"changed": result["changed"], "role": form.get("role")}
     )
@@ -185,6 +187,7 @@ def token_revoke(token_id: int) -> Any:
         info = revoke_token(xephang().queue.db, token_id, clock=xephang().queue.clock)
     except QueueError as exc:
         return _tokens_page(principal, error=exc.message, status=404)
+    socket_guard().sweep()  # the token's sockets close now
     _log(principal, "token.revoke", info.name or f"#{info.id}", {"id": info.id})
     return redirect(url_for("admin.tokens"), code=303)
 
