@@ -82,6 +82,7 @@ nav ul { list-style: none; padding: 0; }
 nav li { margin: 0 0 1.25rem; }
 nav li a { font-size: 1.6rem; font-weight: 600; }
 nav li span { display: block; }
+.sign-in a { font-size: 1.4rem; font-weight: 600; }
 button { font-size: 1.1rem; padding: 0.4rem 1rem; }
 """
 START_PAGE = (
@@ -96,7 +97,7 @@ START_PAGE = (
 {% if user %}<form method="post" action="{{ logout_url }}">
 <input type="hidden" name="csrf_token" value="{{ csrf }}">
 <button type="submit">{{ logout }}</button></form>
-{% else %}<p><a href="{{ login_url }}">{{ sign_in }}</a></p>{% endif %}
+{% else %}<p class="sign-in"><a href="{{ login_url }}">{{ sign_in }}</a></p>{% endif %}
 </body></html>
 """
 )
