@@ -15,8 +15,8 @@ from flask import Blueprint, Response, redirect, render_template_string, request
 
 from queue_server.auth.users import authenticate, end_sessions, session_version
 from queue_server.i18n import _, current_language
-from queue_server.web.errors import SMALL_PAGE_HEAD
-from queue_server.web.security import VERSION_KEY, csrf_matches, csrf_token
+from queue_server.web.errors import SMALL_PAGE_HEAD, ApiError
+from queue_server.web.security import VERSION_KEY, csrf_matches, csrf_token, current_principal
 from queue_server.web.sockets import socket_guard
 from queue_server.web.start import home_url
 from queue_server.web.state import xephang
@@ -65,8 +65,21 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+def _signed_in_name() -> str | None:
+    """The signed-in user's name; a cookie whose session has ended is cleared."""
+    try:
+        principal = current_principal()
+    except ApiError:  # a bearer token: no session to show
+        return None
+    if principal is not None and principal.via_session:
+        return principal.name
+    if "user_id" in session:
+        session.clear()
+    return None
+
+
 def _page(message: str = "", status: int = 200) -> Response:
-    user = session.get("username")
+    user = _signed_in_name()
     html = render_template_string(
         LOGIN_FORM,
         lang=current_language(),

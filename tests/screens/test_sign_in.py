@@ -75,3 +75,4 @@ def test_signing_out_elsewhere_sends_the_open_console_to_sign_in(
     )
     assert out.status_code == 303
     page.wait_for_url(re.compile(r"/login\?next=/officer$"), timeout=10_000)
+    expect(page.locator("input[name=username]")).to_be_visible()  # a form, not "signed in"

@@ -45,6 +45,8 @@ def test_a_cookie_saved_before_sign_out_no_longer_works(app: Flask) -> None:
     assert out.status_code == 303
     assert saved.get("/api/v1/contacts").status_code == 401
     assert saved.get("/api/v1/session").status_code == 401
+    form = saved.get("/login?next=/helpdesk").get_data(as_text=True)
+    assert 'name="password"' in form and 'action="/logout"' not in form  # the form again
 
 
 def test_sign_out_ends_every_session_of_the_user(app: Flask, queue: Queue) -> None:
