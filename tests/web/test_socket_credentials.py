@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_socketio import SocketIOTestClient
@@ -118,7 +119,7 @@ def test_the_sweep_sees_changes_made_by_another_process(
 
 def test_a_sweep_reads_all_credentials_in_two_queries(app: Flask, queue: Queue) -> None:
     sockets = [_token_socket(app, queue, "display", "/display")[0] for _ in range(10)]
-    for _ in range(5):
+    for _ in range(3):
         client, _headers = sign_in(app, "helpdesk")
         sockets.append(_socket(app, "/officer", flask_test_client=client))
     statements: list[str] = []
@@ -134,4 +135,16 @@ def test_a_sweep_reads_all_credentials_in_two_queries(app: Flask, queue: Queue) 
         event.remove(engine, "before_cursor_execute", count)
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
     assert len(selects) == 2, statements
-    assert _guard(app).watched() == 15
+    assert _guard(app).watched() == 13
+
+
+def test_sockets_that_left_are_forgotten(
+    app: Flask, queue: Queue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    leaving, _id, _secret = _token_socket(app, queue, "display", "/display")
+    staying, _id, _secret = _token_socket(app, queue, "display", "/display")
+    leaving.disconnect("/display")
+    assert _guard(app).sweep() == 0 and _guard(app).watched() == 2  # may still be connecting
+    monkeypatch.setattr("queue_server.web.sockets.GONE_AFTER_S", 0.0)
+    assert _guard(app).sweep() == 0
+    assert _guard(app).watched() == 1 and staying.is_connected("/display")
