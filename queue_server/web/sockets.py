@@ -1,7 +1,7 @@
 """Sockets do not outlive their credentials.
 
-Each namespace's connect handler :meth:`SocketGuard.admit`\\ s the socket with the
-credential that let it in: an API token, or a signed-in user with the
+Each namespace's connect handler passes the socket to :meth:`SocketGuard.admit` with
+the credential that let it in: an API token, or a signed-in user with the
 ``session_version`` of their cookie. :meth:`SocketGuard.sweep` reads every such
 credential in two queries (one for users, one for tokens) and disconnects the sockets
 whose token was revoked or has expired, or whose user was disabled or had their
