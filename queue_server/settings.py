@@ -141,6 +141,8 @@ class ApiConfig(_Model):
     secret_key: str = ""  # empty: a random key kept in <data_dir>/secret_key
     session_hours: int = Field(12, ge=1, le=24 * 30)
     token_cache_s: float = Field(5.0, ge=0, le=300)  # a CLI revocation takes this long
+    # How often open sockets' tokens and sessions are checked again (CLI revocations).
+    socket_check_s: float = Field(5.0, gt=0, le=300)
 
 
 class ServerConfig(_Model):

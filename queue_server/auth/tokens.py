@@ -6,6 +6,7 @@ import hashlib
 import secrets
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -52,8 +53,15 @@ def create_token(
     name: str = "",
     clock: Clock | None = None,
     known_counters: set[int] | None = None,
+    kiosks: Mapping[str, bool] | None = None,
+    without_printer: bool = False,
 ) -> tuple[str, TokenInfo]:
-    """Make a token; returns the secret (show it once) and its record."""
+    """Make a token; returns the secret (show it once) and its record.
+
+    A kiosk token's tickets print on the printer of the configured kiosk of the same
+    name (``kiosks``: name → has a printer). An unknown name is refused unless
+    ``without_printer`` says the kiosk is not meant to print.
+    """
     if role not in TOKEN_ROLES:
         raise Rejected(
             _("Unknown role {role} (use {roles}).").format(
@@ -72,6 +80,13 @@ def create_token(
         raise Rejected(_("Only officer and rating tokens belong to a counter."))
     if counter is not None and known_counters is not None and counter not in known_counters:
         raise NotFound(_("Unknown counter: {number}").format(number=counter))
+    if role == Role.KIOSK and kiosks is not None and not without_printer and name not in kiosks:
+        raise NotFound(
+            _(
+                "No kiosk is called {name} (known: {known}): its tickets would never print. "
+                "Name the token after a kiosk, or say it is a kiosk without a printer."
+            ).format(name=name or "—", known=", ".join(sorted(kiosks)) or "—")
+        )
     now = (clock or SystemClock()).now()
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     expires = now + lifetime if lifetime else None
@@ -89,6 +104,11 @@ def create_token(
             .returning(ApiToken.id)
         ).scalar_one()
     return secret, TokenInfo(token_id, name[:80], role, counter, now, expires, None)
+
+
+def kiosk_prints(name: str, kiosks: Mapping[str, bool]) -> bool:
+    """Whether tickets issued with kiosk token ``name`` are printed."""
+    return kiosks.get(name, False)
 
 
 def _info(row: object) -> TokenInfo:

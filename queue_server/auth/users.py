@@ -90,21 +90,46 @@ def authenticate(db: Database, username: str, password: str) -> Principal | None
     return Principal("user", row.id, row.username, Role(row.role), via_session=True)
 
 
-def active_user(db: Database, user_id: int) -> Principal | None:
-    """The signed-in user, if the account still exists and is active."""
+def session_version(db: Database, user_id: int) -> int:
+    """The version a new session of the user carries (see :func:`end_sessions`)."""
+    with db.read() as conn:
+        version = conn.execute(
+            select(User.session_version).where(User.id == user_id)
+        ).scalar_one_or_none()
+    return int(version or 0)
+
+
+def active_user(db: Database, user_id: int, version: int) -> Principal | None:
+    """The signed-in user, if the account is active and the session not ended."""
     with db.read() as conn:
         row = conn.execute(
-            select(User.id, User.username, User.role).where(User.id == user_id, User.active)
+            select(User.id, User.username, User.role).where(
+                User.id == user_id, User.active, User.session_version == version
+            )
         ).one_or_none()
     if row is None or row.role not in USER_ROLES:
         return None
     return Principal("user", row.id, row.username, Role(row.role), via_session=True)
 
 
-def set_active(db: Database, username: str, active: bool) -> bool:
-    """Enable or disable an account; False if there is no such user."""
+def end_sessions(db: Database, user_id: int) -> None:
+    """End every session of the user at once (each cookie holds the old version)."""
     with db.write() as conn:
-        result = conn.execute(update(User).where(User.username == username).values(active=active))
+        conn.execute(
+            update(User).where(User.id == user_id).values(session_version=User.session_version + 1)
+        )
+
+
+def set_active(db: Database, username: str, active: bool) -> bool:
+    """Enable or disable an account; False if there is no such user.
+
+    Disabling ends the user's sessions.
+    """
+    values: dict[str, object] = {"active": active}
+    if not active:
+        values["session_version"] = User.session_version + 1
+    with db.write() as conn:
+        result = conn.execute(update(User).where(User.username == username).values(**values))
         return result.rowcount > 0
 
 
@@ -153,9 +178,17 @@ def update_user(
             raise Rejected(_("The text contains a character that cannot be stored."))
         values["display_name"] = unicodedata.normalize("NFC", display_name.strip())[:80]
     with db.write() as conn:
-        row = conn.execute(select(User.username).where(User.id == user_id)).one_or_none()
+        row = conn.execute(
+            select(User.username, User.role, User.active).where(User.id == user_id)
+        ).one_or_none()
         if row is None:
             raise NotFound(_("Unknown user."))
+        if (
+            (role is not None and role != row.role)
+            or (active is False and row.active)
+            or "password_hash" in values
+        ):  # the user's sessions end: the old rights or password no longer hold
+            values["session_version"] = User.session_version + 1
         if values:
             conn.execute(update(User).where(User.id == user_id).values(**values))
         admins = conn.execute(
@@ -163,5 +196,6 @@ def update_user(
         ).all()
         if not admins:
             raise InvalidState(_("At least one active admin account must remain."))
-    changed = sorted(k if k != "password_hash" else "password" for k in values)
+    names = {"password_hash": "password"}
+    changed = sorted(names.get(k, k) for k in values if k != "session_version")
     return {"username": row.username, "changed": changed}

@@ -9,12 +9,12 @@ from pathlib import Path
 import click
 
 from queue_server.auth.durations import parse_duration
-from queue_server.auth.roles import TOKEN_ROLES, USER_ROLES
-from queue_server.auth.tokens import create_token, list_tokens, revoke_token
+from queue_server.auth.roles import TOKEN_ROLES, USER_ROLES, Role
+from queue_server.auth.tokens import create_token, kiosk_prints, list_tokens, revoke_token
 from queue_server.auth.users import add_user, list_users, set_active
 from queue_server.cli.context import config_option, fail, handles_errors, load
 from queue_server.cli.tables import render_table
-from queue_server.core.bootstrap import open_queue
+from queue_server.core.bootstrap import open_center, open_queue
 from queue_server.core.operations import Queue
 from queue_server.i18n import _
 
@@ -99,18 +99,34 @@ def token() -> None:
     "--counter", type=int, default=None, help="The counter of an officer or rating token."
 )
 @click.option("--expires", default="365d", show_default=True, help="30d, 12h, 45m or never.")
-@click.option("--name", "label", default="", help="A label, e.g. 'Kiosk at the door'.")
+@click.option(
+    "--name",
+    "label",
+    default="",
+    help="A label, e.g. 'Door'; a kiosk token's is the name of its kiosk (its printer).",
+)
+@click.option(
+    "--without-printer",
+    is_flag=True,
+    help="A kiosk token whose name is no configured kiosk: its tickets are not printed.",
+)
 @config_option
 @handles_errors
 def token_create(
-    role: str, counter: int | None, expires: str, label: str, config_path: Path | None
+    role: str,
+    counter: int | None,
+    expires: str,
+    label: str,
+    without_printer: bool,
+    config_path: Path | None,
 ) -> None:
     """Make a token and print it once (only its hash is kept)."""
     try:
         lifetime = parse_duration(expires)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--expires") from None
-    queue = _open(config_path)
+    settings, queue = open_center(load(config_path))
+    kiosks = {k.name: k.printer is not None for k in settings.kiosks}
     secret, info = create_token(
         queue.db,
         role,
@@ -119,8 +135,12 @@ def token_create(
         name=label,
         clock=queue.clock,
         known_counters=set(queue.catalogue.counters),
+        kiosks=kiosks,
+        without_printer=without_printer,
     )
     click.echo(secret)
+    if role == Role.KIOSK and not kiosk_prints(info.name, kiosks):
+        click.secho(_("Tickets issued with this token will not be printed."), fg="yellow", err=True)
     click.echo(
         _("Token {id} ({role}) expires: {expires}. It is shown only now.").format(
             id=info.id, role=info.role, expires=_when(info.expires_at)

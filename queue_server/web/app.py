@@ -36,6 +36,8 @@ from queue_server.web.realtime import (
     make_socketio,
 )
 from queue_server.web.screens import register_screens
+from queue_server.web.sockets import SocketGuard
+from queue_server.web.start import start
 from queue_server.web.state import XephangState
 from queue_server.workers.maintenance import MaintenanceWorker
 
@@ -128,6 +130,7 @@ def create_app(
     app.register_blueprint(contacts_api)
     app.register_blueprint(ops)
     app.register_blueprint(pages)
+    app.register_blueprint(start)
 
     @app.before_request
     def _start() -> None:
@@ -155,6 +158,9 @@ def create_app(
     socketio = make_socketio(app)
     JoinGuard(socketio, settings.server.socket_join_timeout_s)
     state.socketio = socketio
+    app.extensions["xephang_socket_guard"] = SocketGuard(
+        socketio, queue.db, queue.clock, settings.api.socket_check_s, background=not testing
+    )
     screen_feed = ScreenFeed(socketio)
     bus.subscribe_batches(screen_feed)
     app.extensions["xephang_screen_feed"] = screen_feed

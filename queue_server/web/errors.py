@@ -26,12 +26,13 @@ log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
 
-# The head of the small pages (this one and the sign-in form): ``lang`` and ``title``.
+# The head of the small pages (this one, the sign-in form, the start page): ``lang``,
+# ``title`` and an optional ``style`` (a constant of the page's own).
 SMALL_PAGE_HEAD = """<!doctype html>
 <html lang="{{ lang }}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="icon" href="data:,">
-<title>{{ title }}</title></head>
+<title>{{ title }}</title>{% if style %}<style>{{ style|safe }}</style>{% endif %}</head>
 """
 ERROR_PAGE = (
     SMALL_PAGE_HEAD

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, Response, make_response
+from flask import Blueprint, Flask, Response, make_response, request
 from flask_socketio import ConnectionRefusedError, SocketIO, emit, join_room
 
 from queue_server.auth.roles import Role
@@ -25,6 +25,7 @@ from queue_server.core.ratings import TicketRated
 from queue_server.web.api import TRACK_CODE, public_track_view
 from queue_server.web.ratings import RatingsState, counter_state, ratings_state
 from queue_server.web.screens import _render
+from queue_server.web.sockets import socket_guard
 from queue_server.web.state import XephangState, xephang
 
 RATE_NAMESPACE = "/rate"
@@ -111,6 +112,7 @@ def _serve_namespace(socketio: SocketIO) -> None:
             principal = principal_for_token(state.queue.db, token, state.queue.clock.now())
         if principal is None or principal.role != Role.RATING or principal.counter is None:
             raise ConnectionRefusedError("unauthorized")
+        socket_guard().admit(RATE_NAMESPACE, request.sid, principal)  # type: ignore[attr-defined]
         join_room(counter_room(principal.counter), namespace=RATE_NAMESPACE)
         emit("state", counter_state(ratings_state().service, principal.counter))
 

@@ -29,7 +29,9 @@ from flask import (
     current_app,
     jsonify,
     render_template,
+    request,
     send_from_directory,
+    session,
 )
 from flask_socketio import ConnectionRefusedError, SocketIO, emit, join_room
 from sqlalchemy import func, select
@@ -49,7 +51,8 @@ from queue_server.web.realtime import (
     DISPLAY_NAMESPACE,
     bridge_batches,
 )
-from queue_server.web.security import current_principal, signed_in
+from queue_server.web.security import VERSION_KEY, current_principal, signed_in
+from queue_server.web.sockets import socket_guard
 from queue_server.web.state import XephangState, xephang
 
 OFFICER_NAMESPACE = "/officer"
@@ -275,6 +278,12 @@ def _session_principal() -> Principal | None:
     return principal if principal is not None and principal.via_session else None
 
 
+def _watch(namespace: str, principal: Principal) -> None:
+    """Have the socket being connected dropped once its credential ends."""
+    version = session.get(VERSION_KEY) if principal.via_session else None
+    socket_guard().admit(namespace, request.sid, principal, version)  # type: ignore[attr-defined]
+
+
 def _serve_namespaces(socketio: SocketIO) -> None:
     def current_snapshot(namespace: str = OFFICER_NAMESPACE) -> dict[str, Any]:
         # The latest call plus the list, with room for recalls (screens keep one per ticket).
@@ -287,10 +296,14 @@ def _serve_namespaces(socketio: SocketIO) -> None:
     @socketio.on("connect", namespace=DISPLAY_NAMESPACE)
     def _display_connect(auth: Any = None) -> None:
         principal = _token_principal(auth)
-        allowed = principal is not None and principal.role in SCREEN_ROLES
-        allowed = allowed or _session_principal() is not None or _config().display_open
-        if not allowed:
+        if principal is None or principal.role not in SCREEN_ROLES:
+            principal = _session_principal()
+        if _config().display_open:  # anyone may watch: no credential to outlive
+            principal = None
+        elif principal is None:
             raise ConnectionRefusedError("unauthorized")
+        else:
+            _watch(DISPLAY_NAMESPACE, principal)
         join_room(SCREENS_ROOM, namespace=DISPLAY_NAMESPACE)
         emit("snapshot", current_snapshot(DISPLAY_NAMESPACE))
 
@@ -300,6 +313,7 @@ def _serve_namespaces(socketio: SocketIO) -> None:
         principal = _token_principal(auth)
         if principal is None or principal.role not in DISPLAY_ROLES:
             raise ConnectionRefusedError("unauthorized")
+        _watch(DEVICES_NAMESPACE, principal)
         emit("snapshot", snapshot(xephang(), 0))
 
     @socketio.on("connect", namespace=OFFICER_NAMESPACE)
@@ -307,6 +321,7 @@ def _serve_namespaces(socketio: SocketIO) -> None:
         principal = _session_principal()
         if principal is None or principal.role not in STAFF_ROLES:
             raise ConnectionRefusedError("unauthorized")
+        _watch(OFFICER_NAMESPACE, principal)
         join_room(STAFF_ROOM, namespace=OFFICER_NAMESPACE)
         if principal.counter is not None:
             join_room(f"counter:{principal.counter}", namespace=OFFICER_NAMESPACE)

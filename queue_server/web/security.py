@@ -21,6 +21,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADER = "X-CSRF-Token"
+VERSION_KEY = "session_version"  # the user's session_version when the session began
 
 
 def csrf_token() -> str:
@@ -59,8 +60,8 @@ def current_principal() -> Principal | None:
                 _("The API token is not valid, has expired or was revoked."),
                 headers={"WWW-Authenticate": 'Bearer realm="xephang"'},
             )
-    elif isinstance(session.get("user_id"), int):
-        user = active_user(state.queue.db, session["user_id"])
+    elif isinstance(session.get("user_id"), int) and isinstance(session.get(VERSION_KEY), int):
+        user = active_user(state.queue.db, session["user_id"], session[VERSION_KEY])
         if user is not None:
             counter = session.get("counter")
             if isinstance(counter, int):
@@ -117,6 +118,12 @@ def check_counter(principal: Principal, number: int) -> None:
         raise ApiError(403, _("You work at counter {number}.").format(number=principal.counter))
 
 
+def asked_for() -> str:
+    """This request's path with its query string (where to return after signing in)."""
+    query = request.query_string.decode("latin-1")
+    return f"{request.path}?{query}" if query else request.path
+
+
 def signed_in(*roles: Role) -> Principal | Response:
     """The signed-in user if their role fits (admin always does), else a redirect or 403."""
     try:
@@ -124,7 +131,7 @@ def signed_in(*roles: Role) -> Principal | Response:
     except ApiError:
         principal = None
     if principal is None or not principal.via_session:
-        return redirect(url_for("pages.login_form", next=request.path), code=303)
+        return redirect(url_for("pages.login_form", next=asked_for()), code=303)
     if principal.role not in {*roles, Role.ADMIN}:
         abort(403)
     return principal

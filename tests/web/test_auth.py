@@ -103,7 +103,7 @@ def test_login_redirect_stays_on_this_site(app: Flask, queue: Queue) -> None:
         "/login?next=//evil.example/",
         data={"username": "hoa", "password": PASSWORD, "csrf_token": token},
     )
-    assert response.headers["Location"] == "/login"
+    assert response.headers["Location"] == "/officer"  # the officer's home, not elsewhere
 
 
 def test_passwords_and_durations() -> None:

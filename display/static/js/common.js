@@ -179,7 +179,12 @@
     }
 
     socket.on("connect", () => showOffline(false));
-    socket.on("disconnect", () => { seq = null; pending = []; showOffline(true); });
+    socket.on("disconnect", (reason) => {
+      seq = null; pending = []; showOffline(true);
+      // The server closes a socket whose token or session ended; the client does not
+      // reconnect by itself then. Try once: a refusal calls handlers.denied (sign in).
+      if (reason === "io server disconnect") socket.connect();
+    });
     socket.on("connect_error", (err) => {
       if (err && err.message === "unauthorized") {
         if (handlers.denied) handlers.denied();

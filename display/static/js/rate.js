@@ -91,7 +91,10 @@
     const socket = window.io("/rate", { auth: { token }, reconnectionDelay: 500, reconnectionDelayMax: 3000 });
     window.XP.sockets.push(socket);
     socket.on("connect", () => offline(false));
-    socket.on("disconnect", () => offline(true));
+    socket.on("disconnect", (reason) => {
+      offline(true);
+      if (reason === "io server disconnect") socket.connect(); // a revoked token is refused
+    });
     socket.on("connect_error", (err) => {
       if (err && err.message === "unauthorized") $("no-access").hidden = false;
       else offline(true);

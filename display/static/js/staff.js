@@ -7,7 +7,7 @@
     try {
       staff.session = await window.XP.api("GET", "/api/v1/session");
     } catch (error) {
-      if (error.status === 401) window.location.assign("/login?next=" + encodeURIComponent(window.location.pathname));
+      if (error.status === 401) window.location.assign("/login?next=" + encodeURIComponent(window.location.pathname + window.location.search));
       throw error;
     }
     staff.csrf = staff.session.csrf_token;

@@ -9,14 +9,15 @@ from typing import Any
 from flask import Response, redirect, request, url_for
 
 from queue_server.auth.durations import LONGEST
-from queue_server.auth.roles import TOKEN_ROLES, USER_ROLES, Principal
-from queue_server.auth.tokens import create_token, list_tokens, revoke_token
+from queue_server.auth.roles import TOKEN_ROLES, USER_ROLES, Principal, Role
+from queue_server.auth.tokens import create_token, kiosk_prints, list_tokens, revoke_token
 from queue_server.auth.users import add_user, list_users, update_user
 from queue_server.core import audit
 from queue_server.core.errors import QueueError
 from queue_server.i18n import N_, _
 from queue_server.web.admin import admin, menu, render_admin, signed_in
 from queue_server.web.security import csrf_matches
+from queue_server.web.sockets import socket_guard
 from queue_server.web.state import xephang
 
 ROLE_NAMES = {
@@ -112,6 +113,7 @@ def user_change(user_id: int) -> Any:
     except QueueError as exc:
         return _users_page(principal, errors={str(user_id): exc.message}, status=409)
     username = str(result["username"])
+    socket_guard().sweep()  # a disabled user's or changed role's sockets close now
     _log(
         principal, "user.change", username, {"changed": result["changed"], "role": form.get("role")}
     )
@@ -119,8 +121,18 @@ def user_change(user_id: int) -> Any:
 
 
 # ------------------------------------------------------------------------ tokens
+def _kiosks() -> dict[str, bool]:
+    """The configured kiosks: name → whether it has a printer."""
+    return {k.name: k.printer is not None for k in xephang().settings.kiosks}
+
+
 def _tokens_page(
-    principal: Principal, *, secret: str = "", error: str = "", status: int = 200
+    principal: Principal,
+    *,
+    secret: str = "",
+    error: str = "",
+    warning: str = "",
+    status: int = 200,
 ) -> Any:
     state = xephang()
     now = state.queue.clock.now()
@@ -137,6 +149,8 @@ def _tokens_page(
         counters=sorted(state.queue.catalogue.counters),
         secret=secret,
         error=error,
+        warning=warning,
+        kiosks=sorted(_kiosks()),
         form=request.form if request.method == "POST" else {},
         zone=state.settings.center.zone,
     )
@@ -169,11 +183,16 @@ def tokens() -> Any:
             name=(form.get("name") or "").strip(),
             clock=state.queue.clock,
             known_counters=set(state.queue.catalogue.counters),
+            kiosks=_kiosks(),
+            without_printer="without_printer" in form,
         )
     except QueueError as exc:
         return _tokens_page(principal, error=exc.message, status=400)
     _log(principal, "token.create", info.name or f"#{info.id}", {"id": info.id, "role": info.role})
-    return _tokens_page(principal, secret=secret, status=201)
+    warning = ""
+    if info.role == Role.KIOSK and not kiosk_prints(info.name, _kiosks()):
+        warning = _("Tickets issued with this token will not be printed.")
+    return _tokens_page(principal, secret=secret, warning=warning, status=201)
 
 
 @admin.post("/tokens/<int:token_id>/revoke")
@@ -185,6 +204,7 @@ def token_revoke(token_id: int) -> Any:
         info = revoke_token(xephang().queue.db, token_id, clock=xephang().queue.clock)
     except QueueError as exc:
         return _tokens_page(principal, error=exc.message, status=404)
+    socket_guard().sweep()  # the token's sockets close now
     _log(principal, "token.revoke", info.name or f"#{info.id}", {"id": info.id})
     return redirect(url_for("admin.tokens"), code=303)
 
