@@ -3,6 +3,10 @@
 SQLite: WAL, ``synchronous=FULL`` (an acknowledged ticket survives a power cut),
 a busy timeout, foreign keys, and ``BEGIN IMMEDIATE`` for writers so concurrent
 writers queue up instead of failing with "database is locked".
+
+A SQLite file deleted or replaced while in use is noticed before each transaction
+(one ``stat``): the transaction fails with ``DatabaseFileGone`` instead of writing
+into a deleted file or a new empty one.
 """
 
 from __future__ import annotations
@@ -17,7 +21,18 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from queue_server.core.storage import FileIdentity, private_dir
+
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL; None for PostgreSQL and in-memory databases."""
+    parsed = make_url(url)
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return None
+    return None if database.startswith("file:") else Path(database)
 
 
 class Database:
@@ -30,8 +45,13 @@ class Database:
         # starves threads under load. Writers of this process queue on a lock instead;
         # the busy timeout still covers other processes (the CLI, a device worker).
         self._write_lock: contextlib.AbstractContextManager[Any] = contextlib.nullcontext()
+        self.file: FileIdentity | None = None
         if self.dialect == "sqlite":
-            self.engine = _sqlite_engine(url, echo=echo)
+            path = sqlite_path(url)
+            if path is not None:
+                self.file = FileIdentity(path)
+                self.file.remember()
+            self.engine = _sqlite_engine(url, echo=echo, opened=self.file)
             self._write_lock = threading.Lock()
         elif self.dialect == "postgresql":
             if self.url.drivername == "postgresql":
@@ -45,25 +65,32 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Connection]:
         """A transaction that may write (SQLite: ``BEGIN IMMEDIATE``)."""
+        self.check_file()
         with self._write_lock, self.engine.begin() as conn:
             yield conn
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
         """A read-only transaction (SQLite: deferred, never takes the write lock)."""
+        self.check_file()
         with self.engine.connect() as conn:
             conn = conn.execution_options(xephang_readonly=True)
             with conn.begin():
                 yield conn
 
+    def check_file(self) -> None:
+        """SQLite: raise ``DatabaseFileGone`` if the file was deleted or replaced."""
+        if self.file is not None:
+            self.file.check()
+
     def dispose(self) -> None:
         self.engine.dispose()
 
 
-def _sqlite_engine(url: str, *, echo: bool) -> Engine:
+def _sqlite_engine(url: str, *, echo: bool, opened: FileIdentity | None = None) -> Engine:
     database = make_url(url).database
     if database and database != ":memory:":
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
+        private_dir(Path(database).parent)
     engine = create_engine(
         url,
         echo=echo,
@@ -82,6 +109,8 @@ def _sqlite_engine(url: str, *, echo: bool) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA cache_size=-32768")  # 32 MiB: keep the hot indexes in memory
         cursor.close()
+        if opened is not None:
+            opened.remember()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:

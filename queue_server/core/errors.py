@@ -29,3 +29,9 @@ class Rejected(QueueError):
     """The request is understood but not allowed (e.g. an inactive service)."""
 
     code = "rejected"
+
+
+class Unavailable(QueueError):
+    """The queue cannot work now (e.g. its database file is gone); try again later."""
+
+    code = "unavailable"

@@ -11,7 +11,7 @@ import logging
 from flask import Flask, Response, jsonify, render_template_string, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from queue_server.core.errors import InvalidState, NotFound, QueueError, Rejected
+from queue_server.core.errors import InvalidState, NotFound, QueueError, Rejected, Unavailable
 from queue_server.i18n import _, current_language
 
 log = logging.getLogger(__name__)
@@ -97,7 +97,12 @@ def error_page(exc: HTTPException) -> Response:
     return Response(html, status=exc.code or 500, mimetype="text/html")
 
 
-STATUS_BY_ERROR: dict[type[QueueError], int] = {NotFound: 404, InvalidState: 409, Rejected: 422}
+STATUS_BY_ERROR: dict[type[QueueError], int] = {
+    NotFound: 404,
+    InvalidState: 409,
+    Rejected: 422,
+    Unavailable: 503,
+}
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -109,7 +114,8 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(QueueError)
     def _queue_error(exc: QueueError) -> Response:
-        return error_response(STATUS_BY_ERROR.get(type(exc), 409), exc.message)
+        status = next((s for kind, s in STATUS_BY_ERROR.items() if isinstance(exc, kind)), 409)
+        return error_response(status, exc.message)
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Response | HTTPException:

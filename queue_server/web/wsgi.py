@@ -1,10 +1,26 @@
 """WSGI entry point for gunicorn: ``queue_server.web.wsgi:app`` (config from $XEPHANG_CONFIG).
 
 gunicorn -k gthread -w 1 --threads 100 --no-control-socket 'queue_server.web.wsgi:app'
+
+A database that cannot be reached or is missing stops the start with one line on
+stderr and exit status 1 (gunicorn then reports that the worker failed to boot).
 """
 
 from __future__ import annotations
 
+import sys
+
+from sqlalchemy.exc import InterfaceError, OperationalError
+
+from queue_server.cli.context import database_problem
+from queue_server.core.errors import QueueError
 from queue_server.web.app import create_app
 
-app = create_app()
+try:
+    app = create_app()
+except QueueError as exc:
+    print(f"xephang: {exc.message}", file=sys.stderr)
+    sys.exit(1)
+except (OperationalError, InterfaceError) as exc:
+    print(f"xephang: {database_problem(exc)}", file=sys.stderr)
+    sys.exit(1)
