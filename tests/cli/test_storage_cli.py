@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -74,3 +77,20 @@ def test_a_missing_database_is_not_recreated_empty(config: Path, tmp_path: Path)
     assert xephang("init", config=config).returncode == 0  # starting again is explicit
     issued = xephang("ticket", "issue", "HT", config=config)
     assert issued.returncode == 0 and "B001" in issued.stdout
+
+
+def test_the_gunicorn_entry_point_on_an_unreachable_database_is_one_line(
+    unreachable: Path,
+) -> None:
+    env = {**os.environ, "XEPHANG_CONFIG": str(unreachable)}
+    result = subprocess.run(
+        [sys.executable, "-c", "import queue_server.web.wsgi"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("xephang: Không dùng được cơ sở dữ liệu: connection failed")
