@@ -104,3 +104,15 @@ def test_starts_reuse_the_demo_screen_tokens(tmp_path: Path) -> None:
     changed = [k for k, v in third.items() if "token=" in v.url and v.url != links[k].url]
     assert len(changed) == 1  # only the revoked one was made anew
     assert token_rows(config) == 5
+
+
+def test_a_demo_database_deleted_by_hand_is_not_made_again_without_reset(tmp_path: Path) -> None:
+    config = demo_config(tmp_path)
+    assert demo("--no-serve", "--history-days", "0", config=config).returncode == 0
+    database = tmp_path / "data" / "xephang.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
+    refused = demo("--no-serve", "--history-days", "0", config=config)
+    assert refused.returncode == 1
+    assert "is missing" in refused.stderr and "xephang demo --reset" in refused.stderr
+    assert not database.exists()
