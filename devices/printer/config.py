@@ -33,6 +33,9 @@ class RetryPolicy(BaseModel):
     """Print failed tickets once the printer is back (only tickets younger than below)."""
     reprint_max_age_s: float = Field(default=900.0, gt=0)
     recovery_poll_s: float = Field(default=5.0, gt=0)
+    abandon_after_s: float = Field(default=300.0, gt=0)
+    """A ticket not printed this long after it was queued is abandoned (reason
+    ``expired``) instead of printed late, e.g. in a burst when the printer comes back."""
 
     def delay_before(self, attempt: int) -> float:
         """Seconds to wait before attempt number ``attempt`` (1-based; the first is 0)."""

@@ -79,8 +79,17 @@ class SpoolerStatus:
 _STOP = object()
 
 
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
 class PrintSpooler:
-    """One spooler per printer: a worker thread prints, a notifier thread reports."""
+    """One spooler per printer: a worker thread prints, a notifier thread reports.
+
+    A job older than ``policy.abandon_after_s`` is abandoned (``expired``) when its turn
+    comes, and jobs still waiting when the spooler stops are abandoned (``abandoned``):
+    a ticket is never printed long after the citizen left the kiosk.
+    """
 
     def __init__(
         self,
@@ -88,7 +97,9 @@ class PrintSpooler:
         policy: RetryPolicy | None = None,
         on_change: Callable[[PrintJob], None] | None = None,
         on_status: Callable[[PrinterStatus], None] | None = None,
+        now: Callable[[], datetime] = _utc_now,
     ) -> None:
+        self.now = now
         self.printer = printer
         self.policy = policy or printer.config.retry
         self.on_change = on_change
@@ -115,12 +126,26 @@ class PrintSpooler:
         return self
 
     def stop(self, timeout: float = 5.0) -> None:
-        """Stop after the ticket being printed (bounded by the printer's timeouts)."""
+        """Stop after the ticket being printed (bounded by the printer's timeouts).
+
+        Jobs still waiting, or waiting for the printer's recovery, are abandoned (and
+        reported) rather than left queued for ever.
+        """
         with self._cond:
             self._running = False
             self._cond.notify_all()
         if self._worker:
             self._worker.join(timeout)
+        with self._cond:
+            left, self._pending, self._recovery = [*self._pending, *self._recovery], [], []
+            for job_id in left:
+                self._update(
+                    job_id,
+                    state=JobState.FAILED,
+                    reason=FailureReason.ABANDONED,
+                    detail="the spooler stopped before it was printed",
+                    awaiting_recovery=False,
+                )
         self._events.put(_STOP)
         if self._notifier:
             self._notifier.join(timeout)
@@ -168,7 +193,7 @@ class PrintSpooler:
 
     # internals
     def _enqueue(self, printout: TicketPrintout, job_id: str | None, reprint: bool) -> PrintJob:
-        now = datetime.now(UTC)
+        now = self.now()
         with self._cond:
             job_id = job_id or f"job-{next(self._ids)}"
             if job_id in self._jobs:
@@ -185,7 +210,7 @@ class PrintSpooler:
 
     def _update(self, job_id: str, **changes: object) -> PrintJob:
         """Change a job (lock held by caller) and schedule the notification."""
-        job = replace(self._jobs[job_id], updated_at=datetime.now(UTC), **changes)
+        job = replace(self._jobs[job_id], updated_at=self.now(), **changes)
         self._jobs[job_id] = job
         self._events.put(job)
         self._cond.notify_all()
@@ -219,6 +244,8 @@ class PrintSpooler:
                 now = time.monotonic()
                 if self._pending:
                     head = self._pending[0]
+                    if self._expire(head):
+                        continue
                     wait = self._next_try[head] - now
                     if wait <= 0:
                         return "print", head
@@ -253,6 +280,8 @@ class PrintSpooler:
             outcome = PrintOutcome(Outcome.FAILED, FailureReason.ERROR, None, 0, str(exc))
         self._set_printer_status(outcome.status)
         with self._cond:
+            if job_id not in self._pending:  # abandoned by stop() while printing
+                return
             if outcome.outcome is not Outcome.FAILED:
                 self._pending.remove(job_id)
                 if outcome.bytes_sent:
@@ -285,11 +314,28 @@ class PrintSpooler:
                 awaiting_recovery=waiting,
             )
 
+    def _age(self, job: PrintJob) -> float:
+        return (self.now() - job.created_at).total_seconds()
+
+    def _expire(self, job_id: str) -> bool:
+        """Abandon a waiting job that is too old to print (lock held); True if so."""
+        job = self._jobs[job_id]
+        if self._age(job) < self.policy.abandon_after_s:
+            return False
+        self._pending.remove(job_id)
+        self._update(
+            job_id,
+            state=JobState.FAILED,
+            reason=FailureReason.EXPIRED,
+            detail=f"not printed within {self.policy.abandon_after_s:g} s",
+            awaiting_recovery=False,
+        )
+        return True
+
     def _may_reprint_later(self, job: PrintJob, reason: FailureReason) -> bool:
         if not self.policy.reprint_on_recovery or reason not in _RECOVERABLE:
             return False
-        age = (datetime.now(UTC) - job.created_at).total_seconds()
-        return age < self.policy.reprint_max_age_s
+        return self._age(job) < min(self.policy.reprint_max_age_s, self.policy.abandon_after_s)
 
     def _poll_recovery(self) -> None:
         status = self.printer.status()
@@ -302,10 +348,10 @@ class PrintSpooler:
 
     def _expire_recovery(self) -> None:
         """Give up reprinting tickets that became too old (lock held)."""
-        now = datetime.now(UTC)
+        limit = min(self.policy.reprint_max_age_s, self.policy.abandon_after_s)
         for job_id in list(self._recovery):
             job = self._jobs[job_id]
-            if (now - job.created_at).total_seconds() >= self.policy.reprint_max_age_s:
+            if self._age(job) >= limit:
                 self._recovery.remove(job_id)
                 self._update(job_id, awaiting_recovery=False)
 

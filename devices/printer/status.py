@@ -24,6 +24,8 @@ class FailureReason(Enum):
     COVER_OPEN = "cover_open"
     TIMEOUT = "timeout"
     ERROR = "error"
+    EXPIRED = "expired"  # older than ``retry.abandon_after_s``: never printed late
+    ABANDONED = "abandoned"  # still waiting when the spooler (the server) stopped
 
 
 # Untranslated message ids; `PrinterStatus.message` translates on demand.

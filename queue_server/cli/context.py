@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from queue_server.core.errors import QueueError
 from queue_server.i18n import _, set_language
@@ -60,6 +61,16 @@ def friendly_errors() -> Iterator[None]:
         fail(exc.message)
     except ConfigError as exc:
         fail(str(exc), code=2)
+    except (OperationalError, InterfaceError) as exc:
+        fail(database_problem(exc))
+    except OSError as exc:  # a data directory or file that cannot be made or read
+        fail(str(exc))
+
+
+def database_problem(exc: OperationalError | InterfaceError) -> str:
+    """One line for a database that cannot be reached or opened (no traceback)."""
+    reason = str(exc.orig or exc).strip().splitlines()
+    return _("Cannot use the database: {reason}").format(reason=reason[0] if reason else "?")
 
 
 def handles_errors(function: F) -> F:

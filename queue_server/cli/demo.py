@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import socket
 from datetime import timedelta
 from pathlib import Path
 
 import click
 
-from queue_server.cli.context import config_option, handles_errors, load
+from devices.printer import VirtualPrinterConfig
+from queue_server.cli.context import config_option, fail, handles_errors, load
 from queue_server.cli.demo_access import (
     DemoStaff,
     TrackedTicket,
@@ -15,9 +19,12 @@ from queue_server.cli.demo_access import (
     format_links,
     prepare_demo_access,
 )
+from queue_server.cli.demo_tokens import TOKENS_FILE, DemoTokens
 from queue_server.cli.run import serve
 from queue_server.core.bootstrap import open_queue
 from queue_server.core.operations import Queue
+from queue_server.core.serverlock import ServerLock
+from queue_server.core.storage import DatabaseMissing
 from queue_server.demo.history import (
     DEFAULT_DAYS,
     DEFAULT_SEED,
@@ -31,7 +38,11 @@ from queue_server.settings import Settings
 
 
 @click.command()
-@click.option("--reset", is_flag=True, help="Start from an empty demo database.")
+@click.option(
+    "--reset",
+    is_flag=True,
+    help="Delete the demo's data (database, printed tickets, screen tokens) and start again.",
+)
 @click.option("--host", default="127.0.0.1", show_default=True, help="0.0.0.0 for the whole LAN.")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--no-serve", is_flag=True, help="Only set up the data; do not start the server.")
@@ -42,7 +53,13 @@ from queue_server.settings import Settings
     type=click.IntRange(0, 60),
     help="Working days of history played into a new demo database (0: none).",
 )
-@click.option("--seed", default=DEFAULT_SEED, show_default=True, type=int, hidden=True)
+@click.option(
+    "--seed",
+    default=DEFAULT_SEED,
+    show_default=True,
+    type=int,
+    help="Another number plays another history (the same seed and days: the same one).",
+)
 @config_option
 @handles_errors
 def demo(
@@ -57,29 +74,43 @@ def demo(
     """Set up the demo center's data and start the server on it."""
     settings = load(config_path)
     data_dir = Path(settings.data_dir)
-    database_file = data_dir / "xephang.db"
     own_file = not settings.database.url  # the SQLite file in the demo's data directory
-    if reset and own_file:
-        for suffix in ("", "-wal", "-shm"):
-            (data_dir / f"xephang.db{suffix}").unlink(missing_ok=True)
-    new_database = own_file and not database_file.exists()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    queue = open_queue(settings)
-    staff = demo_accounts(queue)
-    click.echo(_("Demo center ready in {path}.").format(path=data_dir))
-    if history_days:
-        _history(queue, settings, staff, history_days, seed, new_database)
-    click.echo(_("Try: xephang ticket issue HT, then xephang counter next 2, then xephang status."))
-    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    kiosk = settings.kiosks[0].name if settings.kiosks else None
-    links = prepare_demo_access(
-        queue,
-        f"http://{shown_host}:{port}",
-        kiosk,
-        history=days_before_today(queue),
-        tracked=_tracked_ticket(queue, settings, kiosk),
-    )
-    queue.db.dispose()
+    with contextlib.ExitStack() as resetting:
+        if reset:  # refused while a server uses the data directory
+            resetting.enter_context(ServerLock.for_reset(data_dir))
+        if not no_serve and port_in_use(host, port):
+            fail(
+                _(
+                    "Port {port} is in use: is the demo already running? Use its links, "
+                    "stop it (Ctrl+C), or choose another port with --port."
+                ).format(port=port)
+            )
+        if reset:
+            clear_demo_data(settings, own_file=own_file)
+        new_database = own_file and not (data_dir / "xephang.db").exists()
+        try:
+            queue = open_queue(settings, create=reset)
+        except DatabaseMissing as exc:
+            fail(exc.message + " " + _("xephang demo --reset starts the demo again."))
+            raise AssertionError from exc  # fail() exits
+        staff = demo_accounts(queue)
+        click.echo(_("Demo center ready in {path}.").format(path=data_dir))
+        if history_days:
+            _history(queue, settings, staff, history_days, seed, new_database)
+        click.echo(
+            _("Try: xephang ticket issue HT, then xephang counter next 2, then xephang status.")
+        )
+        shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+        kiosk = settings.kiosks[0].name if settings.kiosks else None
+        links = prepare_demo_access(
+            queue,
+            f"http://{shown_host}:{port}",
+            kiosk,
+            history=days_before_today(queue),
+            tracked=_tracked_ticket(queue, settings, kiosk),
+            tokens=DemoTokens(queue, data_dir / TOKENS_FILE),
+        )
+        queue.db.dispose()
     click.echo()
     click.echo(_("Open these in a browser:"))
     for line in format_links(links):
@@ -87,6 +118,36 @@ def demo(
     click.echo()
     if not no_serve:
         serve(settings, host, port, config_path)
+
+
+def port_in_use(host: str, port: int) -> bool:
+    """Whether something already listens on ``host:port`` (checked before any set-up)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            return exc.errno == errno.EADDRINUSE
+    return False
+
+
+def clear_demo_data(settings: Settings, *, own_file: bool) -> None:
+    """Delete the demo's database file, its screen tokens and its printed tickets."""
+    data_dir = Path(settings.data_dir)
+    if own_file:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            (data_dir / f"xephang.db{suffix}").unlink(missing_ok=True)
+    (data_dir / TOKENS_FILE).unlink(missing_ok=True)
+    folders = [data_dir / "tickets"]
+    folders += [
+        Path(kiosk.printer.folder)
+        for kiosk in settings.kiosks
+        if isinstance(kiosk.printer, VirtualPrinterConfig) and kiosk.printer.folder
+    ]
+    for folder in folders:
+        for png in folder.rglob("*.png") if folder.is_dir() else ():
+            png.unlink()
 
 
 def _history(

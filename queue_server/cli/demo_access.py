@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from queue_server.auth.tokens import create_token
 from queue_server.auth.users import add_user, list_users
+from queue_server.cli.demo_tokens import DemoTokens
 from queue_server.core.operations import Queue
 from queue_server.demo.history import Staff
 from queue_server.i18n import _
@@ -89,15 +90,19 @@ def prepare_demo_access(
     *,
     history: tuple[date, date] | None = None,
     tracked: TrackedTicket | None = None,
+    tokens: DemoTokens | None = None,
 ) -> list[DemoLink]:
-    """Fresh screen tokens and the links to open: every screen of the center.
+    """Screen tokens and the links to open: every screen of the center.
 
     ``history`` is the range of days with tickets (for the report link), ``tracked``
-    the ticket whose tracking page to show.
+    the ticket whose tracking page to show. With ``tokens`` the saved screen tokens are
+    reused (see :mod:`queue_server.cli.demo_tokens`); without, fresh ones are made.
     """
     day = timedelta(days=1)
 
     def token(role: str, name: str, counter: int | None = None) -> str:
+        if tokens is not None:
+            return tokens.secret(role, name, counter)
         secret, _info = create_token(
             queue.db, role, counter=counter, lifetime=day, name=name, clock=queue.clock
         )

@@ -8,8 +8,7 @@ import click
 
 from queue_server.cli.context import config_option, handles_errors, load
 from queue_server.cli.tables import render_table
-from queue_server.core.bootstrap import open_queue
-from queue_server.core.db import Database
+from queue_server.core.bootstrap import open_database, open_queue
 from queue_server.core.operations import Queue, status_label
 from queue_server.core.schema import current_revision, head_revision, upgrade
 from queue_server.i18n import _
@@ -38,8 +37,7 @@ def main() -> None:
 def init(config_path: Path | None) -> None:
     """Create the data directory and database, and load services and counters."""
     settings = load(config_path)
-    Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
-    open_queue(settings)
+    open_queue(settings, create=True)
     click.echo(_("Ready: {url}").format(url=settings.database_url()))
 
 
@@ -54,7 +52,7 @@ def db() -> None:
 def db_upgrade(config_path: Path | None) -> None:
     """Bring the database schema up to date."""
     settings = load(config_path)
-    database = Database(settings.database_url(), busy_timeout_ms=settings.database.busy_timeout_ms)
+    database = open_database(settings)
     before = current_revision(database)
     upgrade(database)
     click.echo(

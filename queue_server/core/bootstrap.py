@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from queue_server.core.catalogue import sync_catalogue
 from queue_server.core.clock import Clock, SystemClock
-from queue_server.core.db import Database
+from queue_server.core.db import Database, sqlite_path
 from queue_server.core.operations import Queue, QueueOptions
 from queue_server.core.overrides import apply_saved
 from queue_server.core.schema import upgrade
+from queue_server.core.storage import prepare_sqlite_file, private_dir
 
 if TYPE_CHECKING:
     from queue_server.settings import Settings
@@ -22,6 +24,17 @@ def queue_options(settings: Settings) -> QueueOptions:
     )
 
 
+def open_database(settings: Settings, *, create: bool = False) -> Database:
+    """The center's database; a SQLite file goes through the rule of
+    :mod:`queue_server.core.storage` (``create``: ``xephang init`` may make it anew)."""
+    data_dir = Path(settings.data_dir)
+    private_dir(data_dir)
+    path = sqlite_path(settings.database_url())
+    if path is not None:
+        prepare_sqlite_file(path, data_dir, create=create)
+    return Database(settings.database_url(), busy_timeout_ms=settings.database.busy_timeout_ms)
+
+
 def open_center(
     settings: Settings,
     *,
@@ -29,15 +42,15 @@ def open_center(
     migrate: bool = True,
     sync: bool = True,
     db: Database | None = None,
+    create: bool = False,
 ) -> tuple[Settings, Queue]:
     """Open the database, bring its schema up to date and sync the catalogue.
 
     Returns the effective settings (the file plus the admin pages' saved changes that
-    still apply, see :mod:`queue_server.core.overrides`) and the queue.
+    still apply, see :mod:`queue_server.core.overrides`) and the queue. A SQLite file
+    that existed once and is missing now raises ``DatabaseMissing`` unless ``create``.
     """
-    database = db or Database(
-        settings.database_url(), busy_timeout_ms=settings.database.busy_timeout_ms
-    )
+    database = db or open_database(settings, create=create)
     clock = clock or SystemClock()
     if migrate:
         upgrade(database)
@@ -56,6 +69,7 @@ def open_queue(
     migrate: bool = True,
     sync: bool = True,
     db: Database | None = None,
+    create: bool = False,
 ) -> Queue:
     """The queue of :func:`open_center` (for callers that need no settings)."""
-    return open_center(settings, clock=clock, migrate=migrate, sync=sync, db=db)[1]
+    return open_center(settings, clock=clock, migrate=migrate, sync=sync, db=db, create=create)[1]

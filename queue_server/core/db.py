@@ -7,6 +7,10 @@ writers queue up instead of failing with "database is locked".
 A write that cannot happen now raises :class:`Unavailable` (the web answers 503 with
 ``Retry-After``): the write lock held longer than the busy timeout by another process,
 or a full disk. After a full disk, ``storage_problem`` stays set until a write succeeds.
+
+A SQLite file deleted or replaced while in use is noticed before each transaction
+(one ``stat``): the transaction fails with ``DatabaseFileGone`` instead of writing
+into a deleted file or a new empty one.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from queue_server.core.errors import Unavailable
+from queue_server.core.storage import FileIdentity, private_dir
 from queue_server.i18n import _
 
 DEFAULT_BUSY_TIMEOUT_MS = 5_000
@@ -86,8 +91,15 @@ class Database:
         # starves threads under load. Writers of this process queue on a lock instead;
         # the busy timeout still covers other processes (the CLI, a device worker).
         self._write_lock: threading.Lock | None = None
+        self.file: FileIdentity | None = None
         if self.dialect == "sqlite":
-            self.engine = _sqlite_engine(url, echo=echo, busy_timeout_ms=busy_timeout_ms)
+            path = sqlite_path(url)
+            if path is not None:
+                self.file = FileIdentity(path)
+                self.file.remember()
+            self.engine = _sqlite_engine(
+                url, echo=echo, busy_timeout_ms=busy_timeout_ms, opened=self.file
+            )
             self._write_lock = threading.Lock()
         elif self.dialect == "postgresql":
             if self.url.drivername == "postgresql":
@@ -110,6 +122,7 @@ class Database:
         if joined is not None and joined[0] is self:
             yield joined[1]
             return
+        self.check_file()
         lock = self._write_lock
         if lock is not None and not lock.acquire(timeout=self.busy_timeout_s):
             raise unavailable("busy")
@@ -142,19 +155,36 @@ class Database:
     @contextmanager
     def read(self) -> Iterator[Connection]:
         """A read-only transaction (SQLite: deferred, never takes the write lock)."""
+        self.check_file()
         with self.engine.connect() as conn:
             conn = conn.execution_options(xephang_readonly=True)
             with conn.begin():
                 yield conn
 
+    def check_file(self) -> None:
+        """SQLite: raise ``DatabaseFileGone`` if the file was deleted or replaced."""
+        if self.file is not None:
+            self.file.check()
+
     def dispose(self) -> None:
         self.engine.dispose()
 
 
-def _sqlite_engine(url: str, *, echo: bool, busy_timeout_ms: int) -> Engine:
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL; None for PostgreSQL and in-memory databases."""
+    parsed = make_url(url)
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return None
+    return None if database.startswith("file:") else Path(database)
+
+
+def _sqlite_engine(
+    url: str, *, echo: bool, busy_timeout_ms: int, opened: FileIdentity | None = None
+) -> Engine:
     database = make_url(url).database
     if database and database != ":memory:":
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
+        private_dir(Path(database).parent)
     engine = create_engine(
         url,
         echo=echo,
@@ -173,6 +203,8 @@ def _sqlite_engine(url: str, *, echo: bool, busy_timeout_ms: int) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA cache_size=-32768")  # 32 MiB: keep the hot indexes in memory
         cursor.close()
+        if opened is not None:
+            opened.remember()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:

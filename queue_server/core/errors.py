@@ -32,12 +32,15 @@ class Rejected(QueueError):
 
 
 class Unavailable(QueueError):
-    """The database cannot take the write now: locked by another process, or its disk
-    is full. Nothing was changed; the request may be retried after ``retry_after_s``."""
+    """The queue cannot work now: the database is locked by another process, its disk
+    is full, or its file is gone. Nothing was changed; the request may be retried after
+    ``retry_after_s``."""
 
     code = "unavailable"
 
-    def __init__(self, message: str, *, reason: str, retry_after_s: int) -> None:
+    def __init__(
+        self, message: str, *, reason: str = "unavailable", retry_after_s: int = 30
+    ) -> None:
         super().__init__(message)
         self.reason = reason
         self.retry_after_s = retry_after_s

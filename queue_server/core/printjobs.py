@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from queue_server.core.db import Database
 from queue_server.core.models import PrintJobRecord
@@ -116,3 +116,28 @@ def jobs_for_ticket(db: Database, ticket_id: int) -> list[PrintJobView]:
             )
             for row in rows
         ]
+
+
+def abandon_unfinished(db: Database, kiosks: list[str], at: datetime) -> int:
+    """Mark the jobs a previous run left waiting as failed (``abandoned``).
+
+    A new spooler knows nothing of them, so they would stay ``queued`` for ever; they
+    are never printed late. Returns how many were abandoned.
+    """
+    if not kiosks:
+        return 0
+    with db.write() as conn:
+        return conn.execute(
+            update(PrintJobRecord)
+            .where(
+                PrintJobRecord.kiosk.in_(kiosks),
+                or_(PrintJobRecord.state == "queued", PrintJobRecord.awaiting_recovery),
+            )
+            .values(
+                state="failed",
+                reason="abandoned",
+                detail="the server stopped before it was printed",
+                awaiting_recovery=False,
+                updated_at=at,
+            )
+        ).rowcount

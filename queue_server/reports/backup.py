@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
+import tempfile
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from queue_server.core.storage import FILE_MODE, private_dir
 from queue_server.i18n import _
 
 POSTGRESQL_PROCEDURE = """\
@@ -46,20 +49,47 @@ def sqlite_file(database_url: str) -> Path | None:
 def backup_sqlite(source: Path, target: Path) -> None:
     """Copy the live database ``source`` to a new file ``target`` (online backup API).
 
-    Safe while the server writes: SQLite copies a consistent snapshot.
+    Safe while the server writes: SQLite copies a consistent snapshot. The copy is made
+    under a hidden temporary name in the target's folder (0600), checked, and only then
+    linked to ``target``: a backup killed half-way leaves no ``target`` behind (at most
+    a ``.NAME.*.partial`` file), so the same path can be used again.
     """
     if not source.is_file():
         raise BackupError(_("There is no database at {path}.").format(path=source))
     if target.exists():
         raise BackupError(_("{path} already exists; choose a new file.").format(path=target))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with (
-        contextlib.closing(_read_only(source)) as src,
-        contextlib.closing(sqlite3.connect(target)) as dst,
-    ):
-        src.backup(dst)
-        dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
-    check_backup(target)
+    private_dir(target.parent)
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    os.close(handle)  # mkstemp made it 0600; SQLite keeps that mode for its journal
+    partial = Path(name)
+    try:
+        with (
+            contextlib.closing(_read_only(source)) as src,
+            contextlib.closing(sqlite3.connect(partial)) as dst,
+        ):
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+        check_backup(partial)
+        _fsync(partial)
+        try:
+            os.link(partial, target)  # atomic, and never replaces a file made meanwhile
+        except FileExistsError:
+            raise BackupError(
+                _("{path} already exists; choose a new file.").format(path=target)
+            ) from None
+        _fsync(target.parent)
+    finally:
+        for suffix in ("", "-journal"):
+            Path(f"{partial}{suffix}").unlink(missing_ok=True)
+
+
+def _fsync(path: Path) -> None:
+    """Flush a file's (or a folder's entries') data to disk."""
+    handle = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
 
 
 def check_backup(path: Path) -> str:
@@ -97,7 +127,8 @@ def restore_sqlite(backup: Path, target: Path) -> str:
     if not target.exists():
         for suffix in ("-wal", "-shm"):  # left over from a deleted database file
             Path(f"{target}{suffix}").unlink(missing_ok=True)
-    target.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(target.parent)
+        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
     with (
         contextlib.closing(_read_only(backup)) as src,
         contextlib.closing(sqlite3.connect(target)) as dst,

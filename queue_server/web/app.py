@@ -15,6 +15,7 @@ from queue_server.core.bootstrap import open_center
 from queue_server.core.maintenance import MaintenancePlan
 from queue_server.core.operations import Queue
 from queue_server.core.overrides import apply_saved
+from queue_server.core.serverlock import ServerLock
 from queue_server.i18n import set_language
 from queue_server.settings import Settings, load_settings
 from queue_server.web.admin import register_admin
@@ -91,6 +92,8 @@ def create_app(
     thread (both by default when not testing).
     """
     file_settings = settings or _settings_from_environment()
+    # Held while this app lives: `xephang demo --reset` refuses to replace the data.
+    server_lock = ServerLock.for_server(Path(file_settings.data_dir))
     if queue is None:
         settings, queue = open_center(file_settings)
     else:  # opened by the caller: still apply the admin pages' saved changes
@@ -124,6 +127,7 @@ def create_app(
         file_settings=file_settings,
     )
     app.extensions["xephang"] = state
+    app.extensions["xephang_server_lock"] = server_lock
 
     register_error_handlers(app)
     app.register_blueprint(api)

@@ -8,6 +8,7 @@ real board would receive.
 from __future__ import annotations
 
 import atexit
+import logging
 import threading
 from pathlib import Path
 from typing import Any
@@ -16,11 +17,13 @@ from flask import Blueprint, Flask, abort, jsonify, render_template_string, send
 
 from devices.printer import PrintJob
 from queue_server.core.db import Database
-from queue_server.core.printjobs import record_job
+from queue_server.core.printjobs import abandon_unfinished, record_job
 from queue_server.i18n import _
 from queue_server.web.audio import audio
 from queue_server.web.state import XephangState, xephang
 from queue_server.workers.devices import DeviceWorker, build_devices
+
+log = logging.getLogger(__name__)
 
 pages = Blueprint("devices", __name__)
 
@@ -112,6 +115,9 @@ def start_embedded_worker(app: Flask, state: XephangState) -> DeviceWorker:
     recorder = PrintJobRecorder(state.queue.db)
     app.extensions["xephang_print_jobs"] = recorder
     devices = build_devices(state.settings, on_print_job=recorder.record)
+    left = abandon_unfinished(state.queue.db, list(devices.spoolers), state.queue.clock.now())
+    if left:
+        log.warning("%d print job(s) left by the previous run abandoned", left)
     worker = DeviceWorker(
         state.settings,
         devices,

@@ -111,6 +111,7 @@ STATUS_BY_ERROR: dict[type[QueueError], int] = {
     InvalidState: 409,
     Rejected: 422,
     NotAllowed: 403,
+    Unavailable: 503,
 }
 
 
@@ -123,7 +124,8 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(QueueError)
     def _queue_error(exc: QueueError) -> Response:
-        return error_response(STATUS_BY_ERROR.get(type(exc), 409), exc.message)
+        status = next((s for kind, s in STATUS_BY_ERROR.items() if isinstance(exc, kind)), 409)
+        return error_response(status, exc.message)
 
     @app.errorhandler(Unavailable)
     def _unavailable(exc: Unavailable) -> Response:

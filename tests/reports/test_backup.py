@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import signal
 import sqlite3
+import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -72,3 +76,51 @@ def test_only_sqlite_files_are_backed_up() -> None:
     assert sqlite_file("postgresql+psycopg://xephang@db/xephang") is None
     with pytest.raises(BackupError):
         sqlite_file("sqlite://")
+
+
+KILLED_BACKUP = """
+import os, signal, sys
+from pathlib import Path
+import queue_server.reports.backup as backup
+
+def killed(path):  # the copy is written: die before it is made the backup
+    os.kill(os.getpid(), signal.SIGKILL)
+
+backup.check_backup = killed
+backup.backup_sqlite(Path(sys.argv[1]), Path(sys.argv[2]))
+"""
+
+
+def test_a_killed_backup_leaves_no_file_at_the_target(
+    settings: Settings, clock: FrozenClock, tmp_path: Path
+) -> None:
+    queue = open_queue(settings, clock=clock)
+    queue.issue("HT")
+    queue.db.dispose()
+    source = sqlite_file(settings.database_url())
+    assert source is not None
+    target = tmp_path / "backups" / "nightly.db"
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_BACKUP, str(source), str(target)], timeout=60
+    )
+    assert killed.returncode == -signal.SIGKILL
+    assert not target.exists()
+    assert not Path(f"{target}-journal").exists()
+    backup_sqlite(source, target)  # the same path works again
+    assert count_tickets(target) == 1
+
+
+def test_backups_and_restored_files_are_private(
+    settings: Settings, clock: FrozenClock, tmp_path: Path
+) -> None:
+    queue = open_queue(settings, clock=clock)
+    queue.db.dispose()
+    source = sqlite_file(settings.database_url())
+    assert source is not None
+    target = tmp_path / "backup.db"
+    backup_sqlite(source, target)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    restored = tmp_path / "restored" / "xephang.db"
+    restore_sqlite(target, restored)
+    assert stat.S_IMODE(restored.stat().st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

@@ -10,6 +10,7 @@ from flask import Flask
 from queue_server import create_app
 from queue_server.auth.tokens import create_token
 from queue_server.core.operations import Queue
+from queue_server.core.printjobs import jobs_for_ticket, record_job
 from queue_server.settings import Settings
 from queue_server.workers.devices import DeviceWorker
 
@@ -57,3 +58,28 @@ def test_kiosk_ticket_prints_and_call_lights_the_board(
     ready = client.get("/api/v1/readyz").get_json()
     assert ready["devices"]["printer:kiosk-1"]["ok"] is True
     assert ready["devices"]["led_boards"]["ok"] is True
+
+
+def test_jobs_a_stopped_server_left_queued_are_abandoned_at_start(
+    settings: Settings, sqlite_queue: Queue
+) -> None:
+    issued = sqlite_queue.issue("HT", channel="kiosk", kiosk="kiosk-1").value
+    record_job(
+        sqlite_queue.db,
+        job_id=str(issued.id),
+        kiosk="kiosk-1",
+        state="queued",
+        reason=None,
+        detail="",
+        attempts=0,
+        awaiting_recovery=False,
+        at=sqlite_queue.clock.now(),
+    )
+    app = create_app(settings, queue=sqlite_queue, testing=True, devices=True)
+    try:
+        [job] = jobs_for_ticket(sqlite_queue.db, issued.id)
+        assert (job.state, job.reason) == ("failed", "abandoned")
+        printer = app.extensions["xephang_devices"].devices.spoolers["kiosk-1"].printer
+        assert printer.printed == []  # type: ignore[attr-defined]
+    finally:
+        app.extensions["xephang_devices"].stop()

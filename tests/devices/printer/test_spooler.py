@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -178,3 +179,52 @@ def test_duplicate_job_id_is_rejected(running: PrintSpooler, printout: TicketPri
 def test_backoff_grows_and_is_capped() -> None:
     policy = RetryPolicy(backoff_initial_s=1, backoff_factor=2, backoff_max_s=5)
     assert [policy.delay_before(n) for n in range(1, 6)] == [0, 1, 2, 4, 5]
+
+
+class ManualClock:
+    """The spooler's wall clock, moved by the test."""
+
+    def __init__(self) -> None:
+        self.at = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.at
+
+
+def test_jobs_too_old_are_abandoned_not_printed_in_a_burst(
+    make_config, fake: FakeNetworkPrinter, recorder: Recorder, printout: TicketPrintout
+) -> None:
+    clock = ManualClock()
+    config = make_config(fake, retry=RetryPolicy(attempts=2, abandon_after_s=300))
+    spooler = PrintSpooler(open_printer(config), on_change=recorder, now=clock)
+    for i in range(5):  # queued while the printer was away
+        spooler.submit(printout, job_id=f"old-{i}")
+    clock.at += timedelta(seconds=301)
+    spooler.submit(printout, job_id="fresh")
+    spooler.start()
+    try:
+        assert spooler.wait_done("fresh").state is JobState.CONFIRMED
+        for i in range(5):
+            old = spooler.wait_done(f"old-{i}")
+            assert old.state is JobState.FAILED and old.reason is FailureReason.EXPIRED
+            assert old.attempts == 0
+        assert fake.wait_for_tickets(1)
+    finally:
+        spooler.stop()
+    assert len(fake.tickets) == 1  # only the fresh ticket
+    assert recorder.states("old-0") == [JobState.QUEUED, JobState.FAILED]
+
+
+def test_jobs_left_when_the_spooler_stops_are_abandoned_and_reported(
+    make_config, fake: FakeNetworkPrinter, recorder: Recorder, printout: TicketPrintout
+) -> None:
+    fake.set_mode(FakeMode.OFF)
+    spooler = _spooler(make_config, fake, recorder, attempts=5, backoff_initial_s=60)
+    spooler.submit(printout, job_id="t-1")
+    spooler.wait_for("t-1", lambda job: job.attempts == 1 and job.reason is not None)
+    spooler.stop()
+    job = spooler.job("t-1")
+    assert job.state is JobState.FAILED and job.reason is FailureReason.ABANDONED
+    assert recorder.events[-1].id == "t-1"
+    assert recorder.events[-1].reason is FailureReason.ABANDONED
+    assert spooler.status().pending == 0
