@@ -26,6 +26,7 @@ ERRORS = {
     413: "The body is larger than 64 KB.",
     422: "Understood but refused (e.g. an inactive service).",
     429: "Too many tickets from this client; see Retry-After.",
+    503: "The database cannot take the write now (locked or disk full); see Retry-After.",
 }
 
 
@@ -236,7 +237,7 @@ def _operation(
     roles: str = "",
     body: type[BaseModel] | None = None,
     params: list[dict[str, Any]] | None = None,
-    errors: tuple[int, ...] = (400, 401, 403, 404, 409, 413, 422, 429),
+    errors: tuple[int, ...] = (400, 401, 403, 404, 409, 413, 422, 429, 503),
     public: bool = False,
 ) -> dict[str, Any]:
     responses: dict[str, Any] = {str(code): response for code, response in ok.items()}
