@@ -151,6 +151,8 @@
       document.body.dataset.resyncs = String(Number(document.body.dataset.resyncs || 0) + 1);
       socket.timeout(5000).emit("resync", (err, snapshot) => {
         if (err) { socket.disconnect().connect(); return; }
+        // Asked too often on this connection: the server says when to ask again.
+        if (snapshot && snapshot.retry_after) { setTimeout(resync, snapshot.retry_after * 1000); return; }
         applySnapshot(snapshot);
       });
     }

@@ -94,7 +94,7 @@ def read_audit() -> Response:
 
 
 @admin_api.get("/devices/settings")
-@require(Role.DISPLAY)
+@require(Role.DISPLAY, Role.DEVICE)
 def device_settings() -> Response:
     """What a device worker needs to rebuild its boards and printers."""
     return jsonify({"sections": _sections(DEVICE_SECTIONS)})
