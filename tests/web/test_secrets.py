@@ -22,7 +22,8 @@ from flask_socketio.test_client import SocketIOTestClient
 
 from queue_server.bus import EventBus
 from queue_server.core.operations import Queue
-from tests.web.conftest import Headers, TokenMaker, sign_in
+
+from .conftest import Headers, TokenMaker, sign_in
 
 PHONE = "0912 345 678"
 PHONE_DIGITS = "912345678"  # in any form it may be stored or shown (+84…, 0…)
