@@ -1,11 +1,12 @@
 """JSON API for scripts: read and change the admin settings, read the audit log.
 
 ``GET /api/v1/devices/settings`` gives a separate ``xephang devices`` process the
-effective device settings (display or admin token) after a ``settings_changed``.
+effective device settings (device, display or admin token) after a ``settings_changed``.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, request
@@ -24,6 +25,9 @@ from queue_server.web.state import xephang
 admin_api = Blueprint("admin_api", __name__, url_prefix="/api/v1")
 
 DEVICE_SECTIONS = ("services", "counters", "kiosks", "led.boards")
+WHOLE_NUMBER = re.compile(r"[0-9]{1,10}")  # ASCII digits only
+AUDIT_LIMIT = (1, 1000)
+AUDIT_OFFSET = (0, 1_000_000_000)
 
 
 def _sections(keys: tuple[str, ...]) -> dict[str, Any]:
@@ -72,8 +76,8 @@ def write_setting(section: str) -> Response:
 @admin_api.get("/admin/audit")
 @require(Role.ADMIN)
 def read_audit() -> Response:
-    limit = min(max(request.args.get("limit", 100, type=int) or 100, 1), 1000)
-    offset = max(request.args.get("offset", 0, type=int) or 0, 0)
+    limit = _query_number("limit", 100, AUDIT_LIMIT)
+    offset = _query_number("offset", 0, AUDIT_OFFSET)
     with xephang().queue.db.read() as conn:
         found = audit.entries(conn, limit=limit, offset=offset)
     return jsonify(
@@ -91,6 +95,23 @@ def read_audit() -> Response:
             ]
         }
     )
+
+
+def _query_number(name: str, default: int, bounds: tuple[int, int]) -> int:
+    """A whole-number query parameter within ``bounds`` (as documented), else 400."""
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    low, high = bounds
+    if not WHOLE_NUMBER.fullmatch(raw) or not low <= int(raw) <= high:
+        raise ApiError(
+            400,
+            _("{name} must be a whole number from {low} to {high}.").format(
+                name=name, low=low, high=high
+            ),
+            field=name,
+        )
+    return int(raw)
 
 
 @admin_api.get("/devices/settings")

@@ -54,7 +54,11 @@ _SECTION_PARAM = {
 }
 _PAGING = [
     {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000}},
-    {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+    {
+        "name": "offset",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 0, "maximum": 1_000_000_000},
+    },
 ]
 
 PATHS: dict[str, Any] = {
@@ -88,7 +92,11 @@ PATHS: dict[str, Any] = {
     },
     "/admin/audit": {
         "get": _operation(
-            "The audit log, newest first", "admin_audit", "AuditLog", parameters=_PAGING
+            "The audit log, newest first",
+            "admin_audit",
+            "AuditLog",
+            errors=("400", "401", "403"),
+            parameters=_PAGING,
         )
     },
     "/devices/settings": {
@@ -96,7 +104,7 @@ PATHS: dict[str, Any] = {
             "Device settings for a separate device worker (after settings_changed)",
             "device_settings",
             "DeviceSettings",
-            roles="display, admin",
+            roles="device, display, admin",
         )
     },
 }
