@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import socketio
+from playwright.sync_api import Browser, expect
 
 from queue_server.bus import Envelope
 from queue_server.web.resync import RESYNC_BURST, RESYNC_INTERVAL_S
@@ -51,6 +52,36 @@ def test_a_resync_flood_gets_a_bounded_number_of_snapshots(server: LiveServer) -
     assert RESYNC_BURST <= len(snapshots) <= RESYNC_BURST + elapsed / RESYNC_INTERVAL_S + 1
     assert all(1 <= reply["retry_after"] <= RESYNC_INTERVAL_S + 1 for reply in waits)
     assert len(json.dumps(replies)) < 200_000  # was 11 MB
+
+
+def test_a_display_over_its_resync_limit_asks_again_and_stays_right(
+    browser: Browser, server: LiveServer
+) -> None:
+    """Eight quick settings changes make an open display ask for eight snapshots: past
+    the limit it is told to wait, asks again, and ends with the last notice and the
+    live calls (a ``retry_after`` answer taken for a snapshot used to break it)."""
+    display = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    display.goto(f"{server.url}/display?token={server.token('display')}")
+    expect(display.locator("#board li")).not_to_have_count(0)
+    admin = server.token("admin")
+    for change in range(8):
+        notice = {"value": f"Thông báo số {change + 1}"}
+        saved = server.api("PUT", "/api/v1/admin/settings/center.notice", admin, notice)
+        assert saved.status_code == 200, saved.text
+    expect(display.locator("#notice")).to_have_text("Thông báo số 8", timeout=5000)
+    # Asked more often than it was answered with snapshots: some were retries.
+    resyncs = lambda: int(display.evaluate("document.body.dataset.resyncs || '0'"))  # noqa: E731
+    deadline, pause = time.monotonic() + 10, threading.Event()
+    while resyncs() <= 8 and time.monotonic() < deadline:
+        pause.wait(0.1)  # a condition polled, not a sleep
+    assert resyncs() > 8
+
+    issued = server.api("POST", "/api/v1/tickets", admin, {"service": "CT"}).json()
+    called = server.api("POST", "/api/v1/counters/3/next", server.token("officer", 3), {})
+    assert called.status_code == 200, called.text
+    number = display.locator('#board [data-counter="3"] .d-board-number')
+    expect(number).to_have_text(issued["number"], timeout=8000)
+    display.context.close()
 
 
 def _recording_worker(server: LiveServer, folder: Path) -> tuple[DeviceWorker, list[Envelope]]:
