@@ -155,9 +155,9 @@ def test_the_session_roles_are_the_documented_ones(sqlite_app: Flask) -> None:
     [
         ("", 200),
         ("?limit=1&offset=0", 200),
-        ("?limit=1000&offset=1000000000", 200),
+        ("?limit=1000&offset=99999999999999999999", 200),  # past the end: empty
         ("?offset=-1", 400),
-        ("?offset=1000000001", 400),
+        ("?offset=1.5", 400),
         ("?offset=abc", 400),
         ("?limit=0", 400),
         ("?limit=1001", 400),
@@ -171,7 +171,7 @@ def test_the_audit_paging_keeps_to_its_documented_range(
     params = {
         p["name"]: p["schema"] for p in document["paths"]["/admin/audit"]["get"]["parameters"]
     }
-    assert (params["offset"]["minimum"], params["offset"]["maximum"]) == (0, 1_000_000_000)
+    assert params["offset"]["minimum"] == 0 and "maximum" not in params["offset"]
     assert (params["limit"]["minimum"], params["limit"]["maximum"]) == (1, 1000)
     assert "400" in document["paths"]["/admin/audit"]["get"]["responses"]
     queue = sqlite_app.extensions["xephang"].queue

@@ -25,9 +25,8 @@ from queue_server.web.state import xephang
 admin_api = Blueprint("admin_api", __name__, url_prefix="/api/v1")
 
 DEVICE_SECTIONS = ("services", "counters", "kiosks", "led.boards")
-WHOLE_NUMBER = re.compile(r"[0-9]{1,10}")  # ASCII digits only
+WHOLE_NUMBER = re.compile(r"[0-9]{1,40}")  # ASCII digits only: int() takes "²" too
 AUDIT_LIMIT = (1, 1000)
-AUDIT_OFFSET = (0, 1_000_000_000)
 
 
 def _sections(keys: tuple[str, ...]) -> dict[str, Any]:
@@ -77,7 +76,7 @@ def write_setting(section: str) -> Response:
 @require(Role.ADMIN)
 def read_audit() -> Response:
     limit = _query_number("limit", 100, AUDIT_LIMIT)
-    offset = _query_number("offset", 0, AUDIT_OFFSET)
+    offset = _query_number("offset", 0)  # far past the end: an empty page
     with xephang().queue.db.read() as conn:
         found = audit.entries(conn, limit=limit, offset=offset)
     return jsonify(
@@ -97,17 +96,18 @@ def read_audit() -> Response:
     )
 
 
-def _query_number(name: str, default: int, bounds: tuple[int, int]) -> int:
-    """A whole-number query parameter within ``bounds`` (as documented), else 400."""
+def _query_number(name: str, default: int, bounds: tuple[int, int] | None = None) -> int:
+    """A whole-number query parameter (within ``bounds`` if given, as documented), else 400."""
     raw = request.args.get(name)
     if raw is None:
         return default
-    low, high = bounds
-    if not WHOLE_NUMBER.fullmatch(raw) or not low <= int(raw) <= high:
+    if not WHOLE_NUMBER.fullmatch(raw):
+        raise ApiError(400, _("{name} must be a whole number.").format(name=name), field=name)
+    if bounds is not None and not bounds[0] <= int(raw) <= bounds[1]:
         raise ApiError(
             400,
             _("{name} must be a whole number from {low} to {high}.").format(
-                name=name, low=low, high=high
+                name=name, low=bounds[0], high=bounds[1]
             ),
             field=name,
         )

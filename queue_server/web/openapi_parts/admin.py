@@ -54,11 +54,7 @@ _SECTION_PARAM = {
 }
 _PAGING = [
     {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000}},
-    {
-        "name": "offset",
-        "in": "query",
-        "schema": {"type": "integer", "minimum": 0, "maximum": 1_000_000_000},
-    },
+    {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}},
 ]
 
 PATHS: dict[str, Any] = {
