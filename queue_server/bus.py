@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class Envelope:
-    """An event as it travels: wire name, sequence number, JSON-ready payload."""
+    """An event as it travels: wire name, sequence number, JSON-ready public payload."""
 
     name: str
     seq: int
@@ -36,6 +36,16 @@ class Envelope:
     def message(self) -> dict[str, Any]:
         """The payload with its sequence number, as sent to screens."""
         return {**self.payload, "seq": self.seq}
+
+    @property
+    def device_payload(self) -> dict[str, Any]:
+        """The payload as the device worker gets it: with what it prints (the ticket's
+        tracking code for the QR). An envelope received over the wire is already so."""
+        return self.event.device_payload() if self.event is not None else self.payload
+
+    def device_message(self) -> dict[str, Any]:
+        """:attr:`device_payload` with the sequence number (``/devices`` workers)."""
+        return {**self.device_payload, "seq": self.seq}
 
 
 Handler = Callable[[Envelope], None]

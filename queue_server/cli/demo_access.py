@@ -137,6 +137,8 @@ def prepare_demo_access(
     if tracked is not None:
         note = (
             _("served, not rated yet: rate it as the citizen would")
+            + "; "
+            + _("in a private window: signed-in staff cannot rate")
             if tracked.served
             else _("a ticket issued just now")
         )
@@ -159,8 +161,13 @@ def prepare_demo_access(
             + ", "
             + _("a manager who only reads; or {admin}").format(admin=ADMIN),
         ),
-        DemoLink(_("Virtual printer"), f"{base_url}/devices/printer"),
-        DemoLink(_("Virtual LED boards"), f"{base_url}/devices/leds"),
+        # The printed tickets carry their tracking QR codes: the administrator only.
+        DemoLink(_("Virtual printer"), f"{base_url}/devices/printer", sign_in_note(ADMIN)),
+        DemoLink(
+            _("Virtual LED boards"),
+            f"{base_url}/devices/leds",
+            sign_in_note(officers[0] if officers else ADMIN) + "; " + _("or any staff account"),
+        ),
     ]
     return links
 

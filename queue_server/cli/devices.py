@@ -76,7 +76,12 @@ def voice_check(pack: str, config_path: Path | None) -> None:
 
 @click.command("devices")
 @click.option("--server", default=None, help="Server address. Default: center.public_url.")
-@click.option("--token", envvar="XEPHANG_TOKEN", default=None, help="A display token.")
+@click.option(
+    "--token",
+    envvar="XEPHANG_TOKEN",
+    default=None,
+    help="A device token (xephang token create --role device).",
+)
 @config_option
 @handles_errors
 def devices_command(server: str | None, token: str | None, config_path: Path | None) -> None:

@@ -6,10 +6,18 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar
 
+SECRET_FIELDS = frozenset({"track_code"})
+
 
 @dataclass(frozen=True, slots=True)
 class TicketView:
-    """A ticket as screens, devices and the API see it (no personal data)."""
+    """A ticket as the core returns it.
+
+    ``track_code`` is a bearer secret (whoever holds it may follow and rate the ticket):
+    :meth:`to_dict` is the public view that screens, staff and the API get;
+    :meth:`to_private_dict` adds the code, only for the citizen (the answer to the
+    issuing request) and the device worker that prints the ticket's QR code.
+    """
 
     id: int
     number: str
@@ -28,6 +36,14 @@ class TicketView:
     channel: str = "kiosk"
 
     def to_dict(self) -> dict[str, Any]:
+        """The public view: everything but the tracking code."""
+        data = self.to_private_dict()
+        for name in SECRET_FIELDS:
+            del data[name]
+        return data
+
+    def to_private_dict(self) -> dict[str, Any]:
+        """With the tracking code: for the citizen and the ticket printer only."""
         return _jsonable(asdict(self))
 
 
@@ -60,7 +76,12 @@ class DomainEvent:
     at: datetime = field(kw_only=True)
 
     def payload(self) -> dict[str, Any]:
+        """What screens, staff and display tokens may see (no tracking code)."""
         return _jsonable(asdict(self))
+
+    def device_payload(self) -> dict[str, Any]:
+        """What the device worker gets: the payload plus what it prints (the code)."""
+        return self.payload()
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +92,9 @@ class TicketIssued(DomainEvent):
 
     def payload(self) -> dict[str, Any]:
         return {"ticket": self.ticket.to_dict(), "kiosk": self.kiosk, "at": self.at.isoformat()}
+
+    def device_payload(self) -> dict[str, Any]:
+        return {**self.payload(), "ticket": self.ticket.to_private_dict()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +113,9 @@ class PrintRequested(DomainEvent):
             "job_id": self.job_id,
             "at": self.at.isoformat(),
         }
+
+    def device_payload(self) -> dict[str, Any]:
+        return {**self.payload(), "ticket": self.ticket.to_private_dict()}
 
 
 @dataclass(frozen=True, slots=True)

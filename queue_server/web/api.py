@@ -166,7 +166,7 @@ def issue_ticket() -> Response:
                 contact=contact,
             )
         )
-        response = jsonify(ticket.to_dict())
+        response = jsonify(ticket.to_private_dict())  # the citizen's ticket: with its code
         response.status_code = 201
         response.headers["Location"] = url_for(".get_ticket", ticket_id=ticket.id)
         return response
@@ -369,7 +369,7 @@ def waiting(number: int) -> Response:
 
 # ---------------------------------------------------------------------- state
 @api.get("/state")
-@require(*ANY_ROLE)
+@require(*ANY_ROLE, Role.DEVICE)
 def state() -> Response:
     app_state = xephang()
     seq = app_state.bus.last_seq  # before the snapshot: replaying an event is harmless

@@ -30,12 +30,7 @@ from queue_server.web.metrics import Metrics
 from queue_server.web.ratelimit import RateLimiter
 from queue_server.web.rating_screens import register_rating_screens
 from queue_server.web.ratings import register_ratings_api
-from queue_server.web.realtime import (
-    DEVICES_NAMESPACE,
-    ScreenFeed,
-    bridge,
-    make_socketio,
-)
+from queue_server.web.realtime import ScreenFeed, bridge_devices, make_socketio
 from queue_server.web.screens import register_screens
 from queue_server.web.sockets import SocketGuard
 from queue_server.web.start import start
@@ -168,7 +163,7 @@ def create_app(
     screen_feed = ScreenFeed(socketio)
     bus.subscribe_batches(screen_feed)
     app.extensions["xephang_screen_feed"] = screen_feed
-    bridge(bus, socketio, DEVICES_NAMESPACE)
+    bridge_devices(bus, socketio)
     register_screens(app, socketio)
     register_rating_screens(app, socketio, register_ratings_api(app))
     register_admin(app)

@@ -2,7 +2,9 @@
 
 ``/devices/printer`` shows the tickets the virtual printers printed (PNG), and
 ``/devices/leds`` what each virtual LED board shows, decoded from the same bytes a
-real board would receive.
+real board would receive. Staff only: a printed ticket carries its tracking code as
+a QR code, so the printer pages are for the administrator; the boards (numbers
+only) for any signed-in staff member.
 """
 
 from __future__ import annotations
@@ -13,19 +15,31 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Flask, abort, jsonify, render_template_string, send_from_directory
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    jsonify,
+    render_template_string,
+    send_from_directory,
+)
 
 from devices.printer import PrintJob
+from queue_server.auth.roles import Role
 from queue_server.core.db import Database
 from queue_server.core.printjobs import abandon_unfinished, record_job
 from queue_server.i18n import _
 from queue_server.web.audio import audio
+from queue_server.web.security import signed_in
 from queue_server.web.state import XephangState, xephang
 from queue_server.workers.devices import DeviceWorker, build_devices
 
 log = logging.getLogger(__name__)
 
 pages = Blueprint("devices", __name__)
+
+BOARD_VIEWERS = (Role.OFFICER, Role.HELPDESK, Role.MANAGER)  # and the admin
 
 PAGE = """<!doctype html>
 <html lang="{{ lang }}"><head><meta charset="utf-8">
@@ -177,7 +191,10 @@ def _worker() -> DeviceWorker | None:
 
 
 @pages.get("/devices/printer")
-def printer_page() -> str:
+def printer_page() -> str | Response:
+    principal = signed_in()  # the administrator only: the tickets' QR codes
+    if isinstance(principal, Response):
+        return principal
     worker = _worker()
     tickets: list[tuple[str, list[str]]] = []
     if worker is not None:
@@ -208,6 +225,9 @@ def _printer_line(spooler: Any) -> str:
 
 @pages.get("/devices/printer/<kiosk>/<name>")
 def ticket_png(kiosk: str, name: str) -> Any:
+    principal = signed_in()
+    if isinstance(principal, Response):
+        return principal
     worker = _worker()
     spooler = worker.devices.spoolers.get(kiosk) if worker else None
     folder = getattr(spooler.printer, "folder", None) if spooler else None
@@ -217,7 +237,10 @@ def ticket_png(kiosk: str, name: str) -> Any:
 
 
 @pages.get("/devices/leds")
-def leds_page() -> str:
+def leds_page() -> str | Response:
+    principal = signed_in(*BOARD_VIEWERS)
+    if isinstance(principal, Response):
+        return principal
     return render_template_string(
         PAGE,
         kind="leds",
@@ -230,6 +253,9 @@ def leds_page() -> str:
 
 @pages.get("/devices/leds.json")
 def leds_json() -> Any:
+    principal = signed_in(*BOARD_VIEWERS)
+    if isinstance(principal, Response):
+        return principal
     worker = _worker()
     boards: list[dict[str, Any]] = []
     if worker is not None and worker.devices.boards is not None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from queue_server.auth.roles import Role
 from queue_server.web.bodies import (
     CallBody,
     CounterChoiceBody,
@@ -22,9 +23,11 @@ ERRORS = {
     401: "No token or session, or the token is invalid, expired or revoked.",
     403: "The role may not do this (or another counter, or a missing CSRF header).",
     404: "Unknown service, counter, category or ticket.",
-    409: "The operation does not fit the current state.",
+    409: "The operation does not fit the current state, or a request with the same "
+    "Idempotency-Key is still running.",
     413: "The body is larger than 64 KB.",
-    422: "Understood but refused (e.g. an inactive service).",
+    422: "Understood but refused (e.g. an inactive service), or the Idempotency-Key was "
+    "used for another request.",
     429: "Too many tickets from this client; see Retry-After.",
     503: "The database cannot take the write now (locked or disk full); see Retry-After.",
 }
@@ -59,7 +62,7 @@ STATUS = {
 SCHEMAS: dict[str, Any] = {
     "Error": _obj(["error"], {"error": STR, "field": STR}),
     "Ticket": _obj(
-        ["id", "number", "service", "status", "issued_at", "ahead", "track_code"],
+        ["id", "number", "service", "status", "issued_at", "ahead"],
         {
             "id": INT,
             "number": STR,
@@ -72,12 +75,19 @@ SCHEMAS: dict[str, Any] = {
             "counter": _nullable(INT),
             "called_at": _nullable(TIME),
             "recall_count": INT,
-            "track_code": STR,
+            "track_code": {
+                "type": "string",
+                "description": "A bearer secret: only in the answer to the issuing request.",
+            },
             "ahead": INT,
             "estimated_wait_s": _nullable(INT),
             "channel": STR,
         },
     ),
+    "IssuedTicket": {
+        "allOf": [_ref("Ticket"), {"required": ["track_code"]}],
+        "description": "The new ticket, with its tracking code: only in this answer.",
+    },
     "TicketResult": _obj(["ticket"], {"ticket": _ref("Ticket")}),
     "ReprintResult": _obj(["job_id", "kiosk"], {"job_id": STR, "kiosk": STR}),
     "PrintJob": _obj(
@@ -177,10 +187,7 @@ SCHEMAS: dict[str, Any] = {
         {
             "kind": {"type": "string", "enum": ["token", "user"]},
             "name": STR,
-            "role": {
-                "type": "string",
-                "enum": ["kiosk", "helpdesk", "officer", "display", "admin"],
-            },
+            "role": {"type": "string", "enum": [role.value for role in Role]},
             "counter": _nullable(INT),
             "csrf_token": STR,
         },
@@ -220,8 +227,16 @@ IDEMPOTENCY = {
     "name": "Idempotency-Key",
     "in": "header",
     "required": False,
-    "description": "Repeat a POST safely: the first response is returned again for a day.",
-    "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+    "description": "Repeat a POST safely: the first response is returned again for a day "
+    "(header Idempotent-Replayed: true). 1 to 200 printable ASCII characters, spaces around "
+    "it ignored; 400 otherwise. The same key for another request: 422; while the first "
+    "request still runs: 409.",
+    "schema": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 200,
+        "pattern": "^[ -~]*[!-~][ -~]*$",
+    },
 }
 
 
@@ -340,7 +355,7 @@ def openapi_document() -> dict[str, Any]:
             "post": _operation(
                 "Issue a ticket",
                 "issue_ticket",
-                {201: _json(_ref("Ticket"), "The new ticket.")},
+                {201: _json(_ref("IssuedTicket"), "The new ticket, with its tracking code.")},
                 roles="kiosk (no emergency category), helpdesk, admin",
                 body=IssueBody,
                 params=[IDEMPOTENCY],

@@ -4,7 +4,8 @@
 - ``POST /api/v1/counters/<n>/rating``: the tablet's rating (rating token of counter n).
 - ``GET  /api/v1/track/<code>/rating``: whether the ticket can be rated (public).
 - ``POST /api/v1/track/<code>/rating``: the citizen's rating from the tracking page
-  (public: JSON only, rate-limited per address, once per ticket).
+  (public: JSON only, rate-limited per address, once per ticket; refused to a request
+  with staff credentials, so that nobody rates a service in the citizen's place).
 
 No route lists ratings or returns a score: officers see only their aggregates
 (``/officer/summary``), the chairman the reports.
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
+from flask import Blueprint, Flask, Response, current_app, g, jsonify, request, session
 from pydantic import Field
 
 from queue_server.auth.roles import Principal, Role
@@ -130,6 +131,11 @@ def track_rating(track_code: str) -> Response:
 def rate_from_tracking(track_code: str) -> Response:
     """Public: the citizen's own rating, once, from the page the ticket's QR code opens."""
     code = _track_code(track_code)
+    if _staff_credentials():
+        raise ApiError(
+            403,
+            _("Staff cannot rate a service: the citizen rates it from their own phone."),
+        )
     if not request.is_json:  # a cross-site form cannot send JSON without asking first
         raise ApiError(415, _("Send the body as JSON."))
     state = ratings_state()
@@ -148,6 +154,11 @@ def rate_from_tracking(track_code: str) -> Response:
         service.queue.clock.now(),
         lambda: _stored(service.rate_by_track_code(code, body.score, body.reasons)),
     )
+
+
+def _staff_credentials() -> bool:
+    """The request carries an API token or a staff member's sign-in (any role)."""
+    return "Authorization" in request.headers or session.get("user_id") is not None
 
 
 def register_ratings_api(app: Flask) -> RatingsState:

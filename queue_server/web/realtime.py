@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 
 DISPLAY_NAMESPACE = "/display"
 DEVICES_NAMESPACE = "/devices"
+DEVICE_WORKERS_ROOM = "workers"  # device tokens: events with the tracking codes they print
+DEVICE_VIEWERS_ROOM = "viewers"  # display and admin tokens: the public payloads
 SCREEN_EVENTS = frozenset({"ticket_called", "queue_changed", "counter_changed", "settings_changed"})
 BATCH_EVENT = "batch"
 
@@ -60,8 +62,9 @@ def emit_events(socketio: SocketIO, events: Events, namespace: str, to: str | No
 class ScreenFeed:
     """Bus batch handler sending screens only what they draw, numbered by its own ``seq``.
 
-    Screens never get ``ticket_issued`` (it carries the tracking code). An operation's
-    screen events leave in one frame. Their own ``seq`` keeps gap detection exact.
+    Screens never get ``ticket_issued``, and no payload carries a tracking code
+    (``Envelope.payload`` is the public view). An operation's screen events leave in
+    one frame. Their own ``seq`` keeps gap detection exact.
     """
 
     def __init__(self, socketio: SocketIO) -> None:
@@ -85,13 +88,14 @@ class ScreenFeed:
         emit_events(self.socketio, events, DISPLAY_NAMESPACE)
 
 
-def bridge(
-    bus: EventBus, socketio: SocketIO, namespace: str, to: str | None = None
-) -> Callable[[], None]:
-    """Every bus event, with the bus ``seq``, to ``namespace`` (or its room ``to``)."""
+def bridge_devices(bus: EventBus, socketio: SocketIO) -> Callable[[], None]:
+    """Every bus event, with the bus ``seq``, to ``/devices``: device workers get what
+    they print (the tracking code for the QR), display and admin tokens the public view."""
 
     def forward(envelope: Envelope) -> None:
-        socketio.emit(envelope.name, envelope.message(), namespace=namespace, to=to)
+        private, public = envelope.device_message(), envelope.message()
+        socketio.emit(envelope.name, private, namespace=DEVICES_NAMESPACE, to=DEVICE_WORKERS_ROOM)
+        socketio.emit(envelope.name, public, namespace=DEVICES_NAMESPACE, to=DEVICE_VIEWERS_ROOM)
 
     return bus.subscribe(forward)
 

@@ -3,7 +3,9 @@
 Pages are plain HTML from ``display/templates`` with scripts from ``display/static``;
 they hold no data of their own. Screens get the state over Socket.IO: a ``snapshot``
 on every (re)connect, then bus events carrying ``seq``; a client that sees a gap asks
-again with ``resync`` (acknowledged with a fresh snapshot). Commands stay HTTP POSTs.
+again with ``resync`` (acknowledged with a fresh snapshot, or with ``retry_after``
+when the connection asked too often: see ``resync.py``). Commands stay HTTP POSTs.
+No payload carries a ticket's tracking code (see ``TicketView.to_dict``).
 
 Namespaces:
 
@@ -12,6 +14,9 @@ Namespaces:
   Events reach it through the app's ``realtime.ScreenFeed``.
 - ``/officer``: signed-in officers, help-desk staff and admins (session cookie).
   The server puts each client in the ``staff`` room and its counter's room.
+- ``/devices``: device worker tokens (room ``workers``: the print events with the
+  tracking code for the QR) and display or admin tokens (room ``viewers``: the same
+  events without it).
 """
 
 from __future__ import annotations
@@ -47,10 +52,13 @@ from queue_server.i18n import _
 from queue_server.web.errors import ApiError
 from queue_server.web.ratings import ratings_state
 from queue_server.web.realtime import (
+    DEVICE_VIEWERS_ROOM,
+    DEVICE_WORKERS_ROOM,
     DEVICES_NAMESPACE,
     DISPLAY_NAMESPACE,
     bridge_batches,
 )
+from queue_server.web.resync import ResyncLimiter
 from queue_server.web.security import VERSION_KEY, current_principal, signed_in
 from queue_server.web.sockets import socket_guard
 from queue_server.web.state import XephangState, xephang
@@ -62,6 +70,7 @@ DISPLAY_ROLES = frozenset({Role.DISPLAY, Role.ADMIN})
 # The kiosk listens on /display too (screen events only) to redraw its buttons live.
 SCREEN_ROLES = DISPLAY_ROLES | {Role.KIOSK}
 STAFF_ROLES = frozenset({Role.OFFICER, Role.HELPDESK, Role.ADMIN})
+DEVICES_ROLES = DISPLAY_ROLES | {Role.DEVICE}
 PACKAGE_DIR = Path(__file__).resolve().parents[2] / "display"
 FONT_DIR = Path(fontpkg_be_vietnam_pro.__file__).with_name("files")
 FONT_FILES = frozenset(
@@ -284,7 +293,7 @@ def _watch(namespace: str, principal: Principal) -> None:
     socket_guard().admit(namespace, request.sid, principal, version)  # type: ignore[attr-defined]
 
 
-def _serve_namespaces(socketio: SocketIO) -> None:
+def _serve_namespaces(socketio: SocketIO, limiter: ResyncLimiter) -> None:
     def current_snapshot(namespace: str = OFFICER_NAMESPACE) -> dict[str, Any]:
         # The latest call plus the list, with room for recalls (screens keep one per ticket).
         data = snapshot(xephang(), 2 * (_config().recent_calls + 1))
@@ -309,11 +318,17 @@ def _serve_namespaces(socketio: SocketIO) -> None:
 
     @socketio.on("connect", namespace=DEVICES_NAMESPACE)
     def _devices_connect(auth: Any = None) -> None:
-        """Device workers in their own process: every event, with the bus ``seq``."""
+        """Device workers in their own process: every event, with the bus ``seq``.
+
+        Only a device token gets the tracking codes (to print the QR); a display or
+        admin token gets the same events without them.
+        """
         principal = _token_principal(auth)
-        if principal is None or principal.role not in DISPLAY_ROLES:
+        if principal is None or principal.role not in DEVICES_ROLES:
             raise ConnectionRefusedError("unauthorized")
         _watch(DEVICES_NAMESPACE, principal)
+        room = DEVICE_WORKERS_ROOM if principal.role == Role.DEVICE else DEVICE_VIEWERS_ROOM
+        join_room(room, namespace=DEVICES_NAMESPACE)
         emit("snapshot", snapshot(xephang(), 0))
 
     @socketio.on("connect", namespace=OFFICER_NAMESPACE)
@@ -330,7 +345,11 @@ def _serve_namespaces(socketio: SocketIO) -> None:
     for namespace in (DISPLAY_NAMESPACE, OFFICER_NAMESPACE):
 
         def _resync(*_args: Any, namespace: str = namespace) -> dict[str, Any]:
-            """A client saw a gap in ``seq``: the acknowledgement is a new snapshot."""
+            """A client saw a gap in ``seq``: the acknowledgement is a new snapshot,
+            or ``{"retry_after": s}`` when this connection asked too often."""
+            wait = limiter.hit(f"{namespace}:{request.sid}")  # type: ignore[attr-defined]
+            if wait:
+                return {"retry_after": wait}
             return current_snapshot(namespace)
 
         socketio.on_event("resync", _resync, namespace=namespace)
@@ -347,5 +366,5 @@ def register_screens(app: Flask, socketio: SocketIO, config: ScreensConfig | Non
     config = config or getattr(state.settings, "screens", None) or ScreensConfig()
     app.extensions["xephang_screens"] = ScreensState(config=config, socketio=socketio)
     app.register_blueprint(screens)
-    _serve_namespaces(socketio)
+    _serve_namespaces(socketio, ResyncLimiter(state.queue.clock.now))
     bridge_batches(state.bus, socketio, OFFICER_NAMESPACE, to=STAFF_ROOM)

@@ -207,6 +207,7 @@ class DeviceWorker:
         elif envelope.name in ("ticket_issued", "print_requested"):
             spooler = self.devices.spoolers.get(data.get("kiosk") or "")
             if spooler is not None:
+                data = envelope.device_payload  # with the tracking code for the QR
                 ticket = data["ticket"]
                 job_id = data.get("job_id") or str(ticket["id"])
                 spooler.submit(printout_for(ticket, self.settings), job_id=job_id)

@@ -119,8 +119,14 @@ def test_no_serve_prints_every_screen_and_each_link_works(demo_run: tuple[Path, 
         return app.test_client()
 
     anonymous = client()
-    for label in ("Hall display", "Kiosk", "Virtual printer", "Virtual LED boards"):
+    for label in ("Hall display", "Kiosk"):
         assert anonymous.get(links[label].path).status_code == 200, label
+    for label in ("Virtual printer", "Virtual LED boards"):  # staff only: the note says who
+        assert anonymous.get(links[label].path).status_code in (302, 303), label
+        staff = client()
+        sign_in(staff, links[label])
+        assert staff.get(links[label].path).status_code == 200, label
+    assert links["Virtual printer"].account[0] == "quantri"  # its tickets' QR codes
     for label in ("Hall display", "Kiosk"):  # the printed tokens are valid
         auth = {"Authorization": f"Bearer {links[label].token}"}
         assert anonymous.get("/api/v1/state", headers=auth).status_code == 200, label
@@ -139,7 +145,7 @@ def test_no_serve_prints_every_screen_and_each_link_works(demo_run: tuple[Path, 
     assert page.status_code == 200 and tracking[0].split()[-1] in page.get_data(as_text=True)
     code = track.path.rsplit("/", 1)[1]
     assert anonymous.get(f"/api/v1/track/{code}/rating").get_json() == {"state": "open"}
-    assert "not rated yet" in track.note
+    assert "not rated yet" in track.note and "private window" in track.note
 
     for label, path in (("Officer console", "/officer"), ("Help desk", "/helpdesk")):
         assert anonymous.get(path).status_code in (302, 303)  # sign in first

@@ -151,7 +151,7 @@ def test_separate_devices_process_resyncs_after_server_restart(
 ) -> None:
     config = center_config(tmp_path, led_toml(pty.bus_end, "four_byte", worker="external"))
     xephang("init", config=config)
-    display = xephang("token", "create", "--role", "display", config=config).stdout.split()[0]
+    device = xephang("token", "create", "--role", "device", config=config).stdout.split()[0]
     officer = xephang(
         "token", "create", "--role", "officer", "--counter", "3", config=config
     ).stdout.split()[0]
@@ -160,7 +160,7 @@ def test_separate_devices_process_resyncs_after_server_restart(
     processes.append(server)
     wait_for_port(port)
     url = f"http://127.0.0.1:{port}"
-    devices = start("devices", "--server", url, "--token", display, config=config)
+    devices = start("devices", "--server", url, "--token", device, config=config)
     processes.append(devices)
     assert devices.stdout is not None
     assert "Driving devices" in devices.stdout.readline()

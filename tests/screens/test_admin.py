@@ -16,7 +16,14 @@ from queue_server.settings import Settings
 from queue_server.workers.devices import DeviceWorker, build_devices
 from queue_server.workers.remote import RemoteFeed
 
-from .conftest import LiveServer, assert_accessible, screenshot, sign_in, start_server
+from .conftest import (
+    PASSWORD,
+    LiveServer,
+    assert_accessible,
+    screenshot,
+    sign_in,
+    start_server,
+)
 
 ADMIN_PAGES = ("services", "counters", "priorities", "kiosks", "notice", "users", "tokens", "audit")
 
@@ -59,8 +66,24 @@ def open_display(browser: Browser, server: LiveServer) -> Page:
     return display
 
 
+_board_readers: dict[str, requests.Session] = {}
+
+
+def board_reader(server: LiveServer) -> requests.Session:
+    """A signed-in staff member's HTTP session: the virtual boards are for staff only."""
+    if server.url not in _board_readers:
+        session = requests.Session()
+        username = server.user(f"boards-{server.port}", "officer")
+        form = session.get(f"{server.url}/login", timeout=5).text
+        csrf = form.split('name="csrf_token" value="')[1].split('"')[0]
+        login = {"username": username, "password": PASSWORD, "csrf_token": csrf}
+        assert session.post(f"{server.url}/login", data=login, timeout=5).ok
+        _board_readers[server.url] = session
+    return _board_readers[server.url]
+
+
 def leds(server: LiveServer) -> dict[int, Any]:
-    boards = requests.get(f"{server.url}/devices/leds.json", timeout=5).json()
+    boards = board_reader(server).get(f"{server.url}/devices/leds.json", timeout=5).json()
     return {b["counter"]: b["text"] for b in boards}
 
 

@@ -14,6 +14,8 @@ from queue_server.core.printjobs import jobs_for_ticket, record_job
 from queue_server.settings import Settings
 from queue_server.workers.devices import DeviceWorker
 
+from .conftest import sign_in
+
 
 def bearer(queue: Queue, role: str, **options: object) -> dict[str, str]:
     secret, _info = create_token(queue.db, role, clock=queue.clock, **options)  # type: ignore[arg-type]
@@ -48,13 +50,27 @@ def test_kiosk_ticket_prints_and_call_lights_the_board(
     virtual = worker.devices.boards.virtual["rs485"]  # type: ignore[union-attr]
     assert virtual.wait_until(lambda boards: boards[3].text == "1", timeout=5)
 
-    boards = client.get("/devices/leds.json").get_json()
+    officer, _csrf = sign_in(device_app, "officer")
+    boards = officer.get("/devices/leds.json").get_json()
     assert {"counter": 3, "text": "1", "online": True} in boards
-    page = client.get("/devices/printer").get_data(as_text=True)
+    admin, _csrf = sign_in(device_app, "admin")
+    page = admin.get("/devices/printer").get_data(as_text=True)
     assert "C001" in page
     assert "Máy in sẵn sàng" in page or "Printer is ready" in page
-    png = client.get(page.split('src="')[1].split('"')[0])
+    png_path = page.split('src="')[1].split('"')[0]
+    png = admin.get(png_path)
     assert png.status_code == 200 and png.data.startswith(b"\x89PNG")
+
+    # Staff only: a printed ticket's QR code is its tracking code.
+    for path in ("/devices/printer", png_path, "/devices/leds", "/devices/leds.json"):
+        stranger = client.get(path)
+        assert stranger.status_code == 303 and "/login" in stranger.headers["Location"], path
+    for path in ("/devices/printer", png_path):
+        assert officer.get(path).status_code == 403, path
+    for role in ("helpdesk", "manager"):
+        reader, _csrf = sign_in(device_app, role)
+        assert reader.get("/devices/leds").status_code == 200
+        assert reader.get("/devices/printer").status_code == 403
     ready = client.get("/api/v1/readyz").get_json()
     assert ready["devices"]["printer:kiosk-1"]["ok"] is True
     assert ready["devices"]["led_boards"]["ok"] is True

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import schemathesis
@@ -17,12 +18,15 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
+from queue_server.auth.roles import COUNTER_ROLES, TOKEN_ROLES, USER_ROLES
 from queue_server.auth.tokens import create_token
 from queue_server.core.bootstrap import open_queue
 from queue_server.core.db import Database
 from queue_server.settings import Settings
 from queue_server.web.app import create_app
 from queue_server.web.openapi import openapi_document
+
+from .conftest import sign_in
 
 PREFIX = "/api/v1"
 
@@ -122,3 +126,90 @@ def test_api_fuzz(
         case.call_and_validate(headers=headers, checks=CHECKS)
 
     run()
+
+
+def _schema(document: dict[str, Any], name: str) -> dict[str, Any]:
+    return document["components"]["schemas"][name]  # type: ignore[no-any-return]
+
+
+def test_the_session_roles_are_the_documented_ones(sqlite_app: Flask) -> None:
+    """Every token and user role answers ``GET /session`` with a role the schema lists."""
+    client = sqlite_app.test_client()
+    document = client.get(f"{PREFIX}/openapi.json").get_json()
+    documented = set(_schema(document, "Session")["properties"]["role"]["enum"])
+    queue = sqlite_app.extensions["xephang"].queue
+    seen = set()
+    for role in TOKEN_ROLES:
+        counter = 1 if role in COUNTER_ROLES else None
+        secret, _info = create_token(queue.db, role.value, counter=counter)
+        answer = client.get(f"{PREFIX}/session", headers={"Authorization": f"Bearer {secret}"})
+        seen.add(answer.get_json()["role"])
+    for role in USER_ROLES:
+        user, _csrf = sign_in(sqlite_app, role.value)
+        seen.add(user.get(f"{PREFIX}/session").get_json()["role"])
+    assert {"rating", "manager", "device"} <= seen <= documented
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [
+        ("", 200),
+        ("?limit=1&offset=0", 200),
+        ("?limit=1000&offset=99999999999999999999", 200),  # past the end: empty
+        ("?offset=-1", 400),
+        ("?offset=1.5", 400),
+        ("?offset=abc", 400),
+        ("?limit=0", 400),
+        ("?limit=1001", 400),
+        ("?limit=%C2%B2", 400),  # a superscript two is no whole number here
+    ],
+)
+def test_the_audit_paging_keeps_to_its_documented_range(
+    sqlite_app: Flask, query: str, status: int
+) -> None:
+    document = openapi_document()
+    params = {
+        p["name"]: p["schema"] for p in document["paths"]["/admin/audit"]["get"]["parameters"]
+    }
+    assert params["offset"]["minimum"] == 0 and "maximum" not in params["offset"]
+    assert (params["limit"]["minimum"], params["limit"]["maximum"]) == (1, 1000)
+    assert "400" in document["paths"]["/admin/audit"]["get"]["responses"]
+    queue = sqlite_app.extensions["xephang"].queue
+    secret, _info = create_token(queue.db, "admin")
+    answer = sqlite_app.test_client().get(
+        f"{PREFIX}/admin/audit{query}", headers={"Authorization": f"Bearer {secret}"}
+    )
+    assert answer.status_code == status, answer.get_json()
+    if status == 400:
+        assert answer.get_json()["field"] in ("limit", "offset")
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["a", "order-42", " spaced ", "x" * 200, "~!@#$%^&*()", "", "   ", "x" * 201, "khóa", "a\tb"],
+)
+def test_the_idempotency_key_rule_is_the_documented_one(sqlite_app: Flask, key: str) -> None:
+    """The header's documented pattern and length accept exactly the keys the server
+    takes; a key reused for another request is the documented 422."""
+    header = openapi_document()["paths"]["/tickets"]["post"]["parameters"][0]
+    assert header["name"] == "Idempotency-Key"
+    schema = header["schema"]
+    documented = (
+        schema["minLength"] <= len(key) <= schema["maxLength"]
+        and re.fullmatch(schema["pattern"].strip("^$"), key) is not None
+    )
+    queue = sqlite_app.extensions["xephang"].queue
+    secret, _info = create_token(queue.db, "admin")
+    headers = {
+        "Authorization": f"Bearer {secret}",
+        "Idempotency-Key": key.encode().decode("latin-1"),
+    }
+    client = sqlite_app.test_client()
+    issued = client.post(f"{PREFIX}/tickets", json={"service": "HT"}, headers=headers)
+    assert (issued.status_code == 201) == documented, issued.get_json()
+    if documented:
+        other = client.post(f"{PREFIX}/counters/2/next", json={}, headers=headers)
+        assert other.status_code == 422, other.get_json()
+        assert "422" in header["description"]
+        refused = openapi_document()["paths"]["/counters/{number}/next"]["post"]["responses"]
+        assert "Idempotency-Key" in refused["422"]["description"]

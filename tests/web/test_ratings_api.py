@@ -214,3 +214,26 @@ def test_a_ticket_of_a_counter_deactivated_since_is_still_rated_from_the_phone(
     (row,) = ratings(queue)
     assert (row.ticket_id, row.counter_id, row.channel) == (ticket["id"], counter_id, "track")
     assert [e.payload["channel"] for e in events if e.name == "ticket_rated"] == ["track"]
+
+
+def test_staff_cannot_rate_by_tracking_code(
+    app: Flask, client: FlaskClient, queue: Queue, token: TokenMaker
+) -> None:
+    """Whoever holds a staff credential (the officer whose service it was above all) is
+    refused; the citizen's own phone, without credentials, then rates once."""
+    ticket = serve_one(client, token("officer", 2), token("kiosk"))
+    path = f"/api/v1/track/{ticket['track_code']}/rating"
+    officer, officer_csrf = sign_in(app, "officer", counter=2)
+    admin, admin_csrf = sign_in(app, "admin")
+    for sender, headers in (
+        (officer, officer_csrf),
+        (admin, admin_csrf),
+        (client, token("officer", 2)),
+        (client, token("rating", 2)),
+        (client, token("admin")),
+    ):
+        refused = sender.post(path, json={"score": 3}, headers=headers)
+        assert refused.status_code == 403, refused.get_json()
+        assert "người dân" in refused.get_json()["error"]
+    assert ratings(queue) == []
+    assert client.post(path, json={"score": 3}).status_code == 201

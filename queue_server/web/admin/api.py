@@ -1,11 +1,12 @@
 """JSON API for scripts: read and change the admin settings, read the audit log.
 
 ``GET /api/v1/devices/settings`` gives a separate ``xephang devices`` process the
-effective device settings (display or admin token) after a ``settings_changed``.
+effective device settings (device, display or admin token) after a ``settings_changed``.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, request
@@ -24,6 +25,8 @@ from queue_server.web.state import xephang
 admin_api = Blueprint("admin_api", __name__, url_prefix="/api/v1")
 
 DEVICE_SECTIONS = ("services", "counters", "kiosks", "led.boards")
+WHOLE_NUMBER = re.compile(r"[0-9]{1,40}")  # ASCII digits only: int() takes "²" too
+AUDIT_LIMIT = (1, 1000)
 
 
 def _sections(keys: tuple[str, ...]) -> dict[str, Any]:
@@ -72,8 +75,8 @@ def write_setting(section: str) -> Response:
 @admin_api.get("/admin/audit")
 @require(Role.ADMIN)
 def read_audit() -> Response:
-    limit = min(max(request.args.get("limit", 100, type=int) or 100, 1), 1000)
-    offset = max(request.args.get("offset", 0, type=int) or 0, 0)
+    limit = _query_number("limit", 100, AUDIT_LIMIT)
+    offset = _query_number("offset", 0)  # far past the end: an empty page
     with xephang().queue.db.read() as conn:
         found = audit.entries(conn, limit=limit, offset=offset)
     return jsonify(
@@ -93,8 +96,26 @@ def read_audit() -> Response:
     )
 
 
+def _query_number(name: str, default: int, bounds: tuple[int, int] | None = None) -> int:
+    """A whole-number query parameter (within ``bounds`` if given, as documented), else 400."""
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    if not WHOLE_NUMBER.fullmatch(raw):
+        raise ApiError(400, _("{name} must be a whole number.").format(name=name), field=name)
+    if bounds is not None and not bounds[0] <= int(raw) <= bounds[1]:
+        raise ApiError(
+            400,
+            _("{name} must be a whole number from {low} to {high}.").format(
+                name=name, low=bounds[0], high=bounds[1]
+            ),
+            field=name,
+        )
+    return int(raw)
+
+
 @admin_api.get("/devices/settings")
-@require(Role.DISPLAY)
+@require(Role.DISPLAY, Role.DEVICE)
 def device_settings() -> Response:
     """What a device worker needs to rebuild its boards and printers."""
     return jsonify({"sections": _sections(DEVICE_SECTIONS)})

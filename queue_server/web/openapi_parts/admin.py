@@ -88,7 +88,11 @@ PATHS: dict[str, Any] = {
     },
     "/admin/audit": {
         "get": _operation(
-            "The audit log, newest first", "admin_audit", "AuditLog", parameters=_PAGING
+            "The audit log, newest first",
+            "admin_audit",
+            "AuditLog",
+            errors=("400", "401", "403"),
+            parameters=_PAGING,
         )
     },
     "/devices/settings": {
@@ -96,7 +100,7 @@ PATHS: dict[str, Any] = {
             "Device settings for a separate device worker (after settings_changed)",
             "device_settings",
             "DeviceSettings",
-            roles="display, admin",
+            roles="device, display, admin",
         )
     },
 }

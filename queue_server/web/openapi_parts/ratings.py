@@ -58,6 +58,10 @@ def _build() -> tuple[dict[str, Any], dict[str, Any]]:
         errors=(400, 404, 409, 413, 422),
         public=True,
     )
+    public_post["responses"]["403"] = oa._json(
+        oa._ref("Error"),
+        "Sent with staff credentials (an API token or a staff sign-in): only the citizen rates.",
+    )
     public_post["responses"]["415"] = oa._json(oa._ref("Error"), "The body must be JSON.")
     public_post["responses"]["429"] = oa._json(
         oa._ref("Error"), "Too many ratings from this address; see Retry-After."
