@@ -137,7 +137,7 @@ def report_tables(
                 _("Total with any priority"),
                 report.priority_issued,
                 report.priority_served,
-                None,
+                minutes(report.priority_total.wait.mean),
             ]
         ],
         key="priority",

@@ -125,7 +125,8 @@ def test_the_page_shows_the_computed_report(app: Flask, played: Queue) -> None:
     # A few figures checked by hand (see conftest.py): Monday's waits, the per-category count.
     monday = next(row for row in page.tables["by_day"] if row[0] == "2026-11-23")
     assert monday[:8] == ["2026-11-23", "6", "4", "1", "1", "5,4", "5,0", "8,0"]
-    assert ["Tổng số có ưu tiên", "3", "2", "–"] in page.tables["priority"]
+    # T2 240 s, T3 180 s, T6 300 s: the row of all categories has their mean wait.
+    assert ["Tổng số có ưu tiên", "3", "2", "4,0"] in page.tables["priority"]
     assert ["Số người yếu thế đã được phục vụ", "2"] in page.tables["summary"]
     assert "by_month" not in page.tables
 

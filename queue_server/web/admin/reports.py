@@ -192,6 +192,6 @@ def report_download() -> Response | tuple[str, int]:
     report = _compute(chosen)
     with use_language(state.settings.center.language):
         data = report_file(report, state.settings.center.name, fmt, state.settings.ratings.reasons)
-    response = Response(data, mimetype=MEDIA_TYPES[fmt])
+    response = Response(data, content_type=MEDIA_TYPES[fmt])  # mimetype= adds a 2nd charset
     response.headers["Content-Disposition"] = f'attachment; filename="{file_name(report, fmt)}"'
     return response
