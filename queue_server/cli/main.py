@@ -12,6 +12,7 @@ from queue_server.core.bootstrap import open_queue
 from queue_server.core.db import Database
 from queue_server.core.operations import Queue, status_label
 from queue_server.core.schema import current_revision, head_revision, upgrade
+from queue_server.core.wait_words import wait_minutes
 from queue_server.i18n import _
 
 
@@ -20,10 +21,12 @@ def _queue(config_path: Path | None) -> Queue:
     return open_queue(load(config_path))
 
 
-def _minutes(seconds: int | None) -> str:
-    if not seconds:
-        return "0"
-    return str(max(1, round(seconds / 60)))
+def _wait_sentence(seconds: int | None, ahead: int) -> str:
+    """The kiosk's words for the estimated wait (one rule: ``wait_minutes``)."""
+    minutes = wait_minutes(seconds, ahead)
+    if minutes is None:
+        return _("Estimated wait: less than a minute")
+    return _("Estimated wait: about {minutes} minutes").format(minutes=minutes)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -79,12 +82,11 @@ def ticket_issue(service: str, priority: str | None, config_path: Path | None) -
     queue = _queue(config_path)
     issued = queue.issue(service, priority, channel="cli", actor="cli").value
     click.echo(
-        _("Ticket {number} for {service}: {ahead} ahead, about {minutes} min.").format(
-            number=issued.number,
-            service=issued.service_name,
-            ahead=issued.ahead,
-            minutes=_minutes(issued.estimated_wait_s),
+        _("Ticket {number} for {service}: {ahead} ahead.").format(
+            number=issued.number, service=issued.service_name, ahead=issued.ahead
         )
+        + " "
+        + _wait_sentence(issued.estimated_wait_s, issued.ahead)
     )
 
 
