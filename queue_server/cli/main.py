@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 
-from queue_server.cli.context import config_option, handles_errors, load
+from queue_server.cli.context import DEMO_CONFIG, config_option, fail, handles_errors, load
+from queue_server.cli.language import speak
 from queue_server.cli.tables import render_table
 from queue_server.core.bootstrap import open_queue
 from queue_server.core.db import Database
@@ -29,7 +33,15 @@ def _wait_sentence(seconds: int | None, ahead: int) -> str:
     return _("Estimated wait: about {minutes} minutes").format(minutes=minutes)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class XephangCommand(click.Group):
+    """The ``xephang`` group: speaks the center's language before parsing anything."""
+
+    def main(self, args: Sequence[str] | None = None, *more: Any, **options: Any) -> Any:
+        speak(self, sys.argv[1:] if args is None else list(args), DEMO_CONFIG)
+        return super().main(args, *more, **options)
+
+
+@click.group(cls=XephangCommand, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="xephang")
 def main() -> None:
     """xephang: queue management for Public Administrative Service Centers."""
@@ -80,6 +92,13 @@ def ticket() -> None:
 def ticket_issue(service: str, priority: str | None, config_path: Path | None) -> None:
     """Issue a ticket for SERVICE (a service code such as HT)."""
     queue = _queue(config_path)
+    categories = queue.catalogue.categories
+    if priority and priority not in categories:
+        fail(
+            _("Unknown priority category: {code}. Valid codes: {codes}.").format(
+                code=priority, codes=", ".join(categories)
+            )
+        )
     issued = queue.issue(service, priority, channel="cli", actor="cli").value
     click.echo(
         _("Ticket {number} for {service}: {ahead} ahead.").format(
