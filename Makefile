@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint system-deps bench clean
+.PHONY: demo test lint system-deps bench screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ lint: $(STAMP)
 
 test: $(STAMP) system-deps lint
 	$(BIN)/pytest
+
+# Rewrites the tracked pictures in docs/screenshots/ (a plain `make test` leaves them alone).
+screenshots: $(STAMP) system-deps
+	XEPHANG_SCREENSHOTS=1 $(BIN)/pytest -q tests/screens
 
 bench: $(STAMP)
 	$(BIN)/python bench/core.py

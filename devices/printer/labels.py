@@ -6,6 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 from enum import Enum
 
+from queue_server.core.wait_words import wait_minutes
 from queue_server.i18n import translate
 
 from .printout import TicketPrintout
@@ -39,11 +40,11 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text).strip()
 
 
-def wait_text(estimated_wait_s: int, language: str) -> str:
-    """ "Estimated waiting time: about N minutes" in ``language``."""
-    if estimated_wait_s < 60:
+def wait_text(estimated_wait_s: int, language: str, ahead: int = 1) -> str:
+    """ "Estimated waiting time: about N minutes" in ``language`` (the kiosk's rule)."""
+    minutes = wait_minutes(estimated_wait_s, ahead)
+    if minutes is None:
         return translate("Estimated waiting time: less than a minute", language)
-    minutes = round(estimated_wait_s / 60)
     return translate("Estimated waiting time: about {minutes} minutes", language).format(
         minutes=minutes
     )
@@ -80,7 +81,11 @@ def paragraphs(printout: TicketPrintout) -> list[Paragraph]:
     items.append(Paragraph(Style.BODY, nfc(when), 18))
     items.append(Paragraph(Style.BODY, nfc(ahead_text(printout.ahead, lang)), 8))
     if printout.estimated_wait_s is not None:
-        items.append(Paragraph(Style.BODY, nfc(wait_text(printout.estimated_wait_s, lang)), 8))
+        items.append(
+            Paragraph(
+                Style.BODY, nfc(wait_text(printout.estimated_wait_s, lang, printout.ahead)), 8
+            )
+        )
     if printout.track_url:
         items.append(Paragraph(Style.QR, printout.track_url.strip(), 18))
         items.append(Paragraph(Style.SMALL, nfc(translate("Scan to follow your turn", lang)), 6))

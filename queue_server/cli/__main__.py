@@ -2,4 +2,4 @@
 
 from queue_server.cli.main import main
 
-main()
+main(prog_name="xephang")

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from devices.printer import VirtualPrinterConfig
-from queue_server.cli.context import config_option, fail, handles_errors, load
+from queue_server.cli.context import DEMO_CONFIG, config_option, fail, handles_errors, load
 from queue_server.cli.demo_access import (
     DemoStaff,
     TrackedTicket,
@@ -33,6 +33,7 @@ from queue_server.demo.history import (
     latest_unrated_served,
     play_history,
 )
+from queue_server.demo.notice import with_demo_notice
 from queue_server.i18n import _
 from queue_server.settings import Settings
 
@@ -110,12 +111,15 @@ def demo(
             tracked=_tracked_ticket(queue, settings, kiosk),
             tokens=DemoTokens(queue, data_dir / TOKENS_FILE),
         )
+        today = queue.today()
         queue.db.dispose()
     click.echo()
     click.echo(_("Open these in a browser:"))
     for line in format_links(links):
         click.echo(line)
     click.echo()
+    if config_path is None or config_path.resolve() == DEMO_CONFIG.resolve():
+        settings = with_demo_notice(settings, today)
     if not no_serve:
         serve(settings, host, port, config_path)
 

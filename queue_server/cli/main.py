@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 
-from queue_server.cli.context import config_option, handles_errors, load
+from queue_server.cli.context import DEMO_CONFIG, config_option, fail, handles_errors, load
+from queue_server.cli.language import speak
 from queue_server.cli.tables import render_table
 from queue_server.core.bootstrap import open_database, open_queue
 from queue_server.core.operations import Queue, status_label
 from queue_server.core.schema import current_revision, head_revision, upgrade
+from queue_server.core.wait_words import wait_minutes
 from queue_server.i18n import _
 
 
@@ -19,13 +24,23 @@ def _queue(config_path: Path | None) -> Queue:
     return open_queue(load(config_path))
 
 
-def _minutes(seconds: int | None) -> str:
-    if not seconds:
-        return "0"
-    return str(max(1, round(seconds / 60)))
+def _wait_sentence(seconds: int | None, ahead: int) -> str:
+    """The kiosk's words for the estimated wait (one rule: ``wait_minutes``)."""
+    minutes = wait_minutes(seconds, ahead)
+    if minutes is None:
+        return _("Estimated wait: less than a minute")
+    return _("Estimated wait: about {minutes} minutes").format(minutes=minutes)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class XephangCommand(click.Group):
+    """The ``xephang`` group: speaks the center's language before parsing anything."""
+
+    def main(self, args: Sequence[str] | None = None, *more: Any, **options: Any) -> Any:
+        speak(self, sys.argv[1:] if args is None else list(args), DEMO_CONFIG)
+        return super().main(args, *more, **options)
+
+
+@click.group(cls=XephangCommand, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="xephang")
 def main() -> None:
     """xephang: queue management for Public Administrative Service Centers."""
@@ -75,14 +90,20 @@ def ticket() -> None:
 def ticket_issue(service: str, priority: str | None, config_path: Path | None) -> None:
     """Issue a ticket for SERVICE (a service code such as HT)."""
     queue = _queue(config_path)
+    categories = queue.catalogue.categories
+    if priority and priority not in categories:
+        fail(
+            _("Unknown priority category: {code}. Valid codes: {codes}.").format(
+                code=priority, codes=", ".join(categories)
+            )
+        )
     issued = queue.issue(service, priority, channel="cli", actor="cli").value
     click.echo(
-        _("Ticket {number} for {service}: {ahead} ahead, about {minutes} min.").format(
-            number=issued.number,
-            service=issued.service_name,
-            ahead=issued.ahead,
-            minutes=_minutes(issued.estimated_wait_s),
+        _("Ticket {number} for {service}: {ahead} ahead.").format(
+            number=issued.number, service=issued.service_name, ahead=issued.ahead
         )
+        + " "
+        + _wait_sentence(issued.estimated_wait_s, issued.ahead)
     )
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import secrets
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
@@ -22,6 +22,7 @@ from queue_server.core.clock import Clock, SystemClock, local_day
 from queue_server.core.contacts import Contact, store_contact
 from queue_server.core.db import Database
 from queue_server.core.errors import InvalidState, NotAllowed, NotFound
+from queue_server.core.estimates import NEW_TICKET_ID, Estimate, estimate_place
 from queue_server.core.events import (
     CounterChanged,
     CounterView,
@@ -132,10 +133,9 @@ class Queue:
         emergency = bool(category and category.emergency)
         track_code = secrets.token_urlsafe(9)
         with self.db.write() as conn:
-            facts = fast(conn, sql.ISSUE_FACTS, {"service_id": service.id, "day": day}).one()
-            waiting_before = int(facts.waiting)
-            ahead = int(facts.emergencies) if emergency else waiting_before
-            estimate = round(ahead * float(facts.service_s) / max(1, int(facts.open_counters)))
+            waiting_before, ahead, estimate = self._place_of_new_ticket(
+                conn, service.id, day, category, now
+            )
             # Numbering last: on PostgreSQL the day's counter row stays locked until commit.
             sequence = next_sequence(conn, service.id, day)
             number = format_number(
@@ -605,7 +605,7 @@ class Queue:
         """One ticket, with the people ahead of it now if it still waits."""
         with self.db.read() as conn:
             row = self._ticket_row(conn, ticket_id)
-            return self._view_from_row(row, ahead=self._live_ahead(conn, row))
+            return self._live_view(conn, row)
 
     def ticket_by_number(self, number: str) -> TicketView:
         """Today's ticket shown as ``number`` (e.g. "B012"); the latest if numbers wrapped."""
@@ -620,7 +620,7 @@ class Queue:
             if ticket_id is None:
                 raise NotFound(_("No ticket {number} today.").format(number=number))
             row = self._ticket_row(conn, ticket_id)
-            return self._view_from_row(row, ahead=self._live_ahead(conn, row))
+            return self._live_view(conn, row)
 
     def ticket_by_track_code(self, track_code: str) -> TicketView:
         """The ticket with this public tracking code."""
@@ -631,7 +631,7 @@ class Queue:
             if ticket_id is None:
                 raise NotFound(_("No ticket has this tracking code."))
             row = self._ticket_row(conn, ticket_id)
-            return self._view_from_row(row, ahead=self._live_ahead(conn, row))
+            return self._live_view(conn, row)
 
     def counter(self, counter_number: int) -> CounterView:
         """A counter's state and current ticket."""
@@ -876,18 +876,61 @@ class Queue:
             for row in rows
         ]
 
-    def _live_ahead(self, conn: Connection, row: Row[Any]) -> int:
-        """People ahead of a waiting ticket now: earlier ones and emergencies."""
+    def _place_of_new_ticket(
+        self,
+        conn: Connection,
+        service_id: int,
+        day: date,
+        category: CategoryInfo | None,
+        now: datetime,
+    ) -> tuple[int, int, int]:
+        """Tickets waiting for the service, people ahead of a ticket being issued, and
+        its estimated wait in seconds.
+
+        A normal ticket has everyone waiting ahead of it and an emergency every earlier
+        emergency (counted in one round trip); a priority ticket's place comes from the
+        policy (:mod:`queue_server.core.estimates`).
+        """
+        emergency = bool(category and category.emergency)
+        facts = fast(conn, sql.ISSUE_FACTS, {"service_id": service_id, "day": day}).one()
+        waiting = int(facts.waiting)
+        if category is None or emergency or category.weight <= 0:
+            ahead = int(facts.emergencies) if emergency else waiting
+            per_ticket = float(facts.service_s) / max(1, int(facts.open_counters))
+            return waiting, ahead, round(ahead * per_ticket)
+        place = estimate_place(
+            conn,
+            self.catalogue,
+            service_id=service_id,
+            day=day,
+            target=policy.Candidate(NEW_TICKET_ID, now, weight=category.weight),
+            now=now,
+            max_streak=self.options.policy.max_consecutive_priority,
+        )
+        return waiting, place.ahead, place.wait_s
+
+    def _live_place(self, conn: Connection, row: Row[Any]) -> Estimate | None:
+        """People ahead of a waiting ticket now, in policy order, and its wait from now."""
         if row.status != TicketStatus.WAITING:
-            return 0
-        statement = sql.EARLIER_EMERGENCIES if row.emergency else sql.EARLIER_WAITING
-        params = {
-            "service_id": row.service_id,
-            "day": row.day,
-            "ticket_id": row.id,
-            "issued_at": row.issued_at,
-        }
-        return int(conn.execute(statement, params).scalar_one())
+            return None
+        weight = self.catalogue.category_by_id(row.priority_id).weight if row.priority_id else 0.0
+        return estimate_place(
+            conn,
+            self.catalogue,
+            service_id=row.service_id,
+            day=row.day,
+            target=policy.Candidate(row.id, row.issued_at, weight=weight, emergency=row.emergency),
+            now=self.clock.now(),
+            max_streak=self.options.policy.max_consecutive_priority,
+        )
+
+    def _live_view(self, conn: Connection, row: Row[Any]) -> TicketView:
+        """A ticket as read now: a waiting one with its live place and estimate."""
+        place = self._live_place(conn, row)
+        view = self._view_from_row(row)
+        if place is None:
+            return view
+        return replace(view, ahead=place.ahead, estimated_wait_s=place.wait_s)
 
     def _learn_service_time(self, conn: Connection, service_id: int, seconds: float) -> None:
         """Move the service's average service time toward a new measurement."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,3 +77,47 @@ def next_streak(chosen: Candidate, *, streak: int, normal_waiting: bool) -> int:
     if chosen.is_priority and normal_waiting:
         return streak + 1
     return 0
+
+
+def calls_before(
+    target: Candidate,
+    waiting: Sequence[Candidate],
+    now: datetime,
+    *,
+    seconds_per_call: float,
+    max_streak: int,
+) -> int:
+    """How many of ``waiting`` the policy calls before ``target`` (people ahead of it).
+
+    The service's counters are taken as one that calls every ``seconds_per_call``
+    seconds, with no priority streak yet; the order is re-ranked at each simulated
+    call, so a priority ticket overtakes the normal tickets its aging catches up with
+    before their turn, and a normal ticket counts the priority tickets that overtake it.
+    """
+    remaining = [c for c in waiting if c.ticket_id != target.ticket_id]
+    remaining.append(target)
+    step = timedelta(seconds=max(0.0, seconds_per_call))
+    streak = 0
+    at = now
+    for ahead in range(len(remaining)):
+        if not any(c.is_priority for c in remaining):  # first come first served from here
+            return ahead + sum(_first_come_before(c, target) for c in remaining)
+        chosen = choose(remaining, at, streak=streak, max_streak=max_streak)
+        assert chosen is not None  # the target is still there
+        if chosen.ticket_id == target.ticket_id:
+            return ahead
+        remaining.remove(chosen)
+        normal_waiting = any(not c.is_priority and not c.emergency for c in remaining)
+        streak = next_streak(chosen, streak=streak, normal_waiting=normal_waiting)
+        at += step
+    return len(remaining) - 1
+
+
+def _first_come_before(candidate: Candidate, target: Candidate) -> bool:
+    """Among tickets without a priority weight: called before ``target``?"""
+    if candidate.ticket_id == target.ticket_id:
+        return False
+    if candidate.emergency != target.emergency:
+        return candidate.emergency
+    key = (candidate.issued_at, candidate.service_rank, candidate.ticket_id)
+    return key < (target.issued_at, target.service_rank, target.ticket_id)

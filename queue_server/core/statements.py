@@ -154,7 +154,7 @@ _CALLED = {
     "status": TicketStatus.CALLED,
     "counter_id": bindparam("counter_id"),
     "called_at": NOW,
-    "first_called_at": NOW,
+    "first_called_at": func.coalesce(Ticket.first_called_at, NOW),  # a transfer keeps it
     "officer_id": bindparam("officer_id"),
     "target_counter_id": None,
 }

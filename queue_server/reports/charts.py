@@ -11,6 +11,7 @@ The same figures are in the report's tables below the charts.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -21,13 +22,15 @@ from queue_server.reports.numbers import format_number
 from queue_server.reports.tables import minutes
 
 WIDTH = 600  # drawn about this wide on a laptop: text stays at its size
-LABEL_WIDTH = 165
-BAR_SPACE = 380  # the longest bar
+BAR_LEFT = 4
+BAR_SPACE = 500  # the longest bar; its number fits after it
 BAR_HEIGHT = 16
 ROW_HEIGHT = 20
 GROUP_GAP = 12
 LEGEND_HEIGHT = 32
-LABEL_CHARS = 22
+LEGEND_ROW = 22
+LINE_HEIGHT = 18  # a label's line, above its bars
+LABEL_CHARS = 58  # wrap labels at this many characters (14 px text, 600 wide)
 SHADES = ("#0b3d7a", "#5b8fd0", "#c9dbf2")
 OUTLINE = "#0b3d7a"
 INK = "#111111"
@@ -78,20 +81,25 @@ def _svg(key: str, title: str, description: str, height: float, body: list[str])
     )
 
 
-def _short(label: str) -> str:
-    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
+def _lines(label: str) -> list[str]:
+    """A label in whole words on lines that fit the chart (never cut at an edge)."""
+    return textwrap.wrap(label, LABEL_CHARS) or [""]
 
 
-def _legend(series: Sequence[Series]) -> list[str]:
-    parts, x = [], 0
+def _legend(series: Sequence[Series]) -> tuple[list[str], int]:
+    """The legend's swatches and names, on as many rows as they need; and its height."""
+    parts, x, y = [], 0, 8
     for index, item in enumerate(series):
+        width = 36 + 8 * len(item.name)
+        if x and x + width > WIDTH:
+            x, y = 0, y + LEGEND_ROW
         parts.append(
-            f'<rect class="swatch" x="{x}" y="8" width="14" height="14" '
+            f'<rect class="swatch" x="{x}" y="{y}" width="14" height="14" '
             f'fill="{SHADES[index]}" stroke="{OUTLINE}" stroke-width="1"/>'
         )
-        parts.append(_text(x + 20, 20, item.name))
-        x += 36 + 8 * len(item.name)
-    return parts
+        parts.append(_text(x + 20, y + 12, item.name))
+        x += width
+    return parts, y + LEGEND_HEIGHT - 8
 
 
 def bar_chart(
@@ -103,37 +111,38 @@ def bar_chart(
     *,
     decimals: int = 0,
 ) -> Chart:
-    """Horizontal bars, one group per label and one bar per series, numbers at the ends."""
+    """Horizontal bars: each label in full above its group (one bar per series), the
+    numbers at the ends of the bars."""
     values = [v for s in series for v in s.values if v is not None]
     scale = BAR_SPACE / max([*values, 1])
-    group = ROW_HEIGHT * len(series) + GROUP_GAP
-    top = LEGEND_HEIGHT if len(series) > 1 else 8
-    height = top + group * max(len(labels), 1) + 8
-    body = _legend(series) if len(series) > 1 else []
+    body, top = _legend(series) if len(series) > 1 else ([], 8)
     bars = 0
+    y = top
     if not labels:
-        body.append(_text(LABEL_WIDTH, top + 16, _("Nothing to show for these days.")))
+        body.append(_text(BAR_LEFT, y + 16, _("Nothing to show for these days.")))
+        y += ROW_HEIGHT + GROUP_GAP
     for row, label in enumerate(labels):
-        y = top + row * group
-        body.append(
-            _text(LABEL_WIDTH - 8, y + group / 2, _short(label), anchor="end", extra=' dy="-2"')
-        )
+        for line in _lines(label):
+            body.append(_text(0, y + LINE_HEIGHT - 4, line, extra=' font-weight="600"'))
+            y += LINE_HEIGHT
+        first_bar = y
         for index, item in enumerate(series):
             value = item.values[row]
-            bar_y = y + index * ROW_HEIGHT
             shown = "–" if value is None else format_number(value, decimals=decimals)
+            width = 0.0
             if value is not None:
                 width = value * scale
                 tip = f"{item.name}: {shown}"
-                body.append(_bar(LABEL_WIDTH, bar_y, width, BAR_HEIGHT, SHADES[index], tip))
+                body.append(_bar(BAR_LEFT, y, width, BAR_HEIGHT, SHADES[index], tip))
                 bars += 1
-            else:
-                width = 0
-            body.append(_text(LABEL_WIDTH + width + 6, bar_y + BAR_HEIGHT - 2, shown))
+            body.append(_text(BAR_LEFT + width + 6, y + BAR_HEIGHT - 2, shown))
+            y += ROW_HEIGHT
         body.append(
-            f'<line x1="{LABEL_WIDTH}" x2="{LABEL_WIDTH}" y1="{y - 2}" '
-            f'y2="{y + group - GROUP_GAP + 2}" stroke="{INK}"/>'
+            f'<line x1="{BAR_LEFT}" x2="{BAR_LEFT}" y1="{first_bar - 2:.0f}" '
+            f'y2="{y - ROW_HEIGHT + BAR_HEIGHT + 2:.0f}" stroke="{INK}"/>'
         )
+        y += GROUP_GAP
+    height = y + 8 - GROUP_GAP
     return Chart(key, title, description, _svg(key, title, description, height, body), bars)
 
 

@@ -20,6 +20,7 @@ from queue_server.core.models import (
     TicketStatus,
     User,
 )
+from queue_server.reports.collation import vietnamese_key
 from queue_server.reports.labels import by_counter_name
 from queue_server.reports.satisfaction import Satisfaction, satisfaction_report
 from queue_server.reports.stats import Durations, summarize
@@ -107,6 +108,19 @@ class Report:
     @property
     def priority_issued(self) -> int:
         return sum(t.issued for t in self.by_priority.values())
+
+    @property
+    def priority_total(self) -> Tally:
+        """Every ticket that had a priority category, as one group."""
+        merged = Tally()
+        for tally in self.by_priority.values():
+            merged.issued += tally.issued
+            merged.served += tally.served
+            merged.no_show += tally.no_show
+            merged.cancelled += tally.cancelled
+            merged.waits_s.extend(tally.waits_s)
+            merged.service_times_s.extend(tally.service_times_s)
+        return merged
 
 
 def days_between(start: date, end: date) -> list[date]:
@@ -227,7 +241,7 @@ def _service_key(ticket: TicketFacts) -> tuple[int, str]:
 
 
 def _officers_in_order(officers: dict[str | None, Tally]) -> dict[str | None, Tally]:
-    named = sorted(name for name in officers if name is not None)
+    named = sorted((name for name in officers if name is not None), key=vietnamese_key)
     ordered: dict[str | None, Tally] = {name: officers[name] for name in named}
     if None in officers:
         ordered[None] = officers[None]

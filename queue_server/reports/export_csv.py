@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
+from datetime import date
 from typing import TextIO
 
 from queue_server.reports.tables import Cell, Table
@@ -18,9 +19,12 @@ BOM = "\ufeff"
 
 
 def cell_text(value: Cell) -> str:
-    """How a cell is written: whole floats without ``.0``, ``None`` as empty."""
+    """How a cell is written: whole floats without ``.0``, ``None`` as empty, days and
+    months as ``2026-11-23`` and ``2026-11``."""
     if value is None:
         return ""
+    if isinstance(value, date):
+        return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)

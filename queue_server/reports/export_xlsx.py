@@ -16,7 +16,8 @@ from collections.abc import Sequence
 from datetime import date, datetime, time
 from pathlib import Path
 
-from queue_server.reports.tables import Table
+from queue_server.reports.export_csv import cell_text
+from queue_server.reports.tables import Month, Table
 
 SHEET_NAME_MAX = 31
 FORBIDDEN_IN_SHEET_NAMES = str.maketrans({c: " " for c in "[]:*?/\\"})
@@ -45,11 +46,12 @@ def xlsx_bytes(tables: Sequence[Table], *, made_on: date) -> bytes:
         sheet.append(table.headers)
         for cell in sheet[1]:
             cell.font = bold
-        for row in table.rows:
+        rows = [[cell_text(c) if isinstance(c, date | Month) else c for c in r] for r in table.rows]
+        for row in rows:
             sheet.append(row)
         sheet.freeze_panes = "A2"
         for index, header in enumerate(table.headers, start=1):
-            widest = max([len(header), *(len(str(r[index - 1] or "")) for r in table.rows)])
+            widest = max([len(header), *(len(str(r[index - 1] or "")) for r in rows)])
             sheet.column_dimensions[get_column_letter(index)].width = min(60, widest + 2)
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -11,7 +11,24 @@ from queue_server.i18n import _
 from queue_server.reports.compute import Report, Tally
 from queue_server.reports.stats import Durations
 
-Cell = str | int | float | None
+
+@dataclass(frozen=True, slots=True)
+class Month:
+    """A month as a table cell: ``2026-11`` in the files, ``11/2026`` on the page."""
+
+    year: int
+    month: int
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    @classmethod
+    def parse(cls, text: str) -> Month:
+        year, month = text.split("-")
+        return cls(int(year), int(month))
+
+
+Cell = str | int | float | date | Month | None
 
 
 @dataclass(frozen=True)
@@ -66,8 +83,9 @@ def _counter_headers(first: str) -> list[str]:
     return [first, _("Tickets handled"), _("Served"), _("No-show"), *_timing_headers()]
 
 
-def _day(day: date) -> str:
-    return day.isoformat()
+def _day(day: date) -> date:
+    """Days stay dates: the files write ``2026-11-23``, the page ``23/11/2026``."""
+    return day
 
 
 def report_tables(
@@ -106,7 +124,7 @@ def report_tables(
     by_month = Table(
         _("By month"),
         _full_headers(_("Month")),
-        [_full_row(m, t) for m, t in report.by_month.items()],
+        [_full_row(Month.parse(m), t) for m, t in report.by_month.items()],
         key="by_month",
     )
     by_service = Table(
@@ -137,7 +155,7 @@ def report_tables(
                 _("Total with any priority"),
                 report.priority_issued,
                 report.priority_served,
-                None,
+                minutes(report.priority_total.wait.mean),
             ]
         ],
         key="priority",

@@ -25,6 +25,7 @@ from queue_server.web.devices import register_devices
 from queue_server.web.errors import register_error_handlers
 from queue_server.web.health import ops
 from queue_server.web.join_guard import JoinGuard
+from queue_server.web.language import LANGUAGES, remember_choice, request_language
 from queue_server.web.login import pages
 from queue_server.web.metrics import Metrics
 from queue_server.web.ratelimit import RateLimiter
@@ -37,7 +38,6 @@ from queue_server.web.start import start
 from queue_server.web.state import XephangState
 from queue_server.workers.maintenance import MaintenanceWorker
 
-LANGUAGES = ("vi", "en")
 DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "config" / "demo.toml"
 
 
@@ -134,8 +134,7 @@ def create_app(
     @app.before_request
     def _start() -> None:
         g.started = time.perf_counter()
-        fallback = state.settings.center.language
-        language = request.accept_languages.best_match(LANGUAGES) or fallback
+        language = request_language(state.settings.center.language, LANGUAGES)
         g.language_token = set_language(language)
 
     @app.after_request
@@ -144,6 +143,7 @@ def create_app(
         if started is not None:
             route = request.url_rule.rule if request.url_rule else "(unmatched)"
             metrics.observe(request.method, route, time.perf_counter() - started)
+        remember_choice(response, LANGUAGES)
         response.headers.setdefault("Cache-Control", "no-store")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         return response

@@ -123,9 +123,11 @@ def test_the_page_shows_the_computed_report(app: Flask, played: Queue) -> None:
     shown = {key: rows for key, rows in page.tables.items() if key in expected}
     assert shown == expected
     # A few figures checked by hand (see conftest.py): Monday's waits, the per-category count.
-    monday = next(row for row in page.tables["by_day"] if row[0] == "2026-11-23")
-    assert monday[:8] == ["2026-11-23", "6", "4", "1", "1", "5,4", "5,0", "8,0"]
-    assert ["Tổng số có ưu tiên", "3", "2", "–"] in page.tables["priority"]
+    # Days as in the headings (23/11/2026), not as in the files (2026-11-23).
+    monday = next(row for row in page.tables["by_day"] if row[0] == "23/11/2026")
+    assert monday[:8] == ["23/11/2026", "6", "4", "1", "1", "5,4", "5,0", "8,0"]
+    # T2 240 s, T3 180 s, T6 300 s: the row of all categories has their mean wait.
+    assert ["Tổng số có ưu tiên", "3", "2", "4,0"] in page.tables["priority"]
     assert ["Số người yếu thế đã được phục vụ", "2"] in page.tables["summary"]
     assert "by_month" not in page.tables
 
@@ -153,7 +155,7 @@ def test_per_month_shows_months_instead_of_days(app: Flask, played: Queue) -> No
     html = client.get(f"{NOVEMBER}&by=month", headers=VI).get_data(as_text=True)
     page = ReportPage(html)
     assert "by_day" not in page.tables
-    assert page.tables["by_month"][1][:5] == ["2026-11", "7", "5", "1", "1"]
+    assert page.tables["by_month"][1][:5] == ["11/2026", "7", "5", "1", "1"]
     assert 'value="month" checked' in html
 
 

@@ -127,3 +127,40 @@ def test_help_desk_keeps_a_callback_number_only_with_consent(
     callback.get_by_role("button", name=f"Xóa số {number}").click()
     expect(page.locator("#message")).to_have_text(f"Đã xóa số điện thoại của phiếu {number}.")
     expect(page.locator("#callbacks li")).to_have_text(["Hôm nay chưa có số điện thoại nào."])
+
+
+LABELS_OUTSIDE_VIEWBOX = """() => {
+  const outside = [];
+  for (const svg of document.querySelectorAll("figure.r-chart svg")) {
+    const box = svg.viewBox.baseVal;
+    for (const text of svg.querySelectorAll("text")) {
+      const b = text.getBBox();
+      if (b.x < box.x - 0.5 || b.x + b.width > box.x + box.width + 0.5) {
+        const span = `${b.x.toFixed(0)}…${(b.x + b.width).toFixed(0)}`;
+        outside.push(`${svg.parentElement.id}: ${text.textContent} (${span})`);
+      }
+    }
+  }
+  return outside;
+}"""
+
+
+def test_report_page_fits_a_phone_and_its_labels_fit_the_charts(
+    browser: Browser, server: LiveServer, days: tuple[date, date]
+) -> None:
+    """Issue 13.11: no sideways scrolling at 390×844, no chart label cut at the edge."""
+    first, last = days
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
+    page = context.new_page()
+    try:
+        target = f"/admin/reports?from={first.isoformat()}&to={last.isoformat()}"
+        sign_in(page, server, server.user("phophong", "manager"), target)
+        expect(page.locator("figure.r-chart svg[role=img]")).to_have_count(5)
+        widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        assert widths[0] <= widths[1], widths
+        assert page.evaluate(LABELS_OUTSIDE_VIEWBOX) == []
+        labels = page.locator("#chart-vulnerable text").all_text_contents()
+        assert any("Đồng bào dân tộc thiểu số" in label for label in labels), labels
+        screenshot(page, "admin-reports")
+    finally:
+        context.close()

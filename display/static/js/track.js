@@ -33,9 +33,8 @@
     $("track-wait").hidden = !waiting;
     if (waiting) {
       $("track-ahead").textContent = t("ahead", { count: ticket.ahead });
-      const elapsed = (window.XP.now() - Date.parse(ticket.issued_at)) / 1000;
-      const left = (ticket.estimated_wait_s || 0) - elapsed;
-      $("track-wait").textContent = ticket.ahead === 0 || left <= 60 ? t("soon") : t("wait", { minutes: minutes(left) });
+      const left = ticket.estimated_wait_s || 0; // from now, in the policy's order
+      $("track-wait").textContent = ticket.ahead === 0 || left < 60 ? t("soon") : t("wait", { minutes: minutes(left) });
     }
     const time = window.XP.formatter({ hour: "2-digit", minute: "2-digit" }).format(window.XP.now());
     $("track-updated").textContent = t("updated", { time });

@@ -13,6 +13,7 @@ from flask import Blueprint, Flask, Response, abort, redirect, render_template, 
 
 from queue_server.auth.roles import Principal, Role
 from queue_server.i18n import _, current_language
+from queue_server.web.language import LANGUAGES, language_switch
 from queue_server.web.security import csrf_token, signed_in
 
 __all__ = ["MENU", "admin", "menu", "register_admin", "render_admin", "signed_in"]
@@ -46,6 +47,7 @@ def render_admin(template: str, principal: Principal, title: str, **context: Any
     return render_template(
         f"admin/{template}",
         lang=current_language(),
+        languages=language_switch(current_language(), LANGUAGES),
         title=title,
         menu=entries,
         user=principal.name,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import Response, request
 
@@ -11,9 +11,16 @@ from queue_server.core import audit
 from queue_server.core.overrides import IDENTITY
 from queue_server.i18n import N_, _
 from queue_server.web.admin import admin, menu, render_admin, signed_in
+from queue_server.web.admin.audit_words import (
+    actor_in_words,
+    detail_value_in_words,
+    field_in_words,
+    value_in_words,
+)
 from queue_server.web.state import xephang
 
 PAGE_SIZE = 100
+UTC_ZONE = ZoneInfo("UTC")
 
 ACTIONS = {
     "settings.change": N_("Changed the settings"),
@@ -36,20 +43,16 @@ SECTIONS = {
 TARGETS = {**SECTIONS, "ticket_contacts": N_("Callback phone numbers")}
 
 
-def _short(value: Any) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= 80 else text[:77] + "…"
-
-
-def describe(target: str, detail: dict[str, Any]) -> list[str]:
-    """An entry's detail as lines a person can read."""
+def describe(target: str, detail: dict[str, Any], zone: ZoneInfo = UTC_ZONE) -> list[str]:
+    """An entry's detail as lines a person can read (field labels, not stored names)."""
     lines: list[str] = []
     identity = IDENTITY.get(target)
     for item in detail.get("added", []):
         lines.append(_("added {item}").format(item=item.get(identity, "?") if identity else "?"))
     for ident, fields in detail.get("changed", {}).items():
         for name, (old, new) in fields.items():
-            lines.append(f"{ident}: {name}: {_short(old)} → {_short(new)}")
+            label = field_in_words(target, name)
+            lines.append(f"{ident}: {label}: {value_in_words(old)} → {value_in_words(new)}")
     for ident in detail.get("removed", []):
         lines.append(_("removed {item}").format(item=ident))
     if "deleted" in detail:  # phone numbers: the count only
@@ -57,14 +60,17 @@ def describe(target: str, detail: dict[str, Any]) -> list[str]:
     if "older_than_days" in detail:
         lines.append(_("kept more than {days} days").format(days=detail["older_than_days"]))
     if "before" in detail or "after" in detail:
-        lines.append(f"{_short(detail.get('before'))} → {_short(detail.get('after'))}")
+        lines.append(
+            f"{value_in_words(detail.get('before'))} → {value_in_words(detail.get('after'))}"
+        )
     for key in ("reason", "saved_at", "by", "role", "changed", "id"):
         if (
             key in detail
             and detail[key] not in (None, [], "")
             and not isinstance(detail[key], dict)
         ):
-            lines.append(f"{key}: {_short(detail[key])}")
+            words = detail_value_in_words(key, detail[key], zone)
+            lines.append(f"{field_in_words(target, key)}: {words}")
     return lines
 
 
@@ -82,10 +88,10 @@ def audit_log() -> Any:
     rows = [
         {
             "at": entry.at.astimezone(zone).strftime("%d/%m/%Y %H:%M:%S"),
-            "actor": entry.actor,
+            "actor": actor_in_words(entry.actor),
             "action": _(ACTIONS.get(entry.action, entry.action)),
             "target": _(TARGETS[entry.target]) if entry.target in TARGETS else entry.target,
-            "lines": describe(entry.target, entry.detail),
+            "lines": describe(entry.target, entry.detail, zone),
         }
         for entry in found
     ]

@@ -18,7 +18,7 @@ from queue_server.reports.charts import report_charts
 from queue_server.reports.compute import Report, compute_report
 from queue_server.reports.files import FORMATS, MEDIA_TYPES, file_name, report_file
 from queue_server.reports.numbers import format_number
-from queue_server.reports.tables import Cell, report_tables
+from queue_server.reports.tables import Cell, Month, report_tables
 from queue_server.web.admin import admin, menu, render_admin, signed_in
 from queue_server.web.state import xephang
 
@@ -107,9 +107,14 @@ def parse_range(args: Mapping[str, str], today: date) -> ReportRange:
 
 
 def display_cell(value: Cell) -> str:
-    """A table cell as the page shows it: counts grouped, minutes with one decimal."""
+    """A table cell as the page shows it: counts grouped, minutes with one decimal,
+    days as 23/11/2026 and months as 11/2026."""
     if value is None:
         return "–"
+    if isinstance(value, date):
+        return f"{value:%d/%m/%Y}"  # as in the page's headings
+    if isinstance(value, Month):
+        return f"{value.month:02d}/{value.year}"
     if isinstance(value, str):
         return str(value)
     if isinstance(value, int):
@@ -192,6 +197,6 @@ def report_download() -> Response | tuple[str, int]:
     report = _compute(chosen)
     with use_language(state.settings.center.language):
         data = report_file(report, state.settings.center.name, fmt, state.settings.ratings.reasons)
-    response = Response(data, mimetype=MEDIA_TYPES[fmt])
+    response = Response(data, content_type=MEDIA_TYPES[fmt])  # mimetype= adds a 2nd charset
     response.headers["Content-Disposition"] = f'attachment; filename="{file_name(report, fmt)}"'
     return response

@@ -1,0 +1,69 @@
+"""Wait estimates: the people ahead of a ticket in the policy's own order, and the time.
+
+People ahead are counted with :func:`queue_server.core.policy.calls_before` over the
+tickets waiting for the same service, so a priority ticket is not told about the normal
+tickets it will overtake, and a normal ticket counts the priority tickets that will
+overtake it. The time is ``ahead × service time ÷ open counters serving the service``
+(the learned average service time, else the configured default).
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import Connection, bindparam, select
+
+from queue_server.core import policy
+from queue_server.core import statements as sql
+from queue_server.core.catalogue import Catalogue
+from queue_server.core.fastsql import execute as fast
+from queue_server.core.models import Ticket, TicketStatus
+
+NEW_TICKET_ID = sys.maxsize  # a ticket being issued: after every existing one on ties
+
+WAITING_FOR_SERVICE = select(
+    Ticket.id, Ticket.issued_at, Ticket.priority_id, Ticket.emergency
+).where(
+    Ticket.status == TicketStatus.WAITING,
+    Ticket.service_id == bindparam("service_id"),
+    Ticket.day == bindparam("day"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    """People the policy calls before a ticket, and the expected wait in seconds."""
+
+    ahead: int
+    wait_s: int
+
+
+def estimate_place(
+    conn: Connection,
+    catalogue: Catalogue,
+    *,
+    service_id: int,
+    day: date,
+    target: policy.Candidate,
+    now: datetime,
+    max_streak: int,
+) -> Estimate:
+    """Where ``target`` stands among the waiting tickets of its service today."""
+    facts = fast(conn, sql.ISSUE_FACTS, {"service_id": service_id, "day": day}).one()
+    rows = fast(conn, WAITING_FOR_SERVICE, {"service_id": service_id, "day": day})
+    waiting = [
+        policy.Candidate(
+            ticket_id=row.id,
+            issued_at=row.issued_at,
+            weight=catalogue.category_by_id(row.priority_id).weight if row.priority_id else 0.0,
+            emergency=row.emergency,
+        )
+        for row in rows
+    ]
+    seconds_per_ticket = float(facts.service_s) / max(1, int(facts.open_counters))
+    ahead = policy.calls_before(
+        target, waiting, now, seconds_per_call=seconds_per_ticket, max_streak=max_streak
+    )
+    return Estimate(ahead, round(ahead * seconds_per_ticket))
