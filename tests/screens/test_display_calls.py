@@ -4,10 +4,13 @@ names that number, whatever the voice is still saying."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
-from .conftest import LiveServer  # type: ignore[import-not-found]
+from queue_server.settings import Settings
+
+from .conftest import SIZES, LiveServer, start_server  # type: ignore[import-not-found]
 from .test_display import open_display  # type: ignore[import-not-found]
 
 SAMPLE_FRAMES = """() => {
@@ -83,3 +86,60 @@ def test_the_line_under_the_number_names_the_number_shown(page: Page, server: Li
     )
     assert still_speaking_first  # the check above ran while the voice lagged behind
     assert first_number not in line.inner_text()
+
+
+BOXES = """() => {
+  const box = (node) => { const r = node.getBoundingClientRect();
+    return {left: r.left, top: r.top, right: r.right, bottom: r.bottom}; };
+  const last = (selector) => box(Array.from(document.querySelectorAll(selector)).pop());
+  return {
+    waiting: box(document.querySelector(".d-waiting")), lastWaiting: last("#waiting li"),
+    board: box(document.querySelector(".d-board")), lastBoard: last("#board li"),
+    notice: box(document.getElementById("notice-box")),
+    offline: box(document.getElementById("offline")), clock: box(document.getElementById("clock")),
+    date: box(document.getElementById("date")), name: box(document.querySelector(".d-center")),
+  };
+}"""
+
+
+def overlap(a: dict[str, float], b: dict[str, float]) -> bool:
+    return (
+        a["left"] < b["right"]
+        and b["left"] < a["right"]
+        and a["top"] < b["bottom"]
+        and (b["top"] < a["bottom"])
+    )
+
+
+def test_a_recall_and_a_paused_counter_leave_room_above_the_notice(
+    browser: Browser, demo_settings: Settings, tmp_path: Path
+) -> None:
+    """Every waiting row and counter stays inside its part, clear of the notice ticker;
+    "Mất kết nối" covers neither the clock nor the centre's name."""
+    server = start_server(demo_settings, tmp_path / "data")
+    try:
+        kiosk = server.token("kiosk")
+        for service in ("HT", "CT", "DD", "HD", "BTXH", "NCC", "CTR", "HT"):
+            server.api("POST", "/api/v1/tickets", kiosk, {"service": service})
+        assert server.api("POST", "/api/v1/counters/2/next", server.token("officer", 2)).ok
+        assert server.api("POST", "/api/v1/counters/2/recall", server.token("officer", 2)).ok
+        assert server.api("POST", "/api/v1/counters/4/pause", server.token("officer", 4)).ok
+        token = server.token("display")
+        for name, (width, height) in SIZES.items():
+            context = browser.new_context(viewport={"width": width, "height": height})
+            page = context.new_page()
+            open_display(page, server, token)
+            expect(page.locator("#latest-recall")).to_be_visible()
+            expect(page.locator('#board [data-counter="4"]')).to_contain_text("Tạm dừng")
+            page.evaluate("window.XP.sockets[0].disconnect()")
+            expect(page.locator("#offline")).to_be_visible()
+            boxes = page.evaluate(BOXES)
+            margin = 0.015 * height - 0.5  # the main part's padding, 1.5vh
+            for part, row in (("waiting", "lastWaiting"), ("board", "lastBoard")):
+                assert boxes[row]["bottom"] <= boxes[part]["bottom"] + 0.5, (name, part, boxes)
+                assert boxes[row]["bottom"] <= boxes["notice"]["top"] - margin, (name, part)
+            for covered in ("clock", "date", "name"):
+                assert not overlap(boxes["offline"], boxes[covered]), (name, covered, boxes)
+            context.close()
+    finally:
+        server.close()

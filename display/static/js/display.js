@@ -69,10 +69,11 @@
         if (counter.status === "paused") status = t("paused");
         else if (counter.status === "closed") status = t("closed");
         if (status && !counter.current) current = "";
+        // The status shares the counter's line: a paused counter is no taller than the rest.
         return el("li", { class: "d-board-item status-" + counter.status, "data-counter": number },
-          el("span", { class: "d-board-counter", text: counterLabel(number) }),
-          el("span", { class: "d-board-number", text: current }),
-          status ? el("span", { class: "d-board-status", text: status }) : null);
+          el("span", { class: "d-board-counter" }, counterLabel(number),
+            status ? el("span", { class: "d-board-status", text: status }) : null),
+          el("span", { class: "d-board-number", text: current }));
       })
     );
   }
