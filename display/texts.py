@@ -44,7 +44,11 @@ KIOSK: dict[str, str] = {
     "wait": N_("Estimated wait: about {minutes} minutes"),
     "wait_short": N_("Estimated wait: less than a minute"),
     "take_ticket": N_("Please take your ticket and wait to be called."),
-    "print_failed": N_("The printer is not working. Please remember your number."),
+    "print_failed": N_(
+        "The printer is not working. Please remember your number, or ask the help desk."
+    ),
+    "printing": N_("Printing your ticket…"),
+    "no_printer": N_("Please remember your number and wait to be called."),
     "issue_failed": N_("No number could be given. Please ask the help desk."),
     "busy": N_("Please wait…"),
     "done": N_("Done"),

@@ -28,6 +28,7 @@ from queue_server.web.bodies import (
 )
 from queue_server.web.contacts import issue_contact
 from queue_server.web.errors import ApiError
+from queue_server.web.printing import print_answer
 from queue_server.web.security import authenticate, check_counter, csrf_token, require
 from queue_server.web.state import xephang
 
@@ -155,6 +156,8 @@ def issue_ticket() -> Response:
     if principal.role == Role.KIOSK:
         channel = "kiosk"
 
+    kiosk = _printing_kiosk(principal, state.settings)
+
     def produce() -> Response:
         ticket = _publish(
             state.queue.issue(
@@ -162,11 +165,12 @@ def issue_ticket() -> Response:
                 body.priority,
                 channel=channel,
                 actor=principal.actor,
-                kiosk=_printing_kiosk(principal, state.settings),
+                kiosk=kiosk,
                 contact=contact,
             )
         )
-        response = jsonify(ticket.to_dict())
+        # The printer as known before the job, and the job to follow (see printing.py).
+        response = jsonify({**ticket.to_dict(), "print": print_answer(kiosk, str(ticket.id))})
         response.status_code = 201
         response.headers["Location"] = url_for(".get_ticket", ticket_id=ticket.id)
         return response

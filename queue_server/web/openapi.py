@@ -75,7 +75,31 @@ SCHEMAS: dict[str, Any] = {
             "ahead": INT,
             "estimated_wait_s": _nullable(INT),
             "channel": STR,
+            "print": _nullable(_ref("PrintAnswer")),
         },
+    ),
+    "PrintAnswer": _obj(
+        ["kiosk", "job", "state", "ok"],
+        {
+            "kiosk": STR,
+            "job": STR,
+            "state": STR,
+            "ok": {"type": ["boolean", "null"]},
+        },
+    ),
+    "PrinterReport": _obj(
+        ["state", "ok", "message"],
+        {
+            "state": STR,
+            "ok": {"type": ["boolean", "null"]},
+            "message": STR,
+            "pending": INT,
+            "awaiting_recovery": INT,
+        },
+    ),
+    "PrintJobResult": _obj(
+        ["job", "printer"],
+        {"job": _ref("PrintJob"), "printer": _nullable(_ref("PrinterReport"))},
     ),
     "TicketResult": _obj(["ticket"], {"ticket": _ref("Ticket")}),
     "ReprintResult": _obj(["job_id", "kiosk"], {"job_id": STR, "kiosk": STR}),
@@ -386,6 +410,16 @@ def openapi_document() -> dict[str, Any]:
                 {200: _json(_ref("PrintJobs"), "Oldest first.")},
                 roles="helpdesk, admin",
                 params=[TICKET_ID],
+                errors=(401, 403, 404),
+            )
+        },
+        "/print-jobs/{job_id}": {
+            "get": _operation(
+                "One print job and its printer now (the kiosk follows its ticket's job)",
+                "print_job",
+                {200: _json(_ref("PrintJobResult"), "The job and the printer's state.")},
+                roles="kiosk (its own jobs), helpdesk, admin",
+                params=[{"name": "job_id", "in": "path", "required": True, "schema": STR}],
                 errors=(401, 403, 404),
             )
         },

@@ -34,6 +34,7 @@ from queue_server.web.admin.forms import (
 )
 from queue_server.web.admin.live import change_settings
 from queue_server.web.admin.messages import in_words
+from queue_server.web.printing import printer_report
 from queue_server.web.security import csrf_matches
 from queue_server.web.state import xephang
 
@@ -124,6 +125,8 @@ class SectionPage:
     view: Callable[[Item], Item] = field(default=lambda item: item)
     # the item to store (the page-only fields taken out)
     stored: Callable[[Item], Item] = field(default=lambda item: item)
+    # a live remark shown with the item (a kiosk printer's fault), or None
+    note: Callable[[Item], tuple[str, bool] | None] = field(default=lambda item: None)
 
     def items(self) -> list[Item]:
         return [self.view(item) for item in xephang().settings.section(self.section)]
@@ -206,6 +209,14 @@ def _toml_value(value: Any) -> str:
     if value is None:
         return '""'
     return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _printer_note(item: Item) -> tuple[str, bool] | None:
+    """The kiosk printer's state in words, and whether it is a fault."""
+    report = printer_report(str(item["name"])) if item.get("printer") else None
+    if report is None:
+        return None
+    return _("Printer now: {state}").format(state=report["message"]), report["ok"] is False
 
 
 def _kiosk_stored(item: Item) -> Item:
@@ -312,6 +323,7 @@ KIOSKS = SectionPage(
     ],
     describe=lambda k: f"{k['name']} · {k.get('label') or ''}",
     stored=_kiosk_stored,
+    note=_printer_note,
 )
 
 PAGES = {page.endpoint: page for page in (SERVICES, COUNTERS, PRIORITIES, KIOSKS)}
@@ -337,8 +349,12 @@ def _draw(
     status: int = 200,
 ) -> Any:
     forms: list[FormView] = []
+    notes: dict[str, tuple[str, bool]] = {}
     for item in page.items():
         ident = str(item[page.identity])
+        note = page.note(item)
+        if note is not None:
+            notes[ident] = note
         mine = key == ident
         forms.append(
             form_view(
@@ -366,6 +382,7 @@ def _draw(
         principal,
         _(page.title),
         forms=forms,
+        notes=notes,
         new=new,
         action=url_for(f"admin.{page.endpoint}"),
         saved=request.args.get("saved"),
