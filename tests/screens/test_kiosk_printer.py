@@ -3,6 +3,7 @@ The fault shows on the device pages, the admin's kiosks page and the device stat
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -142,6 +143,10 @@ def test_only_an_admin_fakes_a_virtual_printer(printing: LiveServer) -> None:
         == 404
     )
     # A kiosk follows only its own print jobs.
+    mine = kiosk_token(server)
+    job = server.api("POST", "/api/v1/tickets", mine, {"service": "HD"}).json()["print"]["job"]
+    deadline = time.monotonic() + 10
+    while server.api("GET", f"/api/v1/print-jobs/{job}", mine).status_code != 200:
+        assert time.monotonic() < deadline, "the job was never recorded"
     other, _info = create_token(server.queue.db, "kiosk", name="kiosk-2")
-    assert server.api("GET", "/api/v1/print-jobs/1", other).status_code == 404
-    assert server.api("GET", "/api/v1/print-jobs/1", kiosk_token(server)).status_code == 200
+    assert server.api("GET", f"/api/v1/print-jobs/{job}", other).status_code == 404
