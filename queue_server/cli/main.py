@@ -13,6 +13,7 @@ from queue_server.core.db import Database
 from queue_server.core.operations import Queue, status_label
 from queue_server.core.schema import current_revision, head_revision, upgrade
 from queue_server.i18n import _
+from queue_server.public_url import not_this_machine
 
 
 def _queue(config_path: Path | None) -> Queue:
@@ -41,6 +42,16 @@ def init(config_path: Path | None) -> None:
     Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
     open_queue(settings)
     click.echo(_("Ready: {url}").format(url=settings.database_url()))
+    public_url = settings.center.public_url
+    problem = not_this_machine(public_url) if public_url else None
+    if problem is not None:
+        click.echo(
+            _(
+                "Warning: the tickets' QR codes point to public_url {url}, but {problem}"
+                " Correct it, or leave it unset to use the address the kiosk uses."
+            ).format(url=public_url, problem=problem),
+            err=True,
+        )
 
 
 @main.group()

@@ -21,6 +21,7 @@ from display.icons import known_icons
 from queue_server.auth.roles import Principal
 from queue_server.core.errors import QueueError
 from queue_server.i18n import N_, _
+from queue_server.public_url import does_not_answer
 from queue_server.settings import ConfigError
 from queue_server.web.admin import admin, menu, render_admin, signed_in
 from queue_server.web.admin.forms import (
@@ -127,6 +128,8 @@ class SectionPage:
     stored: Callable[[Item], Item] = field(default=lambda item: item)
     # a live remark shown with the item (a kiosk printer's fault), or None
     note: Callable[[Item], tuple[str, bool] | None] = field(default=lambda item: None)
+    # warnings about the whole page's subject (public_url for the kiosks' QR codes)
+    warnings: Callable[[], list[str]] = field(default=lambda: [])
 
     def items(self) -> list[Item]:
         return [self.view(item) for item in xephang().settings.section(self.section)]
@@ -217,6 +220,20 @@ def _printer_note(item: Item) -> tuple[str, bool] | None:
     if report is None:
         return None
     return _("Printer now: {state}").format(state=report["message"]), report["ok"] is False
+
+
+def _public_url_warnings() -> list[str]:
+    """``center.public_url`` set but not leading to this server: QR codes lead nowhere."""
+    url = xephang().settings.center.public_url
+    problem = does_not_answer(url) if url else None
+    if problem is None:
+        return []
+    return [
+        _(
+            "The tickets' QR codes point to public_url {url}, but from this server {problem}"
+            " Correct public_url, or leave it unset to use the address the kiosk uses."
+        ).format(url=url, problem=problem)
+    ]
 
 
 def _kiosk_stored(item: Item) -> Item:
@@ -324,6 +341,7 @@ KIOSKS = SectionPage(
     describe=lambda k: f"{k['name']} · {k.get('label') or ''}",
     stored=_kiosk_stored,
     note=_printer_note,
+    warnings=_public_url_warnings,
 )
 
 PAGES = {page.endpoint: page for page in (SERVICES, COUNTERS, PRIORITIES, KIOSKS)}
@@ -383,6 +401,7 @@ def _draw(
         _(page.title),
         forms=forms,
         notes=notes,
+        warnings=page.warnings(),
         new=new,
         action=url_for(f"admin.{page.endpoint}"),
         saved=request.args.get("saved"),
