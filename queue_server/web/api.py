@@ -28,6 +28,7 @@ from queue_server.web.bodies import (
     parse_body,
 )
 from queue_server.web.contacts import issue_contact
+from queue_server.web.counter_holders import counter_holders
 from queue_server.web.errors import ApiError
 from queue_server.web.printing import print_answer
 from queue_server.web.security import authenticate, check_counter, csrf_token, require
@@ -420,6 +421,14 @@ def choose_counter() -> Response:
     body = parse_body(CounterChoiceBody)
     if body.counter not in xephang().queue.catalogue.counters:
         raise NotFound(_("Unknown counter: {number}").format(number=body.counter))
+    others = counter_holders().others(body.counter, principal.name)
+    if others and not body.take_over:
+        raise ApiError(
+            409,
+            _("Counter {number} is open on {names}'s console. Take it over?").format(
+                number=body.counter, names=", ".join(others)
+            ),
+        )
     session["counter"] = body.counter
     g.pop("principal", None)
     return jsonify(

@@ -505,12 +505,13 @@ def openapi_document() -> dict[str, Any]:
         },
         "/session/counter": {
             "post": _operation(
-                "A signed-in officer chooses a counter",
+                "A signed-in officer chooses a counter (409: another officer has it open;"
+                " send take_over true to take it)",
                 "choose_counter",
                 {200: _json(_ref("Session"), "The session with its counter.")},
                 roles="officer or admin signed in with a session cookie",
                 body=CounterChoiceBody,
-                errors=(400, 401, 403, 404, 413),
+                errors=(400, 401, 403, 404, 409, 413),
             )
         },
         "/healthz": {
