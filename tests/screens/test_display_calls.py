@@ -54,7 +54,8 @@ def test_the_highlight_keeps_the_number_readable_in_every_frame(
     latest = page.locator("#latest")
     expect(latest).to_have_class(re.compile(r"\bfresh\b"))
     expect(latest).not_to_have_class(re.compile(r"\bfresh\b"), timeout=10_000)  # highlight_s 3
-    page.wait_for_function("window.samples.length > 3 * 30")  # frames after the highlight
+    ended = page.evaluate("window.samples.length")
+    page.wait_for_function(f"window.samples.length > {ended} + 3 * 30")  # 30 frames after
     samples = page.evaluate("window.samples")
     highlighted = [s for s in samples if "fresh" in s[3]]
     assert highlighted and len(highlighted) < len(samples)  # both states were sampled
