@@ -64,7 +64,8 @@ class CenterConfig(_Model):
     language: str = "vi"
     second_language: str | None = None
     notice: Annotated[Lines, Field(max_length=2000)] = ""
-    public_url: str = "http://localhost:5000"
+    # The address citizens' phones reach (QR codes); unset: the address the kiosk used.
+    public_url: str | None = None
 
     @field_validator("timezone")
     @classmethod

@@ -109,6 +109,7 @@ class PrintSpooler:
         self._recovery: list[str] = []
         self._next_try: dict[str, float] = {}
         self._printer_status: PrinterStatus | None = None
+        self._status_wanted = True  # ask the printer once on start: known before a job
         self._cond = threading.Condition()
         self._events: queue.SimpleQueue[object] = queue.SimpleQueue()
         self._ids = itertools.count(1)
@@ -238,9 +239,13 @@ class PrintSpooler:
             self._events.put(status)
 
     def _next_action(self) -> tuple[str, str | None]:
-        """Wait for something to do: ("print", id), ("poll", None) or ("stop", None)."""
+        """Wait for something to do: ("print", id), ("poll", None), ("status", None) or
+        ("stop", None)."""
         with self._cond:
             while self._running:
+                if self._status_wanted:
+                    self._status_wanted = False
+                    return "status", None
                 now = time.monotonic()
                 if self._pending:
                     head = self._pending[0]
@@ -266,6 +271,9 @@ class PrintSpooler:
                 return
             if action == "poll":
                 self._poll_recovery()
+                continue
+            if action == "status":
+                self._check_status()
                 continue
             assert job_id is not None
             self._attempt(job_id)
@@ -336,6 +344,14 @@ class PrintSpooler:
         if not self.policy.reprint_on_recovery or reason not in _RECOVERABLE:
             return False
         return self._age(job) < min(self.policy.reprint_max_age_s, self.policy.abandon_after_s)
+
+    def _check_status(self) -> None:
+        try:
+            status = self.printer.status()
+        except Exception:  # a driver bug must not kill the spooler
+            log.exception("printer status query failed")
+            return
+        self._set_printer_status(status)
 
     def _poll_recovery(self) -> None:
         status = self.printer.status()

@@ -75,7 +75,11 @@ def voice_check(pack: str, config_path: Path | None) -> None:
 
 
 @click.command("devices")
-@click.option("--server", default=None, help="Server address. Default: center.public_url.")
+@click.option(
+    "--server",
+    default=None,
+    help="Server address. Default: center.public_url, else http://127.0.0.1:5000.",
+)
 @click.option(
     "--token",
     envvar="XEPHANG_TOKEN",
@@ -90,7 +94,7 @@ def devices_command(server: str | None, token: str | None, config_path: Path | N
     worker = DeviceWorker(settings, build_devices(settings)).start()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    address = server or settings.center.public_url
+    address = server or settings.center.public_url or "http://127.0.0.1:5000"
     feed = RemoteFeed(worker, address, token)
     try:
         feed.start()

@@ -17,6 +17,7 @@ from queue_server.core.operations import Queue, status_label
 from queue_server.core.schema import current_revision, head_revision, upgrade
 from queue_server.core.wait_words import wait_minutes
 from queue_server.i18n import _
+from queue_server.public_url import not_this_machine
 
 
 def _queue(config_path: Path | None) -> Queue:
@@ -54,6 +55,16 @@ def init(config_path: Path | None) -> None:
     settings = load(config_path)
     open_queue(settings, create=True)
     click.echo(_("Ready: {url}").format(url=settings.database_url()))
+    public_url = settings.center.public_url
+    problem = not_this_machine(public_url) if public_url else None
+    if problem is not None:
+        click.echo(
+            _(
+                "Warning: the tickets' QR codes point to public_url {url}, but {problem}"
+                " Correct it, or leave it unset to use the address the kiosk uses."
+            ).format(url=public_url, problem=problem),
+            err=True,
+        )
 
 
 @main.group()

@@ -89,9 +89,13 @@ class TicketIssued(DomainEvent):
     name: ClassVar[str] = "ticket_issued"
     ticket: TicketView
     kiosk: str | None = None
+    public_url: str | None = None  # where the ticket's QR code points (unset: the config's)
 
     def payload(self) -> dict[str, Any]:
-        return {"ticket": self.ticket.to_dict(), "kiosk": self.kiosk, "at": self.at.isoformat()}
+        data = {"ticket": self.ticket.to_dict(), "kiosk": self.kiosk, "at": self.at.isoformat()}
+        if self.public_url:
+            data["public_url"] = self.public_url
+        return data
 
     def device_payload(self) -> dict[str, Any]:
         return {**self.payload(), "ticket": self.ticket.to_private_dict()}
@@ -105,14 +109,18 @@ class PrintRequested(DomainEvent):
     ticket: TicketView
     kiosk: str
     job_id: str
+    public_url: str | None = None  # where the ticket's QR code points (unset: the config's)
 
     def payload(self) -> dict[str, Any]:
-        return {
+        data = {
             "ticket": self.ticket.to_dict(),
             "kiosk": self.kiosk,
             "job_id": self.job_id,
             "at": self.at.isoformat(),
         }
+        if self.public_url:
+            data["public_url"] = self.public_url
+        return data
 
     def device_payload(self) -> dict[str, Any]:
         return {**self.payload(), "ticket": self.ticket.to_private_dict()}

@@ -141,3 +141,13 @@ def abandon_unfinished(db: Database, kiosks: list[str], at: datetime) -> int:
                 updated_at=at,
             )
         ).rowcount
+
+
+def job_by_id(db: Database, job_id: str) -> PrintJobView | None:
+    """One print job by its id, or None."""
+    with db.read() as conn:
+        row = conn.execute(select(PrintJobRecord.ticket_id).where(PrintJobRecord.id == job_id))
+        ticket_id = row.scalar_one_or_none()
+    if ticket_id is None:
+        return None
+    return next((job for job in jobs_for_ticket(db, ticket_id) if job.id == job_id), None)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any, TypeVar
 
-from flask import Blueprint, Response, g, jsonify, session, url_for
+from flask import Blueprint, Response, g, jsonify, request, session, url_for
 
 from queue_server.auth.roles import Principal, Role
 from queue_server.core.errors import NotFound
-from queue_server.core.events import TicketView
+from queue_server.core.events import PrintRequested, TicketIssued, TicketView
 from queue_server.core.operations import Outcome
 from queue_server.core.printjobs import jobs_for_ticket
 from queue_server.i18n import _
@@ -27,7 +28,9 @@ from queue_server.web.bodies import (
     parse_body,
 )
 from queue_server.web.contacts import issue_contact
+from queue_server.web.counter_holders import counter_holders
 from queue_server.web.errors import ApiError
+from queue_server.web.printing import print_answer
 from queue_server.web.security import authenticate, check_counter, csrf_token, require
 from queue_server.web.state import xephang
 
@@ -44,6 +47,19 @@ def _principal() -> Principal:
 
 
 TICKET_NUMBER = re.compile(r"^[A-Z]{1,2}[0-9]{1,6}$")
+
+
+def _addressed(outcome: Outcome[T]) -> Outcome[T]:
+    """Without ``center.public_url``, tickets' QR codes point to the address this request
+    came to (the one the kiosk or help desk uses)."""
+    if xephang().settings.center.public_url:
+        return outcome
+    here = request.host_url.rstrip("/")
+    events = [
+        replace(e, public_url=here) if isinstance(e, TicketIssued | PrintRequested) else e
+        for e in outcome.events
+    ]
+    return replace(outcome, events=events)
 
 
 def _publish(outcome: Outcome[T]) -> T:
@@ -155,18 +171,25 @@ def issue_ticket() -> Response:
     if principal.role == Role.KIOSK:
         channel = "kiosk"
 
+    kiosk = _printing_kiosk(principal, state.settings)
+
     def produce() -> Response:
         ticket = _publish(
-            state.queue.issue(
-                body.service,
-                body.priority,
-                channel=channel,
-                actor=principal.actor,
-                kiosk=_printing_kiosk(principal, state.settings),
-                contact=contact,
+            _addressed(
+                state.queue.issue(
+                    body.service,
+                    body.priority,
+                    channel=channel,
+                    actor=principal.actor,
+                    kiosk=kiosk,
+                    contact=contact,
+                )
             )
         )
-        response = jsonify(ticket.to_private_dict())  # the citizen's ticket: with its code
+        # The citizen's ticket, with its code; the printer as known before the job, and
+        # the job to follow (see printing.py).
+        answer = {**ticket.to_private_dict(), "print": print_answer(kiosk, str(ticket.id))}
+        response = jsonify(answer)
         response.status_code = 201
         response.headers["Location"] = url_for(".get_ticket", ticket_id=ticket.id)
         return response
@@ -211,7 +234,9 @@ def reprint_ticket(ticket_id: int) -> Response:
     kiosk = body.kiosk or ("helpdesk" if "helpdesk" in printers else next(iter(printers), None))
     if kiosk is None or kiosk not in printers:
         raise ApiError(404, _("No printer for kiosk {name}.").format(name=body.kiosk or "—"))
-    outcome = state.queue.reprint(_ticket_id(ticket_id), kiosk, actor=_principal().actor)
+    outcome = _addressed(
+        state.queue.reprint(_ticket_id(ticket_id), kiosk, actor=_principal().actor)
+    )
     _publish(outcome)
     response = jsonify({"job_id": outcome.value, "kiosk": kiosk})
     response.status_code = 202
@@ -399,6 +424,14 @@ def choose_counter() -> Response:
     body = parse_body(CounterChoiceBody)
     if body.counter not in xephang().queue.catalogue.counters:
         raise NotFound(_("Unknown counter: {number}").format(number=body.counter))
+    others = counter_holders().others(body.counter, principal.name)
+    if others and not body.take_over:
+        raise ApiError(
+            409,
+            _("Counter {number} is open on {names}'s console. Take it over?").format(
+                number=body.counter, names=", ".join(others)
+            ),
+        )
     session["counter"] = body.counter
     g.pop("principal", None)
     return jsonify(

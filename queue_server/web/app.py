@@ -28,6 +28,7 @@ from queue_server.web.join_guard import JoinGuard
 from queue_server.web.language import LANGUAGES, remember_choice, request_language
 from queue_server.web.login import pages
 from queue_server.web.metrics import Metrics
+from queue_server.web.printing import printing_api
 from queue_server.web.ratelimit import RateLimiter
 from queue_server.web.rating_screens import register_rating_screens
 from queue_server.web.ratings import register_ratings_api
@@ -127,6 +128,7 @@ def create_app(
     register_error_handlers(app)
     app.register_blueprint(api)
     app.register_blueprint(contacts_api)
+    app.register_blueprint(printing_api)
     app.register_blueprint(ops)
     app.register_blueprint(pages)
     app.register_blueprint(start)

@@ -63,6 +63,7 @@ class CounterChoiceBody(Body):
     """The counter a signed-in officer works at."""
 
     counter: Annotated[int, Field(ge=1, le=999)]
+    take_over: bool = False  # yes, even if another officer has it open
 
 
 class EmptyBody(Body):

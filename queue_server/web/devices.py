@@ -22,16 +22,22 @@ from flask import (
     abort,
     jsonify,
     render_template_string,
+    request,
     send_from_directory,
+    url_for,
 )
 
 from devices.printer import PrintJob
+from devices.printer.status import PrinterState
+from devices.printer.virtual import VirtualPrinter
 from queue_server.auth.roles import Role
 from queue_server.core.db import Database
 from queue_server.core.printjobs import abandon_unfinished, record_job
 from queue_server.i18n import _
 from queue_server.web.audio import audio
-from queue_server.web.security import signed_in
+from queue_server.web.errors import ApiError
+from queue_server.web.printing import printer_report
+from queue_server.web.security import require, signed_in
 from queue_server.web.state import XephangState, xephang
 from queue_server.workers.devices import DeviceWorker, build_devices
 
@@ -55,19 +61,48 @@ PAGE = """<!doctype html>
  .board{background:#111;color:#ff3b1f;font:bold 64px/1 "DejaVu Sans Mono",monospace;
   padding:16px 24px;min-width:200px;text-align:right;border-radius:6px}
  .label{font-size:18px;margin-top:6px} .off{color:#555}
+ .status{font-size:18px} .fault{color:#a00018;font-weight:700}
 </style></head><body>
 <h1>{{ title }}</h1>
 {% if kind == "printer" %}
- {% for kiosk, files, status in tickets %}
-  <h2>{{ kiosk }}</h2>
-  <p class="status">{{ status }}</p>
+ <div id="printers">
+ {% for printer in printers %}
+  <section data-kiosk="{{ printer.kiosk }}"><h2>{{ printer.kiosk }}</h2>
+  <p class="status{% if printer.fault %} fault{% endif %}">{{ printer.status }}</p>
   <div class="grid">
-  {% for file in files %}
-   <figure><img src="{{ url_for('devices.ticket_png', kiosk=kiosk, name=file) }}"
-     alt="{{ file }}"><figcaption>{{ file }}</figcaption></figure>
+  {% for ticket in printer.tickets %}
+   <figure><img src="{{ ticket.url }}" alt="{{ ticket.name }}">
+    <figcaption>{{ ticket.name }}</figcaption></figure>
   {% else %}<p>{{ empty }}</p>{% endfor %}
-  </div>
+  </div></section>
  {% else %}<p>{{ none }}</p>{% endfor %}
+ </div>
+ <script>
+ // Live, as the LED page: new tickets and the printer's state without a reload.
+ function figure(t){
+  const box = document.createElement("figure"); const img = document.createElement("img");
+  img.src = t.url; img.alt = t.name; const cap = document.createElement("figcaption");
+  cap.textContent = t.name; box.append(img, cap); return box; }
+ async function refresh(){
+  try{
+   const r = await fetch("{{ url_for('devices.printer_json') }}", {cache: "no-store"});
+   const printers = await r.json(); const root = document.getElementById("printers");
+   if (!printers.length) { const p = document.createElement("p");
+     p.textContent = "{{ none }}"; root.replaceChildren(p); return; }
+   root.replaceChildren(...printers.map(printer => {
+     const section = document.createElement("section"); section.dataset.kiosk = printer.kiosk;
+     const h2 = document.createElement("h2"); h2.textContent = printer.kiosk;
+     const status = document.createElement("p");
+     status.className = "status" + (printer.fault ? " fault" : "");
+     status.textContent = printer.status;
+     const grid = document.createElement("div"); grid.className = "grid";
+     if (printer.tickets.length) grid.append(...printer.tickets.map(figure));
+     else { const p = document.createElement("p"); p.textContent = "{{ empty }}"; grid.append(p); }
+     section.append(h2, status, grid); return section; }));
+  } catch(e) {}
+ }
+ setInterval(refresh, 1000);
+ </script>
 {% else %}
  <div class="grid" id="boards"></div>
  <script>
@@ -156,16 +191,14 @@ def _report_status(state: XephangState, worker: DeviceWorker) -> None:
     for name in worker.devices.spoolers:
 
         def printer_status(kiosk: str = name) -> dict[str, Any]:
-            spooler = worker.devices.spoolers.get(kiosk)
-            if spooler is None:
+            report = printer_report(kiosk)
+            if report is None:
                 return {"ok": True, "state": "removed", "paper_near_end": False, "pending": 0}
-            status = spooler.status()
-            printer = status.printer
+            # A known fault (paper out, cover open, offline) is not ok; unknown is.
             return {
-                "ok": printer is None or printer.can_print,
-                "state": printer.state.value if printer else "unknown",
-                "paper_near_end": status.paper_near_end,
-                "pending": status.pending,
+                **report,
+                "ok": report["ok"] is not False,
+                "paper_near_end": report["state"] == "paper_near_end",
             }
 
         state.device_status[f"printer:{name}"] = printer_status
@@ -190,37 +223,80 @@ def _worker() -> DeviceWorker | None:
     return current_app.extensions.get("xephang_devices")
 
 
+def _printers() -> list[dict[str, Any]]:
+    """Each printer's state in words and its latest tickets, newest first."""
+    worker = _worker()
+    printers: list[dict[str, Any]] = []
+    if worker is None:
+        return printers
+    for kiosk, spooler in worker.devices.spoolers.items():
+        folder = getattr(spooler.printer, "folder", None)
+        files = sorted(p.name for p in Path(folder).glob("*.png"))[-24:] if folder else []
+        report = printer_report(kiosk) or {}
+        printers.append(
+            {
+                "kiosk": kiosk,
+                "status": _printer_line(report),
+                "fault": report.get("ok") is False,
+                "tickets": [
+                    {"name": name, "url": url_for("devices.ticket_png", kiosk=kiosk, name=name)}
+                    for name in reversed(files)
+                ],
+            }
+        )
+    return printers
+
+
 @pages.get("/devices/printer")
 def printer_page() -> str | Response:
     principal = signed_in()  # the administrator only: the tickets' QR codes
     if isinstance(principal, Response):
         return principal
-    worker = _worker()
-    tickets: list[tuple[str, list[str]]] = []
-    if worker is not None:
-        for kiosk, spooler in worker.devices.spoolers.items():
-            folder = getattr(spooler.printer, "folder", None)
-            files = sorted(p.name for p in Path(folder).glob("*.png"))[-24:] if folder else []
-            tickets.append((kiosk, list(reversed(files)), _printer_line(spooler)))
     return render_template_string(
         PAGE,
         kind="printer",
         lang=xephang().settings.center.language,
         title=_("Virtual printers"),
-        tickets=tickets,
+        printers=_printers(),
         empty=_("No ticket printed yet."),
         none=_("No virtual printer is configured."),
     )
 
 
-def _printer_line(spooler: Any) -> str:
-    """The printer's state in words, with the paper warning and the jobs waiting."""
-    status = spooler.status()
-    language = xephang().settings.center.language
-    words = status.printer.message(language) if status.printer else _("Not checked yet")
-    if status.pending:
-        words += " · " + _("{count} ticket(s) waiting to print").format(count=status.pending)
+@pages.get("/devices/printer.json")
+def printer_json() -> Any:
+    principal = signed_in()  # the administrator only, as the page
+    if isinstance(principal, Response):
+        return principal
+    return jsonify(_printers())
+
+
+def _printer_line(report: dict[str, Any]) -> str:
+    """The printer's state in words, with the jobs waiting."""
+    words = str(report.get("message") or _("Not checked yet"))
+    if report.get("pending"):
+        words += " · " + _("{count} ticket(s) waiting to print").format(count=report["pending"])
     return words
+
+
+@pages.post("/devices/printer/<kiosk>/state")
+@require(Role.ADMIN)
+def fake_printer_state(kiosk: str) -> Any:
+    """Fake a virtual printer's condition (demo, tests): ``{"state": "paper_out"}``,
+    ``"offline"``, ``"cover_open"``, ``"paper_near_end"`` or ``"online"``."""
+    worker = _worker()
+    spooler = worker.devices.spoolers.get(kiosk) if worker else None
+    if spooler is None or not isinstance(spooler.printer, VirtualPrinter):
+        raise ApiError(404, _("No virtual printer for kiosk {name}.").format(name=kiosk[:40]))
+    wanted = (request.get_json(silent=True) or {}).get("state")
+    states = {s.value: s for s in PrinterState if s is not PrinterState.UNKNOWN}
+    if wanted not in states:
+        raise ApiError(
+            400, _("Unknown printer state; use one of: {states}.").format(states=", ".join(states))
+        )
+    # As a real printer: the spooler learns of it at the next job (or recovery poll).
+    spooler.printer.set_state(states[wanted])
+    return jsonify({"kiosk": kiosk, "state": wanted})
 
 
 @pages.get("/devices/printer/<kiosk>/<name>")

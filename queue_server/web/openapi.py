@@ -82,12 +82,36 @@ SCHEMAS: dict[str, Any] = {
             "ahead": INT,
             "estimated_wait_s": _nullable(INT),
             "channel": STR,
+            "print": _nullable(_ref("PrintAnswer")),
         },
     ),
     "IssuedTicket": {
         "allOf": [_ref("Ticket"), {"required": ["track_code"]}],
         "description": "The new ticket, with its tracking code: only in this answer.",
     },
+    "PrintAnswer": _obj(
+        ["kiosk", "job", "state", "ok"],
+        {
+            "kiosk": STR,
+            "job": STR,
+            "state": STR,
+            "ok": {"type": ["boolean", "null"]},
+        },
+    ),
+    "PrinterReport": _obj(
+        ["state", "ok", "message"],
+        {
+            "state": STR,
+            "ok": {"type": ["boolean", "null"]},
+            "message": STR,
+            "pending": INT,
+            "awaiting_recovery": INT,
+        },
+    ),
+    "PrintJobResult": _obj(
+        ["job", "printer"],
+        {"job": _ref("PrintJob"), "printer": _nullable(_ref("PrinterReport"))},
+    ),
     "TicketResult": _obj(["ticket"], {"ticket": _ref("Ticket")}),
     "ReprintResult": _obj(["job_id", "kiosk"], {"job_id": STR, "kiosk": STR}),
     "PrintJob": _obj(
@@ -411,6 +435,16 @@ def openapi_document() -> dict[str, Any]:
                 errors=(401, 403, 404),
             )
         },
+        "/print-jobs/{job_id}": {
+            "get": _operation(
+                "One print job and its printer now (the kiosk follows its ticket's job)",
+                "print_job",
+                {200: _json(_ref("PrintJobResult"), "The job and the printer's state.")},
+                roles="kiosk (its own jobs), helpdesk, admin",
+                params=[{"name": "job_id", "in": "path", "required": True, "schema": STR}],
+                errors=(401, 403, 404),
+            )
+        },
         "/track/{track_code}": {
             "get": _operation(
                 "Public tracking by the code on the ticket",
@@ -493,12 +527,13 @@ def openapi_document() -> dict[str, Any]:
         },
         "/session/counter": {
             "post": _operation(
-                "A signed-in officer chooses a counter",
+                "A signed-in officer chooses a counter (409: another officer has it open;"
+                " send take_over true to take it)",
                 "choose_counter",
                 {200: _json(_ref("Session"), "The session with its counter.")},
                 roles="officer or admin signed in with a session cookie",
                 body=CounterChoiceBody,
-                errors=(400, 401, 403, 404, 413),
+                errors=(400, 401, 403, 404, 409, 413),
             )
         },
         "/healthz": {

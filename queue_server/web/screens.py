@@ -49,6 +49,7 @@ from queue_server.auth.tokens import principal_for_token
 from queue_server.core.clock import local_day
 from queue_server.core.models import Ticket, TicketStatus
 from queue_server.i18n import _
+from queue_server.web.counter_holders import counter_holders
 from queue_server.web.errors import ApiError
 from queue_server.web.ratings import ratings_state
 from queue_server.web.realtime import (
@@ -340,7 +341,12 @@ def _serve_namespaces(socketio: SocketIO, limiter: ResyncLimiter) -> None:
         join_room(STAFF_ROOM, namespace=OFFICER_NAMESPACE)
         if principal.counter is not None:
             join_room(f"counter:{principal.counter}", namespace=OFFICER_NAMESPACE)
+            counter_holders().hold(request.sid, principal.counter, principal.name)  # type: ignore[attr-defined]
         emit("snapshot", current_snapshot())
+
+    @socketio.on("disconnect", namespace=OFFICER_NAMESPACE)
+    def _officer_disconnect(*_args: Any) -> None:
+        counter_holders().release(request.sid)  # type: ignore[attr-defined]
 
     for namespace in (DISPLAY_NAMESPACE, OFFICER_NAMESPACE):
 

@@ -210,7 +210,8 @@ class DeviceWorker:
                 data = envelope.device_payload  # with the tracking code for the QR
                 ticket = data["ticket"]
                 job_id = data.get("job_id") or str(ticket["id"])
-                spooler.submit(printout_for(ticket, self.settings), job_id=job_id)
+                printout = printout_for(ticket, self.settings, data.get("public_url"))
+                spooler.submit(printout, job_id=job_id)
 
     def _rebuild(self, new: Settings) -> None:
         """Swap in ``new``: LED boards on new addresses or buses, changed kiosk printers."""

@@ -9,13 +9,16 @@ from devices.printer import TicketPrintout
 from queue_server.settings import Settings
 
 
-def printout_for(ticket: dict[str, Any], settings: Settings) -> TicketPrintout:
-    """The printout of a ticket (as in a ``ticket_issued`` payload)."""
+def printout_for(
+    ticket: dict[str, Any], settings: Settings, public_url: str | None = None
+) -> TicketPrintout:
+    """The printout of a ticket (as in a ``ticket_issued`` payload). The QR code points to
+    ``center.public_url`` if set, else to ``public_url`` (the address the kiosk used)."""
     service = next((s for s in settings.services if s.code == ticket["service"]), None)
     second = settings.center.second_language
     category = next((p for p in settings.priorities if p.code == ticket.get("priority")), None)
     issued = datetime.fromisoformat(ticket["issued_at"]).astimezone(settings.center.zone)
-    base_url = settings.center.public_url.rstrip("/")
+    base_url = (settings.center.public_url or public_url or "").rstrip("/")
     return TicketPrintout(
         center_name=settings.center.name,
         number=ticket["number"],
@@ -25,6 +28,8 @@ def printout_for(ticket: dict[str, Any], settings: Settings) -> TicketPrintout:
         issued_at=issued,
         ahead=int(ticket.get("ahead", 0)),
         estimated_wait_s=ticket.get("estimated_wait_s"),
-        track_url=f"{base_url}/track/{ticket['track_code']}" if ticket.get("track_code") else None,
+        track_url=f"{base_url}/track/{ticket['track_code']}"
+        if base_url and ticket.get("track_code")
+        else None,
         language=settings.center.language,
     )

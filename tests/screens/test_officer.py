@@ -78,9 +78,10 @@ def test_officer_calls_recalls_transfers_and_uses_the_keypad(
     expect(page.locator("#waiting-list li .w-number")).to_have_count(2)
     page.keyboard.press(".")
     expect(page.locator("#paused-note")).to_be_visible()
-    expect(page.locator("#btn-next")).to_be_disabled()
+    expect(page.locator("#message")).to_have_text("Đã tạm dừng quầy.")
     page.keyboard.press(".")
     expect(page.locator("#paused-note")).to_be_hidden()
+    expect(page.locator("#message")).to_have_text("Quầy đã mở lại.")
 
     # . pauses and resumes; then call a specific number and finish it with /.
     chosen = page.locator("#waiting-list li .w-number").last.inner_text()

@@ -2,9 +2,10 @@
  *
  * Calls are spoken one at a time, in the order they arrive; an event seen twice is
  * spoken once, and a recall (a new call time) is spoken again. The sound comes from the
- * server (/audio/call/<number>/<counter>.wav), never from the internet. The text of each
- * announcement is shown too. If the browser blocks autoplay, a "Bật âm thanh" button
- * appears; one press lets the queue play. */
+ * server (/audio/call/<number>/<counter>.wav), never from the internet. The line of text
+ * under the number is display.js's: it names the number shown, not the one being spoken.
+ * If the browser blocks autoplay, a "Bật âm thanh" button appears; one press lets the
+ * queue play. */
 (function () {
   "use strict";
   const XP = window.XP;
@@ -37,7 +38,6 @@
     const response = await fetch(`${path}.json`);
     if (!response.ok) return;
     const info = await response.json();
-    $("announce-text").textContent = info.text;
     audio.src = info.wav;
     audio.playbackRate = XP.audioRate || 1;
     const done = finished();

@@ -20,6 +20,7 @@
     box.querySelector(".d-go").hidden = !latest;
     $("latest-recall").hidden = !(latest && latest.recall);
     box.dataset.ticket = latest ? latest.number : "";
+    describe(latest);
     if (fresh) {
       box.classList.remove("fresh");
       void box.offsetWidth; // restart the highlight
@@ -27,6 +28,25 @@
       window.clearTimeout(highlightTimer);
       highlightTimer = window.setTimeout(() => box.classList.remove("fresh"), config.highlight_s * 1000);
     }
+  }
+
+  /* The line under the number names that number, never the call being spoken (the voice
+   * queue can lag behind the calls by a few announcements). */
+  let described = "";
+  async function describe(call) {
+    const line = $("announce-text");
+    const key = call ? `${call.number}|${call.counter}` : "";
+    if (key === described) return;
+    described = key;
+    line.textContent = "";
+    if (!call || !data.voice) return;
+    try {
+      const path = `/audio/call/${encodeURIComponent(call.number)}/${call.counter}.json`;
+      const response = await fetch(path);
+      if (!response.ok) return;
+      const info = await response.json();
+      if (described === key) line.textContent = info.text;
+    } catch (error) { /* offline: the number alone is shown */ }
   }
 
   function renderRecent() {
@@ -49,10 +69,11 @@
         if (counter.status === "paused") status = t("paused");
         else if (counter.status === "closed") status = t("closed");
         if (status && !counter.current) current = "";
+        // The status shares the counter's line: a paused counter is no taller than the rest.
         return el("li", { class: "d-board-item status-" + counter.status, "data-counter": number },
-          el("span", { class: "d-board-counter", text: counterLabel(number) }),
-          el("span", { class: "d-board-number", text: current }),
-          status ? el("span", { class: "d-board-status", text: status }) : null);
+          el("span", { class: "d-board-counter" }, counterLabel(number),
+            status ? el("span", { class: "d-board-status", text: status }) : null),
+          el("span", { class: "d-board-number", text: current }));
       })
     );
   }

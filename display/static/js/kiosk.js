@@ -24,6 +24,7 @@
   }
 
   function restart() {
+    following += 1; // stop following the last ticket's print job
     chosenService = null;
     requestKey = null;
     if (window.XP.language !== primary) applyLanguage(primary);
@@ -65,10 +66,49 @@
     $("ticket-wait").textContent = !wait || ticket.ahead === 0
       ? t("wait_short")
       : t("wait", { minutes: minutes(wait) });
-    const printFailed = Boolean(ticket.print && ticket.print.ok === false);
-    $("ticket-print-failed").hidden = !printFailed;
-    $("ticket-take").hidden = printFailed;
+    const print = ticket.print;
+    if (!print) showPrint("no_printer");
+    else if (print.ok === false) showPrint("failed"); // known before the job: no paper to take
+    else { showPrint("printing"); followJob(print.job); }
     show("step-ticket");
+  }
+
+  /* What the citizen is told about the paper: "printing", "printed", "failed" or
+   * "no_printer". On failure the number grows and the help desk is named. */
+  function showPrint(outcome) {
+    const failed = outcome === "failed";
+    $("ticket-print-failed").hidden = !failed;
+    $("step-ticket").classList.toggle("print-failed", failed);
+    const take = $("ticket-take");
+    take.hidden = failed;
+    take.dataset.t = { printing: "printing", printed: "take_ticket", no_printer: "no_printer" }[outcome] || "take_ticket";
+    take.textContent = t(take.dataset.t);
+    $("step-ticket").dataset.print = outcome;
+  }
+
+  /* Follow the ticket's print job until it is printed or has failed (a failed attempt
+   * already says so; a later success says so too). Silence past the deadline: failed. */
+  let following = 0;
+  async function followJob(job) {
+    const mine = ++following;
+    const deadline = Date.now() + 10000;
+    while (mine === following) {
+      let answer = null;
+      try {
+        answer = await window.XP.api("GET", `/api/v1/print-jobs/${encodeURIComponent(job)}`, null, { token });
+      } catch (error) { answer = null; } // not recorded yet, or the network hiccuped
+      if (mine !== following) return;
+      const state = answer && answer.job.state;
+      if (state === "confirmed" || state === "sent") { showPrint("printed"); return; }
+      if (answer && (state === "failed" || answer.job.reason)) {
+        showPrint("failed");
+        if (state === "failed") return;
+      } else if (Date.now() > deadline) {
+        showPrint("failed");
+        return;
+      }
+      await new Promise((resolve) => window.setTimeout(resolve, 300));
+    }
   }
 
   async function issue(priority) {

@@ -6,7 +6,9 @@
   const { data, t, el, staff } = window.XP;
   const $ = (id) => document.getElementById(id);
   let priorities = new Map(data.priorities.map((p) => [p.code, p]));
-  const state = { counter: null, view: null, waiting: [], socket: null, busy: false };
+  const state = { counter: null, view: null, waiting: [], socket: null, counters: new Map() };
+  let chain = Promise.resolve(); // commands run one after another, none is dropped
+  let queued = 0;
   let refreshTimer = null;
 
   function counterPath(action) { return `/api/v1/counters/${state.counter}/${action}`; }
@@ -27,7 +29,7 @@
     const paused = Boolean(view && view.status === "paused");
     $("paused-note").hidden = !paused;
     $("btn-pause").textContent = paused ? t("resume") : t("pause");
-    $("btn-next").disabled = paused;
+    // "Call next" on a paused counter stays available: it asks before opening the counter.
     for (const id of ["btn-recall", "btn-no-show", "btn-finish", "btn-transfer"]) $(id).disabled = !current;
     document.body.dataset.current = current ? current.number : "";
     tickElapsed();
@@ -101,12 +103,14 @@
   }
 
   function onSnapshot(snapshot) {
+    state.counters = new Map(snapshot.counters.map((c) => [c.number, c]));
     state.view = snapshot.counters.find((c) => c.number === state.counter) || null;
     renderCurrent();
     refresh();
   }
 
   function onEvent(name, payload) {
+    if (name === "counter_changed") state.counters.set(payload.number, payload);
     if (name === "counter_changed" && payload.number === state.counter) {
       state.view = payload;
       renderCurrent();
@@ -116,38 +120,99 @@
     }
   }
 
+  /* Every command waits for the one before it: a key pressed while a request is in
+   * flight runs after it, with the screen as it is then. */
+  function enqueue(command) {
+    queued += 1;
+    document.body.dataset.queued = String(queued);
+    chain = chain.then(command).catch(() => {}).finally(() => {
+      queued -= 1;
+      document.body.dataset.queued = String(queued);
+    });
+    return chain;
+  }
+
   async function act(action, body, describe) {
-    if (state.busy) return;
-    state.busy = true;
     try {
       const result = await staff.post(counterPath(action), body);
       if (result && result.counter) { state.view = result.counter; renderCurrent(); }
       staff.message(describe ? describe(result) : "");
     } catch (error) {
       staff.message(error.message, true);
-    } finally {
-      state.busy = false;
     }
   }
 
+  const current = () => state.view && state.view.current;
+  const paused = () => Boolean(state.view && state.view.status === "paused");
+  const number = (result) => (result && result.ticket ? result.ticket.number : "");
   const called = (result) => (result && result.ticket ? t("called", { number: result.ticket.number }) : t("no_one"));
+  const recalled = (result) => t("recalled", { number: number(result) });
 
-  function callNext() { if (!$("btn-next").disabled) act("next", {}, called); }
-  const recalled = (result) => t("recalled", { number: result.ticket.number });
-  function recall() { if (!$("btn-recall").disabled) act("recall", {}, recalled); }
-  function noShow() { if (!$("btn-no-show").disabled) act("no-show", {}); }
-  function finish() { if (!$("btn-finish").disabled) act("finish", {}); }
-  function togglePause() { act(state.view && state.view.status === "paused" ? "resume" : "pause", {}); }
-  function callTicket(ticket) { act("call", { ticket_id: ticket.id }, called); }
-
-  function openTransfer() {
-    if ($("btn-transfer").disabled) return;
-    $("transfer-dialog").showModal();
-    $("transfer-cancel").focus(); // a stray Enter must not pick a service
+  /* A command on the current ticket when there is none is refused in words. */
+  function withCurrent(command) {
+    return () => (current() ? command(current()) : staff.message(t("nothing_current"), true));
   }
-  function transferTo(service) {
+
+  /* A paused counter is opened again only when the officer says so. */
+  async function unlessPaused(command) {
+    if (!paused()) return command();
+    if (!(await ask(t("ask_resume"), t("resume_and_call"), t("stay_paused")))) return null;
+    await act("resume", {});
+    return paused() ? null : command();
+  }
+
+  const callNext = () => enqueue(() => unlessPaused(() => act("next", {}, called)));
+  const recall = () => enqueue(withCurrent(() => act("recall", {}, recalled)));
+  const noShow = () => enqueue(withCurrent((ticket) =>
+    act("no-show", {}, () => t("no_show_done", { number: ticket.number }))));
+  const finish = () => enqueue(withCurrent((ticket) =>
+    act("finish", {}, () => t("finished", { number: ticket.number }))));
+  const togglePause = () => enqueue(() => (paused()
+    ? act("resume", {}, () => t("resumed"))
+    : act("pause", {}, () => t("paused_done"))));
+  const callTicket = (ticket) => enqueue(() => unlessPaused(() => act("call", { ticket_id: ticket.id }, called)));
+
+  /* A yes/no question in a dialog; resolves true for yes. */
+  function ask(question, yes, no) {
+    const dialog = $("ask-dialog");
+    $("ask-text").textContent = question;
+    $("ask-yes").textContent = yes;
+    $("ask-no").textContent = no;
+    dialog.showModal();
+    $("ask-no").focus(); // a stray Enter must not say yes
+    return new Promise((resolve) => {
+      dialog.addEventListener("close", () => resolve(dialog.returnValue === "yes"), { once: true });
+    });
+  }
+
+  /* The transfer dialog: other services, and other counters of the ticket's service. */
+  function openTransfer() {
+    enqueue(withCurrent((ticket) => {
+      let index = 0;
+      for (const button of document.querySelectorAll("[data-transfer]")) {
+        button.hidden = button.dataset.transfer === ticket.service;
+        const key = button.querySelector("kbd");
+        if (!button.hidden) index += 1;
+        if (key) key.textContent = button.hidden ? "" : String(index);
+      }
+      for (const button of document.querySelectorAll("[data-transfer-counter]")) {
+        const counter = state.counters.get(Number(button.dataset.transferCounter));
+        button.hidden = Number(button.dataset.transferCounter) === state.counter
+          || !counter || counter.status === "closed" || !(counter.services || []).includes(ticket.service);
+      }
+      $("transfer-counters").hidden = !document.querySelector("[data-transfer-counter]:not([hidden])");
+      $("transfer-dialog").showModal();
+      $("transfer-cancel").focus(); // a stray Enter must not pick a service
+    }));
+  }
+  function transferTo(service, counter) {
     $("transfer-dialog").close();
-    act("transfer", { service });
+    const body = counter ? { service, counter } : { service };
+    const where = counter
+      ? t("counter") + " " + counter
+      : (data.services.find((s) => s.code === service) || { name: service }).name;
+    enqueue(withCurrent((ticket) =>
+      act("transfer", body, () => t("transferred", { number: ticket.number, target: where }))));
   }
 
   async function start(counter) {
@@ -172,13 +237,19 @@
     });
   }
 
-  async function chooseCounter(number) {
+  /* Another officer has the counter open: ask before taking it over. */
+  async function chooseCounter(number, takeOver) {
+    const body = takeOver ? { counter: number, take_over: true } : { counter: number };
     try {
-      const session = await staff.post("/api/v1/session/counter", { counter: number });
+      const session = await staff.post("/api/v1/session/counter", body);
       staff.csrf = session.csrf_token;
       start(number);
     } catch (error) {
-      staff.message(error.message, true);
+      if (error.status === 409 && !takeOver) {
+        if (await ask(error.message, t("take_over"), t("cancel"))) chooseCounter(number, true);
+        return;
+      }
+      $("pick-message").textContent = error.message;
     }
   }
 
@@ -198,9 +269,11 @@
   // One listener for the counter and transfer buttons: the admin may change them live.
   document.addEventListener("click", (event) => {
     const transfer = event.target.closest("[data-transfer]");
+    const toCounter = event.target.closest("[data-transfer-counter]");
     const counter = event.target.closest("[data-counter]");
-    if (transfer) transferTo(transfer.dataset.transfer);
-    else if (counter) chooseCounter(Number(counter.dataset.counter));
+    if (transfer) transferTo(transfer.dataset.transfer, null);
+    else if (toCounter) transferTo(current() && current().service, Number(toCounter.dataset.transferCounter));
+    else if (counter) chooseCounter(Number(counter.dataset.counter), false);
   });
 
   function settingsChanged() {
@@ -230,12 +303,13 @@
   const keys = { Enter: callNext, "+": callNext, "*": recall, "-": noShow, "/": finish, "0": openTransfer, ".": togglePause };
   document.addEventListener("keydown", (event) => {
     if (state.counter === null || event.ctrlKey || event.altKey || event.metaKey) return;
+    if ($("ask-dialog").open) return; // the dialog's own buttons and Esc answer it
     const dialog = $("transfer-dialog");
     if (dialog.open) {
       // Only a digit picks a service; Enter, + and the rest do nothing here (Esc cancels).
       if (event.key !== "Escape" && event.key !== "Tab") event.preventDefault();
       const index = Number(event.key);
-      const choice = document.querySelectorAll("[data-transfer]")[index - 1];
+      const choice = document.querySelectorAll("[data-transfer]:not([hidden])")[index - 1];
       if (index >= 1 && choice) choice.click();
       return;
     }

@@ -21,6 +21,7 @@ from display.icons import known_icons
 from queue_server.auth.roles import Principal
 from queue_server.core.errors import QueueError
 from queue_server.i18n import N_, _
+from queue_server.public_url import does_not_answer
 from queue_server.settings import ConfigError
 from queue_server.web.admin import admin, menu, render_admin, signed_in
 from queue_server.web.admin.forms import (
@@ -34,6 +35,7 @@ from queue_server.web.admin.forms import (
 )
 from queue_server.web.admin.live import change_settings
 from queue_server.web.admin.messages import in_words
+from queue_server.web.printing import printer_report
 from queue_server.web.security import csrf_matches
 from queue_server.web.state import xephang
 
@@ -124,6 +126,10 @@ class SectionPage:
     view: Callable[[Item], Item] = field(default=lambda item: item)
     # the item to store (the page-only fields taken out)
     stored: Callable[[Item], Item] = field(default=lambda item: item)
+    # a live remark shown with the item (a kiosk printer's fault), or None
+    note: Callable[[Item], tuple[str, bool] | None] = field(default=lambda item: None)
+    # warnings about the whole page's subject (public_url for the kiosks' QR codes)
+    warnings: Callable[[], list[str]] = field(default=lambda: [])
 
     def items(self) -> list[Item]:
         return [self.view(item) for item in xephang().settings.section(self.section)]
@@ -206,6 +212,28 @@ def _toml_value(value: Any) -> str:
     if value is None:
         return '""'
     return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _printer_note(item: Item) -> tuple[str, bool] | None:
+    """The kiosk printer's state in words, and whether it is a fault."""
+    report = printer_report(str(item["name"])) if item.get("printer") else None
+    if report is None:
+        return None
+    return _("Printer now: {state}").format(state=report["message"]), report["ok"] is False
+
+
+def _public_url_warnings() -> list[str]:
+    """``center.public_url`` set but not leading to this server: QR codes lead nowhere."""
+    url = xephang().settings.center.public_url
+    problem = does_not_answer(url) if url else None
+    if problem is None:
+        return []
+    return [
+        _(
+            "The tickets' QR codes point to public_url {url}, but from this server {problem}"
+            " Correct public_url, or leave it unset to use the address the kiosk uses."
+        ).format(url=url, problem=problem)
+    ]
 
 
 def _kiosk_stored(item: Item) -> Item:
@@ -312,6 +340,8 @@ KIOSKS = SectionPage(
     ],
     describe=lambda k: f"{k['name']} · {k.get('label') or ''}",
     stored=_kiosk_stored,
+    note=_printer_note,
+    warnings=_public_url_warnings,
 )
 
 PAGES = {page.endpoint: page for page in (SERVICES, COUNTERS, PRIORITIES, KIOSKS)}
@@ -337,8 +367,12 @@ def _draw(
     status: int = 200,
 ) -> Any:
     forms: list[FormView] = []
+    notes: dict[str, tuple[str, bool]] = {}
     for item in page.items():
         ident = str(item[page.identity])
+        note = page.note(item)
+        if note is not None:
+            notes[ident] = note
         mine = key == ident
         forms.append(
             form_view(
@@ -366,6 +400,8 @@ def _draw(
         principal,
         _(page.title),
         forms=forms,
+        notes=notes,
+        warnings=page.warnings(),
         new=new,
         action=url_for(f"admin.{page.endpoint}"),
         saved=request.args.get("saved"),

@@ -1,0 +1,40 @@
+"""Which officers have a counter open: their consoles' live connections, per process.
+
+The officer console connects to ``/officer`` after choosing a counter; the connection is
+counted here until it closes. Choosing a counter another officer has open is asked
+about first (``POST /api/v1/session/counter`` answers 409 unless ``take_over``).
+"""
+
+from __future__ import annotations
+
+import threading
+
+from flask import current_app
+
+
+class CounterHolders:
+    """Open console connections: connection id → (counter, user name)."""
+
+    def __init__(self) -> None:
+        self._held: dict[str, tuple[int, str]] = {}
+        self._lock = threading.Lock()
+
+    def hold(self, sid: str, counter: int, user: str) -> None:
+        with self._lock:
+            self._held[sid] = (counter, user)
+
+    def release(self, sid: str) -> None:
+        with self._lock:
+            self._held.pop(sid, None)
+
+    def others(self, counter: int, user: str) -> list[str]:
+        """The other users with ``counter`` open, by name."""
+        with self._lock:
+            return sorted(
+                {name for n, name in self._held.values() if n == counter and name != user}
+            )
+
+
+def counter_holders() -> CounterHolders:
+    """This app's registry (made on first use)."""
+    return current_app.extensions.setdefault("xephang_counter_holders", CounterHolders())  # type: ignore[no-any-return]
