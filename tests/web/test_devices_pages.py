@@ -40,8 +40,13 @@ def test_kiosk_ticket_prints_and_call_lights_the_board(
     )
     assert issued.status_code == 201, issued.get_json()
     worker: DeviceWorker = device_app.extensions["xephang_devices"]
-    printer = worker.devices.spoolers["kiosk-1"].printer
+    spooler = worker.devices.spoolers["kiosk-1"]
+    printer = spooler.printer
     assert printer.wait_for_prints(1, timeout=10)  # type: ignore[attr-defined]
+    # The embedded worker prints the tracking QR code, though the bus payloads lack it.
+    (job,) = spooler.jobs()
+    assert job.printout.track_url is not None
+    assert job.printout.track_url.endswith("/track/" + issued.get_json()["track_code"])
 
     called = client.post(
         "/api/v1/counters/3/next", headers=bearer(sqlite_queue, "officer", counter=3)
