@@ -124,7 +124,8 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(QueueError)
     def _queue_error(exc: QueueError) -> Response:
-        status = next((s for kind, s in STATUS_BY_ERROR.items() if isinstance(exc, kind)), 409)
+        # The most specific class wins (NotAllowed is a Rejected: 403, not 422).
+        status = next((STATUS_BY_ERROR[k] for k in type(exc).__mro__ if k in STATUS_BY_ERROR), 409)
         return error_response(status, exc.message)
 
     @app.errorhandler(Unavailable)

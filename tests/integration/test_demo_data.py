@@ -45,17 +45,18 @@ def test_reset_is_refused_while_a_server_uses_the_data(tmp_path: Path) -> None:
     assert demo("--no-serve", "--history-days", "0", config=config).returncode == 0
     server = create_app(load_settings(config), testing=True)  # holds <data_dir>/server.lock
     server.extensions["xephang"].queue.issue("HT")  # a ticket only the served data has
+    served = ticket_rows(config)
     try:
         refused = demo("--reset", "--no-serve", "--history-days", "0", config=config)
         assert refused.returncode == 1
         assert "stop it first" in refused.stderr
         assert "Traceback" not in refused.stderr
-        assert ticket_rows(config) == 1  # the served database was left alone
+        assert ticket_rows(config) == served  # the served database was left alone
     finally:
         server.extensions["xephang"].queue.db.dispose()
         server.extensions["xephang_server_lock"].release()
     assert demo("--reset", "--no-serve", "--history-days", "0", config=config).returncode == 0
-    assert ticket_rows(config) == 0  # a new database (an inode number may be reused)
+    assert ticket_rows(config) < served  # a new database (an inode number may be reused)
 
 
 def test_reset_clears_the_printed_tickets_and_the_tokens(tmp_path: Path) -> None:

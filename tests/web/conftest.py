@@ -86,8 +86,12 @@ PASSWORD = "correct horse battery"
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-def sign_in(app: Flask, role: str, counter: int | None = None) -> tuple[FlaskClient, Headers]:
-    """A new client signed in as a new user of ``role``; returns it and the CSRF header."""
+def sign_in(
+    app: Flask, role: str, counter: int | None = None, *, take_over: bool = False
+) -> tuple[FlaskClient, Headers]:
+    """A new client signed in as a new user of ``role``; returns it and the CSRF header.
+
+    ``take_over``: choose ``counter`` even while another officer's console holds it."""
     queue: Queue = app.extensions["xephang"].queue
     username = f"{role}-{secrets.token_hex(3)}"
     add_user(queue.db, username, role, PASSWORD)
@@ -102,7 +106,8 @@ def sign_in(app: Flask, role: str, counter: int | None = None) -> tuple[FlaskCli
     csrf = client.get("/api/v1/session").get_json()["csrf_token"]
     headers = {"X-CSRF-Token": csrf}
     if counter is not None:
-        chosen = client.post("/api/v1/session/counter", json={"counter": counter}, headers=headers)
+        choice = {"counter": counter, "take_over": take_over}
+        chosen = client.post("/api/v1/session/counter", json=choice, headers=headers)
         assert chosen.status_code == 200, chosen.get_json()
     return client, headers
 
