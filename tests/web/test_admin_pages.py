@@ -345,7 +345,7 @@ def test_a_page_change_is_saved_on_both_databases(app: Flask, signer: Signer) ->
     assert queue.catalogue.services["DD"].labels == {"en": "Land and building"}
     client, _headers = admin
     html = client.get("/admin/audit", headers={"Accept-Language": "vi"}).get_data(as_text=True)
-    assert "DD: name: Đất đai → Đất đai – Xây dựng" in html
+    assert "DD: Tên: Đất đai → Đất đai – Xây dựng" in html  # the field label, not "name"
 
 
 def test_the_audit_log_far_past_its_end_is_empty_not_an_error(
