@@ -12,8 +12,9 @@ from sqlalchemy import func, select
 
 from queue_server.core.db import Database
 from queue_server.core.models import ApiToken
+from queue_server.runtime import start_app
 from queue_server.settings import load_settings
-from queue_server.web.app import create_app
+from queue_server.web.state import runtime_of
 
 from .conftest import _env
 from .test_demo import demo_config, printed_links
@@ -37,7 +38,7 @@ def test_reset_is_refused_while_a_server_uses_the_data(tmp_path: Path) -> None:
     assert demo("--no-serve", "--history-days", "0", config=config).returncode == 0
     database = tmp_path / "data" / "xephang.db"
     inode = database.stat().st_ino
-    server = create_app(load_settings(config), testing=True)  # holds <data_dir>/server.lock
+    server = start_app(load_settings(config), testing=True)  # holds <data_dir>/server.lock
     try:
         refused = demo("--reset", "--no-serve", "--history-days", "0", config=config)
         assert refused.returncode == 1
@@ -45,8 +46,7 @@ def test_reset_is_refused_while_a_server_uses_the_data(tmp_path: Path) -> None:
         assert "Traceback" not in refused.stderr
         assert database.stat().st_ino == inode  # the served database was left alone
     finally:
-        server.extensions["xephang"].queue.db.dispose()
-        server.extensions["xephang_server_lock"].release()
+        runtime_of(server).stop()  # closes the database, releases the lock
     assert demo("--reset", "--no-serve", "--history-days", "0", config=config).returncode == 0
     assert database.stat().st_ino != inode
 
