@@ -37,6 +37,7 @@ from queue_server.core.ratings import Ratings
 from queue_server.core.serverlock import ServerLock
 from queue_server.settings import Settings, load_settings
 from queue_server.web.counter_holders import CounterHolders
+from queue_server.web.devices import start_embedded_worker
 from queue_server.web.metrics import Metrics
 from queue_server.web.ratelimit import RateLimiter
 from queue_server.web.ratings import RatingsState
@@ -185,8 +186,6 @@ class Runtime:
 
     def start(self) -> None:
         """Start the parts in order; if one fails, stop those started and re-raise."""
-        from queue_server.web.devices import start_embedded_worker
-
         with self._lock:
             if self._started:
                 return
