@@ -9,11 +9,11 @@ only) for any signed-in staff member.
 
 from __future__ import annotations
 
-import atexit
 import logging
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import (
     Blueprint,
@@ -38,8 +38,11 @@ from queue_server.web.audio import audio
 from queue_server.web.errors import ApiError
 from queue_server.web.printing import printer_report
 from queue_server.web.security import require, signed_in
-from queue_server.web.state import XephangState, xephang
+from queue_server.web.state import xephang
 from queue_server.workers.devices import DeviceWorker, build_devices
+
+if TYPE_CHECKING:
+    from queue_server.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -155,35 +158,42 @@ class PrintJobRecorder:
             return self._changed.wait_for(lambda: self._states.get(job_id) == state, timeout)
 
 
-def start_embedded_worker(app: Flask, state: XephangState) -> DeviceWorker:
-    """Build this server's devices, feed them from the bus, and report their status.
+def start_embedded_worker(runtime: Runtime) -> Callable[[], None]:
+    """Build this server's devices, feed them from the bus, and report their status;
+    returns the function that stops them (the runtime's ``devices`` part).
 
-    On ``settings_changed`` the worker takes the app's new settings and rebuilds the
+    On ``settings_changed`` the worker takes the runtime's new settings and rebuilds the
     boards and printers that changed, then shows the current numbers again.
     """
-    recorder = PrintJobRecorder(state.queue.db)
-    app.extensions["xephang_print_jobs"] = recorder
-    devices = build_devices(state.settings, on_print_job=recorder.record)
-    left = abandon_unfinished(state.queue.db, list(devices.spoolers), state.queue.clock.now())
+    recorder = PrintJobRecorder(runtime.queue.db)
+    devices = build_devices(runtime.settings, on_print_job=recorder.record)
+    queue = runtime.queue
+    left = abandon_unfinished(queue.db, list(devices.spoolers), queue.clock.now())
     if left:
         log.warning("%d print job(s) left by the previous run abandoned", left)
     worker = DeviceWorker(
-        state.settings,
+        runtime.settings,
         devices,
-        settings_source=lambda: state.settings,
-        snapshot_source=lambda: state.queue.snapshot(recent=0),
-        on_rebuilt=lambda: _report_status(state, worker),
+        settings_source=lambda: runtime.settings,
+        snapshot_source=lambda: queue.snapshot(recent=0),
+        on_rebuilt=lambda: _report_status(runtime, worker),
     )
     worker.start()
-    state.bus.subscribe(worker.handle)
-    worker.resync(state.queue.snapshot(recent=0))
-    _report_status(state, worker)
-    app.extensions["xephang_devices"] = worker
-    atexit.register(worker.stop)
-    return worker
+    unsubscribe = runtime.bus.subscribe(worker.handle)
+    worker.resync(queue.snapshot(recent=0))
+    _report_status(runtime, worker)
+    runtime.print_jobs = recorder
+    runtime.device_worker = worker
+
+    def stop() -> None:
+        unsubscribe()
+        runtime.device_worker = None
+        worker.stop()
+
+    return stop
 
 
-def _report_status(state: XephangState, worker: DeviceWorker) -> None:
+def _report_status(state: Runtime, worker: DeviceWorker) -> None:
     """Register a status check per printer and one for the LED boards (for readyz)."""
     for name in [n for n in state.device_status if n.startswith("printer:")]:
         if name.removeprefix("printer:") not in worker.devices.spoolers:
@@ -218,9 +228,7 @@ def _report_status(state: XephangState, worker: DeviceWorker) -> None:
 
 
 def _worker() -> DeviceWorker | None:
-    from flask import current_app
-
-    return current_app.extensions.get("xephang_devices")
+    return xephang().device_worker
 
 
 def _printers() -> list[dict[str, Any]]:
@@ -350,9 +358,7 @@ def leds_json() -> Any:
     return jsonify(boards)
 
 
-def register_devices(app: Flask, state: XephangState, *, start_worker: bool) -> None:
-    """Add the device pages, and start the embedded worker if this server owns devices."""
+def register_devices(app: Flask) -> None:
+    """Add the device pages (the embedded worker is started by the runtime)."""
     app.register_blueprint(pages)
     app.register_blueprint(audio)
-    if start_worker and state.settings.devices.worker == "embedded":
-        start_embedded_worker(app, state)

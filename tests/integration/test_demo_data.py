@@ -12,8 +12,9 @@ from sqlalchemy import func, select
 
 from queue_server.core.db import Database
 from queue_server.core.models import ApiToken, Ticket
+from queue_server.runtime import start_app
 from queue_server.settings import load_settings
-from queue_server.web.app import create_app
+from queue_server.web.state import runtime_of
 
 from .conftest import _env
 from .test_demo import demo_config, printed_links
@@ -43,8 +44,8 @@ def ticket_rows(config: Path) -> int:
 def test_reset_is_refused_while_a_server_uses_the_data(tmp_path: Path) -> None:
     config = demo_config(tmp_path)
     assert demo("--no-serve", "--history-days", "0", config=config).returncode == 0
-    server = create_app(load_settings(config), testing=True)  # holds <data_dir>/server.lock
-    server.extensions["xephang"].queue.issue("HT")  # a ticket only the served data has
+    server = start_app(load_settings(config), testing=True)  # holds <data_dir>/server.lock
+    runtime_of(server).queue.issue("HT")  # a ticket only the served data has
     served = ticket_rows(config)
     try:
         refused = demo("--reset", "--no-serve", "--history-days", "0", config=config)
@@ -53,8 +54,7 @@ def test_reset_is_refused_while_a_server_uses_the_data(tmp_path: Path) -> None:
         assert "Traceback" not in refused.stderr
         assert ticket_rows(config) == served  # the served database was left alone
     finally:
-        server.extensions["xephang"].queue.db.dispose()
-        server.extensions["xephang_server_lock"].release()
+        runtime_of(server).stop()  # closes the database, releases the lock
     assert demo("--reset", "--no-serve", "--history-days", "0", config=config).returncode == 0
     assert ticket_rows(config) < served  # a new database (an inode number may be reused)
 

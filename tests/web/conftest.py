@@ -19,8 +19,8 @@ from queue_server.core.bootstrap import open_queue
 from queue_server.core.clock import FrozenClock
 from queue_server.core.db import Database
 from queue_server.core.operations import Queue
+from queue_server.runtime import start_app
 from queue_server.settings import Settings
-from queue_server.web.app import create_app
 
 Headers = dict[str, str]
 TokenMaker = Callable[..., Headers]
@@ -54,7 +54,7 @@ def events(bus: EventBus) -> list[Envelope]:
 @pytest.fixture
 def app(settings: Settings, queue: Queue, bus: EventBus) -> Flask:
     """The app on the parametrised database (SQLite and PostgreSQL)."""
-    return create_app(settings, queue=queue, bus=bus, testing=True)
+    return start_app(settings, queue=queue, bus=bus, testing=True)
 
 
 @pytest.fixture
@@ -79,7 +79,7 @@ def sqlite_queue(settings: Settings, clock: FrozenClock, tmp_path: Path) -> Iter
 
 @pytest.fixture
 def sqlite_app(settings: Settings, sqlite_queue: Queue) -> Flask:
-    return create_app(settings, queue=sqlite_queue, testing=True)
+    return start_app(settings, queue=sqlite_queue, testing=True)
 
 
 PASSWORD = "correct horse battery"

@@ -7,12 +7,12 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 
-from queue_server import create_app
 from queue_server.auth.tokens import create_token
 from queue_server.core.operations import Queue
 from queue_server.core.printjobs import jobs_for_ticket, record_job
+from queue_server.runtime import start_app
 from queue_server.settings import Settings
-from queue_server.workers.devices import DeviceWorker
+from queue_server.web.state import runtime_of
 
 from .conftest import sign_in
 
@@ -24,9 +24,9 @@ def bearer(queue: Queue, role: str, **options: object) -> dict[str, str]:
 
 @pytest.fixture
 def device_app(settings: Settings, sqlite_queue: Queue) -> Iterator[Flask]:
-    app = create_app(settings, queue=sqlite_queue, testing=True, devices=True)
+    app = start_app(settings, queue=sqlite_queue, testing=True, devices=True)
     yield app
-    app.extensions["xephang_devices"].stop()
+    runtime_of(app).stop()
 
 
 def test_kiosk_ticket_prints_and_call_lights_the_board(
@@ -39,7 +39,8 @@ def test_kiosk_ticket_prints_and_call_lights_the_board(
         headers=bearer(sqlite_queue, "kiosk", name="kiosk-1"),
     )
     assert issued.status_code == 201, issued.get_json()
-    worker: DeviceWorker = device_app.extensions["xephang_devices"]
+    worker = runtime_of(device_app).device_worker
+    assert worker is not None
     spooler = worker.devices.spoolers["kiosk-1"]
     printer = spooler.printer
     assert printer.wait_for_prints(1, timeout=10)  # type: ignore[attr-defined]
@@ -96,11 +97,11 @@ def test_jobs_a_stopped_server_left_queued_are_abandoned_at_start(
         awaiting_recovery=False,
         at=sqlite_queue.clock.now(),
     )
-    app = create_app(settings, queue=sqlite_queue, testing=True, devices=True)
+    app = start_app(settings, queue=sqlite_queue, testing=True, devices=True)
     try:
         [job] = jobs_for_ticket(sqlite_queue.db, issued.id)
         assert (job.state, job.reason) == ("failed", "abandoned")
-        printer = app.extensions["xephang_devices"].devices.spoolers["kiosk-1"].printer
+        printer = runtime_of(app).device_worker.devices.spoolers["kiosk-1"].printer  # type: ignore[union-attr]
         assert printer.printed == []  # type: ignore[attr-defined]
     finally:
-        app.extensions["xephang_devices"].stop()
+        runtime_of(app).stop()

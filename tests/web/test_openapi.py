@@ -22,8 +22,8 @@ from queue_server.auth.roles import COUNTER_ROLES, TOKEN_ROLES, USER_ROLES
 from queue_server.auth.tokens import create_token
 from queue_server.core.bootstrap import open_queue
 from queue_server.core.db import Database
+from queue_server.runtime import start_app
 from queue_server.settings import Settings
-from queue_server.web.app import create_app
 from queue_server.web.openapi import openapi_document
 
 from .conftest import sign_in
@@ -81,7 +81,7 @@ def fuzz_app(demo_settings: Settings, tmp_path_factory: pytest.TempPathFactory) 
     queue = open_queue(settings, db=database)
     for service in ("HT", "CT", "DD", "HD"):
         queue.issue(service)
-    app = create_app(settings, queue=queue, testing=True)
+    app = start_app(settings, queue=queue, testing=True)
     secret, _info = create_token(database, "admin")
     app.config["FUZZ_HEADERS"] = {"Authorization": f"Bearer {secret}"}
     yield app

@@ -17,8 +17,8 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from queue_server.core.bootstrap import open_queue
 from queue_server.core.db import Database
 from queue_server.core.schema import alembic_config
+from queue_server.runtime import start_app
 from queue_server.settings import Settings
-from queue_server.web.app import create_app
 
 TokenMaker = Callable[..., dict[str, str]]
 
@@ -52,7 +52,7 @@ def test_healthz_and_readyz(client: FlaskClient, app: Flask) -> None:
 def test_readyz_fails_when_schema_is_behind(settings: Settings, tmp_path: Path) -> None:
     database = Database(f"sqlite:///{tmp_path}/old.db")
     queue = open_queue(settings, db=database)
-    app = create_app(settings, queue=queue, testing=True)
+    app = start_app(settings, queue=queue, testing=True)
     config = alembic_config()
     with database.engine.begin() as conn:
         config.attributes["connection"] = conn
