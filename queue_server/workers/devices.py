@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-from devices.audio.speaker import Played, Speaker, VirtualSpeaker
+from devices.audio.speaker import CommandSpeaker, Played, Speaker, VirtualSpeaker
 from devices.audio.voice import Voice
 from devices.led import BoardSet, BoardStatus, build_board_set
 from devices.printer import PrintJob, PrintSpooler, VirtualPrinterConfig, open_printer
@@ -96,11 +96,15 @@ def build_devices(
         spooler = build_spooler(settings, kiosk, on_print_job)
         if spooler is not None:
             spoolers[kiosk.name] = spooler
-    voice = speaker = None
-    if settings.voice.enabled and settings.devices.speaker == "virtual":
+    voice: Voice | None = None
+    speaker: Speaker | None = None
+    if settings.voice.enabled and settings.devices.speaker != "none":
         try:
             voice = Voice(settings.voice, cache_dir=Path(settings.data_dir) / "voice-cache")
-            speaker = VirtualSpeaker(voice.renderer)
+            if settings.devices.speaker == "command":
+                speaker = CommandSpeaker(voice.renderer, settings.devices.speaker_command)
+            else:
+                speaker = VirtualSpeaker(voice.renderer)
         except Exception as exc:  # a broken voice pack must not stop the queue
             log.error("voice disabled: %s", exc)
     return DeviceSet(
@@ -202,9 +206,13 @@ class DeviceWorker:
             if voice is None or speaker is None:
                 continue
             try:
-                self.spoken.append(speaker.play(voice.announcement(*item)))
+                played = speaker.play(voice.announcement(*item))
             except Exception:
                 log.exception("announcement failed")
+                continue
+            if not played.ok:
+                log.warning("announcement not played: %s", played.problem)
+            self.spoken.append(played)
 
     def _apply(self, envelope: Envelope) -> None:
         event_type = envelope.event_type
