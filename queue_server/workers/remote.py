@@ -34,6 +34,7 @@ class RemoteFeed:
         self.connected = threading.Event()
         self.snapshots = 0
         self.settings_reloads = 0
+        self.unknown_events = 0  # names no event type of core/events.py has (logged)
         if worker.snapshot_source is None:  # rebuilt boards take the state from the API
             worker.snapshot_source = lambda: self._get("/api/v1/state") or {}
         self.client = socketio.Client(reconnection=True, reconnection_delay_max=5)
@@ -41,7 +42,6 @@ class RemoteFeed:
         self.client.on("disconnect", self._on_disconnect, namespace="/devices")
         self.client.on("snapshot", self._on_snapshot, namespace="/devices")
         self.client.on("*", self._on_event, namespace="/devices")  # every domain event
-        self.unknown_events = 0
 
     def start(self) -> RemoteFeed:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
