@@ -2,8 +2,9 @@
 
 ``/devices/printer`` shows the tickets the virtual printers printed (PNG), and
 ``/devices/leds`` what each virtual LED board shows, decoded from the same bytes a
-real board would receive. Staff only: a printed ticket carries its tracking code as
-a QR code, so the printer pages are for the administrator; the boards (numbers
+real board would receive (templates in ``display/templates/devices/``, scripts in
+``display/static/js/devices-*.js``). Staff only: a printed ticket carries its tracking
+code as a QR code, so the printer pages are for the administrator; the boards (numbers
 only) for any signed-in staff member.
 """
 
@@ -21,7 +22,7 @@ from flask import (
     Response,
     abort,
     jsonify,
-    render_template_string,
+    render_template,
     request,
     send_from_directory,
     url_for,
@@ -49,90 +50,16 @@ log = logging.getLogger(__name__)
 pages = Blueprint("devices", __name__)
 
 BOARD_VIEWERS = (Role.OFFICER, Role.HELPDESK, Role.MANAGER)  # and the admin
-
-PAGE = """<!doctype html>
-<html lang="{{ lang }}"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-<title>{{ title }}</title>
-<style>
- body{font-family:"Be Vietnam Pro","DejaVu Sans",sans-serif;background:#f4f6f8;color:#111;
-  margin:24px}
- h1{font-size:28px} .grid{display:flex;flex-wrap:wrap;gap:16px}
- figure{background:#fff;padding:8px;margin:0;border:1px solid #ccd} figcaption{font-size:16px}
- img{width:288px;image-rendering:pixelated}
- .board{background:#111;color:#ff3b1f;font:bold 64px/1 "DejaVu Sans Mono",monospace;
-  padding:16px 24px;min-width:200px;text-align:right;border-radius:6px}
- .label{font-size:18px;margin-top:6px} .off{color:#555}
- .status{font-size:18px} .fault{color:#a00018;font-weight:700}
-</style></head><body>
-<h1>{{ title }}</h1>
-{% if kind == "printer" %}
- <div id="printers">
- {% for printer in printers %}
-  <section data-kiosk="{{ printer.kiosk }}"><h2>{{ printer.kiosk }}</h2>
-  <p class="status{% if printer.fault %} fault{% endif %}">{{ printer.status }}</p>
-  <div class="grid">
-  {% for ticket in printer.tickets %}
-   <figure><img src="{{ ticket.url }}" alt="{{ ticket.name }}">
-    <figcaption>{{ ticket.name }}</figcaption></figure>
-  {% else %}<p>{{ empty }}</p>{% endfor %}
-  </div></section>
- {% else %}<p>{{ none }}</p>{% endfor %}
- </div>
- <script>
- // Live, as the LED page: new tickets and the printer's state without a reload.
- function figure(t){
-  const box = document.createElement("figure"); const img = document.createElement("img");
-  img.src = t.url; img.alt = t.name; const cap = document.createElement("figcaption");
-  cap.textContent = t.name; box.append(img, cap); return box; }
- async function refresh(){
-  try{
-   const r = await fetch("{{ url_for('devices.printer_json') }}", {cache: "no-store"});
-   const printers = await r.json(); const root = document.getElementById("printers");
-   if (!printers.length) { const p = document.createElement("p");
-     p.textContent = "{{ none }}"; root.replaceChildren(p); return; }
-   root.replaceChildren(...printers.map(printer => {
-     const section = document.createElement("section"); section.dataset.kiosk = printer.kiosk;
-     const h2 = document.createElement("h2"); h2.textContent = printer.kiosk;
-     const status = document.createElement("p");
-     status.className = "status" + (printer.fault ? " fault" : "");
-     status.textContent = printer.status;
-     const grid = document.createElement("div"); grid.className = "grid";
-     if (printer.tickets.length) grid.append(...printer.tickets.map(figure));
-     else { const p = document.createElement("p"); p.textContent = "{{ empty }}"; grid.append(p); }
-     section.append(h2, status, grid); return section; }));
-  } catch(e) {}
- }
- setInterval(refresh, 1000);
- </script>
-{% else %}
- <div class="grid" id="boards"></div>
- <script>
- async function refresh(){
-  try{
-   const r = await fetch("{{ url_for('devices.leds_json') }}");
-   const boards = await r.json(); const grid = document.getElementById("boards");
-   grid.replaceChildren(...boards.map(b => {
-     const box = document.createElement("div");
-     const led = document.createElement("div"); led.className = "board" + (b.text ? "" : " off");
-     led.textContent = b.text || "----";
-     const label = document.createElement("div"); label.className = "label";
-     label.textContent = "{{ counter_label }} " + b.counter + (b.online ? "" : " – {{ offline }}");
-     box.append(led, label); return box; }));
-  } catch(e) {}
- }
- refresh(); setInterval(refresh, 1000);
- </script>
-{% endif %}
-</body></html>"""
+RECORDED_HISTORY = 1000  # print jobs whose latest state PrintJobRecorder keeps
 
 
 class PrintJobRecorder:
     """Writes the spooler's job changes to the database, in order, and lets tests wait."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, history: int = RECORDED_HISTORY) -> None:
+        """``history``: how many jobs' latest states are kept for :meth:`wait_for`."""
         self.database = database
+        self.history = history
         self._states: dict[str, str] = {}
         self._changed = threading.Condition()
 
@@ -149,7 +76,10 @@ class PrintJobRecorder:
             at=job.updated_at,
         )
         with self._changed:
+            self._states.pop(job.id, None)  # the latest change goes last
             self._states[job.id] = job.state.value
+            while len(self._states) > self.history:
+                del self._states[next(iter(self._states))]
             self._changed.notify_all()
 
     def wait_for(self, job_id: str, state: str, timeout: float = 10.0) -> bool:
@@ -260,14 +190,16 @@ def printer_page() -> str | Response:
     principal = signed_in()  # the administrator only: the tickets' QR codes
     if isinstance(principal, Response):
         return principal
-    return render_template_string(
-        PAGE,
-        kind="printer",
+    texts = {
+        "empty": _("No ticket printed yet."),
+        "none": _("No virtual printer is configured."),
+    }
+    return render_template(
+        "devices/printer.html",
         lang=xephang().settings.center.language,
         title=_("Virtual printers"),
         printers=_printers(),
-        empty=_("No ticket printed yet."),
-        none=_("No virtual printer is configured."),
+        data={"json_url": url_for("devices.printer_json"), "texts": texts},
     )
 
 
@@ -325,13 +257,12 @@ def leds_page() -> str | Response:
     principal = signed_in(*BOARD_VIEWERS)
     if isinstance(principal, Response):
         return principal
-    return render_template_string(
-        PAGE,
-        kind="leds",
+    texts = {"counter": _("Counter"), "offline": _("offline")}
+    return render_template(
+        "devices/leds.html",
         lang=xephang().settings.center.language,
         title=_("Virtual LED boards"),
-        counter_label=_("Counter"),
-        offline=_("offline"),
+        data={"json_url": url_for("devices.leds_json"), "texts": texts},
     )
 
 

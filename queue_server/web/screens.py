@@ -295,7 +295,7 @@ def _serve_namespaces(socketio: SocketIO, limiter: ResyncLimiter) -> None:
             data["seq"] = xephang().screen_feed.last_seq
         return data
 
-    # Replaces the app's open /display connect handler: the last registration wins.
+    # The one /display connect handler: screens, with a credential unless the display is open.
     @socketio.on("connect", namespace=DISPLAY_NAMESPACE)
     def _display_connect(auth: Any = None) -> None:
         principal = _token_principal(auth)

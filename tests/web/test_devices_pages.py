@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 from flask import Flask
 
+from devices.printer import JobState, PrintJob, TicketPrintout
 from queue_server.auth.tokens import create_token
 from queue_server.core.operations import Queue
 from queue_server.core.printjobs import jobs_for_ticket, record_job
 from queue_server.runtime import start_app
 from queue_server.settings import Settings
+from queue_server.web.devices import PrintJobRecorder
+from queue_server.web.screens import PACKAGE_DIR
 from queue_server.web.state import runtime_of
 
 from .conftest import sign_in
@@ -102,6 +107,44 @@ def test_jobs_a_stopped_server_left_queued_are_abandoned_at_start(
         [job] = jobs_for_ticket(sqlite_queue.db, issued.id)
         assert (job.state, job.reason) == ("failed", "abandoned")
         printer = runtime_of(app).device_worker.devices.spoolers["kiosk-1"].printer  # type: ignore[union-attr]
-        assert printer.printed == []  # type: ignore[attr-defined]
+        assert printer.count == 0  # type: ignore[attr-defined]
     finally:
         runtime_of(app).stop()
+
+
+def test_device_pages_are_templates_with_their_own_script_and_style(device_app: Flask) -> None:
+    """No inline HTML, CSS or JS in Python: the pages, their script and style are files."""
+    admin, _csrf = sign_in(device_app, "admin")
+    for path, script, json_url in (
+        ("/devices/printer", "js/devices-printer.js", "/devices/printer.json"),
+        ("/devices/leds", "js/devices-leds.js", "/devices/leds.json"),
+    ):
+        page = admin.get(path).get_data(as_text=True)
+        assert "<style" not in page and "function " not in page, path
+        data = json.loads(page.split('id="page-data">')[1].split("</script>")[0])
+        assert data["json_url"] == json_url and all(data["texts"].values())
+        for asset in (script, "css/devices.css"):
+            assert f"/screens/static/{asset}" in page
+            assert admin.get(f"/screens/static/{asset}").status_code == 200, asset
+
+
+def test_axe_core_is_a_test_file_not_served(device_app: Flask) -> None:
+    client = device_app.test_client()
+    assert client.get("/screens/static/vendor/socket.io.min.js").status_code == 200
+    assert client.get("/screens/static/vendor/axe.min.js").status_code == 404
+    assert not list(PACKAGE_DIR.rglob("axe*"))
+
+
+def test_the_print_job_recorder_keeps_only_recent_jobs(sqlite_queue: Queue) -> None:
+    recorder = PrintJobRecorder(sqlite_queue.db, history=2)
+    now = sqlite_queue.clock.now()
+    printout = TicketPrintout("Trung tâm", "A001", "Hộ tịch", now, ahead=0)
+    a, b, c = (str(sqlite_queue.issue("HT", kiosk="kiosk-1").value.id) for _ in range(3))
+    for job_id in (a, b, c):
+        job = PrintJob(job_id, printout, JobState.QUEUED, created_at=now, updated_at=now)
+        recorder.record("kiosk-1", job)
+    recorder.record("kiosk-1", replace(job, state=JobState.CONFIRMED))
+    assert recorder.wait_for(c, "confirmed", timeout=0.01)
+    assert recorder.wait_for(b, "queued", timeout=0.01)
+    assert not recorder.wait_for(a, "queued", timeout=0.01)  # forgotten
+    assert [job.state for job in jobs_for_ticket(sqlite_queue.db, int(a))] == ["queued"]

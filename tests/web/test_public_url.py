@@ -61,7 +61,7 @@ def printed_track_url(app: Flask, queue: Queue, base_url: str) -> str:
     )
     assert answer.status_code == 201, answer.get_json()
     printer: Any = runtime_of(app).device_worker.devices.spoolers["kiosk-1"].printer  # type: ignore[union-attr]
-    assert printer.wait_for_prints(len(printer.printed) + 1, timeout=10)
+    assert printer.wait_for_prints(printer.count + 1, timeout=10)
     return str(printer.printed[-1].printout.track_url)
 
 
