@@ -11,7 +11,7 @@ from typing import Protocol
 
 from devices.audio.announcement import Announcement
 from devices.audio.render import RenderedAnnouncement, Renderer
-from queue_server.i18n import _
+from xephang.i18n import _
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from devices.audio.announcement import Announcement, AnnouncementConfig, build_a
 from devices.audio.espeak import Espeak
 from devices.audio.pack import DEFAULT_PACK, PackError, VoicePack
 from devices.audio.render import DEFAULT_CACHE_DIR, RenderedAnnouncement, Renderer
-from queue_server.i18n import _
+from xephang.i18n import _
 
 
 class VoiceConfig(BaseModel):
