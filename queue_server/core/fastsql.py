@@ -4,17 +4,18 @@ What it does: the first time a statement object is used, it is compiled for the
 connection's SQLite dialect; the SQL text, the order of its bound parameters and their
 defaults (``Compiled.positiontup`` and ``Compiled.binds``), and the result columns
 (``Compiled._result_columns``) are kept with SQLAlchemy's type processors
-(``bind_processor``/``result_processor``, public). Each later execution converts the
+(``bind_processor``/``result_processor``, public). Each execution converts the
 parameters with those processors, runs the SQL on the DB-API cursor of the connection's
 current transaction and converts the rows back; SQLAlchemy's execution context, events
 and ``Result`` are skipped. Rows are named tuples; :class:`FastResult` offers the few
 ``Result`` methods the queue uses. Other dialects go through ``Connection.execute``.
 
 Why: against ``Connection.execute`` (SQLAlchemy's compiled cache) it halves the CPU time
-of call-next and saves about a quarter of issue's (docs/benchmarks.md, December 2026). ``positiontup``, ``binds`` and ``_result_columns`` are not public
-API: ``tests/core/test_fastsql.py`` checks the results against ``Connection.execute``
-for every statement the queue runs, and pyproject.toml caps SQLAlchemy below the next
-minor version.
+of call-next and saves about a quarter of issue's (docs/benchmarks.md, December 2026).
+``positiontup``, ``binds`` and ``_result_columns`` are not public API:
+``tests/core/test_fastsql.py`` checks the results against ``Connection.execute`` for
+every query the queue runs through it, and pyproject.toml caps SQLAlchemy below the
+next minor version.
 
 The cache holds each statement it compiled (an entry keyed by ``id(statement)`` alone
 could be found again by a new statement given the id of a freed one) and keeps the
