@@ -84,16 +84,16 @@ def test_devices_and_display_do_not_import_the_server() -> None:
     (``queue_server.core.wait_words``, a pure function shared with the kiosk).
     """
     code = (
-        "import importlib, pkgutil, sys\n"
+        "import importlib, json, pkgutil, sys\n"
         "import devices, display\n"
         "for package in (devices, display):\n"
         "    for info in pkgutil.walk_packages(package.__path__, package.__name__ + '.'):\n"
         "        importlib.import_module(info.name)\n"
-        "print(sorted(n for n in sys.modules if n.startswith('queue_server')))\n"
+        "print(json.dumps(sorted(n for n in sys.modules if n.startswith('queue_server'))))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
     )
-    imported = set(json.loads(result.stdout.strip().splitlines()[-1].replace("'", '"')))
+    imported = set(json.loads(result.stdout.strip().splitlines()[-1]))
     assert imported <= {"queue_server", "queue_server.core", "queue_server.core.wait_words"}
     assert "queue_server.i18n" not in imported
