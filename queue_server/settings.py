@@ -23,7 +23,7 @@ from pydantic import (
     model_validator,
 )
 
-from devices.audio.voice import VoiceConfig
+from devices.audio.config import VoiceConfig
 from devices.led.config import LedConfig
 from devices.printer.config import PrinterConfig
 from display.config import ScreensConfig

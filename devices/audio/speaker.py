@@ -12,7 +12,7 @@ from typing import Protocol
 
 from devices.audio.announcement import Announcement
 from devices.audio.render import RenderedAnnouncement, Renderer
-from queue_server.i18n import _
+from xephang.i18n import _
 
 HISTORY_LENGTH = 100  # announcements a VirtualSpeaker keeps
 
