@@ -111,7 +111,7 @@ def test_each_app_counts_into_its_own_registry(
     app: Flask, client: FlaskClient, settings: Settings, queue: Queue, token: TokenMaker
 ) -> None:
     """Two apps in one process (as in the tests) do not share metrics."""
-    other = create_app(settings, queue=queue, testing=True)
+    other = start_app(settings, queue=queue, testing=True)
     client.post("/api/v1/tickets", json={"service": "HT"}, headers=token("kiosk"))
     mine = _samples(client.get("/api/v1/metrics").get_data(as_text=True))
     theirs = _samples(other.test_client().get("/api/v1/metrics").get_data(as_text=True))
