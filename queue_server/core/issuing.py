@@ -26,7 +26,7 @@ from queue_server.i18n import _
 
 
 @dataclass(frozen=True, slots=True)
-class _Place:
+class NewTicketPlace:
     """Where a ticket being issued stands: tickets waiting, people ahead, wait in s."""
 
     waiting: int
@@ -111,7 +111,7 @@ def place_of_new_ticket(
     day: date,
     category: CategoryInfo | None,
     now: datetime,
-) -> _Place:
+) -> NewTicketPlace:
     """Tickets waiting for the service, people ahead of a ticket being issued, and
     its estimated wait in seconds.
 
@@ -125,7 +125,7 @@ def place_of_new_ticket(
     if category is None or emergency or category.weight <= 0:
         ahead = int(facts.emergencies) if emergency else waiting
         per_ticket = float(facts.service_s) / max(1, int(facts.open_counters))
-        return _Place(waiting, ahead, round(ahead * per_ticket))
+        return NewTicketPlace(waiting, ahead, round(ahead * per_ticket))
     place = estimate_place(
         conn,
         ctx.catalogue,
@@ -135,7 +135,7 @@ def place_of_new_ticket(
         now=now,
         max_streak=ctx.options.policy.max_consecutive_priority,
     )
-    return _Place(waiting, place.ahead, place.wait_s)
+    return NewTicketPlace(waiting, place.ahead, place.wait_s)
 
 
 def _category(ctx: QueueContext, priority_code: str | None) -> CategoryInfo | None:
@@ -157,7 +157,7 @@ def _insert_ticket(
     now: datetime,
     channel: str,
     track_code: str,
-    place: _Place,
+    place: NewTicketPlace,
 ) -> TicketView:
     """Number the ticket and store it; returns it as issued."""
     numbering = ctx.options.numbering
