@@ -128,6 +128,23 @@ def sync_catalogue(conn: Connection, settings: Settings) -> None:
     Rows are matched by code (services, categories) and number (counters); rows no
     longer in the configuration are deactivated, never deleted, so history stays.
     """
+    service_ids = _sync_services(conn, settings)
+    _sync_categories(conn, settings)
+    counter_ids = _sync_counters(conn, settings)
+    conn.execute(delete(CounterService))
+    for counter in settings.counters:
+        for rank, code in enumerate(counter.services):
+            conn.execute(
+                CounterService.__table__.insert().values(
+                    counter_id=counter_ids[counter.number],
+                    service_id=service_ids[code],
+                    rank=rank,
+                )
+            )
+
+
+def _sync_services(conn: Connection, settings: Settings) -> dict[str, int]:
+    """Services as configured; returns every service's id by code."""
     existing = {row.code for row in conn.execute(select(Service.code))}
     for position, service in enumerate(settings.services):
         values = {
@@ -146,8 +163,11 @@ def sync_catalogue(conn: Connection, settings: Settings) -> None:
             conn.execute(Service.__table__.insert().values(code=service.code, **values))
     for code in existing - {s.code for s in settings.services}:
         conn.execute(update(Service).where(Service.code == code).values(active=False))
-    service_ids = {row.code: row.id for row in conn.execute(select(Service.id, Service.code))}
+    return {row.code: row.id for row in conn.execute(select(Service.id, Service.code))}
 
+
+def _sync_categories(conn: Connection, settings: Settings) -> None:
+    """Priority categories as configured."""
     existing_categories = {row.code for row in conn.execute(select(PriorityCategory.code))}
     for position, category in enumerate(settings.priorities):
         values = {
@@ -173,6 +193,9 @@ def sync_catalogue(conn: Connection, settings: Settings) -> None:
             update(PriorityCategory).where(PriorityCategory.code == code).values(active=False)
         )
 
+
+def _sync_counters(conn: Connection, settings: Settings) -> dict[int, int]:
+    """Counters as configured; returns every counter's id by number."""
     existing_counters = {
         row.number: row.id for row in conn.execute(select(Counter.id, Counter.number))
     }
@@ -195,14 +218,4 @@ def sync_catalogue(conn: Connection, settings: Settings) -> None:
             )
     for number in set(existing_counters) - {c.number for c in settings.counters}:
         conn.execute(update(Counter).where(Counter.number == number).values(active=False))
-    counter_ids = {row.number: row.id for row in conn.execute(select(Counter.id, Counter.number))}
-    conn.execute(delete(CounterService))
-    for counter in settings.counters:
-        for rank, code in enumerate(counter.services):
-            conn.execute(
-                CounterService.__table__.insert().values(
-                    counter_id=counter_ids[counter.number],
-                    service_id=service_ids[code],
-                    rank=rank,
-                )
-            )
+    return {row.number: row.id for row in conn.execute(select(Counter.id, Counter.number))}

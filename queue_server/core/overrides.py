@@ -213,7 +213,14 @@ def _guard_catalogue(conn: Connection, new: Any, day: Any) -> None:
         r.code: r
         for r in conn.execute(select(Service.id, Service.code, Service.prefix, Service.active))
     }
-    configured = {s.code: s for s in new.services}
+    _guard_services(rows, {s.code: s for s in new.services}, today, waiting)
+    _guard_counters(conn, new)
+
+
+def _guard_services(
+    rows: dict[str, Any], configured: dict[str, Any], today: dict[int, int], waiting: dict[int, int]
+) -> None:
+    """Refuse deactivating a service with waiting tickets, or a prefix printed today."""
     for code, service in configured.items():
         row = rows.get(code)
         if row is None:
@@ -242,23 +249,27 @@ def _guard_catalogue(conn: Connection, new: Any, day: Any) -> None:
                         prefix=row.prefix, code=code
                     )
                 )
+
+
+def _guard_counters(conn: Connection, new: Any) -> None:
+    """Refuse deactivating a counter while a citizen is at it."""
     counters = {c.number: c for c in new.counters}
-    for row in conn.execute(
+    for held in conn.execute(
         select(Counter.number, Counter.active, Counter.current_ticket_id).where(
             Counter.current_ticket_id.is_not(None)
         )
     ):
-        counter = counters.get(row.number)
-        if not row.active or counter is None or counter.active:
+        counter = counters.get(held.number)
+        if not held.active or counter is None or counter.active:
             continue
         status = conn.execute(
-            select(Ticket.status).where(Ticket.id == row.current_ticket_id)
+            select(Ticket.status).where(Ticket.id == held.current_ticket_id)
         ).scalar_one_or_none()
         if status in ACTIVE_AT_COUNTER:
             raise Rejected(
                 _(
                     "Counter {number} is serving a citizen: finish first, then deactivate it."
-                ).format(number=row.number)
+                ).format(number=held.number)
             )
 
 
