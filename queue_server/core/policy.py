@@ -61,9 +61,17 @@ def order(
 def choose(
     candidates: Sequence[Candidate], now: datetime, *, streak: int, max_streak: int
 ) -> Candidate | None:
-    """The ticket to call next, or ``None`` when nobody waits."""
-    ranked = order(candidates, now, streak=streak, max_streak=max_streak)
-    return ranked[0] if ranked else None
+    """The ticket to call next, or ``None`` when nobody waits: ``order(…)[0]`` without
+    sorting everyone (one pass)."""
+    emergencies = [c for c in candidates if c.emergency]
+    if emergencies:
+        return min(emergencies, key=lambda c: (c.issued_at, c.service_rank, c.ticket_id))
+    pool: Sequence[Candidate] = candidates
+    if streak >= max_streak:
+        pool = [c for c in candidates if not c.is_priority] or candidates
+    if not pool:
+        return None
+    return min(pool, key=lambda c: (-score(c, now), c.issued_at, c.service_rank, c.ticket_id))
 
 
 def next_streak(chosen: Candidate, *, streak: int, normal_waiting: bool) -> int:
@@ -77,6 +85,9 @@ def next_streak(chosen: Candidate, *, streak: int, normal_waiting: bool) -> int:
     if chosen.is_priority and normal_waiting:
         return streak + 1
     return 0
+
+
+MAX_REPLAY = 40  # simulated calls at most; beyond, the order at that time counts
 
 
 def calls_before(
@@ -93,6 +104,8 @@ def calls_before(
     seconds, with no priority streak yet; the order is re-ranked at each simulated
     call, so a priority ticket overtakes the normal tickets its aging catches up with
     before their turn, and a normal ticket counts the priority tickets that overtake it.
+    Past ``MAX_REPLAY`` simulated calls the rest is counted from the order at that time,
+    so a long queue costs one sort instead of a replay per person.
     """
     remaining = [c for c in waiting if c.ticket_id != target.ticket_id]
     remaining.append(target)
@@ -102,6 +115,9 @@ def calls_before(
     for ahead in range(len(remaining)):
         if not any(c.is_priority for c in remaining):  # first come first served from here
             return ahead + sum(_first_come_before(c, target) for c in remaining)
+        if ahead >= MAX_REPLAY:  # far back in a long queue: the order at that time
+            ranked = order(remaining, at, streak=streak, max_streak=max_streak)
+            return ahead + next(i for i, c in enumerate(ranked) if c.ticket_id == target.ticket_id)
         chosen = choose(remaining, at, streak=streak, max_streak=max_streak)
         assert chosen is not None  # the target is still there
         if chosen.ticket_id == target.ticket_id:

@@ -102,3 +102,17 @@ def test_calls_before_keeps_the_streak_rule() -> None:
 )
 def test_one_rule_for_the_minutes(seconds: int | None, ahead: int, minutes: int | None) -> None:
     assert wait_minutes(seconds, ahead) == minutes
+
+
+def test_calls_before_in_a_long_queue_counts_past_the_replay() -> None:
+    """Past ``MAX_REPLAY`` simulated calls the order at that time counts (one sort)."""
+    size = policy.MAX_REPLAY * 3
+    elders = [
+        policy.Candidate(n, T0 + timedelta(seconds=n), weight=1.0) for n in range(1, size + 1)
+    ]
+    now = T0 + timedelta(hours=1)
+    assert policy.calls_before(elders[-1], elders, now, seconds_per_call=60, max_streak=3) == (
+        size - 1
+    )
+    middle = elders[size // 2]
+    assert policy.calls_before(middle, elders, now, seconds_per_call=60, max_streak=3) == size // 2

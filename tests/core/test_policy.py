@@ -143,3 +143,11 @@ def test_streak_rules() -> None:
     assert next_streak(priority, streak=2, normal_waiting=True) == 3
     assert next_streak(priority, streak=2, normal_waiting=False) == 0
     assert next_streak(normal, streak=2, normal_waiting=True) == 0
+
+
+@given(candidates(), st.integers(0, 6), st.integers(1, 4))
+def test_choose_is_the_head_of_the_order(pool: list[Candidate], streak: int, limit: int) -> None:
+    """``choose`` picks in one pass what ``order`` ranks first."""
+    now = START + timedelta(hours=2)
+    ranked = order(pool, now, streak=streak, max_streak=limit)
+    assert choose(pool, now, streak=streak, max_streak=limit) == (ranked[0] if ranked else None)
