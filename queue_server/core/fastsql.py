@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import threading
 from collections import namedtuple
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
 
 
 class FastResult:
@@ -53,6 +54,7 @@ class _Compiled:
 
     def __init__(self, statement: ClauseElement, dialect: Dialect) -> None:
         compiled = statement.compile(dialect=dialect)
+        assert isinstance(compiled, SQLCompiler)  # a SELECT/INSERT/UPDATE, never DDL
         self.sql = str(compiled)
         names = list(compiled.positiontup or [])
         self.binds: list[tuple[str, Any, Callable[[Any], Any] | None]] = []
@@ -63,8 +65,9 @@ class _Compiled:
             self.binds.append(
                 (bind.key if bind.key in compiled.binds else name, default, processor)
             )
-        columns = [(c[0], c[3]) for c in compiled._result_columns]  # (name, type)
-        self.row_type = namedtuple("Row", [name for name, _ in columns], rename=True)  # type: ignore[misc]
+        columns = [(c[0], c[3]) for c in compiled._result_columns or ()]  # (name, type)
+        row_type = namedtuple("Row", [name for name, _ in columns], rename=True)  # type: ignore[misc]  # names known at run time only
+        self.make_row: Callable[[Iterable[Any]], Any] = row_type._make
         self.result_processors = [
             t.dialect_impl(dialect).result_processor(dialect, None) for _, t in columns
         ]
@@ -76,9 +79,9 @@ class _Compiled:
             out.append(processor(value) if processor is not None else value)
         return out
 
-    def rows(self, raw: list[tuple[Any, ...]]) -> list[Any]:
+    def rows(self, raw: Sequence[tuple[Any, ...]]) -> list[Any]:
         processors = self.result_processors
-        make = self.row_type._make
+        make = self.make_row
         return [
             make(p(v) if p is not None else v for p, v in zip(processors, row, strict=True))
             for row in raw
@@ -92,7 +95,7 @@ _lock = threading.Lock()
 def execute(
     conn: Connection,
     statement: ClauseElement,
-    params: Mapping[str, Any] | list[Mapping[str, Any]],
+    params: Mapping[str, Any] | Sequence[Mapping[str, Any]],
 ) -> Any:
     """Execute ``statement``; on SQLite through the DB-API cursor, else normally.
 
@@ -106,8 +109,9 @@ def execute(
         with _lock:
             compiled = _cache.setdefault(key, _Compiled(statement, conn.dialect))
     cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    raw: Sequence[tuple[Any, ...]]
     try:
-        if isinstance(params, list):
+        if not isinstance(params, Mapping):
             cursor.executemany(compiled.sql, [compiled.params(p) for p in params])
             raw = []
         else:

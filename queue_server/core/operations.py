@@ -957,7 +957,7 @@ class Queue:
     def _ticket_view(self, conn: Connection, ticket_id: int) -> TicketView:
         return self._view_from_row(self._ticket_row(conn, ticket_id))
 
-    def _view_from_row(self, row: Row[Any], *, ahead: int = 0) -> TicketView:
+    def _view_from_row(self, row: Row, *, ahead: int = 0) -> TicketView:
         catalogue = self.catalogue
         service = catalogue.service_by_id(row.service_id)
         counter = catalogue.counter_by_id(row.counter_id) if row.counter_id else None

@@ -243,22 +243,22 @@ def _guard_catalogue(conn: Connection, new: Any, day: Any) -> None:
                     )
                 )
     counters = {c.number: c for c in new.counters}
-    for row in conn.execute(
+    for held in conn.execute(
         select(Counter.number, Counter.active, Counter.current_ticket_id).where(
             Counter.current_ticket_id.is_not(None)
         )
     ):
-        counter = counters.get(row.number)
-        if not row.active or counter is None or counter.active:
+        counter = counters.get(held.number)
+        if not held.active or counter is None or counter.active:
             continue
         status = conn.execute(
-            select(Ticket.status).where(Ticket.id == row.current_ticket_id)
+            select(Ticket.status).where(Ticket.id == held.current_ticket_id)
         ).scalar_one_or_none()
         if status in ACTIVE_AT_COUNTER:
             raise Rejected(
                 _(
                     "Counter {number} is serving a citizen: finish first, then deactivate it."
-                ).format(number=row.number)
+                ).format(number=held.number)
             )
 
 
