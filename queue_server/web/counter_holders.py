@@ -37,4 +37,4 @@ class CounterHolders:
 
 def counter_holders() -> CounterHolders:
     """This app's registry (made on first use)."""
-    return current_app.extensions.setdefault("xephang_counter_holders", CounterHolders())  # type: ignore[no-any-return]
+    return current_app.extensions.setdefault("xephang_counter_holders", CounterHolders())

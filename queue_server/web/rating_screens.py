@@ -13,7 +13,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Flask, Response, make_response, request
-from flask_socketio import ConnectionRefusedError, SocketIO, emit, join_room
+
+# ConnectionRefusedError: re-exported by Flask-SocketIO (documented), missing from its stubs
+from flask_socketio import (  # type: ignore[attr-defined]
+    ConnectionRefusedError,
+    SocketIO,
+    emit,
+    join_room,
+)
 
 from queue_server.auth.roles import Role
 from queue_server.auth.tokens import principal_for_token
@@ -130,7 +137,7 @@ def _bridge(state: XephangState, ratings: RatingsState, socketio: SocketIO) -> N
             and event.ticket.counter is not None
         ):
             pending = ratings.service.pending_for_finished(event.ticket, event.at)
-            message = {"pending": pending.to_dict(), "at": event.at.isoformat()}
+            message: dict[str, Any] = {"pending": pending.to_dict(), "at": event.at.isoformat()}
             room = counter_room(event.ticket.counter)
             socketio.emit("ask", message, namespace=RATE_NAMESPACE, to=room)
         elif isinstance(event, TicketRated) and event.counter is not None:

@@ -59,7 +59,7 @@ class RatingsState:
 
 
 def ratings_state() -> RatingsState:
-    return current_app.extensions["xephang_ratings"]  # type: ignore[no-any-return]
+    return current_app.extensions["xephang_ratings"]
 
 
 def _stored(outcome: Outcome[RatingReceipt]) -> Response:

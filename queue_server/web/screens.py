@@ -38,7 +38,14 @@ from flask import (
     send_from_directory,
     session,
 )
-from flask_socketio import ConnectionRefusedError, SocketIO, emit, join_room
+
+# ConnectionRefusedError: re-exported by Flask-SocketIO (documented), missing from its stubs
+from flask_socketio import (  # type: ignore[attr-defined]
+    ConnectionRefusedError,
+    SocketIO,
+    emit,
+    join_room,
+)
 from sqlalchemy import func, select
 
 from display.config import ScreensConfig
@@ -97,7 +104,7 @@ screens = Blueprint(
 
 
 def _config() -> ScreensConfig:
-    return current_app.extensions["xephang_screens"].config  # type: ignore[no-any-return]
+    return current_app.extensions["xephang_screens"].config
 
 
 def snapshot(state: XephangState, recent: int) -> dict[str, Any]:

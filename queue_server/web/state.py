@@ -35,4 +35,4 @@ class XephangState:
 
 def xephang() -> XephangState:
     """The state of the current app."""
-    return current_app.extensions["xephang"]  # type: ignore[no-any-return]
+    return current_app.extensions["xephang"]
