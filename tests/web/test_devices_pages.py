@@ -96,6 +96,6 @@ def test_jobs_a_stopped_server_left_queued_are_abandoned_at_start(
         [job] = jobs_for_ticket(sqlite_queue.db, issued.id)
         assert (job.state, job.reason) == ("failed", "abandoned")
         printer = app.extensions["xephang_devices"].devices.spoolers["kiosk-1"].printer
-        assert printer.printed == []  # type: ignore[attr-defined]
+        assert printer.printed == []
     finally:
         app.extensions["xephang_devices"].stop()

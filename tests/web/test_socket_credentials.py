@@ -36,7 +36,7 @@ def _token_socket(
 
 
 def _guard(app: Flask) -> SocketGuard:
-    return app.extensions["xephang_socket_guard"]  # type: ignore[no-any-return]
+    return app.extensions["xephang_socket_guard"]
 
 
 def _form_csrf(client: FlaskClient, path: str) -> str:
