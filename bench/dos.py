@@ -15,8 +15,8 @@ Prints p50/p99/max per operation, failures (no answer within ``--timeout``), how
 server closed the bare and slow connections, and the server's RSS (from /proc) quiet and
 under load. Loopback only; everything stops by itself (``--hold`` bounds the attack).
 
-    .venv/bin/python bench/dos.py [--screens 1000] [--bare 200] [--slow 300]
-        [--rounds 200] [--server gevent|gthread]
+    .venv/bin/python bench/dos.py [--screens 40] [--bare 1000] [--slow 300]
+        [--seconds 30] [--server gevent|gthread]
 """
 
 from __future__ import annotations
@@ -221,20 +221,21 @@ def request(port: int, method: str, path: str, token: str | None, timeout: float
 
 
 def measure(
-    port: int, tokens: dict[str, str], rounds: int, timeout: float, budget: float
-) -> dict[str, list[float]]:
-    """``rounds`` of issue, call-next and healthz, one after the other, for ``budget`` s at most."""
+    port: int, tokens: dict[str, str], seconds: float, timeout: float, server_pid: int
+) -> tuple[dict[str, list[float]], float]:
+    """Issue, call-next and healthz, ten rounds a second for ``seconds``; and peak RSS."""
     times: dict[str, list[float]] = {"issue": [], "call-next": [], "healthz": []}
-    deadline = time.monotonic() + budget
-    for _ in range(rounds):
-        if time.monotonic() > deadline:
-            break
+    peak = 0.0
+    started = time.monotonic()
+    while (now := time.monotonic()) < started + seconds:
         times["issue"].append(request(port, "POST", "/api/v1/tickets", tokens["kiosk"], timeout))
         times["call-next"].append(
             request(port, "POST", "/api/v1/counters/2/next", tokens["officer"], timeout)
         )
         times["healthz"].append(request(port, "GET", "/api/v1/healthz", None, timeout))
-    return times
+        peak = max(peak, rss_mb(server_pid))
+        time.sleep(max(0.0, now + 0.1 - time.monotonic()))  # pacing: ten rounds a second
+    return times, peak
 
 
 def rss_mb(pid: int) -> float:
@@ -308,8 +309,7 @@ def run(args: argparse.Namespace) -> None:
                 f"server: {args.server}; {args.screens} idle screens, {args.bare} bare "
                 f"upgrades, {args.slow} slowloris clients over {len(SOURCES)} loopback addresses"
             )
-            quiet = measure(port, tokens, args.rounds, args.timeout, args.budget)
-            quiet_rss = rss_mb(server.pid)
+            quiet, quiet_rss = measure(port, tokens, args.seconds, args.timeout, server.pid)
             attacker = subprocess.Popen(
                 [
                     sys.executable, __file__, "--attack", "--port", str(port),
@@ -328,8 +328,7 @@ def run(args: argparse.Namespace) -> None:
                 if line.startswith("READY") or time.monotonic() - started > args.ramp:
                     break
             ramp = time.monotonic() - started
-            loaded = measure(port, tokens, args.rounds, args.timeout, args.budget)
-            loaded_rss = rss_mb(server.pid)
+            loaded, loaded_rss = measure(port, tokens, args.seconds, args.timeout, server.pid)
             for line in attacker.stdout:  # the latest tally
                 if line.startswith("TALLY "):
                     tally = json.loads(line[6:])
@@ -338,7 +337,7 @@ def run(args: argparse.Namespace) -> None:
             print(f"{'':<10}{'request':<11}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}{'failed':>11}")
             report("quiet", quiet, args.timeout)
             report("loaded", loaded, args.timeout)
-            print(f"server RSS: quiet {quiet_rss:.0f} MiB, loaded {loaded_rss:.0f} MiB")
+            print(f"server RSS (peak): quiet {quiet_rss:.0f} MiB, loaded {loaded_rss:.0f} MiB")
         finally:
             if attacker is not None:
                 if attacker.stdin:
@@ -357,12 +356,11 @@ def run(args: argparse.Namespace) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--screens", type=int, default=1000)
-    parser.add_argument("--bare", type=int, default=200)
+    parser.add_argument("--screens", type=int, default=40, help="a center has 20-40")
+    parser.add_argument("--bare", type=int, default=1000)
     parser.add_argument("--slow", type=int, default=300)
-    parser.add_argument("--rounds", type=int, default=200, help="requests of each kind")
+    parser.add_argument("--seconds", type=float, default=30.0, help="each measurement")
     parser.add_argument("--timeout", type=float, default=2.0, help="seconds: no answer")
-    parser.add_argument("--budget", type=float, default=120.0, help="longest measurement, s")
     parser.add_argument("--ramp", type=float, default=60.0, help="longest wait for the load")
     parser.add_argument("--hold", type=float, default=300.0, help="the attack's own limit")
     parser.add_argument("--server", choices=("gevent", "gthread"), default="gevent")

@@ -62,15 +62,15 @@ def make_app(data_dir: str) -> Any:
     counter_changed), as in the product; the embedded device worker drives the demo's
     virtual LED boards and printers, as ``xephang demo`` does.
     """
+    from queue_server.runtime import start_app
     from queue_server.settings import ServerConfig, load_settings
-    from queue_server.web.app import create_app
 
     # Every client comes from 127.0.0.1: no per-address cap.
     server = ServerConfig(max_connections_per_address=0)
     settings = load_settings(DEMO_CONFIG).model_copy(
         update={"data_dir": data_dir, "server": server}
     )
-    return create_app(settings)
+    return start_app(settings)
 
 
 def serve_werkzeug(data_dir: str) -> None:

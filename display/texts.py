@@ -7,7 +7,7 @@ as JSON, to the script.
 
 from __future__ import annotations
 
-from queue_server.i18n import N_, translate
+from xephang.i18n import N_, translate
 
 COMMON: dict[str, str] = {
     "counter": N_("Counter"),

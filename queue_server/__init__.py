@@ -12,7 +12,7 @@ __all__ = ["create_app"]
 
 
 def create_app(*args: Any, **kwargs: Any) -> Any:
-    """Build the Flask application (see :mod:`queue_server.web.app`)."""
+    """Build the Flask application on a runtime (see :mod:`queue_server.web.app`)."""
     from queue_server.web.app import create_app as _create_app
 
     return _create_app(*args, **kwargs)

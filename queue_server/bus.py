@@ -19,7 +19,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from queue_server.core.events import DomainEvent
+from queue_server.core.events import DomainEvent, event_type_named
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +32,12 @@ class Envelope:
     seq: int
     payload: dict[str, Any]
     event: DomainEvent | None = None
+
+    @property
+    def event_type(self) -> type[DomainEvent] | None:
+        """The event's class; for an envelope received over the wire, the class its name
+        is registered under in ``core/events.py`` (None: no event type has that name)."""
+        return type(self.event) if self.event is not None else event_type_named(self.name)
 
     def message(self) -> dict[str, Any]:
         """The payload with its sequence number, as sent to screens."""

@@ -23,7 +23,7 @@ from pydantic import (
     model_validator,
 )
 
-from devices.audio.voice import VoiceConfig
+from devices.audio.config import VoiceConfig
 from devices.led.config import LedConfig
 from devices.printer.config import PrinterConfig
 from display.config import ScreensConfig
@@ -167,9 +167,13 @@ class DevicesConfig(_Model):
     """Where the device worker runs: inside the server, or as ``xephang devices``."""
 
     worker: Literal["embedded", "external"] = "embedded"
-    # "virtual": the worker also renders each announcement (tests, a PC with speakers);
-    # "none": the hall display plays the server's audio itself (the usual setup).
-    speaker: Literal["none", "virtual"] = "none"
+    # "none": the hall display plays the server's audio itself (the usual setup);
+    # "command": the worker plays each call with ``speaker_command`` (a PC with speakers);
+    # "virtual": the worker renders each call and only records it (demo, tests).
+    speaker: Literal["none", "command", "virtual"] = "none"
+    speaker_command: tuple[Annotated[str, Field(min_length=1)], ...] = Field(
+        default=("aplay", "-q"), min_length=1
+    )
 
 
 class Settings(_Model):

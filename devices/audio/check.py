@@ -17,7 +17,7 @@ from devices.audio.languages import LANGUAGES
 from devices.audio.pack import MANIFEST, PackError, clip_filename, read_manifest
 from devices.audio.recording import required_clips
 from devices.audio.wavio import SAMPLE_WIDTH, SILENCE_THRESHOLD, read_wav, silent_edges
-from queue_server.i18n import _
+from xephang.i18n import _
 
 DEFAULT_TRIM_TOLERANCE_MS = 50
 

@@ -15,7 +15,7 @@ import wave
 from pathlib import Path
 
 from devices.audio.wavio import Audio, read_wav, resample, to_mono16, trim_silence
-from queue_server.i18n import _
+from xephang.i18n import _
 
 DEFAULT_SPEED_WPM = 150
 

@@ -13,11 +13,11 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from devices.audio.config import DEFAULT_PACK
 from devices.audio.wavio import Audio, read_wav, resample, to_mono16
-from queue_server.i18n import _
+from xephang.i18n import _
 
 PACKS_DIR = Path(__file__).with_name("packs")
-DEFAULT_PACK = "vi-espeak"
 MANIFEST = "manifest.json"
 
 

@@ -5,13 +5,16 @@ from __future__ import annotations
 import shutil
 import subprocess
 import threading
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from devices.audio.announcement import Announcement
 from devices.audio.render import RenderedAnnouncement, Renderer
-from queue_server.i18n import _
+from xephang.i18n import _
+
+HISTORY_LENGTH = 100  # announcements a VirtualSpeaker keeps
 
 
 @dataclass(frozen=True)
@@ -34,11 +37,15 @@ class Speaker(Protocol):
 
 
 class VirtualSpeaker:
-    """Renders announcements like a real speaker and records them instead of playing."""
+    """Renders announcements like a real speaker and records them instead of playing.
 
-    def __init__(self, renderer: Renderer) -> None:
+    ``played`` keeps the latest ``history`` announcements; ``count`` counts them all.
+    """
+
+    def __init__(self, renderer: Renderer, *, history: int = HISTORY_LENGTH) -> None:
         self.renderer = renderer
-        self.played: list[Played] = []
+        self.played: deque[Played] = deque(maxlen=history)
+        self.count = 0
         self._changed = threading.Condition()
 
     def play(self, announcement: Announcement) -> Played:
@@ -46,13 +53,14 @@ class VirtualSpeaker:
         record = _played(rendered, ok=True)
         with self._changed:
             self.played.append(record)
+            self.count += 1
             self._changed.notify_all()
         return record
 
     def wait_for(self, count: int, timeout_s: float = 5.0) -> bool:
         """Wait until at least ``count`` announcements were played (``False`` on timeout)."""
         with self._changed:
-            return self._changed.wait_for(lambda: len(self.played) >= count, timeout_s)
+            return self._changed.wait_for(lambda: self.count >= count, timeout_s)
 
 
 class CommandSpeaker:

@@ -1,31 +1,20 @@
-"""The voice layer in one object: config → packs, espeak fallback, renderer."""
+"""The voice layer in one object: config → packs, espeak fallback, renderer.
+
+``VoiceConfig`` lives in :mod:`devices.audio.config` (re-exported here).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from devices.audio.announcement import Announcement, AnnouncementConfig, build_announcement
+from devices.audio.announcement import Announcement, build_announcement
+from devices.audio.config import VoiceConfig
 from devices.audio.espeak import Espeak
-from devices.audio.pack import DEFAULT_PACK, PackError, VoicePack
+from devices.audio.pack import PackError, VoicePack
 from devices.audio.render import DEFAULT_CACHE_DIR, RenderedAnnouncement, Renderer
-from queue_server.i18n import _
+from xephang.i18n import _
 
-
-class VoiceConfig(BaseModel):
-    """Voice announcements: which packs speak, fallback, cache, and what is said."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    enabled: bool = True
-    pack: str = DEFAULT_PACK
-    second_pack: str | None = None
-    espeak_fallback: bool = True
-    espeak_timeout_s: float = Field(5.0, gt=0, le=60)
-    cache_dir: str | None = None
-    cache_max_files: int = Field(500, ge=10, le=100_000)
-    announcement: AnnouncementConfig = Field(default_factory=AnnouncementConfig)
+__all__ = ["Voice", "VoiceConfig"]
 
 
 class Voice:

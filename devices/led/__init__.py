@@ -3,25 +3,35 @@
 The server uses :func:`build_board_set` with a :class:`LedConfig` and then calls
 ``BoardSet.show(counter, "A023")`` / ``BoardSet.clear(counter)``; everything else (one
 writer thread per bus, reconnecting, resending the current numbers) happens here.
+
+Names are imported from their modules on first use (:mod:`devices.lazy`), so that
+importing ``devices.led.config`` loads no driver.
 """
 
-from devices.led.board import BusBoard, CounterBoard
-from devices.led.boardset import BoardSet, build_board_set
-from devices.led.bus import LedBus
-from devices.led.config import (
-    AsciiOptions,
-    BackoffConfig,
-    FourByteOptions,
-    LedBoardConfig,
-    LedBusConfig,
-    LedConfig,
-    ModbusOptions,
-)
-from devices.led.digits import LedNumberError, MissingNumberError, NumberTooLargeError
-from devices.led.protocols import BoardFrame, FrameError, LedProtocol, build_protocol
-from devices.led.simulator import BoardSimulator
-from devices.led.status import BoardStatus
-from devices.led.virtual import VirtualBoard, VirtualBus
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from devices.lazy import lazy_exports
+
+if TYPE_CHECKING:  # for type checkers; at run time __getattr__ imports on first use
+    from devices.led.board import BusBoard, CounterBoard
+    from devices.led.boardset import BoardSet, build_board_set
+    from devices.led.bus import LedBus
+    from devices.led.config import (
+        AsciiOptions,
+        BackoffConfig,
+        FourByteOptions,
+        LedBoardConfig,
+        LedBusConfig,
+        LedConfig,
+        ModbusOptions,
+    )
+    from devices.led.digits import LedNumberError, MissingNumberError, NumberTooLargeError
+    from devices.led.protocols import BoardFrame, FrameError, LedProtocol, build_protocol
+    from devices.led.simulator import BoardSimulator
+    from devices.led.status import BoardStatus
+    from devices.led.virtual import VirtualBoard, VirtualBus
 
 __all__ = [
     "AsciiOptions",
@@ -48,3 +58,5 @@ __all__ = [
     "build_board_set",
     "build_protocol",
 ]
+
+__getattr__ = lazy_exports(__name__)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from queue_server.i18n import _
+from xephang.i18n import _
 
 Overflow = Literal["last_digits", "reject"]
 """What to do with more digits than the board has: keep the rightmost ones, or refuse."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from queue_server.i18n import N_, _
+from xephang.i18n import N_, _
 
 ONLINE_SHOWING = N_("Online, showing {number}")
 ONLINE_BLANK = N_("Online, blank")

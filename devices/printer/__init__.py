@@ -1,25 +1,36 @@
-"""Thermal ticket printers: rendering, ESC/POS drivers, print spooler and virtual twin."""
+"""Thermal ticket printers: rendering, ESC/POS drivers, print spooler and virtual twin.
 
-from .blocks import RasterBlock, RenderedTicket, TextBlock
-from .config import (
-    CupsPrinterConfig,
-    FilePrinterConfig,
-    NativeTextConfig,
-    NetworkPrinterConfig,
-    PrinterBase,
-    PrinterConfig,
-    RetryPolicy,
-    SerialPrinterConfig,
-    UsbPrinterConfig,
-    VirtualPrinterConfig,
-)
-from .factory import open_printer, parse_printer_config, print_test_ticket, test_printout
-from .printer import EscposPrinter, Printer
-from .printout import TicketPrintout
-from .render import RenderOptions, render_ticket
-from .spooler import JobState, PrintJob, PrintSpooler, SpoolerStatus
-from .status import FailureReason, Outcome, PrinterState, PrinterStatus, PrintOutcome
-from .virtual import VirtualPrinter, VirtualTicket
+Names are imported from their modules on first use (:mod:`devices.lazy`), so that
+importing ``devices.printer.config`` loads no driver.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from devices.lazy import lazy_exports
+
+if TYPE_CHECKING:  # for type checkers; at run time __getattr__ imports on first use
+    from .blocks import RasterBlock, RenderedTicket, TextBlock
+    from .config import (
+        CupsPrinterConfig,
+        FilePrinterConfig,
+        NativeTextConfig,
+        NetworkPrinterConfig,
+        PrinterBase,
+        PrinterConfig,
+        RetryPolicy,
+        SerialPrinterConfig,
+        UsbPrinterConfig,
+        VirtualPrinterConfig,
+    )
+    from .factory import open_printer, parse_printer_config, print_test_ticket, test_printout
+    from .printer import EscposPrinter, Printer
+    from .printout import TicketPrintout
+    from .render import RenderOptions, render_ticket
+    from .spooler import JobState, PrintJob, PrintSpooler, SpoolerStatus
+    from .status import FailureReason, Outcome, PrinterState, PrinterStatus, PrintOutcome
+    from .virtual import VirtualPrinter, VirtualTicket
 
 __all__ = [
     "CupsPrinterConfig",
@@ -56,3 +67,5 @@ __all__ = [
     "render_ticket",
     "test_printout",
 ]
+
+__getattr__ = lazy_exports(__name__)

@@ -2,10 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+import json
+import os
+from functools import cache
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Annotated, Any, Literal
 
-from escpos.capabilities import CAPABILITIES
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+@cache
+def escpos_profiles() -> dict[str, Any]:
+    """python-escpos's printer profiles, read from its ``capabilities.json``.
+
+    Importing ``escpos.capabilities`` parses that file with a YAML parser on every start
+    (about a second); it is JSON, so it is read as JSON here unless
+    ``ESCPOS_CAPABILITIES_FILE`` names a file of one's own (which may be YAML).
+    """
+    if os.environ.get("ESCPOS_CAPABILITIES_FILE"):
+        from escpos.capabilities import CAPABILITIES
+
+        return dict(CAPABILITIES["profiles"])
+    spec = find_spec("escpos")  # found, not imported
+    assert spec is not None and spec.origin is not None
+    text = Path(spec.origin).with_name("capabilities.json").read_text(encoding="utf-8")
+    return dict(json.loads(text)["profiles"])
 
 
 class NativeTextConfig(BaseModel):
@@ -73,7 +95,7 @@ class PrinterBase(BaseModel):
     def _check_width(self) -> PrinterBase:
         if self.dot_width % 8 or not 128 <= self.dot_width <= 832:
             raise ValueError("dot_width must be a multiple of 8 between 128 and 832")
-        profiles = CAPABILITIES["profiles"]
+        profiles = escpos_profiles()
         if self.profile not in profiles:
             raise ValueError(f"unknown python-escpos profile {self.profile!r}")
         pixels = profiles[self.profile].get("media", {}).get("width", {}).get("pixels")

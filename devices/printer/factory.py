@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import TypeAdapter
 
-from queue_server.i18n import translate
+from xephang.i18n import translate
 
 from .config import PrinterBase, PrinterConfig, VirtualPrinterConfig
 from .printer import EscposPrinter, Printer

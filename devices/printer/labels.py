@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from queue_server.core.wait_words import wait_minutes
-from queue_server.i18n import translate
+from xephang.i18n import translate
 
 from .printout import TicketPrintout
 

@@ -88,6 +88,7 @@ class SpoolerStatus:
 
 
 _STOP = object()
+JOB_HISTORY = 1000  # finished jobs a spooler remembers (for job(), jobs(), reprint())
 
 
 def _utc_now() -> datetime:
@@ -109,8 +110,12 @@ class PrintSpooler:
         on_change: Callable[[PrintJob], None] | None = None,
         on_status: Callable[[PrinterStatus], None] | None = None,
         now: Callable[[], datetime] = _utc_now,
+        history: int = JOB_HISTORY,
     ) -> None:
+        """``history``: jobs kept in memory; beyond it the oldest finished ones are
+        forgotten (the server keeps every job's record in its database)."""
         self.now = now
+        self.history = history
         self.printer = printer
         self.policy = policy or printer.config.retry
         self.on_change = on_change
@@ -216,9 +221,21 @@ class PrintSpooler:
             self._jobs[job_id] = job
             self._pending.append(job_id)
             self._next_try[job_id] = time.monotonic()
+            self._forget_finished()
             self._cond.notify_all()
         self._events.put(job)
         return job
+
+    def _forget_finished(self) -> None:
+        """Keep at most ``history`` jobs: the oldest finished ones go (lock held)."""
+        excess = len(self._jobs) - self.history
+        if excess <= 0:
+            return
+        busy = set(self._pending) | set(self._recovery)
+        finished = (k for k, job in self._jobs.items() if job.done and k not in busy)
+        for job_id in list(itertools.islice(finished, excess)):
+            del self._jobs[job_id]
+            self._next_try.pop(job_id, None)
 
     def _update(self, job_id: str, **changes: Unpack[_JobChanges]) -> PrintJob:
         """Change a job (lock held by caller) and schedule the notification."""

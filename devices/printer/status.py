@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import Enum
 
-from queue_server.i18n import N_, translate
+from xephang.i18n import N_, translate
 
 
 class PrinterState(Enum):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,8 @@ from .status import (
     PrinterStatus,
     PrintOutcome,
 )
+
+HISTORY_LENGTH = 100  # tickets kept in memory (the PNG files stay in the folder)
 
 _REASONS = {
     PrinterState.ONLINE: READY,
@@ -44,12 +47,18 @@ class VirtualTicket:
 
 
 class VirtualPrinter(Printer):
-    """Renders like a real printer, writes ``NNNNN-<number>.png`` files into ``folder``."""
+    """Renders like a real printer, writes ``NNNNN-<number>.png`` files into ``folder``.
 
-    def __init__(self, config: VirtualPrinterConfig | None = None) -> None:
+    ``printed`` keeps the latest ``history`` tickets; ``count`` counts them all.
+    """
+
+    def __init__(
+        self, config: VirtualPrinterConfig | None = None, *, history: int = HISTORY_LENGTH
+    ) -> None:
         self.config = config or VirtualPrinterConfig()
         self.folder = Path(self.config.folder) if self.config.folder else None
-        self.printed: list[VirtualTicket] = []
+        self.printed: deque[VirtualTicket] = deque(maxlen=history)
+        self.count = 0
         self._state = PrinterState.ONLINE
         self._lock = threading.Condition()
 
@@ -75,13 +84,14 @@ class VirtualPrinter(Printer):
             if self.folder is not None:
                 self.folder.mkdir(parents=True, exist_ok=True)
                 safe = re.sub(r"[^A-Za-z0-9_-]", "_", printout.number)
-                path = self.folder / f"{len(self.printed) + 1:05d}-{safe}.png"
+                path = self.folder / f"{self.count + 1:05d}-{safe}.png"
                 image.save(path)
             self.printed.append(VirtualTicket(printout, image, len(payload), path))
+            self.count += 1
             self._lock.notify_all()
         return PrintOutcome(Outcome.CONFIRMED, None, status, len(payload))
 
     def wait_for_prints(self, count: int, timeout: float = 5.0) -> bool:
         """Block until ``count`` tickets were printed (or ``timeout``)."""
         with self._lock:
-            return self._lock.wait_for(lambda: len(self.printed) >= count, timeout)
+            return self._lock.wait_for(lambda: self.count >= count, timeout)

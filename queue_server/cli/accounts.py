@@ -5,21 +5,26 @@ from __future__ import annotations
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from queue_server.auth.durations import parse_duration
 from queue_server.auth.roles import TOKEN_ROLES, USER_ROLES, Role
-from queue_server.auth.tokens import create_token, kiosk_prints, list_tokens, revoke_token
-from queue_server.auth.users import add_user, list_users, set_active
 from queue_server.cli.context import config_option, fail, handles_errors, load
 from queue_server.cli.tables import render_table
-from queue_server.core.bootstrap import open_center, open_queue
-from queue_server.core.operations import Queue
 from queue_server.i18n import _
+
+if TYPE_CHECKING:
+    from queue_server.core.operations import Queue
+
+# The database and password hashing are imported by the commands that use them, so that
+# ``xephang --help`` does not load them (docs/benchmarks.md).
 
 
 def _open(config_path: Path | None) -> Queue:
+    from queue_server.core.bootstrap import open_queue
+
     return open_queue(load(config_path))
 
 
@@ -43,6 +48,8 @@ def user_add(
     username: str, role: str, display_name: str, password_stdin: bool, config_path: Path | None
 ) -> None:
     """Create the account USERNAME (asks for a password unless --password-stdin)."""
+    from queue_server.auth.users import add_user
+
     queue = _open(config_path)
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
@@ -59,6 +66,8 @@ def user_add(
 @handles_errors
 def user_list(config_path: Path | None) -> None:
     """Show every account."""
+    from queue_server.auth.users import list_users
+
     rows = list_users(_open(config_path).db)
     click.echo(
         render_table(
@@ -83,6 +92,8 @@ def user_list(config_path: Path | None) -> None:
 @handles_errors
 def user_disable(username: str, config_path: Path | None) -> None:
     """Stop USERNAME from signing in (existing sessions stop working too)."""
+    from queue_server.auth.users import set_active
+
     if not set_active(_open(config_path).db, username, False):
         fail(_("No user is called {name}.").format(name=username))
     click.echo(_("User {name} disabled.").format(name=username))
@@ -121,6 +132,9 @@ def token_create(
     config_path: Path | None,
 ) -> None:
     """Make a token and print it once (only its hash is kept)."""
+    from queue_server.auth.tokens import create_token, kiosk_prints
+    from queue_server.core.bootstrap import open_center
+
     try:
         lifetime = parse_duration(expires)
     except ValueError as exc:
@@ -155,6 +169,8 @@ def token_create(
 @handles_errors
 def token_revoke(token_id: int, config_path: Path | None) -> None:
     """Revoke token TOKEN_ID at once."""
+    from queue_server.auth.tokens import revoke_token
+
     info = revoke_token(_open(config_path).db, token_id)
     click.echo(_("Token {id} revoked at {at}.").format(id=info.id, at=_when(info.revoked_at)))
 
@@ -164,6 +180,8 @@ def token_revoke(token_id: int, config_path: Path | None) -> None:
 @handles_errors
 def token_list(config_path: Path | None) -> None:
     """Show tokens (never the secrets)."""
+    from queue_server.auth.tokens import list_tokens
+
     queue = _open(config_path)
     now = queue.clock.now()
     rows = []

@@ -8,14 +8,16 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from sqlalchemy.exc import InterfaceError, OperationalError
 
 from queue_server.core.errors import QueueError
 from queue_server.i18n import _, set_language
 from queue_server.settings import ConfigError, Settings, load_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.exc import InterfaceError, OperationalError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -61,10 +63,18 @@ def friendly_errors() -> Iterator[None]:
         fail(exc.message)
     except ConfigError as exc:
         fail(str(exc), code=2)
-    except (OperationalError, InterfaceError) as exc:
+    except _database_errors() as exc:  # evaluated only when an exception got this far
         fail(database_problem(exc))
     except OSError as exc:  # a data directory or file that cannot be made or read
         fail(str(exc))
+
+
+def _database_errors() -> tuple[type[OperationalError], type[InterfaceError]]:
+    """SQLAlchemy's errors for a database that cannot be used (imported when needed, so
+    that commands which open no database do not load SQLAlchemy)."""
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    return OperationalError, InterfaceError
 
 
 def database_problem(exc: OperationalError | InterfaceError) -> str:

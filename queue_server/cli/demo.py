@@ -7,35 +7,26 @@ import errno
 import socket
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from devices.printer import VirtualPrinterConfig
+from devices.printer.config import VirtualPrinterConfig
 from queue_server.cli.context import DEMO_CONFIG, config_option, fail, handles_errors, load
-from queue_server.cli.demo_access import (
-    DemoStaff,
-    TrackedTicket,
-    demo_accounts,
-    format_links,
-    prepare_demo_access,
-)
-from queue_server.cli.demo_tokens import TOKENS_FILE, DemoTokens
 from queue_server.cli.run import serve
-from queue_server.core.bootstrap import open_queue
-from queue_server.core.operations import Queue
 from queue_server.core.serverlock import ServerLock
 from queue_server.core.storage import DatabaseMissing
-from queue_server.demo.history import (
-    DEFAULT_DAYS,
-    DEFAULT_SEED,
-    days_before_today,
-    has_tickets,
-    latest_unrated_served,
-    play_history,
-)
+from queue_server.demo import DEFAULT_DAYS, DEFAULT_SEED
 from queue_server.demo.notice import with_demo_notice
 from queue_server.i18n import _
 from queue_server.settings import Settings
+
+if TYPE_CHECKING:
+    from queue_server.cli.demo_access import DemoStaff, TrackedTicket
+    from queue_server.core.operations import Queue
+
+# The database, the history player and the accounts are imported by the command itself,
+# so that ``xephang --help`` does not load them (docs/benchmarks.md).
 
 
 @click.command()
@@ -73,6 +64,11 @@ def demo(
     config_path: Path | None,
 ) -> None:
     """Set up the demo center's data and start the server on it."""
+    from queue_server.cli.demo_access import demo_accounts, format_links, prepare_demo_access
+    from queue_server.cli.demo_tokens import TOKENS_FILE, DemoTokens
+    from queue_server.core.bootstrap import open_queue
+    from queue_server.demo.history import days_before_today
+
     settings = load(config_path)
     data_dir = Path(settings.data_dir)
     own_file = not settings.database.url  # the SQLite file in the demo's data directory
@@ -138,6 +134,8 @@ def port_in_use(host: str, port: int) -> bool:
 
 def clear_demo_data(settings: Settings, *, own_file: bool) -> None:
     """Delete the demo's database file, its screen tokens and its printed tickets."""
+    from queue_server.cli.demo_tokens import TOKENS_FILE
+
     data_dir = Path(settings.data_dir)
     if own_file:
         for suffix in ("", "-wal", "-shm", "-journal"):
@@ -158,6 +156,8 @@ def _history(
     queue: Queue, settings: Settings, staff: DemoStaff, days: int, seed: int, new_database: bool
 ) -> None:
     """Play the history into a database this command has just made, never into others."""
+    from queue_server.demo.history import has_tickets, play_history
+
     if not new_database or has_tickets(queue):
         if not has_tickets(queue):
             click.echo(
@@ -200,6 +200,9 @@ def _history(
 
 def _tracked_ticket(queue: Queue, settings: Settings, kiosk: str | None) -> TrackedTicket | None:
     """A served, unrated ticket of the last days, else a ticket issued now."""
+    from queue_server.cli.demo_access import TrackedTicket
+    from queue_server.demo.history import latest_unrated_served
+
     since = queue.today() - timedelta(days=settings.ratings.track_window_days)
     found = latest_unrated_served(queue, since)
     if found is not None:

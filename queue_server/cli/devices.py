@@ -11,11 +11,12 @@ import click
 
 from devices.audio.check import check_message, check_pack
 from devices.audio.pack import resolve_pack
-from devices.printer import VirtualPrinterConfig, print_test_ticket
+from devices.printer.config import VirtualPrinterConfig
 from queue_server.cli.context import config_option, fail, handles_errors, load
 from queue_server.i18n import _, current_language
-from queue_server.workers.devices import DeviceWorker, build_devices
-from queue_server.workers.remote import RemoteFeed
+
+# Drivers and the Socket.IO client are imported by the commands that use them, so that
+# ``xephang --help`` does not load them (docs/benchmarks.md).
 
 
 @click.group()
@@ -29,6 +30,8 @@ def printer() -> None:
 @handles_errors
 def printer_test(kiosk: str, config_path: Path | None) -> None:
     """Print a test ticket on KIOSK's printer and report what the printer said."""
+    from devices.printer.factory import print_test_ticket
+
     settings = load(config_path)
     found = next((k for k in settings.kiosks if k.name == kiosk), None)
     if found is None:
@@ -90,6 +93,9 @@ def voice_check(pack: str, config_path: Path | None) -> None:
 @handles_errors
 def devices_command(server: str | None, token: str | None, config_path: Path | None) -> None:
     """Drive this machine's printers, LED boards and voice from a running server."""
+    from queue_server.workers.devices import DeviceWorker, build_devices
+    from queue_server.workers.remote import RemoteFeed
+
     settings = load(config_path)
     worker = DeviceWorker(settings, build_devices(settings)).start()
     stop = threading.Event()

@@ -5,23 +5,27 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from queue_server.cli.context import DEMO_CONFIG, config_option, fail, handles_errors, load
 from queue_server.cli.language import speak
 from queue_server.cli.tables import render_table
-from queue_server.core.bootstrap import open_database, open_queue
-from queue_server.core.operations import Queue, status_label
-from queue_server.core.schema import current_revision, head_revision, upgrade
 from queue_server.core.wait_words import wait_minutes
 from queue_server.i18n import _
-from queue_server.public_url import not_this_machine
+
+if TYPE_CHECKING:
+    from queue_server.core.operations import Queue
+
+# The database, web and device layers are imported inside the commands that use them:
+# ``xephang --help`` and ``xephang status`` must start quickly (docs/benchmarks.md).
 
 
 def _queue(config_path: Path | None) -> Queue:
     """Open the configured queue (creating or upgrading its database if needed)."""
+    from queue_server.core.bootstrap import open_queue
+
     return open_queue(load(config_path))
 
 
@@ -52,6 +56,9 @@ def main() -> None:
 @handles_errors
 def init(config_path: Path | None) -> None:
     """Create the data directory and database, and load services and counters."""
+    from queue_server.core.bootstrap import open_queue
+    from queue_server.public_url import not_this_machine
+
     settings = load(config_path)
     open_queue(settings, create=True)
     click.echo(_("Ready: {url}").format(url=settings.database_url()))
@@ -77,6 +84,9 @@ def db() -> None:
 @handles_errors
 def db_upgrade(config_path: Path | None) -> None:
     """Bring the database schema up to date."""
+    from queue_server.core.bootstrap import open_database
+    from queue_server.core.schema import current_revision, head_revision, upgrade
+
     settings = load(config_path)
     database = open_database(settings)
     before = current_revision(database)
@@ -215,6 +225,8 @@ def close_day(config_path: Path | None) -> None:
 @handles_errors
 def status(config_path: Path | None) -> None:
     """Show the queue: waiting per service and what each counter serves."""
+    from queue_server.core.operations import status_label
+
     settings = load(config_path)
     queue = _queue(config_path)
     snapshot = queue.snapshot()

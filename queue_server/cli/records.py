@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from queue_server.cli.context import config_option, handles_errors, load
 from queue_server.cli.reports import LocalDay
-from queue_server.core.archive import ArchivedDay, archive_before, archive_horizon, ticket_counts
-from queue_server.core.bootstrap import open_queue
-from queue_server.core.contacts import purge_contacts
 from queue_server.i18n import _
+
+if TYPE_CHECKING:
+    from queue_server.core.archive import ArchivedDay
+
+# The database is imported by the commands, so that ``xephang --help`` does not load it.
 
 
 def _describe(result: ArchivedDay) -> str:
@@ -42,6 +45,9 @@ def _describe(result: ArchivedDay) -> str:
 @handles_errors
 def archive(before: date | None, config_path: Path | None) -> None:
     """Move finished tickets of old days to the archive tables (reports read both)."""
+    from queue_server.core.archive import archive_before, archive_horizon, ticket_counts
+    from queue_server.core.bootstrap import open_queue
+
     settings = load(config_path)
     queue = open_queue(settings)
     today = queue.today()
@@ -74,6 +80,9 @@ def archive(before: date | None, config_path: Path | None) -> None:
 @handles_errors
 def purge(config_path: Path | None) -> None:
     """Delete callback phone numbers older than privacy.contact_days (audit-logged)."""
+    from queue_server.core.bootstrap import open_queue
+    from queue_server.core.contacts import purge_contacts
+
     settings = load(config_path)
     queue = open_queue(settings)
     days = settings.privacy.contact_days

@@ -5,24 +5,19 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from queue_server.cli.context import config_option, fail, handles_errors, load
-from queue_server.core.db import Database
-from queue_server.core.schema import current_revision
 from queue_server.i18n import _
-from queue_server.reports.backup import (
-    POSTGRESQL_PROCEDURE,
-    BackupError,
-    backup_sqlite,
-    restore_sqlite,
-    sqlite_file,
-)
-from queue_server.reports.compute import Report, compute_report, days_between
-from queue_server.reports.files import report_file
-from queue_server.settings import Settings
+
+if TYPE_CHECKING:
+    from queue_server.reports.compute import Report
+    from queue_server.settings import Settings
+
+# The database and report modules are imported by the commands that use them, so that
+# ``xephang --help`` does not load them (docs/benchmarks.md).
 
 PROGRESS_AFTER_DAYS = 3
 
@@ -63,6 +58,8 @@ def report(start: date, end: date, fmt: str, out: Path | None, config_path: Path
         )
     if fmt == "xlsx" and out is None:
         raise click.BadParameter(_("an Excel report needs --out FILE."), param_hint="--out")
+    from queue_server.reports.files import report_file
+
     settings = load(config_path)
     data = report_file(
         _compute(settings, start, end), settings.center.name, fmt, settings.ratings.reasons
@@ -78,6 +75,11 @@ def report(start: date, end: date, fmt: str, out: Path | None, config_path: Path
 
 
 def _compute(settings: Settings, start: date, end: date) -> Report:
+    from queue_server.core.db import Database
+    from queue_server.core.schema import current_revision
+    from queue_server.reports.backup import sqlite_file
+    from queue_server.reports.compute import compute_report, days_between
+
     url = settings.database_url()
     path = sqlite_file(url)
     if path is not None and not path.is_file():
@@ -97,6 +99,8 @@ def _compute(settings: Settings, start: date, end: date) -> Report:
 
 
 def _sqlite_or_fail(settings: Settings) -> Path:
+    from queue_server.reports.backup import POSTGRESQL_PROCEDURE, BackupError, sqlite_file
+
     try:
         path = sqlite_file(settings.database_url())
     except BackupError as exc:
@@ -119,6 +123,8 @@ def _sqlite_or_fail(settings: Settings) -> Path:
 @handles_errors
 def backup(target: Path, config_path: Path | None) -> None:
     """Copy the SQLite database to TARGET (safe while the server runs)."""
+    from queue_server.reports.backup import BackupError, backup_sqlite
+
     source = _sqlite_or_fail(load(config_path))
     try:
         backup_sqlite(source, target)
@@ -133,6 +139,8 @@ def backup(target: Path, config_path: Path | None) -> None:
 @handles_errors
 def restore(source: Path, config_path: Path | None) -> None:
     """Replace the SQLite database with the backup SOURCE (stop the server first)."""
+    from queue_server.reports.backup import BackupError, restore_sqlite
+
     target = _sqlite_or_fail(load(config_path))
     try:
         revision = restore_sqlite(source, target)

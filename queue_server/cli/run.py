@@ -26,8 +26,10 @@ def serve(settings: Settings, host: str, port: int, config_path: Path | None) ->
     """Replace this process by the production server on ``config_path``'s center.
 
     The server is a fresh interpreter so that gevent patches the standard library
-    before any of the app's modules (and their locks) exist. Ctrl-C stops it.
+    before any of the app's modules (and their locks) exist. Ctrl-C stops it. The
+    database is checked first, so a wrong URL is one line here, not a failing worker.
     """
+    check_database(settings)
     click.echo(
         _("Serving {center} on http://{host}:{port}/").format(
             center=settings.center.name, host=host, port=port
@@ -38,6 +40,18 @@ def serve(settings: Settings, host: str, port: int, config_path: Path | None) ->
     env = {**os.environ, "XEPHANG_CONFIG": str(Path(config_path or DEMO_CONFIG).resolve())}
     command = gunicorn_command(host, port)
     os.execve(command[0], command, env)
+
+
+def check_database(settings: Settings) -> None:
+    """Open the center's database and run one query (errors as the CLI reports them)."""
+    from queue_server.core.bootstrap import open_database
+
+    database = open_database(settings)
+    try:
+        with database.read() as conn:
+            conn.exec_driver_sql("SELECT 1")
+    finally:
+        database.dispose()
 
 
 @click.command("run")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any, ClassVar
 
 SECRET_FIELDS = frozenset({"track_code"})
@@ -187,6 +189,40 @@ class SettingsChanged(DomainEvent):
 
     name: ClassVar[str] = "settings_changed"
     sections: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TicketRated(DomainEvent):
+    """A ticket was rated. No score: the officer's screens must not learn it."""
+
+    name: ClassVar[str] = "ticket_rated"
+    ticket_id: int
+    counter: int | None
+    channel: str
+
+
+EVENT_TYPES: Mapping[str, type[DomainEvent]] = MappingProxyType(
+    {
+        event_type.name: event_type
+        for event_type in (
+            TicketIssued,
+            PrintRequested,
+            TicketCalled,
+            TicketChanged,
+            QueueChanged,
+            CounterChanged,
+            SettingsChanged,
+            TicketRated,
+        )
+    }
+)
+"""Every event type by its wire name: the one registry that maps a name received over
+Socket.IO back to its class (``tests/core/test_event_types.py`` checks it is complete)."""
+
+
+def event_type_named(name: str) -> type[DomainEvent] | None:
+    """The event type whose wire name is ``name`` (None: no event is so named)."""
+    return EVENT_TYPES.get(name)
 
 
 def _jsonable(value: Any) -> Any:

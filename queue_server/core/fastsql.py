@@ -1,16 +1,31 @@
-"""Run prepared statements on SQLite straight through the DB-API cursor.
+"""Run the queue's hot statements on SQLite straight through the DB-API cursor.
 
-SQLAlchemy spends more time preparing an execution than SQLite spends running a
-small statement. For the hot paths on SQLite we compile each prepared statement once
-and reuse the SQL text with SQLAlchemy's own type processors (public
-``bind_processor``/``result_processor``), inside the same transaction. Other
-databases use ``Connection.execute`` unchanged.
+What it does: the first time a statement object is used, it is compiled for the
+connection's SQLite dialect; the SQL text, the order of its bound parameters and their
+defaults (``Compiled.positiontup`` and ``Compiled.binds``), and the result columns
+(``Compiled._result_columns``) are kept with SQLAlchemy's type processors
+(``bind_processor``/``result_processor``, public). Each execution converts the
+parameters with those processors, runs the SQL on the DB-API cursor of the connection's
+current transaction and converts the rows back; SQLAlchemy's execution context, events
+and ``Result`` are skipped. Rows are named tuples; :class:`FastResult` offers the few
+``Result`` methods the queue uses. Other dialects go through ``Connection.execute``.
+
+Why: against ``Connection.execute`` (SQLAlchemy's compiled cache) it halves the CPU time
+of call-next and saves about a quarter of issue's (docs/benchmarks.md, December 2026).
+``positiontup``, ``binds`` and ``_result_columns`` are not public API:
+``tests/core/test_fastsql.py`` checks the results against ``Connection.execute`` for
+every query the queue runs through it, and pyproject.toml caps SQLAlchemy below the
+next minor version.
+
+The cache holds each statement it compiled (an entry keyed by ``id(statement)`` alone
+could be found again by a new statement given the id of a freed one) and keeps the
+``MAX_ENTRIES`` most recently used.
 """
 
 from __future__ import annotations
 
 import threading
-from collections import namedtuple
+from collections import OrderedDict, namedtuple
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -53,6 +68,7 @@ class _Compiled:
     """One statement compiled for SQLite, with its bind and result processors."""
 
     def __init__(self, statement: ClauseElement, dialect: Dialect) -> None:
+        self.statement = statement  # held: its id cannot be reused while cached
         compiled = statement.compile(dialect=dialect)
         assert isinstance(compiled, SQLCompiler)  # a SELECT/INSERT/UPDATE, never DDL
         self.sql = str(compiled)
@@ -88,8 +104,26 @@ class _Compiled:
         ]
 
 
-_cache: dict[tuple[int, str], _Compiled] = {}
+MAX_ENTRIES = 1024
+_cache: OrderedDict[tuple[int, str], _Compiled] = OrderedDict()
 _lock = threading.Lock()
+
+
+def _compiled(statement: ClauseElement, dialect: Dialect) -> _Compiled:
+    """The cached compilation of ``statement`` (compiled now if not cached)."""
+    key = (id(statement), dialect.name)
+    with _lock:
+        found = _cache.get(key)
+        if found is not None and found.statement is statement:
+            _cache.move_to_end(key)
+            return found
+    compiled = _Compiled(statement, dialect)
+    with _lock:
+        _cache[key] = compiled
+        _cache.move_to_end(key)
+        while len(_cache) > MAX_ENTRIES:
+            _cache.popitem(last=False)
+    return compiled
 
 
 def execute(
@@ -103,11 +137,7 @@ def execute(
     """
     if conn.dialect.name != "sqlite":
         return conn.execute(statement, params)  # type: ignore[call-overload]
-    key = (id(statement), conn.dialect.name)
-    compiled = _cache.get(key)
-    if compiled is None:
-        with _lock:
-            compiled = _cache.setdefault(key, _Compiled(statement, conn.dialect))
+    compiled = _compiled(statement, conn.dialect)
     cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     raw: Sequence[tuple[Any, ...]]
     try:

@@ -12,14 +12,14 @@ from collections import Counter as Counts
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, ClassVar
+from typing import Any
 
 from sqlalchemy import Connection, func, insert, select
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
 
 from queue_server.core.errors import InvalidState, NotFound, Rejected
-from queue_server.core.events import DomainEvent, TicketView
+from queue_server.core.events import TicketRated, TicketView
 from queue_server.core.models import Rating, Ticket, TicketStatus
 from queue_server.core.operations import Outcome, Queue
 from queue_server.core.rating_config import RatingsConfig
@@ -28,16 +28,6 @@ from queue_server.i18n import _
 VERY_SATISFIED, SATISFIED, NOT_SATISFIED = 3, 2, 1
 SCORES = (VERY_SATISFIED, SATISFIED, NOT_SATISFIED)
 AT_COUNTER, FROM_TRACKING = "counter", "track"
-
-
-@dataclass(frozen=True, slots=True)
-class TicketRated(DomainEvent):
-    """A ticket was rated. No score: the officer's screens must not learn it."""
-
-    name: ClassVar[str] = "ticket_rated"
-    ticket_id: int
-    counter: int | None
-    channel: str
 
 
 @dataclass(frozen=True, slots=True)

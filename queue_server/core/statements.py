@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from sqlalchemy import Integer, and_, bindparam, func, or_, select, union_all, update
+from sqlalchemy import Integer, bindparam, func, or_, select, union_all, update
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from queue_server.core.models import (
@@ -196,27 +196,6 @@ SET_COUNTER_AFTER_CALL = (
         priority_streak=bindparam("streak"),
         status=CounterStatus.OPEN,
         updated_at=NOW,
-    )
-)
-
-EARLIER_WAITING = select(func.count()).where(
-    and_(
-        Ticket.status == TicketStatus.WAITING,
-        Ticket.service_id == bindparam("service_id"),
-        Ticket.day == bindparam("day"),
-        Ticket.id != bindparam("ticket_id"),
-        or_(Ticket.issued_at < bindparam("issued_at"), Ticket.emergency.is_(True)),
-    )
-)
-
-EARLIER_EMERGENCIES = select(func.count()).where(
-    and_(
-        Ticket.status == TicketStatus.WAITING,
-        Ticket.service_id == bindparam("service_id"),
-        Ticket.day == bindparam("day"),
-        Ticket.id != bindparam("ticket_id"),
-        Ticket.emergency.is_(True),
-        Ticket.issued_at < bindparam("issued_at"),
     )
 )
 

@@ -35,10 +35,9 @@ from queue_server.core.models import Rating, Ticket, TicketStatus, tickets_archi
 from queue_server.core.operations import Queue
 from queue_server.core.rating_config import RatingsConfig
 from queue_server.core.ratings import NOT_SATISFIED, SATISFIED, VERY_SATISFIED, Ratings
+from queue_server.demo import DEFAULT_DAYS, DEFAULT_SEED
 from queue_server.demo.arrivals import Arrival, plan_day
 
-DEFAULT_DAYS = 10
-DEFAULT_SEED = 2026
 DEFAULT_PER_DAY = 175  # tickets on an ordinary weekday
 WORKING_WEEKDAYS = range(6)  # Monday … Saturday
 

@@ -1,23 +1,14 @@
-"""The Flask application factory."""
+"""The Flask application factory: the web app on a built :class:`~queue_server.runtime.Runtime`."""
 
 from __future__ import annotations
 
-import os
-import secrets
 import time
 from datetime import timedelta
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import Flask, Response, g, request
 
-from queue_server.bus import EventBus
-from queue_server.core.bootstrap import open_center
-from queue_server.core.maintenance import MaintenancePlan
-from queue_server.core.operations import Queue
-from queue_server.core.overrides import apply_saved
-from queue_server.core.serverlock import ServerLock
 from queue_server.i18n import set_language
-from queue_server.settings import Settings, load_settings
 from queue_server.web.admin import register_admin
 from queue_server.web.api import api
 from queue_server.web.contacts import contacts_api
@@ -27,39 +18,16 @@ from queue_server.web.health import ops
 from queue_server.web.join_guard import JoinGuard
 from queue_server.web.language import LANGUAGES, remember_choice, request_language
 from queue_server.web.login import pages
-from queue_server.web.metrics import Metrics
 from queue_server.web.printing import printing_api
-from queue_server.web.ratelimit import RateLimiter
 from queue_server.web.rating_screens import register_rating_screens
 from queue_server.web.ratings import register_ratings_api
-from queue_server.web.realtime import ScreenFeed, bridge_devices, make_socketio
+from queue_server.web.realtime import bridge_devices
 from queue_server.web.screens import register_screens
-from queue_server.web.sockets import SocketGuard
 from queue_server.web.start import start
-from queue_server.web.state import XephangState
-from queue_server.workers.maintenance import MaintenanceWorker
+from queue_server.web.state import EXTENSION
 
-DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "config" / "demo.toml"
-
-
-def _settings_from_environment() -> Settings:
-    return load_settings(os.environ.get("XEPHANG_CONFIG") or DEFAULT_CONFIG)
-
-
-def _secret_key(settings: Settings) -> str:
-    """The configured key, else one kept in ``<data_dir>/secret_key`` (made once, 0600)."""
-    if settings.api.secret_key:
-        return settings.api.secret_key
-    path = Path(settings.data_dir) / "secret_key"
-    try:
-        return path.read_text().strip()
-    except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        key = secrets.token_urlsafe(48)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(key)
-        return key
+if TYPE_CHECKING:
+    from queue_server.runtime import Runtime
 
 
 class TolerantResponse(Response):
@@ -72,36 +40,20 @@ class TolerantResponse(Response):
         super().set_data(value)
 
 
-def create_app(
-    settings: Settings | None = None,
-    *,
-    queue: Queue | None = None,
-    bus: EventBus | None = None,
-    testing: bool = False,
-    devices: bool | None = None,
-    maintenance: bool | None = None,
-) -> Flask:
-    """Build the app: REST API, sign-in pages, Socket.IO and the bus bridge.
+def create_app(runtime: Runtime) -> Flask:
+    """Build the web app on ``runtime``: REST API, pages, Socket.IO and its bus bridges.
 
-    Without ``settings`` the file named by ``$XEPHANG_CONFIG`` is read (else the demo).
-    ``devices`` starts the embedded device worker, ``maintenance`` the daily maintenance
-    thread (both by default when not testing).
+    No side effects beyond wiring: the runtime was built (database, lock) before and is
+    started after (workers); see :mod:`queue_server.runtime`.
     """
-    file_settings = settings or _settings_from_environment()
-    # Held while this app lives: `xephang demo --reset` refuses to replace the data.
-    server_lock = ServerLock.for_server(Path(file_settings.data_dir))
-    if queue is None:
-        settings, queue = open_center(file_settings)
-    else:  # opened by the caller: still apply the admin pages' saved changes
-        with queue.db.write() as conn:
-            settings = apply_saved(conn, file_settings, queue.clock.now())
-    bus = bus or EventBus()
-
+    if runtime.socketio.server is not None:  # type: ignore[attr-defined]  # not in the stubs
+        raise RuntimeError("this runtime already has its web app")
+    settings = runtime.settings
     app = Flask(__name__)
     app.response_class = TolerantResponse
     app.config.update(
-        TESTING=testing,
-        SECRET_KEY=_secret_key(settings),
+        TESTING=runtime.testing,
+        SECRET_KEY=runtime.secret_key,
         MAX_CONTENT_LENGTH=settings.api.max_body_bytes,
         MAX_FORM_MEMORY_SIZE=settings.api.max_body_bytes,
         SESSION_COOKIE_HTTPONLY=True,
@@ -111,19 +63,7 @@ def create_app(
     )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
-
-    metrics = Metrics()
-    bus.subscribe(metrics.on_event)
-    state = XephangState(
-        settings=settings,
-        queue=queue,
-        bus=bus,
-        issue_limiter=RateLimiter(settings.api.issue_rate_per_minute, queue.clock.now),
-        metrics=metrics,
-        file_settings=file_settings,
-    )
-    app.extensions["xephang"] = state
-    app.extensions["xephang_server_lock"] = server_lock
+    app.extensions[EXTENSION] = runtime
 
     register_error_handlers(app)
     app.register_blueprint(api)
@@ -136,7 +76,7 @@ def create_app(
     @app.before_request
     def _start() -> None:
         g.started = time.perf_counter()
-        language = request_language(state.settings.center.language, LANGUAGES)
+        language = request_language(runtime.settings.center.language, LANGUAGES)
         g.language_token = set_language(language)
 
     @app.after_request
@@ -144,7 +84,7 @@ def create_app(
         started = g.get("started")
         if started is not None:
             route = request.url_rule.rule if request.url_rule else "(unmatched)"
-            metrics.observe(request.method, route, time.perf_counter() - started)
+            runtime.metrics.observe(request.method, route, time.perf_counter() - started)
         remember_choice(response, LANGUAGES)
         response.headers.setdefault("Cache-Control", "no-store")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -156,22 +96,13 @@ def create_app(
         if token is not None:
             token.var.reset(token)
 
-    socketio = make_socketio(app)
+    socketio = runtime.socketio
+    socketio.init_app(app)
     JoinGuard(socketio, settings.server.socket_join_timeout_s)
-    state.socketio = socketio
-    app.extensions["xephang_socket_guard"] = SocketGuard(
-        socketio, queue.db, queue.clock, settings.api.socket_check_s, background=not testing
-    )
-    screen_feed = ScreenFeed(socketio)
-    bus.subscribe_batches(screen_feed)
-    app.extensions["xephang_screen_feed"] = screen_feed
-    bridge_devices(bus, socketio)
-    register_screens(app, socketio)
-    register_rating_screens(app, socketio, register_ratings_api(app))
+    bridge_devices(runtime.bus, socketio)
+    register_screens(app, runtime)
+    register_ratings_api(app)
+    register_rating_screens(app, runtime)
     register_admin(app)
-    register_devices(app, state, start_worker=not testing if devices is None else devices)
-    upkeep = MaintenanceWorker(queue, MaintenancePlan.from_settings(settings), bus)
-    app.extensions["xephang_maintenance"] = upkeep
-    if not testing if maintenance is None else maintenance:
-        upkeep.start()
+    register_devices(app)
     return app

@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, send_file, url_for
+from flask import Blueprint, Response, jsonify, send_file, url_for
 
 from devices.audio.render import RenderedAnnouncement
 from devices.audio.voice import Voice
@@ -28,14 +28,13 @@ _lock = threading.Lock()
 
 def _voice() -> Voice:
     with _lock:
-        voice = current_app.extensions.get("xephang_voice")
-        if voice is None:
-            settings = xephang().settings
+        runtime = xephang()
+        if runtime.voice is None:
+            settings = runtime.settings
             if not settings.voice.enabled:
                 raise NotFound(_("Voice announcements are turned off."))
-            voice = Voice(settings.voice, cache_dir=Path(settings.data_dir) / "voice-cache")
-            current_app.extensions["xephang_voice"] = voice
-        return voice
+            runtime.voice = Voice(settings.voice, cache_dir=Path(settings.data_dir) / "voice-cache")
+        return runtime.voice
 
 
 def _render(number: str, counter: int) -> RenderedAnnouncement:

@@ -109,33 +109,3 @@ def parse_body(model: type[M]) -> M:
         field = ".".join(str(part) for part in error["loc"]) or "(body)"
         message = _("Field '{field}': {problem}.").format(field=field, problem=_problem(error))
         raise ApiError(400, message, field=field) from None
-
-
-def json_schema(model: type[BaseModel]) -> dict[str, Any]:
-    """The model's JSON Schema for the OpenAPI document (nested models written inline)."""
-    schema = model.model_json_schema()
-    definitions = schema.pop("$defs", {})
-    return _untitled(_inline(schema, definitions))
-
-
-def _inline(node: Any, definitions: dict[str, Any]) -> Any:
-    """``node`` with every ``{"$ref": "#/$defs/X"}`` replaced by the definition of X."""
-    if isinstance(node, list):
-        return [_inline(item, definitions) for item in node]
-    if not isinstance(node, dict):
-        return node
-    ref = node.get("$ref", "")
-    if ref.startswith("#/$defs/"):
-        return _inline(definitions[ref.removeprefix("#/$defs/")], definitions)
-    return {key: _inline(value, definitions) for key, value in node.items()}
-
-
-def _untitled(schema: dict[str, Any]) -> dict[str, Any]:
-    schema.pop("title", None)
-    for prop in schema.get("properties", {}).values():
-        prop.pop("title", None)
-        for option in prop.get("anyOf", []):
-            option.pop("title", None)
-            if option.get("type") == "object":
-                _untitled(option)
-    return schema

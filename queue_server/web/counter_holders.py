@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 
-from flask import current_app
+from queue_server.web.state import xephang
 
 
 class CounterHolders:
@@ -36,5 +36,5 @@ class CounterHolders:
 
 
 def counter_holders() -> CounterHolders:
-    """This app's registry (made on first use)."""
-    return current_app.extensions.setdefault("xephang_counter_holders", CounterHolders())
+    """This server's registry (``Runtime.counter_holders``)."""
+    return xephang().counter_holders

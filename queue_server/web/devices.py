@@ -2,18 +2,19 @@
 
 ``/devices/printer`` shows the tickets the virtual printers printed (PNG), and
 ``/devices/leds`` what each virtual LED board shows, decoded from the same bytes a
-real board would receive. Staff only: a printed ticket carries its tracking code as
-a QR code, so the printer pages are for the administrator; the boards (numbers
+real board would receive (templates in ``display/templates/devices/``, scripts in
+``display/static/js/devices-*.js``). Staff only: a printed ticket carries its tracking
+code as a QR code, so the printer pages are for the administrator; the boards (numbers
 only) for any signed-in staff member.
 """
 
 from __future__ import annotations
 
-import atexit
 import logging
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import (
     Blueprint,
@@ -21,7 +22,7 @@ from flask import (
     Response,
     abort,
     jsonify,
-    render_template_string,
+    render_template,
     request,
     send_from_directory,
     url_for,
@@ -38,98 +39,27 @@ from queue_server.web.audio import audio
 from queue_server.web.errors import ApiError
 from queue_server.web.printing import printer_report
 from queue_server.web.security import require, signed_in
-from queue_server.web.state import XephangState, xephang
+from queue_server.web.state import xephang
 from queue_server.workers.devices import DeviceWorker, build_devices
+
+if TYPE_CHECKING:
+    from queue_server.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
 pages = Blueprint("devices", __name__)
 
 BOARD_VIEWERS = (Role.OFFICER, Role.HELPDESK, Role.MANAGER)  # and the admin
-
-PAGE = """<!doctype html>
-<html lang="{{ lang }}"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-<title>{{ title }}</title>
-<style>
- body{font-family:"Be Vietnam Pro","DejaVu Sans",sans-serif;background:#f4f6f8;color:#111;
-  margin:24px}
- h1{font-size:28px} .grid{display:flex;flex-wrap:wrap;gap:16px}
- figure{background:#fff;padding:8px;margin:0;border:1px solid #ccd} figcaption{font-size:16px}
- img{width:288px;image-rendering:pixelated}
- .board{background:#111;color:#ff3b1f;font:bold 64px/1 "DejaVu Sans Mono",monospace;
-  padding:16px 24px;min-width:200px;text-align:right;border-radius:6px}
- .label{font-size:18px;margin-top:6px} .off{color:#555}
- .status{font-size:18px} .fault{color:#a00018;font-weight:700}
-</style></head><body>
-<h1>{{ title }}</h1>
-{% if kind == "printer" %}
- <div id="printers">
- {% for printer in printers %}
-  <section data-kiosk="{{ printer.kiosk }}"><h2>{{ printer.kiosk }}</h2>
-  <p class="status{% if printer.fault %} fault{% endif %}">{{ printer.status }}</p>
-  <div class="grid">
-  {% for ticket in printer.tickets %}
-   <figure><img src="{{ ticket.url }}" alt="{{ ticket.name }}">
-    <figcaption>{{ ticket.name }}</figcaption></figure>
-  {% else %}<p>{{ empty }}</p>{% endfor %}
-  </div></section>
- {% else %}<p>{{ none }}</p>{% endfor %}
- </div>
- <script>
- // Live, as the LED page: new tickets and the printer's state without a reload.
- function figure(t){
-  const box = document.createElement("figure"); const img = document.createElement("img");
-  img.src = t.url; img.alt = t.name; const cap = document.createElement("figcaption");
-  cap.textContent = t.name; box.append(img, cap); return box; }
- async function refresh(){
-  try{
-   const r = await fetch("{{ url_for('devices.printer_json') }}", {cache: "no-store"});
-   const printers = await r.json(); const root = document.getElementById("printers");
-   if (!printers.length) { const p = document.createElement("p");
-     p.textContent = "{{ none }}"; root.replaceChildren(p); return; }
-   root.replaceChildren(...printers.map(printer => {
-     const section = document.createElement("section"); section.dataset.kiosk = printer.kiosk;
-     const h2 = document.createElement("h2"); h2.textContent = printer.kiosk;
-     const status = document.createElement("p");
-     status.className = "status" + (printer.fault ? " fault" : "");
-     status.textContent = printer.status;
-     const grid = document.createElement("div"); grid.className = "grid";
-     if (printer.tickets.length) grid.append(...printer.tickets.map(figure));
-     else { const p = document.createElement("p"); p.textContent = "{{ empty }}"; grid.append(p); }
-     section.append(h2, status, grid); return section; }));
-  } catch(e) {}
- }
- setInterval(refresh, 1000);
- </script>
-{% else %}
- <div class="grid" id="boards"></div>
- <script>
- async function refresh(){
-  try{
-   const r = await fetch("{{ url_for('devices.leds_json') }}");
-   const boards = await r.json(); const grid = document.getElementById("boards");
-   grid.replaceChildren(...boards.map(b => {
-     const box = document.createElement("div");
-     const led = document.createElement("div"); led.className = "board" + (b.text ? "" : " off");
-     led.textContent = b.text || "----";
-     const label = document.createElement("div"); label.className = "label";
-     label.textContent = "{{ counter_label }} " + b.counter + (b.online ? "" : " – {{ offline }}");
-     box.append(led, label); return box; }));
-  } catch(e) {}
- }
- refresh(); setInterval(refresh, 1000);
- </script>
-{% endif %}
-</body></html>"""
+RECORDED_HISTORY = 1000  # print jobs whose latest state PrintJobRecorder keeps
 
 
 class PrintJobRecorder:
     """Writes the spooler's job changes to the database, in order, and lets tests wait."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, history: int = RECORDED_HISTORY) -> None:
+        """``history``: how many jobs' latest states are kept for :meth:`wait_for`."""
         self.database = database
+        self.history = history
         self._states: dict[str, str] = {}
         self._changed = threading.Condition()
 
@@ -146,7 +76,10 @@ class PrintJobRecorder:
             at=job.updated_at,
         )
         with self._changed:
+            self._states.pop(job.id, None)  # the latest change goes last
             self._states[job.id] = job.state.value
+            while len(self._states) > self.history:
+                del self._states[next(iter(self._states))]
             self._changed.notify_all()
 
     def wait_for(self, job_id: str, state: str, timeout: float = 10.0) -> bool:
@@ -155,35 +88,42 @@ class PrintJobRecorder:
             return self._changed.wait_for(lambda: self._states.get(job_id) == state, timeout)
 
 
-def start_embedded_worker(app: Flask, state: XephangState) -> DeviceWorker:
-    """Build this server's devices, feed them from the bus, and report their status.
+def start_embedded_worker(runtime: Runtime) -> Callable[[], None]:
+    """Build this server's devices, feed them from the bus, and report their status;
+    returns the function that stops them (the runtime's ``devices`` part).
 
-    On ``settings_changed`` the worker takes the app's new settings and rebuilds the
+    On ``settings_changed`` the worker takes the runtime's new settings and rebuilds the
     boards and printers that changed, then shows the current numbers again.
     """
-    recorder = PrintJobRecorder(state.queue.db)
-    app.extensions["xephang_print_jobs"] = recorder
-    devices = build_devices(state.settings, on_print_job=recorder.record)
-    left = abandon_unfinished(state.queue.db, list(devices.spoolers), state.queue.clock.now())
+    recorder = PrintJobRecorder(runtime.queue.db)
+    devices = build_devices(runtime.settings, on_print_job=recorder.record)
+    queue = runtime.queue
+    left = abandon_unfinished(queue.db, list(devices.spoolers), queue.clock.now())
     if left:
         log.warning("%d print job(s) left by the previous run abandoned", left)
     worker = DeviceWorker(
-        state.settings,
+        runtime.settings,
         devices,
-        settings_source=lambda: state.settings,
-        snapshot_source=lambda: state.queue.snapshot(recent=0),
-        on_rebuilt=lambda: _report_status(state, worker),
+        settings_source=lambda: runtime.settings,
+        snapshot_source=lambda: queue.snapshot(recent=0),
+        on_rebuilt=lambda: _report_status(runtime, worker),
     )
     worker.start()
-    state.bus.subscribe(worker.handle)
-    worker.resync(state.queue.snapshot(recent=0))
-    _report_status(state, worker)
-    app.extensions["xephang_devices"] = worker
-    atexit.register(worker.stop)
-    return worker
+    unsubscribe = runtime.bus.subscribe(worker.handle)
+    worker.resync(queue.snapshot(recent=0))
+    _report_status(runtime, worker)
+    runtime.print_jobs = recorder
+    runtime.device_worker = worker
+
+    def stop() -> None:
+        unsubscribe()
+        runtime.device_worker = None
+        worker.stop()
+
+    return stop
 
 
-def _report_status(state: XephangState, worker: DeviceWorker) -> None:
+def _report_status(state: Runtime, worker: DeviceWorker) -> None:
     """Register a status check per printer and one for the LED boards (for readyz)."""
     for name in [n for n in state.device_status if n.startswith("printer:")]:
         if name.removeprefix("printer:") not in worker.devices.spoolers:
@@ -218,9 +158,7 @@ def _report_status(state: XephangState, worker: DeviceWorker) -> None:
 
 
 def _worker() -> DeviceWorker | None:
-    from flask import current_app
-
-    return current_app.extensions.get("xephang_devices")
+    return xephang().device_worker
 
 
 def _printers() -> list[dict[str, Any]]:
@@ -252,14 +190,16 @@ def printer_page() -> str | Response:
     principal = signed_in()  # the administrator only: the tickets' QR codes
     if isinstance(principal, Response):
         return principal
-    return render_template_string(
-        PAGE,
-        kind="printer",
+    texts = {
+        "empty": _("No ticket printed yet."),
+        "none": _("No virtual printer is configured."),
+    }
+    return render_template(
+        "devices/printer.html",
         lang=xephang().settings.center.language,
         title=_("Virtual printers"),
         printers=_printers(),
-        empty=_("No ticket printed yet."),
-        none=_("No virtual printer is configured."),
+        data={"json_url": url_for("devices.printer_json"), "texts": texts},
     )
 
 
@@ -317,13 +257,12 @@ def leds_page() -> str | Response:
     principal = signed_in(*BOARD_VIEWERS)
     if isinstance(principal, Response):
         return principal
-    return render_template_string(
-        PAGE,
-        kind="leds",
+    texts = {"counter": _("Counter"), "offline": _("offline")}
+    return render_template(
+        "devices/leds.html",
         lang=xephang().settings.center.language,
         title=_("Virtual LED boards"),
-        counter_label=_("Counter"),
-        offline=_("offline"),
+        data={"json_url": url_for("devices.leds_json"), "texts": texts},
     )
 
 
@@ -350,9 +289,7 @@ def leds_json() -> Any:
     return jsonify(boards)
 
 
-def register_devices(app: Flask, state: XephangState, *, start_worker: bool) -> None:
-    """Add the device pages, and start the embedded worker if this server owns devices."""
+def register_devices(app: Flask) -> None:
+    """Add the device pages (the embedded worker is started by the runtime)."""
     app.register_blueprint(pages)
     app.register_blueprint(audio)
-    if start_worker and state.settings.devices.worker == "embedded":
-        start_embedded_worker(app, state)

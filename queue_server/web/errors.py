@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, current_app, jsonify, render_template_string, request, url_for
+from flask import Flask, Response, jsonify, render_template_string, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from queue_server.core.db import unavailable, write_problem
@@ -21,6 +21,7 @@ from queue_server.core.errors import (
     Unavailable,
 )
 from queue_server.i18n import _, current_language
+from queue_server.web.state import xephang
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +125,8 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(QueueError)
     def _queue_error(exc: QueueError) -> Response:
-        status = next((s for kind, s in STATUS_BY_ERROR.items() if isinstance(exc, kind)), 409)
+        # The most specific class wins (NotAllowed is a Rejected: 403, not 422).
+        status = next((STATUS_BY_ERROR[k] for k in type(exc).__mro__ if k in STATUS_BY_ERROR), 409)
         return error_response(status, exc.message)
 
     @app.errorhandler(Unavailable)
@@ -147,7 +149,7 @@ def register_error_handlers(app: Flask) -> None:
         problem = write_problem(exc)  # e.g. a file written on a full disk
         if problem is not None:
             if problem == "storage":
-                current_app.extensions["xephang"].queue.db.storage_problem = problem
+                xephang().queue.db.storage_problem = problem
             return _unavailable(unavailable(problem))
         log.exception("unexpected error on %s %s", request.method, request.path)
         return error_response(500, _("Internal error; the problem was logged."))

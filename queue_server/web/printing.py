@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Blueprint, Response, current_app, g, jsonify
+from flask import Blueprint, Response, g, jsonify
 
 from queue_server.auth.roles import Role
 from queue_server.core.errors import NotFound
@@ -27,7 +27,7 @@ JOB_ID = re.compile(r"^[0-9]{1,12}(-r[0-9]{1,4})?$")
 
 
 def _spooler(kiosk: str) -> Any:
-    worker = current_app.extensions.get("xephang_devices")
+    worker = xephang().device_worker
     return worker.devices.spoolers.get(kiosk) if worker is not None else None
 
 

@@ -10,7 +10,7 @@ travel on the socket; the rating itself is an HTTP POST.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Flask, Response, make_response, request
 
@@ -33,7 +33,10 @@ from queue_server.web.api import TRACK_CODE, public_track_view
 from queue_server.web.ratings import RatingsState, counter_state, ratings_state
 from queue_server.web.screens import _render
 from queue_server.web.sockets import socket_guard
-from queue_server.web.state import XephangState, xephang
+from queue_server.web.state import xephang
+
+if TYPE_CHECKING:
+    from queue_server.runtime import Runtime
 
 RATE_NAMESPACE = "/rate"
 
@@ -124,7 +127,7 @@ def _serve_namespace(socketio: SocketIO) -> None:
         emit("state", counter_state(ratings_state().service, principal.counter))
 
 
-def _bridge(state: XephangState, ratings: RatingsState, socketio: SocketIO) -> None:
+def _bridge(state: Runtime, ratings: RatingsState, socketio: SocketIO) -> None:
     """Finishes and ratings of a counter's tickets to that counter's tablet; settings
     changes to every tablet."""
 
@@ -150,8 +153,8 @@ def _bridge(state: XephangState, ratings: RatingsState, socketio: SocketIO) -> N
     state.bus.subscribe(forward)
 
 
-def register_rating_screens(app: Flask, socketio: SocketIO, ratings: RatingsState) -> None:
+def register_rating_screens(app: Flask, runtime: Runtime) -> None:
     """Serve the tablet and tracking pages and the ``/rate`` namespace on ``app``."""
     app.register_blueprint(rating_pages)
-    _serve_namespace(socketio)
-    _bridge(app.extensions["xephang"], ratings, socketio)
+    _serve_namespace(runtime.socketio)
+    _bridge(runtime, runtime.ratings, runtime.socketio)

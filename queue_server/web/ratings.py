@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from flask import Blueprint, Flask, Response, current_app, g, jsonify, request, session
+from flask import Blueprint, Flask, Response, g, jsonify, request, session
 from pydantic import Field
 
 from queue_server.auth.roles import Principal, Role
@@ -51,7 +51,7 @@ class CounterRatingBody(TrackRatingBody):
 
 
 class RatingsState:
-    """Kept in ``app.extensions["xephang_ratings"]``."""
+    """The ratings service and the tracking page's rate limit (``Runtime.ratings``)."""
 
     def __init__(self, service: Ratings, limiter: RateLimiter) -> None:
         self.service = service
@@ -59,7 +59,7 @@ class RatingsState:
 
 
 def ratings_state() -> RatingsState:
-    return current_app.extensions["xephang_ratings"]
+    return xephang().ratings
 
 
 def _stored(outcome: Outcome[RatingReceipt]) -> Response:
@@ -161,14 +161,6 @@ def _staff_credentials() -> bool:
     return "Authorization" in request.headers or session.get("user_id") is not None
 
 
-def register_ratings_api(app: Flask) -> RatingsState:
-    """Serve the ratings API on ``app``; returns the state the pages share."""
-    xe = app.extensions["xephang"]
-    config = xe.settings.ratings
-    state = RatingsState(
-        Ratings(xe.queue, config),
-        RateLimiter(config.track_rate_per_minute, xe.queue.clock.now),
-    )
-    app.extensions["xephang_ratings"] = state
+def register_ratings_api(app: Flask) -> None:
+    """Serve the ratings API on ``app``."""
     app.register_blueprint(ratings_api)
-    return state

@@ -40,8 +40,9 @@ def async_mode() -> Literal["gevent", "threading"]:
     return "threading"
 
 
-def make_socketio(app: Flask) -> SocketIO:
-    """Socket.IO bound to ``app`` (reachable as ``app.extensions["socketio"]``)."""
+def make_socketio(app: Flask | None = None) -> SocketIO:
+    """Socket.IO, bound to ``app`` now or later by ``init_app`` (the runtime's is bound
+    by ``create_app``)."""
     return SocketIO(app, async_mode=async_mode(), logger=False, engineio_logger=False)
 
 

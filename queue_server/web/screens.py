@@ -21,9 +21,8 @@ Namespaces:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import fontpkg_be_vietnam_pro
 from flask import (
@@ -31,7 +30,6 @@ from flask import (
     Flask,
     Response,
     abort,
-    current_app,
     jsonify,
     render_template,
     request,
@@ -69,7 +67,10 @@ from queue_server.web.realtime import (
 from queue_server.web.resync import ResyncLimiter
 from queue_server.web.security import VERSION_KEY, current_principal, signed_in
 from queue_server.web.sockets import socket_guard
-from queue_server.web.state import XephangState, xephang
+from queue_server.web.state import xephang
+
+if TYPE_CHECKING:
+    from queue_server.runtime import Runtime
 
 OFFICER_NAMESPACE = "/officer"
 STAFF_ROOM = "staff"
@@ -86,14 +87,6 @@ FONT_FILES = frozenset(
 )
 
 
-@dataclass
-class ScreensState:
-    """Kept in ``app.extensions["xephang_screens"]``."""
-
-    config: ScreensConfig
-    socketio: SocketIO
-
-
 screens = Blueprint(
     "screens",
     __name__,
@@ -104,10 +97,10 @@ screens = Blueprint(
 
 
 def _config() -> ScreensConfig:
-    return current_app.extensions["xephang_screens"].config
+    return xephang().screens
 
 
-def snapshot(state: XephangState, recent: int) -> dict[str, Any]:
+def snapshot(state: Runtime, recent: int) -> dict[str, Any]:
     """What ``GET /api/v1/state`` returns: the queue snapshot plus the bus ``seq``."""
     seq = state.bus.last_seq  # before the snapshot: replaying an event is harmless
     return {**state.queue.snapshot(recent=recent), "seq": seq}
@@ -261,7 +254,7 @@ def own_ratings_today(principal: Principal) -> dict[str, Any]:
     return summary
 
 
-def served_today(state: XephangState, counter_id: int) -> int:
+def served_today(state: Runtime, counter_id: int) -> int:
     """How many tickets the counter finished (done) today."""
     day = local_day(state.queue.clock.now(), state.queue.options.zone)
     with state.queue.db.read() as conn:
@@ -306,10 +299,10 @@ def _serve_namespaces(socketio: SocketIO, limiter: ResyncLimiter) -> None:
         # The latest call plus the list, with room for recalls (screens keep one per ticket).
         data = snapshot(xephang(), 2 * (_config().recent_calls + 1))
         if namespace == DISPLAY_NAMESPACE:  # screens count only the events they get
-            data["seq"] = current_app.extensions["xephang_screen_feed"].last_seq
+            data["seq"] = xephang().screen_feed.last_seq
         return data
 
-    # Replaces the app's open /display connect handler: the last registration wins.
+    # The one /display connect handler: screens, with a credential unless the display is open.
     @socketio.on("connect", namespace=DISPLAY_NAMESPACE)
     def _display_connect(auth: Any = None) -> None:
         principal = _token_principal(auth)
@@ -368,16 +361,13 @@ def _serve_namespaces(socketio: SocketIO, limiter: ResyncLimiter) -> None:
         socketio.on_event("resync", _resync, namespace=namespace)
 
 
-def register_screens(app: Flask, socketio: SocketIO, config: ScreensConfig | None = None) -> None:
+def register_screens(app: Flask, runtime: Runtime) -> None:
     """Serve the screen pages and their Socket.IO namespaces on ``app``.
 
     Every bus event (with the bus ``seq``) goes to the ``staff`` room of ``/officer``,
-    an operation's events in one ``batch`` frame. The configuration
-    comes from ``settings.screens`` when the settings have it.
+    an operation's events in one ``batch`` frame. The configuration is the runtime's
+    ``screens`` (``settings.screens``).
     """
-    state: XephangState = app.extensions["xephang"]
-    config = config or getattr(state.settings, "screens", None) or ScreensConfig()
-    app.extensions["xephang_screens"] = ScreensState(config=config, socketio=socketio)
     app.register_blueprint(screens)
-    _serve_namespaces(socketio, ResyncLimiter(state.queue.clock.now))
-    bridge_batches(state.bus, socketio, OFFICER_NAMESPACE, to=STAFF_ROOM)
+    _serve_namespaces(runtime.socketio, ResyncLimiter(runtime.queue.clock.now))
+    bridge_batches(runtime.bus, runtime.socketio, OFFICER_NAMESPACE, to=STAFF_ROOM)

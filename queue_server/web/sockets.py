@@ -9,8 +9,8 @@ sessions ended (sign-out, role or password change).
 
 The sweep runs in-process right after the admin pages revoke or change something, and
 every ``api.socket_check_s`` seconds in a background task (started with the first
-socket, ended when none is left), so that a revocation made by another process, such as
-``xephang token revoke``, is noticed within seconds.
+socket, ended when none is left or the runtime stops the guard), so that a revocation
+made by another process, such as ``xephang token revoke``, is noticed within seconds.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import threading
 import time
 from dataclasses import dataclass
 
-from flask import current_app
 from flask_socketio import SocketIO
 from sqlalchemy import select
 
@@ -28,6 +27,7 @@ from queue_server.auth.roles import Principal
 from queue_server.core.clock import Clock
 from queue_server.core.db import Database
 from queue_server.core.models import ApiToken, User
+from queue_server.web.state import xephang
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +71,23 @@ class SocketGuard:
         self._sockets: dict[tuple[str, str], _Admitted] = {}  # (namespace, sid) →
         self._lock = threading.Lock()
         self._running = False
+        self._started = False
+
+    def start(self) -> None:
+        """Allow the background sweep (it starts with the first socket)."""
+        with self._lock:
+            self._started = True
+
+    def stop(self) -> None:
+        """End the background sweep at its next wake-up, and start no new one."""
+        with self._lock:
+            self._started = False
+
+    @property
+    def sweeping(self) -> bool:
+        """Whether the background sweep runs."""
+        with self._lock:
+            return self._running
 
     def admit(
         self, namespace: str, sid: str, principal: Principal, version: int | None = None
@@ -79,7 +96,7 @@ class SocketGuard:
         credential = Credential(principal.kind, principal.id, version)
         with self._lock:
             self._sockets[(namespace, sid)] = _Admitted(credential, time.monotonic())
-            start = self.background and not self._running
+            start = self.background and self._started and not self._running
             self._running = self._running or start
         if start:
             self.socketio.start_background_task(self._run)
@@ -147,6 +164,10 @@ class SocketGuard:
         """Sweep every ``interval_s`` while any socket is watched."""
         while True:
             self.socketio.sleep(self.interval_s)  # type: ignore[arg-type]  # stubs: int; takes float
+            with self._lock:
+                if not self._started:
+                    self._running = False
+                    return
             try:
                 self.sweep()
             except Exception:  # a database hiccup: try again next time
@@ -159,4 +180,4 @@ class SocketGuard:
 
 def socket_guard() -> SocketGuard:
     """The app's guard (in a request or socket handler)."""
-    return current_app.extensions["xephang_socket_guard"]
+    return xephang().socket_guard

@@ -1,38 +1,25 @@
-"""What the app keeps in ``app.extensions["xephang"]``."""
+"""The app's one typed way to its :class:`~queue_server.runtime.Runtime`."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import current_app
+from flask import Flask, current_app
 
-from queue_server.bus import EventBus
-from queue_server.core.operations import Queue
-from queue_server.settings import Settings
-from queue_server.web.metrics import Metrics
-from queue_server.web.ratelimit import RateLimiter
+if TYPE_CHECKING:
+    from queue_server.runtime import Runtime
 
 DeviceCheck = Callable[[], bool | dict[str, Any]]
 
-
-@dataclass
-class XephangState:
-    """The queue, the bus and the helpers every request uses."""
-
-    settings: Settings
-    queue: Queue
-    bus: EventBus
-    issue_limiter: RateLimiter
-    metrics: Metrics
-    # name → callable returning True/False or {"ok": bool, ...}; filled by the device layer.
-    device_status: dict[str, DeviceCheck] = field(default_factory=dict)
-    socketio: Any = None
-    # The settings as the TOML file has them; ``settings`` adds the admin pages' changes.
-    file_settings: Settings | None = None
+EXTENSION = "xephang"  # the only key xephang keeps in ``app.extensions``
 
 
-def xephang() -> XephangState:
-    """The state of the current app."""
-    return current_app.extensions["xephang"]
+def runtime_of(app: Flask) -> Runtime:
+    """The runtime ``app`` was built on (``create_app``)."""
+    return app.extensions[EXTENSION]
+
+
+def xephang() -> Runtime:
+    """The runtime of the current app (in a request or socket handler)."""
+    return runtime_of(current_app)

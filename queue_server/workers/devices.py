@@ -11,22 +11,35 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
-from devices.audio.speaker import Played, Speaker, VirtualSpeaker
+from devices.audio.speaker import CommandSpeaker, Played, Speaker, VirtualSpeaker
 from devices.audio.voice import Voice
 from devices.led import BoardSet, BoardStatus, build_board_set
 from devices.printer import PrintJob, PrintSpooler, VirtualPrinterConfig, open_printer
 from queue_server.bus import Envelope
+from queue_server.core.events import (
+    CounterChanged,
+    DomainEvent,
+    PrintRequested,
+    QueueChanged,
+    SettingsChanged,
+    TicketCalled,
+    TicketChanged,
+    TicketIssued,
+    TicketRated,
+)
 from queue_server.settings import KioskConfig, Settings
 from queue_server.workers.printouts import printout_for
 
 log = logging.getLogger(__name__)
 
 _STOP = object()
+SPOKEN_HISTORY = 100  # announcements kept in DeviceWorker.spoken
 
 
 @dataclass
@@ -83,11 +96,15 @@ def build_devices(
         spooler = build_spooler(settings, kiosk, on_print_job)
         if spooler is not None:
             spoolers[kiosk.name] = spooler
-    voice = speaker = None
-    if settings.voice.enabled and settings.devices.speaker == "virtual":
+    voice: Voice | None = None
+    speaker: Speaker | None = None
+    if settings.voice.enabled and settings.devices.speaker != "none":
         try:
             voice = Voice(settings.voice, cache_dir=Path(settings.data_dir) / "voice-cache")
-            speaker = VirtualSpeaker(voice.renderer)
+            if settings.devices.speaker == "command":
+                speaker = CommandSpeaker(voice.renderer, settings.devices.speaker_command)
+            else:
+                speaker = VirtualSpeaker(voice.renderer)
         except Exception as exc:  # a broken voice pack must not stop the queue
             log.error("voice disabled: %s", exc)
     return DeviceSet(
@@ -111,9 +128,11 @@ class DeviceWorker:
         settings_source: Callable[[], Settings] | None = None,
         snapshot_source: Callable[[], dict[str, Any]] | None = None,
         on_rebuilt: Callable[[], None] | None = None,
+        history: int = SPOKEN_HISTORY,
     ) -> None:
         """``settings_source`` gives the new settings on ``settings_changed`` (embedded
-        worker); ``snapshot_source`` the state to show on rebuilt boards."""
+        worker); ``snapshot_source`` the state to show on rebuilt boards; ``spoken`` keeps
+        the latest ``history`` announcements (diagnostics)."""
         self.settings = settings
         self.devices = devices
         self.settings_source = settings_source
@@ -123,7 +142,7 @@ class DeviceWorker:
         self._actions: queue.Queue[Any] = queue.Queue()
         self._speech: queue.Queue[Any] = queue.Queue()
         self._threads: list[threading.Thread] = []
-        self.spoken: list[Played] = []
+        self.spoken: deque[Played] = deque(maxlen=history)
 
     # -------------------------------------------------------------- lifecycle
     def start(self) -> DeviceWorker:
@@ -187,31 +206,62 @@ class DeviceWorker:
             if voice is None or speaker is None:
                 continue
             try:
-                self.spoken.append(speaker.play(voice.announcement(*item)))
+                played = speaker.play(voice.announcement(*item))
             except Exception:
                 log.exception("announcement failed")
+                continue
+            if not played.ok:
+                log.warning("announcement not played: %s", played.problem)
+            self.spoken.append(played)
 
     def _apply(self, envelope: Envelope) -> None:
+        event_type = envelope.event_type
+        handler = self.HANDLERS.get(event_type) if event_type is not None else None
+        if handler is not None:
+            handler(self, envelope)
+        elif event_type is None or event_type not in self.IGNORED:
+            log.warning("no device handler for event %r: ignored", envelope.name)
+
+    # ------------------------------------------------------------ by event type
+    def _on_ticket_called(self, envelope: Envelope) -> None:
         data = envelope.payload
-        boards = self.devices.boards
-        if envelope.name == "ticket_called":
-            if boards is not None:
-                boards.show(int(data["counter"]), data["number"], blink=bool(data.get("recall")))
-            self._speech.put((data["number"], data["counter"]))
-        elif envelope.name == "counter_changed":
-            if boards is not None:
-                self._show_counter(boards, data)
-        elif envelope.name == "settings_changed":
-            if self.settings_source is not None:
-                self._rebuild(self.settings_source())
-        elif envelope.name in ("ticket_issued", "print_requested"):
-            spooler = self.devices.spoolers.get(data.get("kiosk") or "")
-            if spooler is not None:
-                data = envelope.device_payload  # with the tracking code for the QR
-                ticket = data["ticket"]
-                job_id = data.get("job_id") or str(ticket["id"])
-                printout = printout_for(ticket, self.settings, data.get("public_url"))
-                spooler.submit(printout, job_id=job_id)
+        if self.devices.boards is not None:
+            self.devices.boards.show(
+                int(data["counter"]), data["number"], blink=bool(data.get("recall"))
+            )
+        self._speech.put((data["number"], data["counter"]))
+
+    def _on_counter_changed(self, envelope: Envelope) -> None:
+        if self.devices.boards is not None:
+            self._show_counter(self.devices.boards, envelope.payload)
+
+    def _on_settings_changed(self, _envelope: Envelope) -> None:
+        if self.settings_source is not None:
+            self._rebuild(self.settings_source())
+
+    def _print(self, envelope: Envelope) -> None:
+        """A ticket issued at, or asked again of, a kiosk with a printer."""
+        spooler = self.devices.spoolers.get(envelope.payload.get("kiosk") or "")
+        if spooler is None:
+            return
+        data = envelope.device_payload  # with the tracking code for the QR
+        ticket = data["ticket"]
+        job_id = data.get("job_id") or str(ticket["id"])
+        printout = printout_for(ticket, self.settings, data.get("public_url"))
+        spooler.submit(printout, job_id=job_id)
+
+    HANDLERS: ClassVar[Mapping[type[DomainEvent], Callable[[DeviceWorker, Envelope], None]]] = {
+        TicketCalled: _on_ticket_called,
+        CounterChanged: _on_counter_changed,
+        SettingsChanged: _on_settings_changed,
+        TicketIssued: _print,
+        PrintRequested: _print,
+    }
+    """What the devices do per event type (keyed by class: a renamed event still lands)."""
+    IGNORED: ClassVar[frozenset[type[DomainEvent]]] = frozenset(
+        {TicketChanged, QueueChanged, TicketRated}
+    )
+    """Event types the devices have nothing to do with (the boards follow ``counter_changed``)."""
 
     def _rebuild(self, new: Settings) -> None:
         """Swap in ``new``: LED boards on new addresses or buses, changed kiosk printers."""

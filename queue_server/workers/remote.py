@@ -17,19 +17,10 @@ import requests
 import socketio
 
 from queue_server.bus import Envelope
+from queue_server.core.events import SettingsChanged, event_type_named
 from queue_server.workers.devices import DeviceWorker
 
 log = logging.getLogger(__name__)
-
-EVENTS = (
-    "ticket_issued",
-    "print_requested",
-    "ticket_called",
-    "ticket_changed",
-    "queue_changed",
-    "counter_changed",
-    "settings_changed",
-)
 
 
 class RemoteFeed:
@@ -43,15 +34,14 @@ class RemoteFeed:
         self.connected = threading.Event()
         self.snapshots = 0
         self.settings_reloads = 0
+        self.unknown_events = 0  # names no event type of core/events.py has (logged)
         if worker.snapshot_source is None:  # rebuilt boards take the state from the API
             worker.snapshot_source = lambda: self._get("/api/v1/state") or {}
         self.client = socketio.Client(reconnection=True, reconnection_delay_max=5)
         self.client.on("connect", self._on_connect, namespace="/devices")
         self.client.on("disconnect", self._on_disconnect, namespace="/devices")
         self.client.on("snapshot", self._on_snapshot, namespace="/devices")
-        for name in EVENTS:
-            self.client.on(name, self._handler(name), namespace="/devices")
-        self.client.on("*", self._unused, namespace="/devices")  # e.g. ticket_rated
+        self.client.on("*", self._on_event, namespace="/devices")  # every domain event
 
     def start(self) -> RemoteFeed:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
@@ -82,19 +72,21 @@ class RemoteFeed:
         self.last_seq = int(snapshot.get("seq", 0))
         self.worker.resync(snapshot)
 
-    def _handler(self, name: str) -> Any:
-        def handle(data: dict[str, Any]) -> None:
-            seq = self._count(data)
-            self.worker.handle(Envelope(name, seq, data))
-            if name == "settings_changed":
-                self._reload_settings()
-
-        return handle
-
-    def _unused(self, _name: str, data: Any) -> None:
-        """An event the devices do nothing with still counts in the sequence."""
-        if isinstance(data, dict):
-            self._count(data)
+    def _on_event(self, name: str, data: Any = None) -> None:
+        """A domain event: its wire name is mapped back to its type through the registry
+        of ``core/events.py``; a name no type has is logged (and still counts in ``seq``)."""
+        if not isinstance(data, dict):
+            log.warning("event %r from the server has no payload object: ignored", name)
+            return
+        seq = self._count(data)
+        event_type = event_type_named(name)
+        if event_type is None:
+            self.unknown_events += 1
+            log.warning("unknown event %r from the server: ignored", name)
+            return
+        self.worker.handle(Envelope(name, seq, data))
+        if event_type is SettingsChanged:
+            self._reload_settings()
 
     def _count(self, data: dict[str, Any]) -> int:
         """The event's seq; a gap before it takes the state from the API."""

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from queue_server.cli.run import gunicorn_command
 from tests.cli.test_cli import REPO, xephang
 
 
@@ -90,7 +91,19 @@ def test_the_gunicorn_entry_point_on_an_unreachable_database_is_one_line(
         env=env,
         timeout=60,
     )
-    assert result.returncode == 1
+    assert result.returncode == 4  # gunicorn's "app failed to load": no endless restarts
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("xephang: Không dùng được cơ sở dữ liệu: connection failed")
+
+
+def test_gunicorn_on_an_unreachable_database_stops_instead_of_restarting(
+    unreachable: Path,
+) -> None:
+    env = {**os.environ, "XEPHANG_CONFIG": str(unreachable)}
+    result = subprocess.run(
+        gunicorn_command("127.0.0.1", 0), capture_output=True, text=True, env=env, timeout=60
+    )
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert result.stderr.count("Không dùng được cơ sở dữ liệu") == 1

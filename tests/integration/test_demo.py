@@ -18,8 +18,8 @@ from sqlalchemy import func, select
 from queue_server.core.db import Database
 from queue_server.core.models import Ticket
 from queue_server.reports import compute_report
+from queue_server.runtime import start_app
 from queue_server.settings import Settings, load_settings
-from queue_server.web.app import create_app
 
 from .conftest import REPO, free_port, start, wait_for_port, xephang
 
@@ -112,7 +112,7 @@ def test_no_serve_prints_every_screen_and_each_link_works(demo_run: tuple[Path, 
     tracking = [label for label in links if label.startswith("Tracking page of ")]
     assert set(links) == SCREENS | set(tracking) and len(tracking) == 1
     settings = load_settings(config)
-    app = create_app(settings, testing=True)
+    app = start_app(settings, testing=True)
     queue = app.extensions["xephang"].queue
 
     def client() -> FlaskClient:

@@ -11,9 +11,10 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from queue_server.core.db import Database
-from queue_server.core.models import ApiToken
+from queue_server.core.models import ApiToken, Ticket
+from queue_server.runtime import start_app
 from queue_server.settings import load_settings
-from queue_server.web.app import create_app
+from queue_server.web.state import runtime_of
 
 from .conftest import _env
 from .test_demo import demo_config, printed_links
@@ -32,23 +33,30 @@ def token_rows(config: Path) -> int:
     return count
 
 
+def ticket_rows(config: Path) -> int:
+    database = Database(load_settings(config).database_url())
+    with database.read() as conn:
+        count = int(conn.execute(select(func.count()).select_from(Ticket)).scalar_one())
+    database.dispose()
+    return count
+
+
 def test_reset_is_refused_while_a_server_uses_the_data(tmp_path: Path) -> None:
     config = demo_config(tmp_path)
     assert demo("--no-serve", "--history-days", "0", config=config).returncode == 0
-    database = tmp_path / "data" / "xephang.db"
-    inode = database.stat().st_ino
-    server = create_app(load_settings(config), testing=True)  # holds <data_dir>/server.lock
+    server = start_app(load_settings(config), testing=True)  # holds <data_dir>/server.lock
+    runtime_of(server).queue.issue("HT")  # a ticket only the served data has
+    served = ticket_rows(config)
     try:
         refused = demo("--reset", "--no-serve", "--history-days", "0", config=config)
         assert refused.returncode == 1
         assert "stop it first" in refused.stderr
         assert "Traceback" not in refused.stderr
-        assert database.stat().st_ino == inode  # the served database was left alone
+        assert ticket_rows(config) == served  # the served database was left alone
     finally:
-        server.extensions["xephang"].queue.db.dispose()
-        server.extensions["xephang_server_lock"].release()
+        runtime_of(server).stop()  # closes the database, releases the lock
     assert demo("--reset", "--no-serve", "--history-days", "0", config=config).returncode == 0
-    assert database.stat().st_ino != inode
+    assert ticket_rows(config) < served  # a new database (an inode number may be reused)
 
 
 def test_reset_clears_the_printed_tickets_and_the_tokens(tmp_path: Path) -> None:

@@ -15,10 +15,11 @@ from pymodbus.pdu.register_message import WriteSingleRegisterRequest
 
 from devices.led import VirtualBus, build_protocol
 from devices.led.config import LedBusConfig
-from queue_server import create_app
 from queue_server.auth.tokens import create_token
 from queue_server.core.bootstrap import open_queue
+from queue_server.runtime import start_app
 from queue_server.settings import load_settings
+from queue_server.web.state import runtime_of
 
 from .conftest import center_config, free_port, start, stop, wait_for_port, xephang
 
@@ -118,7 +119,7 @@ def test_call_next_reaches_the_board(tmp_path: Path, pty: Pty, protocol: str) ->
     config = center_config(tmp_path, led_toml(pty.bus_end, protocol))
     settings = load_settings(config)
     queue = open_queue(settings)
-    app = create_app(settings, queue=queue, testing=True, devices=True)
+    app = start_app(settings, queue=queue, testing=True, devices=True)
     wire = BoardWire(pty.board_end, protocol)
     try:
         client = app.test_client()
@@ -142,7 +143,7 @@ def test_call_next_reaches_the_board(tmp_path: Path, pty: Pty, protocol: str) ->
             assert wire.raw.endswith(b"03C001\r\n")
     finally:
         wire.close()
-        app.extensions["xephang_devices"].stop()
+        runtime_of(app).stop()
         queue.db.dispose()
 
 

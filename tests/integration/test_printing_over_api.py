@@ -11,12 +11,13 @@ from flask import Flask
 
 from devices.printer.fake_network import FakeMode, FakeNetworkPrinter
 from devices.printer.spooler import PrintSpooler
-from queue_server import create_app
 from queue_server.auth.tokens import create_token
 from queue_server.core.bootstrap import open_queue
 from queue_server.core.operations import Queue
 from queue_server.core.printjobs import jobs_for_ticket
+from queue_server.runtime import start_app
 from queue_server.settings import load_settings
+from queue_server.web.state import runtime_of
 
 from .conftest import center_config
 
@@ -56,19 +57,19 @@ def fake() -> Iterator[FakeNetworkPrinter]:
 def rig(tmp_path: Path, fake: FakeNetworkPrinter) -> Iterator[tuple[Flask, Queue, dict[str, str]]]:
     settings = load_settings(center_config(tmp_path, printer_toml(fake.port)))
     queue = open_queue(settings)
-    app = create_app(settings, queue=queue, testing=True, devices=True)
+    app = start_app(settings, queue=queue, testing=True, devices=True)
     secret, _ = create_token(queue.db, "kiosk", name="kiosk-1", clock=queue.clock)
     yield app, queue, {"Authorization": f"Bearer {secret}"}
-    app.extensions["xephang_devices"].stop()
+    runtime_of(app).stop()
     queue.db.dispose()
 
 
 def recorded(app: Flask, job_id: str, state: str) -> bool:
-    return app.extensions["xephang_print_jobs"].wait_for(job_id, state)
+    return runtime_of(app).print_jobs.wait_for(job_id, state)  # type: ignore[union-attr]
 
 
 def spooler(app: Flask) -> PrintSpooler:
-    return app.extensions["xephang_devices"].devices.spoolers["kiosk-1"]
+    return runtime_of(app).device_worker.devices.spoolers["kiosk-1"]  # type: ignore[union-attr]
 
 
 def issue(app: Flask, headers: dict[str, str]) -> tuple[int, float]:

@@ -31,12 +31,13 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from queue_server.auth.users import add_user
+from queue_server.auth.users import add_user, session_version
 from queue_server.bus import EventBus
 from queue_server.core.clock import FrozenClock
 from queue_server.core.operations import Queue
+from queue_server.runtime import start_app
 from queue_server.settings import Settings
-from queue_server.web.app import create_app
+from queue_server.web.security import VERSION_KEY
 
 OFFICER = "Nguyễn Thị Lan"
 Play = Callable[[Queue, FrozenClock], None]
@@ -116,7 +117,7 @@ def bus() -> EventBus:
 
 @pytest.fixture
 def app(settings: Settings, queue: Queue, bus: EventBus) -> Flask:
-    return create_app(settings, queue=queue, bus=bus, testing=True)
+    return start_app(settings, queue=queue, bus=bus, testing=True)
 
 
 def client_as(app: Flask, role: str) -> tuple[FlaskClient, dict[str, str]]:
@@ -126,5 +127,6 @@ def client_as(app: Flask, role: str) -> tuple[FlaskClient, dict[str, str]]:
     client = app.test_client()
     with client.session_transaction() as session:
         session["user_id"] = user_id
+        session[VERSION_KEY] = session_version(queue.db, user_id)
         session["csrf"] = csrf = secrets.token_urlsafe(16)
     return client, {"X-CSRF-Token": csrf}

@@ -21,9 +21,9 @@ from queue_server.core.clock import FrozenClock
 from queue_server.core.operations import Queue
 from queue_server.i18n import use_language
 from queue_server.reports import compute_report, report_tables
+from queue_server.runtime import start_app
 from queue_server.settings import load_settings
 from queue_server.web.admin.reports import display_cell, parse_range, quick_ranges
-from queue_server.web.app import create_app
 
 from .conftest import client_as
 from .test_cli import config, xephang  # noqa: F401  (known days on a SQLite center)
@@ -207,7 +207,7 @@ def test_downloads_are_the_files_the_cli_writes(
 ) -> None:
     settings = load_settings(config)
     queue = open_queue(settings, clock=FrozenClock(datetime(2026, 11, 30, 2, tzinfo=UTC)))
-    app = create_app(settings, queue=queue, testing=True)
+    app = start_app(settings, queue=queue, testing=True)
     client, _csrf = client_as(app, "manager")
     query = "from=2026-11-01&to=2026-11-30"
     download = client.get(f"/admin/reports/download?{query}&format={fmt}")

@@ -27,7 +27,7 @@ from queue_server.settings import Settings
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 SERVER_MAIN = HERE / "server_main.py"
-AXE = REPO / "display" / "static" / "vendor" / "axe.min.js"
+AXE = HERE / "vendor" / "axe.min.js"  # tests only: not in the package
 SCREENSHOTS = REPO / "docs" / "screenshots"  # written only with XEPHANG_SCREENSHOTS=1
 SCREENSHOTS_ENV = "XEPHANG_SCREENSHOTS"
 CHROMIUM = "/usr/bin/chromium"

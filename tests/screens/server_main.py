@@ -15,9 +15,10 @@ from pathlib import Path
 from werkzeug.serving import make_server
 
 from queue_server.core.rating_config import RatingsConfig
+from queue_server.runtime import start_app
 from queue_server.settings import load_settings
-from queue_server.web.app import create_app
 from queue_server.web.screens import ScreensConfig
+from queue_server.web.state import runtime_of
 
 DEMO_CONFIG = Path(__file__).resolve().parents[2] / "config" / "demo.toml"
 
@@ -32,12 +33,12 @@ def main() -> None:
         settings = settings.model_copy(update={"ratings": RatingsConfig(**ratings)})
     # No daily maintenance: tests write past days into the database while this server
     # runs (tests/screens/test_reports_page.py), and its start-up run would close-day them.
-    app = create_app(settings, maintenance=False)
+    app = start_app(settings, maintenance=False)
     # Quicker screens for the tests (the kiosk returns to its start sooner); more options
     # as JSON in $XEPHANG_TEST_SCREENS, e.g. {"display_open": true}.
     options = {"kiosk_timeout_s": 5, "highlight_s": 3}
     options |= json.loads(os.environ.get("XEPHANG_TEST_SCREENS", "{}"))
-    app.extensions["xephang_screens"].config = ScreensConfig.model_validate(options)
+    runtime_of(app).screens = ScreensConfig.model_validate(options)
     server = make_server("127.0.0.1", port, app, threaded=True)
     print(f"PORT {server.server_port}", flush=True)
     server.serve_forever()

@@ -75,8 +75,8 @@ def test_the_kiosk_says_what_became_of_the_paper(
     page: Page, browser: Browser, printing: LiveServer
 ) -> None:
     server = printing
-    printer_page = browser.new_page(locale="vi-VN")
-    printer_page.goto(f"{server.url}/devices/printer")
+    printer_page = browser.new_page(locale="vi-VN")  # the administrator's: tickets' QR codes
+    sign_in(printer_page, server, server.user("quantri-mayin", "admin"), "/devices/printer")
     figures = printer_page.locator('[data-kiosk="kiosk-1"] figure')
     expect(figures).to_have_count(0)
 
@@ -90,6 +90,7 @@ def test_the_kiosk_says_what_became_of_the_paper(
     # The virtual printer's page shows the new ticket without a reload.
     expect(figures).to_have_count(1)
     expect(figures.first).to_contain_text(ticket["number"])
+    assert_accessible(printer_page)
 
     # The paper runs out: the spooler learns it only when the next job fails.
     admin = server.token("admin")

@@ -153,4 +153,7 @@ def test_signing_in_leaves_no_error_in_the_console(laptop: Page, server: LiveSer
     for path in ("/login", "/devices/leds"):
         laptop.goto(f"{server.url}{path}")
         laptop.wait_for_load_state("networkidle")
+    # The boards page's own script draws every board, labelled by its counter.
+    expect(laptop.locator("#boards .board")).not_to_have_count(0)
+    expect(laptop.locator("#boards .label").first).to_contain_text("1")
     assert errors == []

@@ -19,8 +19,8 @@ from queue_server.core.bootstrap import open_queue
 from queue_server.core.clock import FrozenClock
 from queue_server.core.db import Database
 from queue_server.core.operations import Queue
+from queue_server.runtime import start_app
 from queue_server.settings import Settings
-from queue_server.web.app import create_app
 
 Headers = dict[str, str]
 TokenMaker = Callable[..., Headers]
@@ -54,7 +54,7 @@ def events(bus: EventBus) -> list[Envelope]:
 @pytest.fixture
 def app(settings: Settings, queue: Queue, bus: EventBus) -> Flask:
     """The app on the parametrised database (SQLite and PostgreSQL)."""
-    return create_app(settings, queue=queue, bus=bus, testing=True)
+    return start_app(settings, queue=queue, bus=bus, testing=True)
 
 
 @pytest.fixture
@@ -79,15 +79,19 @@ def sqlite_queue(settings: Settings, clock: FrozenClock, tmp_path: Path) -> Iter
 
 @pytest.fixture
 def sqlite_app(settings: Settings, sqlite_queue: Queue) -> Flask:
-    return create_app(settings, queue=sqlite_queue, testing=True)
+    return start_app(settings, queue=sqlite_queue, testing=True)
 
 
 PASSWORD = "correct horse battery"
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-def sign_in(app: Flask, role: str, counter: int | None = None) -> tuple[FlaskClient, Headers]:
-    """A new client signed in as a new user of ``role``; returns it and the CSRF header."""
+def sign_in(
+    app: Flask, role: str, counter: int | None = None, *, take_over: bool = False
+) -> tuple[FlaskClient, Headers]:
+    """A new client signed in as a new user of ``role``; returns it and the CSRF header.
+
+    ``take_over``: choose ``counter`` even while another officer's console holds it."""
     queue: Queue = app.extensions["xephang"].queue
     username = f"{role}-{secrets.token_hex(3)}"
     add_user(queue.db, username, role, PASSWORD)
@@ -102,7 +106,8 @@ def sign_in(app: Flask, role: str, counter: int | None = None) -> tuple[FlaskCli
     csrf = client.get("/api/v1/session").get_json()["csrf_token"]
     headers = {"X-CSRF-Token": csrf}
     if counter is not None:
-        chosen = client.post("/api/v1/session/counter", json={"counter": counter}, headers=headers)
+        choice = {"counter": counter, "take_over": take_over}
+        chosen = client.post("/api/v1/session/counter", json=choice, headers=headers)
         assert chosen.status_code == 200, chosen.get_json()
     return client, headers
 

@@ -14,7 +14,7 @@ from queue_server.auth.tokens import create_token
 from queue_server.auth.users import authenticate, list_users
 from queue_server.bus import Envelope, EventBus
 from queue_server.core.contacts import purge_contacts
-from queue_server.web.app import create_app
+from queue_server.runtime import start_app
 
 from .conftest import deactivate_counter
 
@@ -30,7 +30,7 @@ def bearer(app: Flask, role: str) -> Headers:
 
 @pytest.fixture
 def live_app(settings: Any, sqlite_queue: Any, bus: EventBus) -> Flask:
-    return create_app(settings, queue=sqlite_queue, bus=bus, testing=True)
+    return start_app(settings, queue=sqlite_queue, bus=bus, testing=True)
 
 
 @pytest.fixture
@@ -345,7 +345,7 @@ def test_a_page_change_is_saved_on_both_databases(app: Flask, signer: Signer) ->
     assert queue.catalogue.services["DD"].labels == {"en": "Land and building"}
     client, _headers = admin
     html = client.get("/admin/audit", headers={"Accept-Language": "vi"}).get_data(as_text=True)
-    assert "DD: name: Đất đai → Đất đai – Xây dựng" in html
+    assert "DD: Tên: Đất đai → Đất đai – Xây dựng" in html  # the field label, not "name"
 
 
 def test_the_audit_log_far_past_its_end_is_empty_not_an_error(

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 from flask import Flask
 
-from queue_server import create_app
+from devices.printer import JobState, PrintJob, TicketPrintout, VirtualPrinter
 from queue_server.auth.tokens import create_token
 from queue_server.core.operations import Queue
 from queue_server.core.printjobs import jobs_for_ticket, record_job
+from queue_server.runtime import start_app
 from queue_server.settings import Settings
-from queue_server.workers.devices import DeviceWorker
+from queue_server.web.devices import PrintJobRecorder
+from queue_server.web.screens import PACKAGE_DIR
+from queue_server.web.state import runtime_of
 
 from .conftest import sign_in
 
@@ -24,9 +29,9 @@ def bearer(queue: Queue, role: str, **options: object) -> dict[str, str]:
 
 @pytest.fixture
 def device_app(settings: Settings, sqlite_queue: Queue) -> Iterator[Flask]:
-    app = create_app(settings, queue=sqlite_queue, testing=True, devices=True)
+    app = start_app(settings, queue=sqlite_queue, testing=True, devices=True)
     yield app
-    app.extensions["xephang_devices"].stop()
+    runtime_of(app).stop()
 
 
 def test_kiosk_ticket_prints_and_call_lights_the_board(
@@ -39,9 +44,15 @@ def test_kiosk_ticket_prints_and_call_lights_the_board(
         headers=bearer(sqlite_queue, "kiosk", name="kiosk-1"),
     )
     assert issued.status_code == 201, issued.get_json()
-    worker: DeviceWorker = device_app.extensions["xephang_devices"]
-    printer = worker.devices.spoolers["kiosk-1"].printer
+    worker = runtime_of(device_app).device_worker
+    assert worker is not None
+    spooler = worker.devices.spoolers["kiosk-1"]
+    printer = spooler.printer
     assert printer.wait_for_prints(1, timeout=10)  # type: ignore[attr-defined]
+    # The embedded worker prints the tracking QR code, though the bus payloads lack it.
+    (job,) = spooler.jobs()
+    assert job.printout.track_url is not None
+    assert job.printout.track_url.endswith("/track/" + issued.get_json()["track_code"])
 
     called = client.post(
         "/api/v1/counters/3/next", headers=bearer(sqlite_queue, "officer", counter=3)
@@ -91,11 +102,51 @@ def test_jobs_a_stopped_server_left_queued_are_abandoned_at_start(
         awaiting_recovery=False,
         at=sqlite_queue.clock.now(),
     )
-    app = create_app(settings, queue=sqlite_queue, testing=True, devices=True)
+    app = start_app(settings, queue=sqlite_queue, testing=True, devices=True)
     try:
         [job] = jobs_for_ticket(sqlite_queue.db, issued.id)
         assert (job.state, job.reason) == ("failed", "abandoned")
-        printer = app.extensions["xephang_devices"].devices.spoolers["kiosk-1"].printer
-        assert printer.printed == []
+        worker = runtime_of(app).device_worker
+        assert worker is not None
+        printer = worker.devices.spoolers["kiosk-1"].printer
+        assert isinstance(printer, VirtualPrinter) and printer.count == 0
     finally:
-        app.extensions["xephang_devices"].stop()
+        runtime_of(app).stop()
+
+
+def test_device_pages_are_templates_with_their_own_script_and_style(device_app: Flask) -> None:
+    """No inline HTML, CSS or JS in Python: the pages, their script and style are files."""
+    admin, _csrf = sign_in(device_app, "admin")
+    for path, script, json_url in (
+        ("/devices/printer", "js/devices-printer.js", "/devices/printer.json"),
+        ("/devices/leds", "js/devices-leds.js", "/devices/leds.json"),
+    ):
+        page = admin.get(path).get_data(as_text=True)
+        assert "<style" not in page and "function " not in page, path
+        data = json.loads(page.split('id="page-data">')[1].split("</script>")[0])
+        assert data["json_url"] == json_url and all(data["texts"].values())
+        for asset in (script, "css/devices.css"):
+            assert f"/screens/static/{asset}" in page
+            assert admin.get(f"/screens/static/{asset}").status_code == 200, asset
+
+
+def test_axe_core_is_a_test_file_not_served(device_app: Flask) -> None:
+    client = device_app.test_client()
+    assert client.get("/screens/static/vendor/socket.io.min.js").status_code == 200
+    assert client.get("/screens/static/vendor/axe.min.js").status_code == 404
+    assert not list(PACKAGE_DIR.rglob("axe*"))
+
+
+def test_the_print_job_recorder_keeps_only_recent_jobs(sqlite_queue: Queue) -> None:
+    recorder = PrintJobRecorder(sqlite_queue.db, history=2)
+    now = sqlite_queue.clock.now()
+    printout = TicketPrintout("Trung tâm", "A001", "Hộ tịch", now, ahead=0)
+    a, b, c = (str(sqlite_queue.issue("HT", kiosk="kiosk-1").value.id) for _ in range(3))
+    for job_id in (a, b, c):
+        job = PrintJob(job_id, printout, JobState.QUEUED, created_at=now, updated_at=now)
+        recorder.record("kiosk-1", job)
+    recorder.record("kiosk-1", replace(job, state=JobState.CONFIRMED))
+    assert recorder.wait_for(c, "confirmed", timeout=0.01)
+    assert recorder.wait_for(b, "queued", timeout=0.01)
+    assert not recorder.wait_for(a, "queued", timeout=0.01)  # forgotten
+    assert [job.state for job in jobs_for_ticket(sqlite_queue.db, int(a))] == ["queued"]

@@ -10,8 +10,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from queue_server.core.clock import FrozenClock
+from queue_server.runtime import start_app
 from queue_server.settings import Settings
-from queue_server.web.app import create_app
 
 TokenMaker = Callable[..., dict[str, str]]
 
@@ -147,7 +147,7 @@ def test_rate_limit_per_kiosk(
     limited = settings.model_copy(
         update={"api": settings.api.model_copy(update={"issue_rate_per_minute": 5})}
     )
-    app = create_app(limited, queue=sqlite_queue, testing=True)  # type: ignore[arg-type]
+    app = start_app(limited, queue=sqlite_queue, testing=True)  # type: ignore[arg-type]
     db = app.extensions["xephang"].queue.db
     one = {"Authorization": f"Bearer {create_token(db, 'kiosk')[0]}"}
     two = {"Authorization": f"Bearer {create_token(db, 'kiosk')[0]}"}

@@ -206,12 +206,12 @@ from queue_server.core.clock import FrozenClock
 from queue_server.core.db import Database
 from queue_server.settings import load_settings
 from queue_server.web import api
-from queue_server.web.app import create_app
+from queue_server.runtime import start_app
 config, data_dir, url, now, secret = sys.argv[1:]
 settings = load_settings(config).model_copy(update={"data_dir": data_dir})
 clock = FrozenClock(datetime.fromisoformat(now))
 queue = open_queue(settings, clock=clock, db=Database(url), migrate=False, sync=False)
-app = create_app(settings, queue=queue, testing=True)
+app = start_app(settings, queue=queue, testing=True)
 
 def stuck(*args, **kwargs):  # the ticket is made; the process dies before answering
     print("issued", flush=True)

@@ -15,8 +15,8 @@ from queue_server.core.models import CenterSetting
 from queue_server.core.operations import Queue
 from queue_server.core.overrides import section_hash
 from queue_server.core.text import bad_character, clean_text
+from queue_server.runtime import start_app
 from queue_server.settings import Settings
-from queue_server.web.app import create_app
 from tests.web.conftest import CSRF_FIELD, sign_in
 
 TokenMaker = Callable[..., dict[str, str]]
@@ -111,7 +111,7 @@ def test_a_bad_stored_override_is_dropped_and_the_screens_render(
                 updated_by="user:old",
             )
         )
-    app = create_app(settings, queue=queue, testing=True)
+    app = start_app(settings, queue=queue, testing=True)
     _assert_screens_render(app)
     client = app.test_client()
     admin = token("admin")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,9 +23,11 @@ from queue_server.auth.roles import COUNTER_ROLES, TOKEN_ROLES, USER_ROLES
 from queue_server.auth.tokens import create_token
 from queue_server.core.bootstrap import open_queue
 from queue_server.core.db import Database
+from queue_server.runtime import start_app
 from queue_server.settings import Settings
-from queue_server.web.app import create_app
 from queue_server.web.openapi import openapi_document
+from queue_server.web.openapi_models import ANSWERS
+from queue_server.web.openapi_routes import ROUTES
 
 from .conftest import sign_in
 
@@ -81,7 +84,7 @@ def fuzz_app(demo_settings: Settings, tmp_path_factory: pytest.TempPathFactory) 
     queue = open_queue(settings, db=database)
     for service in ("HT", "CT", "DD", "HD"):
         queue.issue(service)
-    app = create_app(settings, queue=queue, testing=True)
+    app = start_app(settings, queue=queue, testing=True)
     secret, _info = create_token(database, "admin")
     app.config["FUZZ_HEADERS"] = {"Authorization": f"Bearer {secret}"}
     yield app
@@ -213,3 +216,45 @@ def test_the_idempotency_key_rule_is_the_documented_one(sqlite_app: Flask, key: 
         assert "422" in header["description"]
         refused = openapi_document()["paths"]["/counters/{number}/next"]["post"]["responses"]
         assert "Idempotency-Key" in refused["422"]["description"]
+
+
+def _refs(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        if "$ref" in node:
+            yield node["$ref"]
+        for value in node.values():
+            yield from _refs(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _refs(item)
+
+
+def test_the_schemas_are_the_models_and_only_the_issue_answer_has_the_tracking_code() -> None:
+    """Request bodies and answers are pydantic's schemas of the models; every reference
+    resolves; ``track_code`` is in ``IssuedTicket`` alone, the answer to POST /tickets."""
+    document = openapi_document()
+    schemas = document["components"]["schemas"]
+    for route in ROUTES:
+        if route.body is not None:
+            generated = route.body.model_json_schema()
+            assert set(schemas[route.body.__name__]["properties"]) == set(generated["properties"])
+            assert set(schemas[route.body.__name__].get("required", [])) == set(
+                generated.get("required", [])
+            )
+    for model in ANSWERS:
+        assert set(schemas[model.__name__]["properties"]) == set(model.model_fields)
+    for ref in _refs(document):
+        assert ref.removeprefix("#/components/schemas/") in schemas, ref
+    assert "track_code" in schemas["IssuedTicket"]["required"]
+    carrying = {
+        name for name, schema in schemas.items() if "track_code" in schema.get("properties", {})
+    }
+    assert carrying == {"IssuedTicket"}
+    answering = {
+        (method, path)
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        for answer in operation["responses"].values()
+        if "IssuedTicket" in json.dumps(answer)
+    }
+    assert answering == {("post", "/tickets")}

@@ -12,13 +12,15 @@ import pytest
 from alembic import command
 from flask import Flask
 from flask.testing import FlaskClient
+from prometheus_client.parser import text_string_to_metric_families
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from queue_server.core.bootstrap import open_queue
 from queue_server.core.db import Database
+from queue_server.core.operations import Queue
 from queue_server.core.schema import alembic_config
+from queue_server.runtime import start_app
 from queue_server.settings import Settings
-from queue_server.web.app import create_app
 
 TokenMaker = Callable[..., dict[str, str]]
 
@@ -52,7 +54,7 @@ def test_healthz_and_readyz(client: FlaskClient, app: Flask) -> None:
 def test_readyz_fails_when_schema_is_behind(settings: Settings, tmp_path: Path) -> None:
     database = Database(f"sqlite:///{tmp_path}/old.db")
     queue = open_queue(settings, db=database)
-    app = create_app(settings, queue=queue, testing=True)
+    app = start_app(settings, queue=queue, testing=True)
     config = alembic_config()
     with database.engine.begin() as conn:
         config.attributes["connection"] = conn
@@ -61,6 +63,15 @@ def test_readyz_fails_when_schema_is_behind(settings: Settings, tmp_path: Path) 
     assert response.status_code == 503
     assert response.get_json()["checks"]["schema"] == {"ok": False}
     database.dispose()
+
+
+def _samples(text: str) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
+    """The exposition read by prometheus_client's own parser: value by name and labels."""
+    return {
+        (sample.name, frozenset(sample.labels.items())): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+    }
 
 
 def test_metrics_exposition(client: FlaskClient, token: TokenMaker) -> None:
@@ -74,25 +85,41 @@ def test_metrics_exposition(client: FlaskClient, token: TokenMaker) -> None:
     assert response.status_code == 200
     assert response.content_type.startswith("text/plain; version=0.0.4")
     text = response.get_data(as_text=True)
-    lines = set(text.splitlines())
-    assert 'xephang_tickets_issued_total{service="HT"} 3' in lines
-    assert 'xephang_tickets_waiting{service="HT"} 2' in lines
-    assert 'xephang_tickets_waiting{service="CT"} 0' in lines
-    assert 'xephang_calls_total{counter="2",recall="false"} 1' in lines
-    assert 'xephang_calls_total{counter="2",recall="true"} 1' in lines
-    assert "# TYPE xephang_http_request_duration_seconds histogram" in lines
-    assert (
-        'xephang_http_request_duration_seconds_count{method="POST",route="/api/v1/tickets"} 3'
-        in lines
+    samples = _samples(text)
+    assert samples[("xephang_tickets_issued_total", frozenset({("service", "HT")}))] == 3
+    assert samples[("xephang_tickets_waiting", frozenset({("service", "HT")}))] == 2
+    assert samples[("xephang_tickets_waiting", frozenset({("service", "CT")}))] == 0
+    assert samples[("xephang_tickets_issued_total", frozenset({("service", "CT")}))] == 0
+    calls = "xephang_calls_total"
+    assert samples[(calls, frozenset({("counter", "2"), ("recall", "false")}))] == 1
+    assert samples[(calls, frozenset({("counter", "2"), ("recall", "true")}))] == 1
+    assert "# TYPE xephang_http_request_duration_seconds histogram" in text.splitlines()
+    route = {("method", "POST"), ("route", "/api/v1/tickets")}
+    assert samples[("xephang_http_request_duration_seconds_count", frozenset(route))] == 3
+    buckets = sorted(
+        (float(dict(labels)["le"]), value)
+        for (name, labels), value in samples.items()
+        if name == "xephang_http_request_duration_seconds_bucket" and route < labels
     )
-    buckets = [
-        line
-        for line in text.splitlines()
-        if line.startswith("xephang_http_request_duration_seconds_bucket")
-        and 'route="/api/v1/tickets"' in line
-    ]
-    counts = [int(line.rsplit(" ", 1)[1]) for line in buckets]
-    assert counts == sorted(counts) and counts[-1] == 3 and 'le="+Inf"' in buckets[-1]
+    counts = [value for _le, value in buckets]
+    assert len(buckets) == 13 and counts == sorted(counts)
+    assert buckets[-1] == (float("inf"), 3)
+    assert not any(name.endswith("_created") for name, _labels in samples)
+
+
+def test_each_app_counts_into_its_own_registry(
+    app: Flask, client: FlaskClient, settings: Settings, queue: Queue, token: TokenMaker
+) -> None:
+    """Two apps in one process (as in the tests) do not share metrics."""
+    other = start_app(settings, queue=queue, testing=True)
+    client.post("/api/v1/tickets", json={"service": "HT"}, headers=token("kiosk"))
+    mine = _samples(client.get("/api/v1/metrics").get_data(as_text=True))
+    theirs = _samples(other.test_client().get("/api/v1/metrics").get_data(as_text=True))
+    issued = ("xephang_tickets_issued_total", frozenset({("service", "HT")}))
+    assert (mine[issued], theirs[issued]) == (1, 0)
+    assert app.extensions["xephang"].metrics.registry is not (
+        other.extensions["xephang"].metrics.registry
+    )
 
 
 @pytest.fixture

@@ -14,10 +14,11 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from queue_server import create_app
 from queue_server.auth.tokens import create_token
 from queue_server.core.operations import Queue
+from queue_server.runtime import start_app
 from queue_server.settings import Settings
+from queue_server.web.state import runtime_of
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -39,7 +40,7 @@ def device_app(settings: Settings, sqlite_queue: Queue) -> Iterator[Callable[...
     made: list[Flask] = []
 
     def make(public_url: str | None) -> Flask:
-        app = create_app(
+        app = start_app(
             with_public_url(settings, public_url), queue=sqlite_queue, testing=True, devices=True
         )
         made.append(app)
@@ -47,7 +48,7 @@ def device_app(settings: Settings, sqlite_queue: Queue) -> Iterator[Callable[...
 
     yield make
     for app in made:
-        app.extensions["xephang_devices"].stop()
+        runtime_of(app).stop()
 
 
 def printed_track_url(app: Flask, queue: Queue, base_url: str) -> str:
@@ -59,8 +60,8 @@ def printed_track_url(app: Flask, queue: Queue, base_url: str) -> str:
         base_url=base_url,
     )
     assert answer.status_code == 201, answer.get_json()
-    printer: Any = app.extensions["xephang_devices"].devices.spoolers["kiosk-1"].printer
-    assert printer.wait_for_prints(len(printer.printed) + 1, timeout=10)
+    printer: Any = runtime_of(app).device_worker.devices.spoolers["kiosk-1"].printer  # type: ignore[union-attr]
+    assert printer.wait_for_prints(printer.count + 1, timeout=10)
     return str(printer.printed[-1].printout.track_url)
 
 
@@ -86,12 +87,12 @@ def test_the_kiosks_page_warns_when_public_url_does_not_answer(
     settings: Settings, sqlite_queue: Queue, signer: Callable[..., Any]
 ) -> None:
     dead = f"http://127.0.0.1:{closed_port()}"
-    app = create_app(with_public_url(settings, dead), queue=sqlite_queue, testing=True)
+    app = start_app(with_public_url(settings, dead), queue=sqlite_queue, testing=True)
     client, _headers = signer(app, "admin")
     page = client.get("/admin/kiosks").get_data(as_text=True)
     assert f"public_url {dead}" in page and "không có gì trả lời" in page
 
-    quiet = create_app(with_public_url(settings, None), queue=sqlite_queue, testing=True)
+    quiet = start_app(with_public_url(settings, None), queue=sqlite_queue, testing=True)
     client, _headers = signer(quiet, "admin")
     assert "public_url" not in client.get("/admin/kiosks").get_data(as_text=True)
 

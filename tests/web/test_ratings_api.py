@@ -12,8 +12,8 @@ from sqlalchemy import select
 from queue_server.bus import Envelope, EventBus
 from queue_server.core.models import Rating
 from queue_server.core.operations import Queue
+from queue_server.runtime import start_app
 from queue_server.settings import Settings
-from queue_server.web.app import create_app
 
 from .conftest import Headers, TokenMaker, deactivate_counter, sign_in
 
@@ -162,7 +162,7 @@ def test_public_ratings_are_rate_limited(settings: Settings, queue: Queue) -> No
     limited = settings.model_copy(
         update={"ratings": settings.ratings.model_copy(update={"track_rate_per_minute": 2})}
     )
-    client = create_app(limited, queue=queue, bus=EventBus(), testing=True).test_client()
+    client = start_app(limited, queue=queue, bus=EventBus(), testing=True).test_client()
     answers = [
         client.post("/api/v1/track/unknown-code/rating", json={"score": 3}) for _ in range(3)
     ]

@@ -14,8 +14,8 @@ from flask.testing import FlaskClient
 from queue_server.auth.tokens import create_token
 from queue_server.core.bootstrap import open_queue
 from queue_server.core.db import Database
+from queue_server.runtime import start_app
 from queue_server.settings import Settings
-from queue_server.web.app import create_app
 
 ANY = {
     "kiosk",
@@ -83,7 +83,7 @@ def world(
     settings = demo_settings.model_copy(update={"data_dir": str(folder)})
     database = Database(f"sqlite:///{folder / 'roles.db'}")
     queue = open_queue(settings, db=database)
-    app = create_app(settings, queue=queue, testing=True)
+    app = start_app(settings, queue=queue, testing=True)
     clients: dict[str, tuple[FlaskClient, dict[str, str]]] = {}
     for name, role, counter in [
         ("kiosk", "kiosk", None),

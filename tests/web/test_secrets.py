@@ -139,9 +139,11 @@ def test_no_role_receives_a_tracking_code_or_a_phone_number(
     } <= joined
     citizen = app.test_client()
     kiosk = token("kiosk")
-    officer, officer_csrf = sign_in(app, "officer", counter=2)
+    # Counter 2's console is open (a viewer above): this officer takes it over.
+    officer, officer_csrf = sign_in(app, "officer", counter=2, take_over=True)
     helpdesk, helpdesk_csrf = sign_in(app, "helpdesk")
     tickets: dict[int, dict[str, Any]] = {}
+    answers: list[tuple[str, Any]] = []  # what the staff's own writes answered
 
     def read_all() -> None:
         numbers = [ticket["number"] for ticket in tickets.values()]
@@ -151,6 +153,7 @@ def test_no_role_receives_a_tracking_code_or_a_phone_number(
     def act(path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
         response = officer.post(path, json=body or {}, headers=officer_csrf)
         assert response.status_code == 200, (path, response.get_json())
+        answers.append((f"POST {path}", response.get_json()))
         read_all()
         return response.get_json()
 
@@ -183,6 +186,7 @@ def test_no_role_receives_a_tracking_code_or_a_phone_number(
         headers=tablet,
     )
     assert rated.status_code == 201, rated.get_json()
+    answers.append(("POST /api/v1/counters/2/rating", rated.get_json()))
     other = next(t for t in tickets.values() if t["id"] != pending["ticket_id"])
     by_phone = citizen.post(f"/api/v1/track/{other['track_code']}/rating", json={"score": 2})
     assert by_phone.status_code == 201, by_phone.get_json()
@@ -192,11 +196,13 @@ def test_no_role_receives_a_tracking_code_or_a_phone_number(
         "/api/v1/admin/settings/center.notice", json={"value": "Xin chào"}, headers=token("admin")
     )
     assert notice.status_code == 200, notice.get_json()
+    answers.append(("PUT /api/v1/admin/settings/center.notice", notice.get_json()))
     bus.publish(queue.reprint(first["id"], "kiosk-1").events)
     read_all()
 
     secrets = [*codes, PHONE_DIGITS]
     received = {viewer.label: viewer.received() for viewer in viewers}
+    received["staff writes"] = answers
     checked: dict[str, set[str]] = {}
     for label, frames in received.items():
         for where, payload in frames:

@@ -17,6 +17,7 @@ from queue_server.auth.users import list_users, set_active
 from queue_server.core.clock import FrozenClock
 from queue_server.core.operations import Queue
 from queue_server.web.sockets import SocketGuard
+from queue_server.web.state import runtime_of
 
 from .conftest import CSRF_FIELD, sign_in
 
@@ -36,7 +37,7 @@ def _token_socket(
 
 
 def _guard(app: Flask) -> SocketGuard:
-    return app.extensions["xephang_socket_guard"]
+    return runtime_of(app).socket_guard
 
 
 def _form_csrf(client: FlaskClient, path: str) -> str:

@@ -11,8 +11,8 @@ from queue_server.auth.tokens import create_token
 from queue_server.core.bootstrap import open_center
 from queue_server.core.errors import Unavailable
 from queue_server.core.storage import DatabaseMissing
+from queue_server.runtime import start_app
 from queue_server.settings import Settings
-from queue_server.web.app import create_app
 
 
 def mode(path: Path) -> int:
@@ -20,7 +20,7 @@ def mode(path: Path) -> int:
 
 
 def test_database_files_and_data_dir_are_private(settings: Settings) -> None:
-    app = create_app(settings, testing=True)
+    app = start_app(settings, testing=True)
     queue = app.extensions["xephang"].queue
     queue.issue("HT")  # the WAL and shared-memory files exist while the server runs
     data_dir = Path(settings.data_dir)
@@ -42,7 +42,7 @@ def test_an_old_world_readable_database_is_tightened(settings: Settings) -> None
 
 
 def test_a_database_deleted_while_serving_stops_writes_and_readiness(settings: Settings) -> None:
-    app = create_app(settings, testing=True)
+    app = start_app(settings, testing=True)
     queue = app.extensions["xephang"].queue
     secret, _info = create_token(queue.db, "kiosk", name="kiosk-1")
     client = app.test_client()
@@ -64,7 +64,7 @@ def test_a_database_deleted_while_serving_stops_writes_and_readiness(settings: S
     queue.db.dispose()
 
     with pytest.raises(DatabaseMissing):  # a restart does not make an empty database
-        create_app(settings, testing=True)
+        start_app(settings, testing=True)
     assert not database.exists()
 
 

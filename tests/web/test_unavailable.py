@@ -19,8 +19,8 @@ from sqlalchemy import event
 from queue_server.auth.tokens import create_token
 from queue_server.core.clock import FrozenClock
 from queue_server.core.db import Database, write_problem
+from queue_server.runtime import start_app
 from queue_server.settings import DatabaseConfig, Settings
-from queue_server.web.app import create_app
 
 Headers = dict[str, str]
 
@@ -37,7 +37,7 @@ def test_a_locked_database_is_a_503_within_the_busy_timeout(
     configured = settings.model_copy(
         update={"database": DatabaseConfig(url=f"sqlite:///{path}", busy_timeout_ms=400)}
     )
-    app = create_app(configured, testing=True)
+    app = start_app(configured, testing=True)
     database: Database = app.extensions["xephang"].queue.db
     assert database.busy_timeout_s == 0.4
     admin = _admin(database, clock)
@@ -69,9 +69,7 @@ def test_a_full_disk_is_a_503_and_readyz_says_not_ready_until_a_write_succeeds(
     settings: Settings, tmp_path: Path, clock: FrozenClock
 ) -> None:
     url = f"sqlite:///{tmp_path / 'full.db'}"
-    app = create_app(
-        settings.model_copy(update={"database": DatabaseConfig(url=url)}), testing=True
-    )
+    app = start_app(settings.model_copy(update={"database": DatabaseConfig(url=url)}), testing=True)
     database: Database = app.extensions["xephang"].queue.db
     admin = _admin(database, clock)
     client = app.test_client()
@@ -115,7 +113,7 @@ def test_which_errors_mean_storage_or_busy() -> None:
 def test_a_file_written_on_a_full_disk_is_a_503(
     settings: Settings, tmp_path: Path, monkeypatch: Any
 ) -> None:
-    app = create_app(
+    app = start_app(
         settings.model_copy(
             update={"database": DatabaseConfig(url=f"sqlite:///{tmp_path / 'f.db'}")}
         ),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -87,7 +90,7 @@ def test_ticket_without_kiosk_is_not_printed(rig: tuple[Queue, EventBus, DeviceW
     queue, bus, worker = rig
     bus.publish(queue.issue("HT", channel="cli").events)
     assert worker.drain()
-    assert worker.devices.spoolers["kiosk-1"].printer.printed == []  # type: ignore[attr-defined]
+    assert worker.devices.spoolers["kiosk-1"].printer.count == 0  # type: ignore[attr-defined]
 
 
 def test_calls_are_announced_in_vietnamese(rig: tuple[Queue, EventBus, DeviceWorker]) -> None:
@@ -101,3 +104,58 @@ def test_calls_are_announced_in_vietnamese(rig: tuple[Queue, EventBus, DeviceWor
     texts = [played.text for played in speaker.played]  # type: ignore[attr-defined]
     assert all("B001" in text and "3" not in text for text in texts)
     assert "quầy số 2" in texts[0]
+
+
+def _announced(worker: DeviceWorker, count: int, timeout: float = 20) -> bool:
+    """Wait (polling with a deadline) until ``count`` announcements were played or tried."""
+    deadline, pause = time.monotonic() + timeout, threading.Event()
+    while len(worker.spoken) < count and time.monotonic() < deadline:
+        pause.wait(0.05)
+    return len(worker.spoken) >= count
+
+
+def command_worker(settings: Settings, command: tuple[str, ...]) -> DeviceWorker:
+    update = {"speaker": "command", "speaker_command": command}
+    settings = settings.model_copy(update={"devices": settings.devices.model_copy(update=update)})
+    return DeviceWorker(settings, build_devices(settings)).start()
+
+
+def test_calls_play_through_the_configured_command(
+    settings: Settings, clock: FrozenClock, tmp_path: Path
+) -> None:
+    played = tmp_path / "played"
+    played.mkdir()
+    worker = command_worker(settings, ("cp", "-t", str(played)))  # "plays" by copying the WAV
+    queue = open_queue(settings, clock=clock, db=Database(f"sqlite:///{tmp_path / 'q.db'}"))
+    try:
+        bus = EventBus()
+        bus.subscribe(worker.handle)
+        bus.publish(queue.issue("HT").events)
+        bus.publish(queue.call_next(2).events)
+        assert _announced(worker, 1)
+        assert worker.spoken[0].ok and "quầy số 2" in worker.spoken[0].text
+        assert [p.suffix for p in played.iterdir()] == [".wav"]
+    finally:
+        worker.stop()
+        queue.db.dispose()
+
+
+def test_a_failing_player_is_logged_and_the_queue_goes_on(
+    settings: Settings, clock: FrozenClock, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    worker = command_worker(settings, ("false",))
+    queue = open_queue(settings, clock=clock, db=Database(f"sqlite:///{tmp_path / 'q.db'}"))
+    try:
+        bus = EventBus()
+        bus.subscribe(worker.handle)
+        bus.publish(queue.issue("HT").events)
+        with caplog.at_level(logging.WARNING, logger="queue_server.workers.devices"):
+            bus.publish(queue.call_next(2).events)
+            assert _announced(worker, 1)
+        assert not worker.spoken[0].ok
+        assert "announcement not played" in caplog.text
+        virtual = worker.devices.boards.virtual["rs485"]  # type: ignore[union-attr]
+        assert virtual.wait_until(lambda boards: boards[2].text == "1", timeout=5)
+    finally:
+        worker.stop()
+        queue.db.dispose()

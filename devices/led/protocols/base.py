@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
-from queue_server.i18n import N_
+from xephang.i18n import N_
 
 NO_REPLY = N_("No reply from the board")
 WRONG_REPLY = N_("Wrong reply from the board")

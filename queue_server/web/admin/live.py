@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from queue_server.core.overrides import save_sections
 from queue_server.settings import Settings
-from queue_server.web.state import XephangState
+
+if TYPE_CHECKING:
+    from queue_server.runtime import Runtime
 
 _change_lock = threading.Lock()  # one admin change at a time in this process
 
 
-def change_settings(state: XephangState, changes: Mapping[str, Any], actor: str) -> Settings:
+def change_settings(state: Runtime, changes: Mapping[str, Any], actor: str) -> Settings:
     """Validate and save ``changes`` (section → value); they take effect at once.
 
     One transaction saves the overrides, the audit entries and the catalogue tables;

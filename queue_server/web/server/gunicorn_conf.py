@@ -15,4 +15,6 @@ worker_class = "queue_server.web.server.worker.XephangWorker"
 workers = 1  # one process holds the queue's in-memory state (see docs/deployment.md)
 control_socket_disable = True  # gunicorn 27 would make one in the home directory
 graceful_timeout = 5  # open WebSockets are closed after this on a stop (screens reconnect)
-keepalive = 5  # seconds an idle keep-alive connection may wait for its next request
+# Must be > 0: only then does the gevent worker read each request's headers under its
+# timeout; the worker sets that time from ``header_timeout_s``.
+keepalive = 5

@@ -35,9 +35,10 @@ TOO_MANY = (
 def server_config(app: Any) -> ServerConfig:
     """The ``[server]`` settings of a xephang app, else the defaults."""
     from queue_server.settings import ServerConfig
+    from queue_server.web.state import EXTENSION
 
-    state = getattr(app, "extensions", {}).get("xephang")
-    settings = getattr(state, "settings", None)
+    runtime = getattr(app, "extensions", {}).get(EXTENSION)
+    settings = getattr(runtime, "settings", None)
     return settings.server if settings is not None else ServerConfig()
 
 

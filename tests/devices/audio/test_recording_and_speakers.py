@@ -73,6 +73,15 @@ def test_virtual_speaker_records(tmp_path: Path) -> None:
     assert not speaker.wait_for(2, timeout_s=0.01)
 
 
+def test_virtual_speaker_keeps_only_the_latest(tmp_path: Path) -> None:
+    renderer = Renderer(VoicePack.load("vi-espeak"), cache_dir=tmp_path)
+    speaker = VirtualSpeaker(renderer, history=2)
+    for counter in (1, 2, 3):
+        speaker.play(build_announcement("A1", counter))
+    assert speaker.count == 3 and speaker.wait_for(3, timeout_s=0.01)
+    assert [played.text[-1] for played in speaker.played] == ["2", "3"]
+
+
 def test_command_speaker(tmp_path: Path) -> None:
     renderer = Renderer(VoicePack.load("vi-espeak"), cache_dir=tmp_path)
     announcement = build_announcement("B7", 2)

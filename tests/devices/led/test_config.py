@@ -153,3 +153,12 @@ def test_examples_in_the_documentation_are_valid() -> None:
     for example in examples:
         config = LedConfig.model_validate(example)
         assert config.buses and config.boards
+
+
+def test_the_package_serves_every_name_it_lists() -> None:
+    import devices.led
+    from devices.lazy import exported_names
+
+    assert sorted(exported_names("devices.led")) == sorted(devices.led.__all__)
+    for name in devices.led.__all__:
+        assert getattr(devices.led, name) is not None

@@ -228,3 +228,21 @@ def test_jobs_left_when_the_spooler_stops_are_abandoned_and_reported(
     assert recorder.events[-1].id == "t-1"
     assert recorder.events[-1].reason is FailureReason.ABANDONED
     assert spooler.status().pending == 0
+
+
+def test_the_spooler_forgets_the_oldest_finished_jobs(
+    make_config, fake: FakeNetworkPrinter, recorder: Recorder, printout: TicketPrintout
+) -> None:
+    config = make_config(fake, retry=RetryPolicy(backoff_initial_s=60))  # a failure waits
+    spooler = PrintSpooler(open_printer(config), on_change=recorder, history=2).start()
+    try:
+        for i in range(4):
+            spooler.submit(printout, job_id=f"t-{i}")
+            assert spooler.wait_done(f"t-{i}").state is JobState.CONFIRMED
+        assert [job.id for job in spooler.jobs()] == ["t-2", "t-3"]
+        fake.set_mode(FakeMode.OFF)  # unfinished jobs are never forgotten
+        for i in range(4, 7):
+            spooler.submit(printout, job_id=f"t-{i}")
+        assert {"t-4", "t-5", "t-6"} <= {job.id for job in spooler.jobs()}
+    finally:
+        spooler.stop()

@@ -36,7 +36,7 @@ def test_virtual_printer_fakes_paper_out(printout: TicketPrintout) -> None:
     printer.set_state(PrinterState.PAPER_OUT)
     outcome = printer.print_ticket(printout)
     assert outcome.failed and outcome.reason is FailureReason.PAPER_OUT
-    assert printer.printed == []
+    assert printer.count == 0 and not printer.printed
     assert printer.status().message("vi") == "Máy in hết giấy"
 
 
@@ -56,3 +56,14 @@ def test_spooler_with_virtual_printer(printout: TicketPrintout) -> None:
         assert printer.wait_for_prints(1)
     finally:
         spooler.stop()
+
+
+def test_virtual_printer_keeps_only_the_latest_tickets(
+    tmp_path: Path, printout: TicketPrintout
+) -> None:
+    printer = VirtualPrinter(VirtualPrinterConfig(folder=str(tmp_path)), history=2)
+    for _ in range(3):
+        assert printer.print_ticket(printout).confirmed
+    assert printer.count == 3 and printer.wait_for_prints(3, timeout=0.01)
+    assert [t.path.name for t in printer.printed if t.path] == ["00002-A007.png", "00003-A007.png"]
+    assert len(list(tmp_path.glob("*.png"))) == 3  # the files keep their own numbers

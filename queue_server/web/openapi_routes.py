@@ -1,0 +1,253 @@
+"""What the OpenAPI document says that no model knows: paths, roles and status codes.
+
+One ``Route`` per operation; answers name a schema of ``openapi_models`` (or ``None`` for
+an empty answer) and every error code listed gets an ``Error`` answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+
+from queue_server.web.bodies import (
+    CallBody,
+    CounterChoiceBody,
+    IssueBody,
+    ReprintBody,
+    TransferBody,
+)
+from queue_server.web.openapi_models import SettingsSection
+from queue_server.web.ratings import CounterRatingBody, TrackRatingBody
+
+ERRORS = {
+    400: "Malformed JSON, a wrong type or a bad header (the field is named).",
+    401: "No token or session, or the token is invalid, expired or revoked.",
+    403: "The role may not do this (or another counter, or a missing CSRF header).",
+    404: "Unknown service, counter, category or ticket.",
+    409: "The operation does not fit the current state, or a request with the same "
+    "Idempotency-Key is still running.",
+    413: "The body is larger than 64 KB.",
+    415: "The body must be JSON.",
+    422: "Understood but refused (e.g. an inactive service), or the Idempotency-Key was "
+    "used for another request.",
+    429: "Too many tickets from this client; see Retry-After.",
+    503: "The database cannot take the write now (locked or disk full); see Retry-After.",
+}
+WRITE = (400, 401, 403, 404, 409, 413, 422, 429, 503)
+READ = (401, 403)
+LOOKUP = (401, 403, 404)
+
+# An answer: a schema name, None for no body, or a whole ``content`` mapping.
+Answer = tuple[str | dict[str, Any] | None, str]
+
+
+@dataclass(frozen=True)
+class Route:
+    """One operation of the API."""
+
+    method: str
+    path: str
+    operation_id: str
+    summary: str
+    answers: dict[int, Answer]
+    roles: str = ""
+    body: type[BaseModel] | None = None
+    optional_body: bool = False
+    params: tuple[dict[str, Any], ...] = ()
+    errors: tuple[int, ...] = WRITE
+    notes: dict[int, str] = field(default_factory=dict)  # error texts for this route
+    invalid: str = "Error"  # the schema of the 400 answer
+    public: bool = False
+
+
+def _path(name: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": schema or {"type": "string"}}
+
+
+NUMBER = _path("number", {"type": "integer", "minimum": 0})
+TICKET_ID = _path("ticket_id", {"type": "integer", "minimum": 0})
+TRACK_CODE = _path("track_code")
+SECTION = {
+    **_path("section", {"type": "string", "enum": ["services", "priorities", "counters",
+                                                   "kiosks", "led.boards", "center.notice"]}),
+    "description": "A settings section, named as in the TOML file.",
+}  # fmt: skip
+PAGING = (
+    {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000}},
+    {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+)
+IDEMPOTENCY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "Repeat a POST safely: the first response is returned again for a day "
+    "(header Idempotent-Replayed: true). 1 to 200 printable ASCII characters, spaces around "
+    "it ignored; 400 otherwise. The same key for another request: 422; while the first "
+    "request still runs: 409.",
+    "schema": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 200,
+        "pattern": "^[ -~]*[!-~][ -~]*$",
+    },
+}
+
+COUNTER = "officer (own counter), admin"
+DESK = "helpdesk, admin"
+TABLET = "rating (the tablet of this counter), admin"
+STORED: dict[int, Answer] = {201: ("RatingReceipt", "Stored (the score is not echoed).")}
+ADMIN_NOTES = {
+    400: "Not valid: the field is named (``field``), every problem in ``problems``.",
+    403: "The role may not do this (or a missing CSRF header).",
+    404: "Unknown settings section.",
+    413: "The body is too large.",
+    422: "Understood but refused (e.g. a service that still has waiting tickets).",
+}
+
+
+def _counter(
+    action: str, summary: str, result: str = "TicketResult", body: type[BaseModel] | None = None
+) -> Route:
+    return Route(
+        "post", f"/counters/{{number}}/{action}", f"counter_{action.replace('-', '_')}", summary,
+        {200: (result, "Done.")}, roles=COUNTER, body=body, params=(NUMBER, IDEMPOTENCY),
+    )  # fmt: skip
+
+
+def _admin(
+    method: str,
+    path: str,
+    operation_id: str,
+    summary: str,
+    result: str,
+    *,
+    roles: str = "admin",
+    errors: tuple[int, ...] = READ,
+    **extra: Any,
+) -> Route:
+    return Route(
+        method, path, operation_id, summary, {200: (result, summary)}, roles=roles,
+        errors=errors, notes=ADMIN_NOTES, invalid="AdminSettingsError", **extra,
+    )  # fmt: skip
+
+
+# fmt: off
+ROUTES: tuple[Route, ...] = (
+    Route("get", "/services", "list_services", "Services (lĩnh vực)",
+          {200: ("Services", "The services.")}, roles="any", errors=READ),
+    Route("get", "/priorities", "list_priorities", "Priority categories",
+          {200: ("Priorities", "Categories (a kiosk sees only its own).")}, roles="any",
+          errors=READ),
+    Route("get", "/counters", "list_counters", "Counters and what they serve now",
+          {200: ("Counters", "The counters.")}, roles="any", errors=READ),
+    Route("post", "/tickets", "issue_ticket", "Issue a ticket",
+          {201: ("IssuedTicket", "The new ticket, with its tracking code.")},
+          roles="kiosk (no emergency category), helpdesk, admin", body=IssueBody,
+          params=(IDEMPOTENCY,)),
+    Route("get", "/tickets/by-number/{number}", "get_ticket_by_number",
+          "Today's ticket with this number",
+          {200: ("Ticket", "The ticket, with people ahead now.")},
+          roles="officer, helpdesk, admin", params=(_path("number"),), errors=LOOKUP),
+    Route("get", "/tickets/{ticket_id}", "get_ticket", "One ticket",
+          {200: ("Ticket", "The ticket, with people ahead now.")},
+          roles="officer, helpdesk, admin", params=(TICKET_ID,), errors=LOOKUP),
+    Route("post", "/tickets/{ticket_id}/cancel", "cancel_ticket", "Cancel a waiting ticket",
+          {200: ("TicketResult", "The cancelled ticket.")}, roles=DESK,
+          params=(TICKET_ID, IDEMPOTENCY)),
+    Route("post", "/tickets/{ticket_id}/reprint", "reprint_ticket", "Print a ticket again",
+          {202: ("ReprintResult", "The print job was queued.")}, roles=DESK, body=ReprintBody,
+          optional_body=True, params=(TICKET_ID,), errors=(400, 401, 403, 404, 413)),
+    Route("get", "/tickets/{ticket_id}/print-jobs", "ticket_print_jobs",
+          "A ticket's print jobs and their states", {200: ("PrintJobs", "Oldest first.")},
+          roles=DESK, params=(TICKET_ID,), errors=LOOKUP),
+    Route("get", "/print-jobs/{job_id}", "print_job",
+          "One print job and its printer now (the kiosk follows its ticket's job)",
+          {200: ("PrintJobResult", "The job and the printer's state.")},
+          roles="kiosk (its own jobs), helpdesk, admin", params=(_path("job_id"),), errors=LOOKUP),
+    Route("get", "/track/{track_code}", "track", "Public tracking by the code on the ticket",
+          {200: ("Track", "Number, status and people ahead; no personal data.")},
+          params=(TRACK_CODE,), errors=(404,), public=True),
+    Route("post", "/counters/{number}/next", "counter_next",
+          "Call the next citizen (finishes the current one)",
+          {200: ("TicketResult", "The called ticket."),
+           204: (None, "Nobody is waiting for this counter.")},
+          roles=COUNTER, params=(NUMBER, IDEMPOTENCY)),
+    _counter("call", "Call a specific ticket", body=CallBody),
+    _counter("recall", "Call the current ticket again"),
+    _counter("no-show", "The called citizen did not come"),
+    _counter("finish", "The citizen was served"),
+    _counter("serve", "The citizen arrived: start serving"),
+    _counter("transfer", "Send the current ticket to another service", body=TransferBody),
+    _counter("pause", "Pause the counter", "CounterResult"),
+    _counter("resume", "Resume the counter", "CounterResult"),
+    Route("get", "/counters/{number}/waiting", "counter_waiting",
+          "Who this counter would call, in policy order",
+          {200: ("CounterWaiting", "Waiting tickets.")},
+          roles="officer (own counter), helpdesk, admin", params=(NUMBER,), errors=LOOKUP),
+    Route("get", "/state", "state", "Everything a screen needs, with the bus sequence number",
+          {200: ("State", "The snapshot.")}, roles="any", errors=READ),
+    Route("get", "/session", "session", "Who am I",
+          {200: ("Session", "The token or signed-in user.")}, roles="any", errors=READ),
+    Route("post", "/session/counter", "choose_counter",
+          "A signed-in officer chooses a counter (409: another officer has it open;"
+          " send take_over true to take it)",
+          {200: ("Session", "The session with its counter.")},
+          roles="officer or admin signed in with a session cookie", body=CounterChoiceBody,
+          errors=(400, 401, 403, 404, 409, 413)),
+    Route("get", "/healthz", "healthz", "The process answers", {200: ("Health", "Alive.")},
+          errors=(), public=True),
+    Route("get", "/readyz", "readyz",
+          "Database writable and schema up to date (devices reported apart)",
+          {200: ("Ready", "Ready."), 503: ("Ready", "Not ready; see the failing checks.")},
+          errors=(), public=True),
+    Route("get", "/metrics", "metrics", "Prometheus metrics",
+          {200: ({"text/plain": {"schema": {"type": "string"}}},
+                 "Text exposition format 0.0.4.")},
+          errors=(), public=True),
+    Route("get", "/openapi.json", "openapi", "This document",
+          {200: ({"application/json": {"schema": {"type": "object"}}}, "OpenAPI 3.1.")},
+          errors=(), public=True),
+    # Ratings (queue_server/web/ratings.py)
+    Route("get", "/counters/{number}/rating", "pending_rating",
+          "The ticket awaiting a rating at this counter",
+          {200: ("CounterRatingState",
+                 "The ticket this counter's tablet may ask about now; null if none.")},
+          roles=TABLET, params=(NUMBER,), errors=LOOKUP),
+    Route("post", "/counters/{number}/rating", "rate_at_counter",
+          "Rate the ticket just finished at this counter (the tablet)", STORED, roles=TABLET,
+          body=CounterRatingBody, params=(NUMBER, IDEMPOTENCY),
+          errors=(400, 401, 403, 404, 409, 413, 422)),
+    Route("get", "/track/{track_code}/rating", "track_rating",
+          "Whether a ticket can be rated from its tracking page",
+          {200: ("TrackRatingState", "open, rated, not_yet or closed.")},
+          params=(TRACK_CODE,), errors=(404,), public=True),
+    Route("post", "/track/{track_code}/rating", "rate_from_tracking",
+          "Rate a served ticket from its tracking page (once)", STORED, body=TrackRatingBody,
+          params=(TRACK_CODE, IDEMPOTENCY), errors=(400, 404, 409, 413, 422, 403, 415, 429),
+          notes={403: "Sent with staff credentials (an API token or a staff sign-in): only the "
+                      "citizen rates.",
+                 429: "Too many ratings from this address; see Retry-After."},
+          public=True),
+    # Admin (queue_server/web/admin/api.py)
+    _admin("get", "/admin/settings", "admin_settings",
+           "The effective settings sections and which ones the admin changed", "AdminSettings"),
+    _admin("put", "/admin/settings/{section}", "admin_settings_put",
+           "Replace one section; validated as a whole and applied live", "AdminSection",
+           errors=(400, 401, 403, 404, 413, 422), params=(SECTION,), body=SettingsSection),
+    _admin("get", "/admin/audit", "admin_audit", "The audit log, newest first", "AuditLog",
+           errors=(400, 401, 403), params=PAGING),
+    _admin("get", "/devices/settings", "device_settings",
+           "Device settings for a separate device worker (after settings_changed)",
+           "DeviceSettings", roles="device, display, admin"),
+    # Contacts (queue_server/web/contacts.py): the help desk's callback list
+    Route("get", "/contacts", "list_contacts", "Today's callback list",
+          {200: ("ContactList", "Phone numbers given today, with consent.")}, roles=DESK,
+          errors=READ),
+    Route("delete", "/contacts/{ticket_id}", "delete_contact",
+          "Forget a ticket's phone number (consent withdrawn)",
+          {204: (None, "Deleted (recorded in the audit log, without the number).")},
+          roles=DESK, params=(TICKET_ID,), errors=LOOKUP),
+)
+# fmt: on

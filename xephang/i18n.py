@@ -1,0 +1,108 @@
+"""Gettext catalogues shared by the server, the devices and the CLI.
+
+Message ids are English; Vietnamese (``vi``) is the default language. Each component
+keeps its own ``locale/<lang>/<component>.po`` file; all files of a language are merged
+when first used, so no compiled ``.mo`` files live in the repository.
+
+It lives below ``queue_server``, ``devices`` and ``display`` (it imports none of them) so
+that the drivers need not import the server; ``queue_server.i18n`` re-exports it. The
+catalogues themselves are data shipped in ``queue_server/locale``.
+
+Usage::
+
+    from xephang.i18n import _, use_language
+    _("Ticket number")            # translated into the current language
+    with use_language("en"): ...  # temporarily switch
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import unicodedata
+from collections.abc import Iterator
+from functools import cache
+from importlib.util import find_spec
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+
+def _locale_dir() -> Path:
+    """``queue_server/locale``, found without importing ``queue_server``."""
+    spec = find_spec("queue_server")
+    assert spec is not None and spec.submodule_search_locations is not None
+    return Path(next(iter(spec.submodule_search_locations))) / "locale"
+
+
+LOCALE_DIR = _locale_dir()
+DEFAULT_LANGUAGE = "vi"
+
+_current: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "xephang_language", default=DEFAULT_LANGUAGE
+)
+
+
+def available_languages() -> list[str]:
+    """Languages that have a catalogue folder, plus English (the message ids)."""
+    found = {p.name for p in LOCALE_DIR.iterdir() if p.is_dir()} if LOCALE_DIR.exists() else set()
+    return sorted(found | {"en"})
+
+
+@cache
+def catalogue(language: str) -> dict[str, str]:
+    """All translated messages of ``language`` (merged from every .po file)."""
+    messages: dict[str, str] = {}
+    folder = LOCALE_DIR / language
+    if not folder.is_dir():
+        return messages
+    for po_file in sorted(folder.glob("*.po")):
+        with po_file.open("rb") as handle:
+            for message in read_po(handle, locale=None):
+                if message.id and message.string and not message.fuzzy:
+                    key = message.id if isinstance(message.id, str) else message.id[0]
+                    text = message.string if isinstance(message.string, str) else message.string[0]
+                    messages[key] = unicodedata.normalize("NFC", text)
+    return messages
+
+
+def translate(message: str, language: str | None = None) -> str:
+    """Translate ``message`` into ``language`` (default: the current one)."""
+    lang = language or _current.get()
+    text = catalogue(lang).get(message, message)
+    return unicodedata.normalize("NFC", text)
+
+
+def _(message: str) -> str:
+    """Translate into the current language."""
+    return translate(message)
+
+
+def gettext(message: str) -> str:
+    """Alias of :func:`_` for tools that look for ``gettext``."""
+    return translate(message)
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for extraction without translating it now."""
+    return message
+
+
+def current_language() -> str:
+    """The language used by :func:`_` in this context."""
+    return _current.get()
+
+
+def set_language(language: str) -> contextvars.Token[str]:
+    """Switch the current context to ``language``; returns a token for reset."""
+    return _current.set(language)
+
+
+@contextlib.contextmanager
+def use_language(language: str) -> Iterator[None]:
+    """Use ``language`` inside a ``with`` block."""
+    token = _current.set(language)
+    try:
+        yield
+    finally:
+        _current.reset(token)
