@@ -86,12 +86,12 @@ def fill_history(db: Database, count: int) -> None:
     if db.dialect == "sqlite":  # as after a night of regular checkpoints
         raw = db.engine.raw_connection()
         try:
-            raw.dbapi_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             raw.close()
 
 
-def run_threads(workers: int, total: int, work: Callable[[int], None]) -> float:
+def run_threads(workers: int, total: int, work: Callable[[int], object]) -> float:
     """Run ``total`` operations split over ``workers`` threads; returns ops/s."""
     per_worker = total // workers
     barrier = threading.Barrier(workers + 1)

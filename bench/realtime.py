@@ -89,7 +89,7 @@ def serve_gunicorn(data_dir: str, threads: int, kind: str) -> None:
 
     from queue_server.web.server import gunicorn_conf
 
-    class Bench(BaseApplication):  # type: ignore[misc]
+    class Bench(BaseApplication):
         def load_config(self) -> None:
             options = {
                 "bind": "127.0.0.1:0",
@@ -194,18 +194,24 @@ class RawScreen(Arrivals):
         super().__init__()
         address = url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
         self.ws = websocket.create_connection(address, timeout=10)
-        assert self.ws.recv().startswith("0")  # Engine.IO open
+        assert self._recv().startswith("0")  # Engine.IO open
         self.ws.send("40/display," + json.dumps({"token": token}))
-        while not (reply := self.ws.recv()).startswith("40/display"):
+        while not (reply := self._recv()).startswith("40/display"):
             assert not reply.startswith("44/display"), reply  # connect refused
         self.ws.settimeout(None)
         threading.Thread(target=self._read, daemon=True).start()
+
+    def _recv(self) -> str:
+        """The next Engine.IO packet: a text frame (the server sends no binary ones)."""
+        message = self.ws.recv()
+        assert isinstance(message, str), message
+        return message
 
     def _read(self) -> None:
         prefix = "42/display,"
         try:
             while True:
-                message = self.ws.recv()
+                message = self._recv()
                 now = time.perf_counter()
                 if message == "2":
                     self.ws.send("3")  # pong

@@ -27,8 +27,8 @@ def not_this_machine(url: str) -> str | None:
     if parts.scheme not in ("http", "https") or not host:
         return _("{url} is not an http:// or https:// address.").format(url=url)
     try:
-        addresses = {
-            info[4][0] for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+        addresses = {  # IP socket addresses: (host, port, ...), host a str
+            str(info[4][0]) for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
         }
     except (socket.gaierror, UnicodeError):
         return _("{host} is not a known name on this network.").format(host=host)

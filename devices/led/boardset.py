@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import cast
 
 import serial
 
 from devices.led.board import BusBoard
-from devices.led.bus import LedBus, Opener, StatusCallback
+from devices.led.bus import LedBus, Opener, SerialLike, StatusCallback
 from devices.led.config import LedBusConfig, LedConfig
 from devices.led.protocols import LedProtocol, build_protocol
 from devices.led.status import BoardStatus
@@ -86,16 +87,20 @@ def frame_gap_s(bus: LedBusConfig, protocol: LedProtocol) -> float:
 def serial_opener(bus: LedBusConfig) -> Opener:
     """Opens ``bus.port`` (any pyserial URL) with the bus's serial settings."""
 
-    def open_port() -> serial.SerialBase:
-        return serial.serial_for_url(
-            bus.port,
-            baudrate=bus.baudrate,
-            bytesize=bus.bytesize,
-            parity=bus.parity,
-            stopbits=bus.stopbits,
-            timeout=bus.timeout_s,
-            write_timeout=bus.write_timeout_s,
-            exclusive=bus.exclusive or None,
+    def open_port() -> SerialLike:
+        # Every class serial_for_url returns has ``in_waiting``; the stubs say SerialBase.
+        return cast(
+            SerialLike,
+            serial.serial_for_url(
+                bus.port,
+                baudrate=bus.baudrate,
+                bytesize=bus.bytesize,
+                parity=bus.parity,
+                stopbits=bus.stopbits,
+                timeout=bus.timeout_s,
+                write_timeout=bus.write_timeout_s,
+                exclusive=bus.exclusive or None,
+            ),
         )
 
     return open_port

@@ -79,7 +79,7 @@ class NetworkLink(Link):
     can_read = True
 
     def _socket(self) -> socket.socket:
-        return self.device.device  # type: ignore[no-any-return]
+        return self.device.device
 
     def read_byte(self, timeout: float) -> int | None:
         sock = self._socket()
@@ -104,14 +104,14 @@ class NetworkLink(Link):
                 raise ConnectionLost(str(exc)) from exc
 
 
-class UrlSerial(Serial):  # type: ignore[misc]
+class UrlSerial(Serial):
     """escpos ``Serial`` that also accepts pyserial URLs (``socket://``, ``rfc2217://``)."""
 
     def open(self, raise_not_found: bool = True) -> None:
         import serial
 
         try:
-            self.device = serial.serial_for_url(
+            self.device: serial.SerialBase | None = serial.serial_for_url(
                 self.devfile,
                 baudrate=self.baudrate,
                 bytesize=self.bytesize,

@@ -93,13 +93,13 @@ class EscPosReader:
                     return 0
                 self._cut()
                 return size
-            size = _FIXED.get(head)
-            if size is None:
+            fixed = _FIXED.get(head)
+            if fixed is None:
                 return 2  # unknown command: skip its prefix
-            if len(buf) < size:
+            if len(buf) < fixed:
                 return 0
-            self._command(head, buf[2] if size == 3 else 0, queries)
-            return size
+            self._command(head, buf[2] if fixed == 3 else 0, queries)
+            return fixed
         if buf[0] == 0x0A:
             self._text.append(_decode(self._line))
             self._line.clear()

@@ -95,7 +95,9 @@ def query_status(link: Link, timeout: float) -> PrinterStatus:
     return decode_status(answers[1], answers.get(2), answers.get(4))
 
 
-def _failed(reason: FailureReason, status: PrinterStatus | None, detail: str, sent: int = 0):
+def _failed(
+    reason: FailureReason, status: PrinterStatus | None, detail: str, sent: int = 0
+) -> PrintOutcome:
     return PrintOutcome(Outcome.FAILED, reason, status, sent, detail)
 
 

@@ -10,7 +10,7 @@ import math
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import qrcode
 from PIL import Image, ImageDraw, ImageFont
@@ -57,6 +57,16 @@ class RenderOptions:
 
 def _ceil8(value: int) -> int:
     return (value + 7) // 8 * 8
+
+
+def _ink_box(font: ImageFont.FreeTypeFont, text: str, anchor: str) -> tuple[int, int, int, int]:
+    """``font.getbbox`` widened to whole dots: Pillow gives floats (e.g. for a stroke)."""
+    x0, y0, x1, y1 = font.getbbox(text, anchor=anchor)
+    return math.floor(x0), math.floor(y0), math.ceil(x1), math.ceil(y1)
+
+
+def _fits(font: ImageFont.FreeTypeFont, width: int, text: str) -> bool:
+    return font.getlength(text) <= width
 
 
 def wrap(text: str, fits: Callable[[str], bool]) -> list[str]:
@@ -119,7 +129,7 @@ def _line_image(
     Cached: a kiosk prints the same center name, services and labels all day. The images
     are never modified after creation.
     """
-    x0, y0, x1, y1 = font.getbbox(text, anchor="ls")
+    x0, y0, x1, y1 = _ink_box(font, text, "ls")
     pad = opts.px(6) if inverted else 0
     ink_w, ink_h = max(1, x1 - x0) + 2 * pad, max(1, y1 - y0) + 2 * pad
     width = _ceil8(ink_w) if opts.trim else opts.width
@@ -145,7 +155,7 @@ def _number_image(text: str, opts: RenderOptions) -> tuple[Image.Image, int]:
     while font.getlength(text) > max_width and size > 10:
         size = int(size * 0.92)
         font = load_font(size, bold=True)
-    x0, y0, x1, y1 = font.getbbox(text, anchor="ls")
+    x0, y0, x1, y1 = _ink_box(font, text, "ls")
     width = _ceil8(x1 - x0) if opts.trim else opts.width // scale
     image = Image.new("1", (width, y1 - y0), 1)
     ImageDraw.Draw(image).text(
@@ -209,6 +219,6 @@ def render_ticket(printout: TicketPrintout, opts: RenderOptions) -> RenderedTick
             font = load_font(opts.px(size), bold)
             inverted = paragraph.style is Style.PRIORITY
             usable = _fit_width(opts) - (2 * opts.px(6) if inverted else 0)
-            for line in wrap(paragraph.text, lambda s, f=font, u=usable: f.getlength(s) <= u):
+            for line in wrap(paragraph.text, partial(_fits, font, usable)):
                 flow.text_line(line, font, inverted)
     return RenderedTicket(opts.width, tuple(flow.blocks))

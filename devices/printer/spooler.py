@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import Enum
+from typing import TypedDict, Unpack
 
 from .config import RetryPolicy
 from .printer import Printer
@@ -61,6 +62,16 @@ class PrintJob:
         return self.state is JobState.CONFIRMED or (
             self.state in (JobState.FAILED, JobState.SENT) and not self.awaiting_recovery
         )
+
+
+class _JobChanges(TypedDict, total=False):
+    """The fields of a ``PrintJob`` the spooler changes as the job goes on."""
+
+    state: JobState
+    attempts: int
+    reason: FailureReason | None
+    detail: str
+    awaiting_recovery: bool
 
 
 @dataclass(frozen=True)
@@ -226,7 +237,7 @@ class PrintSpooler:
             del self._jobs[job_id]
             self._next_try.pop(job_id, None)
 
-    def _update(self, job_id: str, **changes: object) -> PrintJob:
+    def _update(self, job_id: str, **changes: Unpack[_JobChanges]) -> PrintJob:
         """Change a job (lock held by caller) and schedule the notification."""
         job = replace(self._jobs[job_id], updated_at=self.now(), **changes)
         self._jobs[job_id] = job

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import datetime
+from typing import TypedDict
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -133,7 +135,17 @@ def set_active(db: Database, username: str, active: bool) -> bool:
         return result.rowcount > 0
 
 
-def list_users(db: Database) -> list[dict[str, object]]:
+class Account(TypedDict):
+    """One account as listed (never its password hash)."""
+
+    id: int
+    username: str
+    role: str
+    active: bool
+    created_at: datetime
+
+
+def list_users(db: Database) -> list[Account]:
     """All accounts (without password hashes)."""
     with db.read() as conn:
         rows = conn.execute(
@@ -141,7 +153,10 @@ def list_users(db: Database) -> list[dict[str, object]]:
                 User.id
             )
         ).all()
-    return [dict(row._mapping) for row in rows]
+    return [
+        Account(id=r.id, username=r.username, role=r.role, active=r.active, created_at=r.created_at)
+        for r in rows
+    ]
 
 
 def update_user(

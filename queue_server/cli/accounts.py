@@ -79,7 +79,7 @@ def user_list(config_path: Path | None) -> None:
                     r["role"],
                     _("yes") if r["active"] else _("no"),
                     _when(r["created_at"]),
-                ]  # type: ignore[arg-type]
+                ]
                 for r in rows
             ],
         )

@@ -69,7 +69,7 @@ def friendly_errors() -> Iterator[None]:
         fail(str(exc))
 
 
-def _database_errors() -> tuple[type[Exception], ...]:
+def _database_errors() -> tuple[type[OperationalError], type[InterfaceError]]:
     """SQLAlchemy's errors for a database that cannot be used (imported when needed, so
     that commands which open no database do not load SQLAlchemy)."""
     from sqlalchemy.exc import InterfaceError, OperationalError

@@ -58,7 +58,7 @@ class TrackedTicket:
 
 def demo_accounts(queue: Queue) -> DemoStaff:
     """Create the demo users (once) and return them."""
-    existing = {str(u["username"]): int(str(u["id"])) for u in list_users(queue.db)}
+    existing = {u["username"]: u["id"] for u in list_users(queue.db)}
     counters = queue.catalogue.counters
     wanted = [(name, "officer", full) for number, name, full in DEMO_OFFICERS if number in counters]
     for username, role, display_name in [*wanted, *DEMO_USERS]:

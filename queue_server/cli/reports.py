@@ -65,7 +65,7 @@ def report(start: date, end: date, fmt: str, out: Path | None, config_path: Path
         _compute(settings, start, end), settings.center.name, fmt, settings.ratings.reasons
     )
     if out is None:
-        stream = click.get_binary_stream("stdout")
+        stream = sys.stdout.buffer  # click.get_binary_stream is deprecated (gone in Click 9)
         stream.write(data)
         stream.flush()
     else:

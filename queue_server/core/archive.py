@@ -50,8 +50,8 @@ from queue_server.core.models import (
     tickets_archive,
 )
 
-TICKETS: Table = Ticket.__table__  # type: ignore[assignment]
-EVENTS: Table = TicketEvent.__table__  # type: ignore[assignment]
+TICKETS: Table = Ticket.__table__
+EVENTS: Table = TicketEvent.__table__
 
 
 class ArchiveMismatch(RuntimeError):

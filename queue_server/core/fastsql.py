@@ -26,12 +26,13 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict, namedtuple
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
 
 
 class FastResult:
@@ -69,6 +70,7 @@ class _Compiled:
     def __init__(self, statement: ClauseElement, dialect: Dialect) -> None:
         self.statement = statement  # held: its id cannot be reused while cached
         compiled = statement.compile(dialect=dialect)
+        assert isinstance(compiled, SQLCompiler)  # a SELECT/INSERT/UPDATE, never DDL
         self.sql = str(compiled)
         names = list(compiled.positiontup or [])
         self.binds: list[tuple[str, Any, Callable[[Any], Any] | None]] = []
@@ -79,8 +81,9 @@ class _Compiled:
             self.binds.append(
                 (bind.key if bind.key in compiled.binds else name, default, processor)
             )
-        columns = [(c[0], c[3]) for c in compiled._result_columns]  # (name, type)
-        self.row_type = namedtuple("Row", [name for name, _ in columns], rename=True)  # type: ignore[misc]
+        columns = [(c[0], c[3]) for c in compiled._result_columns or ()]  # (name, type)
+        row_type = namedtuple("Row", [name for name, _ in columns], rename=True)  # type: ignore[misc]  # names known at run time only
+        self.make_row: Callable[[Iterable[Any]], Any] = row_type._make
         self.result_processors = [
             t.dialect_impl(dialect).result_processor(dialect, None) for _, t in columns
         ]
@@ -92,9 +95,9 @@ class _Compiled:
             out.append(processor(value) if processor is not None else value)
         return out
 
-    def rows(self, raw: list[tuple[Any, ...]]) -> list[Any]:
+    def rows(self, raw: Sequence[tuple[Any, ...]]) -> list[Any]:
         processors = self.result_processors
-        make = self.row_type._make
+        make = self.make_row
         return [
             make(p(v) if p is not None else v for p, v in zip(processors, row, strict=True))
             for row in raw
@@ -126,7 +129,7 @@ def _compiled(statement: ClauseElement, dialect: Dialect) -> _Compiled:
 def execute(
     conn: Connection,
     statement: ClauseElement,
-    params: Mapping[str, Any] | list[Mapping[str, Any]],
+    params: Mapping[str, Any] | Sequence[Mapping[str, Any]],
 ) -> Any:
     """Execute ``statement``; on SQLite through the DB-API cursor, else normally.
 
@@ -136,8 +139,9 @@ def execute(
         return conn.execute(statement, params)  # type: ignore[call-overload]
     compiled = _compiled(statement, conn.dialect)
     cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    raw: Sequence[tuple[Any, ...]]
     try:
-        if isinstance(params, list):
+        if not isinstance(params, Mapping):
             cursor.executemany(compiled.sql, [compiled.params(p) for p in params])
             raw = []
         else:

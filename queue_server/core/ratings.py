@@ -179,7 +179,7 @@ class Ratings:
         chosen = self._check(score, reasons)
         now = self.queue.clock.now()
 
-        def fits(conn: Connection, row: Row[Any]) -> None:
+        def fits(conn: Connection, row: Row) -> None:
             last = self._last_finished(conn, counter, now)
             if last is None or last.id != row.id:
                 raise InvalidState(
@@ -198,11 +198,11 @@ class Ratings:
         """The citizen rates from the ticket's tracking page."""
         chosen = self._check(score, reasons)
 
-        def fits(conn: Connection, row: Row[Any]) -> None:
+        def fits(conn: Connection, row: Row) -> None:
             if not self._track_window_open(row.day):
                 raise InvalidState(_("The time to rate this ticket has passed."))
 
-        def find(conn: Connection) -> Row[Any]:
+        def find(conn: Connection) -> Row:
             return self._ticket_by_code(conn, track_code)
 
         return self._store(find, fits, score, chosen, FROM_TRACKING, self.queue.clock.now())
@@ -210,8 +210,8 @@ class Ratings:
     # ----------------------------------------------------------------- helpers
     def _store(
         self,
-        find: Callable[[Connection], Row[Any]],
-        fits: Callable[[Connection, Row[Any]], None],
+        find: Callable[[Connection], Row],
+        fits: Callable[[Connection, Row], None],
         score: int,
         reasons: list[str],
         channel: str,
@@ -268,7 +268,7 @@ class Ratings:
             raise NotFound(_("Unknown counter: {number}").format(number=number))
         return counter.id
 
-    def _last_finished(self, conn: Connection, counter_id: int, now: datetime) -> Row[Any] | None:
+    def _last_finished(self, conn: Connection, counter_id: int, now: datetime) -> Row | None:
         """Today's ticket finished last at the counter, if within the counter window."""
         row = conn.execute(
             select(*RATING_TICKET_COLUMNS)
@@ -286,7 +286,7 @@ class Ratings:
             return None
         return row
 
-    def _pending(self, row: Row[Any], counter_number: int) -> PendingRating:
+    def _pending(self, row: Row, counter_number: int) -> PendingRating:
         service = self.queue.catalogue.service_by_id(row.service_id)
         return self._make_pending(
             row.id, row.number, service.code, service.name, counter_number, row.finished_at
@@ -336,7 +336,7 @@ class Ratings:
         return bool(found)
 
     @staticmethod
-    def _ticket_by_id(conn: Connection, ticket_id: int) -> Row[Any]:
+    def _ticket_by_id(conn: Connection, ticket_id: int) -> Row:
         row = conn.execute(
             select(*RATING_TICKET_COLUMNS).where(Ticket.id == ticket_id)
         ).one_or_none()
@@ -345,7 +345,7 @@ class Ratings:
         return row
 
     @staticmethod
-    def _ticket_by_code(conn: Connection, track_code: str) -> Row[Any]:
+    def _ticket_by_code(conn: Connection, track_code: str) -> Row:
         row = conn.execute(
             select(*RATING_TICKET_COLUMNS).where(Ticket.track_code == track_code)
         ).one_or_none()

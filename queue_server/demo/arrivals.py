@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TypeVar
@@ -67,7 +67,7 @@ class Arrival:
 
 def opening_slots(day: date, zone: ZoneInfo) -> list[tuple[datetime, float]]:
     """The half hours of ``day`` the center is open, with their relative arrivals."""
-    slots = []
+    slots: list[tuple[datetime, float]] = []
     for (opens, _closes), weights in zip(SESSIONS, (MORNING, AFTERNOON), strict=True):
         start = datetime.combine(day, opens, tzinfo=zone)
         slots.extend((start + index * SLOT, weight) for index, weight in enumerate(weights))
@@ -124,7 +124,7 @@ def _citizen(
     return Arrival(at, service, code, "helpdesk" if helped else "kiosk", patience)
 
 
-def _weighted(rng: random.Random, items: Sequence[T], mix: dict[str, float]) -> T:
+def _weighted(rng: random.Random, items: Sequence[T], mix: Mapping[str, float]) -> T:
     known = [mix[item.code] for item in items if item.code in mix]
     default = sum(known) / len(known) if known else 1.0
     return rng.choices(list(items), weights=[mix.get(item.code, default) for item in items])[0]

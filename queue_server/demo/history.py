@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as dt_time
+from functools import partial
 from typing import Any
 
 from sqlalchemy import event, func, select
@@ -243,7 +244,7 @@ class _DayPlayer:
         self.helpdesk = helpdesk
         self.kiosk = kiosk
         self.summary = summary
-        self.events: list[tuple[datetime, int, Callable[[], None]]] = []
+        self.events: list[tuple[datetime, int, Callable[[], object]]] = []
         self.order = itertools.count()
         self.now = datetime.min
         self.visits: dict[int, _Visit] = {}
@@ -267,16 +268,16 @@ class _DayPlayer:
         for arrival in plan_day(
             self.rng, day, zone, self.services, categories, per_day, emergency=emergency
         ):
-            self._schedule(arrival.at, lambda a=arrival: self._arrive(a))
+            self._schedule(arrival.at, partial(self._arrive, arrival))
         while self.events:
             self.now, _order, action = heapq.heappop(self.events)
             _at(self.queue, self.now)
             action()
 
-    def _schedule(self, at: datetime, action: Callable[[], None]) -> None:
+    def _schedule(self, at: datetime, action: Callable[[], object]) -> None:
         heapq.heappush(self.events, (at, next(self.order), action))
 
-    def _later(self, seconds: tuple[float, float] | float, action: Callable[[], None]) -> None:
+    def _later(self, seconds: tuple[float, float] | float, action: Callable[[], object]) -> None:
         delay = seconds if isinstance(seconds, int | float) else self.rng.uniform(*seconds)
         self._schedule(self.now + timedelta(seconds=delay), action)
 

@@ -146,18 +146,21 @@ def report_tables(
         [_counter_row(name or not_recorded, t) for name, t in report.by_officer.items()],
         key="by_officer",
     )
+    priority_rows: list[list[Cell]] = [
+        [name, t.issued, t.served, minutes(t.wait.mean)] for name, t in report.by_priority.items()
+    ]
+    priority_rows.append(
+        [
+            _("Total with any priority"),
+            report.priority_issued,
+            report.priority_served,
+            minutes(report.priority_total.wait.mean),
+        ]
+    )
     priority = Table(
         _("Priority categories"),
         [_("Priority category"), _("Tickets issued"), _("Served"), _("Mean wait (min)")],
-        [[name, t.issued, t.served, minutes(t.wait.mean)] for name, t in report.by_priority.items()]
-        + [
-            [
-                _("Total with any priority"),
-                report.priority_issued,
-                report.priority_served,
-                minutes(report.priority_total.wait.mean),
-            ]
-        ],
+        priority_rows,
         key="priority",
     )
     hours = Table(

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import replace
 from typing import Any, TypeVar
 
 from flask import Blueprint, Response, g, jsonify, request, session, url_for
 
 from queue_server.auth.roles import Principal, Role
+from queue_server.core.catalogue import CategoryInfo
 from queue_server.core.errors import NotFound
 from queue_server.core.events import PrintRequested, TicketIssued, TicketView
 from queue_server.core.operations import Outcome
@@ -43,7 +44,7 @@ TRACK_CODE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 
 
 def _principal() -> Principal:
-    return g.principal  # type: ignore[no-any-return]
+    return g.principal
 
 
 TICKET_NUMBER = re.compile(r"^[A-Z]{1,2}[0-9]{1,6}$")
@@ -108,7 +109,7 @@ def list_services() -> Response:
 @require(*ANY_ROLE)
 def list_priorities() -> Response:
     principal = _principal()
-    categories = xephang().queue.catalogue.categories.values()
+    categories: Collection[CategoryInfo] = xephang().queue.catalogue.categories.values()
     if principal.role == Role.KIOSK:
         categories = [c for c in categories if c.kiosk and not c.emergency]
     return jsonify(

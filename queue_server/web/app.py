@@ -46,7 +46,7 @@ def create_app(runtime: Runtime) -> Flask:
     No side effects beyond wiring: the runtime was built (database, lock) before and is
     started after (workers); see :mod:`queue_server.runtime`.
     """
-    if runtime.socketio.server is not None:
+    if runtime.socketio.server is not None:  # type: ignore[attr-defined]  # not in the stubs
         raise RuntimeError("this runtime already has its web app")
     settings = runtime.settings
     app = Flask(__name__)

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from flask import request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import ErrorDetails
 
 from queue_server.core.text import ERROR_TYPE, Line
 from queue_server.i18n import _
@@ -70,7 +71,7 @@ class EmptyBody(Body):
     """No fields."""
 
 
-def _problem(error: dict[str, Any]) -> str:
+def _problem(error: ErrorDetails) -> str:
     kind = error["type"]
     if kind == "missing":
         return _("this field is required")

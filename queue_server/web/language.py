@@ -44,7 +44,7 @@ def request_language(center_language: str, supported: Sequence[str]) -> str:
 def remember_choice(response: Response, supported: Sequence[str]) -> Response:
     """Keep a ``?lang=`` choice in a cookie for the next pages."""
     asked = request.args.get("lang")
-    if asked in supported and request.cookies.get(COOKIE) != asked:
+    if asked is not None and asked in supported and request.cookies.get(COOKIE) != asked:
         response.set_cookie(COOKIE, asked, max_age=ONE_YEAR_S, samesite="Lax", httponly=True)
     return response
 

@@ -13,7 +13,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Flask, Response, make_response, request
-from flask_socketio import ConnectionRefusedError, SocketIO, emit, join_room
+
+# ConnectionRefusedError: re-exported by Flask-SocketIO (documented), missing from its stubs
+from flask_socketio import (  # type: ignore[attr-defined]
+    ConnectionRefusedError,
+    SocketIO,
+    emit,
+    join_room,
+)
 
 from queue_server.auth.roles import Role
 from queue_server.auth.tokens import principal_for_token
@@ -133,7 +140,7 @@ def _bridge(state: Runtime, ratings: RatingsState, socketio: SocketIO) -> None:
             and event.ticket.counter is not None
         ):
             pending = ratings.service.pending_for_finished(event.ticket, event.at)
-            message = {"pending": pending.to_dict(), "at": event.at.isoformat()}
+            message: dict[str, Any] = {"pending": pending.to_dict(), "at": event.at.isoformat()}
             room = counter_room(event.ticket.counter)
             socketio.emit("ask", message, namespace=RATE_NAMESPACE, to=room)
         elif isinstance(event, TicketRated) and event.counter is not None:

@@ -13,7 +13,7 @@ import logging
 import sys
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 from flask import Flask
 from flask_socketio import SocketIO
@@ -32,7 +32,7 @@ BATCH_EVENT = "batch"
 Events = list[tuple[str, dict[str, Any]]]
 
 
-def async_mode() -> str:
+def async_mode() -> Literal["gevent", "threading"]:
     """ "gevent" in a gevent-patched process (the production server), else "threading"."""
     monkey = sys.modules.get("gevent.monkey")
     if monkey is not None and monkey.is_module_patched("threading"):

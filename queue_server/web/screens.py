@@ -36,7 +36,14 @@ from flask import (
     send_from_directory,
     session,
 )
-from flask_socketio import ConnectionRefusedError, SocketIO, emit, join_room
+
+# ConnectionRefusedError: re-exported by Flask-SocketIO (documented), missing from its stubs
+from flask_socketio import (  # type: ignore[attr-defined]
+    ConnectionRefusedError,
+    SocketIO,
+    emit,
+    join_room,
+)
 from sqlalchemy import func, select
 
 from display.config import ScreensConfig

@@ -41,7 +41,7 @@ def csrf_matches(sent: str | None) -> bool:
 def current_principal() -> Principal | None:
     """The token holder or signed-in user of this request (cached on ``g``)."""
     if "principal" in g:
-        return g.principal  # type: ignore[no-any-return]
+        return g.principal
     state = xephang()
     principal: Principal | None = None
     header = request.headers.get("Authorization")
@@ -131,7 +131,9 @@ def signed_in(*roles: Role) -> Principal | Response:
     except ApiError:
         principal = None
     if principal is None or not principal.via_session:
-        return redirect(url_for("pages.login_form", next=asked_for()), code=303)
+        response = redirect(url_for("pages.login_form", next=asked_for()), code=303)
+        assert isinstance(response, Response)  # Flask's app.response_class: callers test it
+        return response
     if principal.role not in {*roles, Role.ADMIN}:
         abort(403)
     return principal

@@ -17,7 +17,7 @@ EXTENSION = "xephang"  # the only key xephang keeps in ``app.extensions``
 
 def runtime_of(app: Flask) -> Runtime:
     """The runtime ``app`` was built on (``create_app``)."""
-    return app.extensions[EXTENSION]  # type: ignore[no-any-return]
+    return app.extensions[EXTENSION]
 
 
 def xephang() -> Runtime:

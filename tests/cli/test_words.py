@@ -107,8 +107,8 @@ def test_click_catalogue_keeps_placeholders() -> None:
         messages = [m for m in read_po(handle) if m.id]
     assert len(messages) > 40
     for message in messages:
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
-        texts = message.string if isinstance(message.string, tuple) else (message.string,)
+        ids = message.id if isinstance(message.id, list | tuple) else (message.id,)
+        texts = message.string if isinstance(message.string, list | tuple) else (message.string,)
         wanted = set().union(*(_fields(i) for i in ids))
         for text in texts:
             assert text and unicodedata.is_normalized("NFC", text), message.id

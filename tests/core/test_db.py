@@ -16,7 +16,7 @@ def test_sqlite_pragmas(tmp_path: Path) -> None:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
-        assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar_one() >= 5000
     db.dispose()
 
 
@@ -32,9 +32,9 @@ def test_writers_take_the_lock_at_begin(tmp_path: Path) -> None:
         conn.execute(text("SELECT 1"))
         raw = other.engine.raw_connection()
         try:
-            raw.dbapi_connection.execute("PRAGMA busy_timeout=0")
+            raw.cursor().execute("PRAGMA busy_timeout=0")
             with pytest.raises(Exception, match="locked"):
-                raw.dbapi_connection.execute("BEGIN IMMEDIATE")
+                raw.cursor().execute("BEGIN IMMEDIATE")
         finally:
             raw.close()
     first.dispose()

@@ -65,6 +65,7 @@ def test_the_tracking_estimate_is_from_now(queue: Queue, clock: FrozenClock) -> 
     clock.advance(minutes=2)
     now = queue.ticket_by_track_code(last.track_code)
     assert now.ahead == 1
+    assert last.estimated_wait_s is not None
     assert now.estimated_wait_s == last.estimated_wait_s // 2
 
 

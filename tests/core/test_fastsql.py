@@ -55,7 +55,7 @@ def sqlite_queue(settings: Settings, clock: FrozenClock, tmp_path: Path) -> Iter
 
 
 def test_a_cached_statement_is_held(sqlite_queue: Queue) -> None:
-    statement = select(literal(7).label("seven"), bindparam("x", 0).label("x"))
+    statement: ClauseElement = select(literal(7).label("seven"), bindparam("x", 0).label("x"))
     alive = weakref.ref(statement)
     with sqlite_queue.db.write() as conn:
         assert fastsql.execute(conn, statement, {"x": 5}).one() == (7, 5)

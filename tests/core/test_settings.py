@@ -31,7 +31,7 @@ def write(tmp_path: Path, text: str) -> Path:
     return path
 
 
-def test_demo_config_is_valid(demo_settings) -> None:  # type: ignore[no-untyped-def]
+def test_demo_config_is_valid(demo_settings) -> None:
     assert len(demo_settings.services) >= 8
     assert len(demo_settings.counters) == 6
     assert demo_settings.center.timezone == "Asia/Ho_Chi_Minh"

@@ -111,9 +111,11 @@ def test_waits_services_and_peaks_are_plausible(
 ) -> None:
     queue, _staff, summary, report = played
     wait = report.total.wait
+    assert wait.median is not None and wait.p90 is not None
     assert 0.5 * 60 < wait.median < 10 * 60 and wait.p90 < 40 * 60
     for service in queue.catalogue.services.values():
         mean = report.by_service[service.name].service_time.mean
+        assert mean is not None
         assert 0.6 * service.default_service_s < mean < 1.6 * service.default_service_s
     hours = report.arrivals_by_hour
     assert sum(hours[:7]) == sum(hours[17:]) == 0 and hours[12] == 0  # closed

@@ -39,6 +39,7 @@ def test_translations_are_nfc_and_keep_placeholders() -> None:
             for message in read_po(handle):
                 if not message.id or not message.string:
                     continue
+                assert isinstance(message.string, str), "no plural forms in these catalogues"
                 assert unicodedata.is_normalized("NFC", message.string), (po_file, message.id)
                 expected = _placeholders(str(message.id))
                 assert _placeholders(message.string) == expected, (po_file.name, message.id)

@@ -88,6 +88,19 @@ def test_csv_report_to_stdout(config: Path) -> None:
     assert result.stderr == b""  # two days: no progress bar
 
 
+def test_csv_report_to_stdout_uses_no_deprecated_click_api(config: Path) -> None:
+    """``click.get_binary_stream`` warns now and is gone in Click 9."""
+    warnings_as_errors = {"PYTHONWARNINGS": "error::DeprecationWarning:queue_server.cli.reports"}
+    result = subprocess.run(
+        _command(["report", "--from", "2026-11-23", "--to", "2026-11-23"], config),
+        capture_output=True,
+        env={**_env(), **warnings_as_errors},
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr.decode()
+    assert result.stdout.decode("utf-8").startswith("\ufeffTổng hợp\r\n")
+
+
 def test_xlsx_report_for_a_month_with_progress(config: Path, tmp_path: Path) -> None:
     out = tmp_path / "thang-11.xlsx"
     result = xephang(

@@ -124,7 +124,7 @@ def test_a_phone_number_needs_consent_and_the_help_desk(
 
 
 def _every_row_but_contacts(queue: Queue) -> str:
-    dump = []
+    dump: list[str] = []
     with queue.db.read() as conn:
         for table in Base.metadata.sorted_tables:
             if table.name != TicketContact.__tablename__:

@@ -33,7 +33,7 @@ from queue_server.reports.charts import report_charts
 from queue_server.reports.export_csv import cell_text
 from queue_server.reports.export_xlsx import sheet_name
 
-from .test_exports import csv_sections
+from .test_exports import csv_sections, xlsx_cell
 
 Play = Callable[[Queue, FrozenClock], None]
 MONDAY, TUESDAY = date(2026, 11, 23), date(2026, 11, 24)
@@ -139,7 +139,7 @@ def test_xlsx_matches_csv_for_the_satisfaction_sheets(report: Report, tmp_path: 
     sections = {s[0][0]: s[1:] for s in csv_sections(csv_bytes(tables))}
     for title in ("Mức độ hài lòng", "Hài lòng theo quầy", "Lý do chưa hài lòng"):
         sheet = workbook[sheet_name(title)]
-        rows = [[cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        rows = [[cell_text(xlsx_cell(v)) for v in row] for row in sheet.iter_rows(values_only=True)]
         assert rows == sections[title], title
     by_counter = workbook["Hài lòng theo quầy"]
     assert by_counter["B2"].value == 3

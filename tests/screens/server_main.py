@@ -38,7 +38,7 @@ def main() -> None:
     # as JSON in $XEPHANG_TEST_SCREENS, e.g. {"display_open": true}.
     options = {"kiosk_timeout_s": 5, "highlight_s": 3}
     options |= json.loads(os.environ.get("XEPHANG_TEST_SCREENS", "{}"))
-    runtime_of(app).screens = ScreensConfig(**options)
+    runtime_of(app).screens = ScreensConfig.model_validate(options)
     server = make_server("127.0.0.1", port, app, threaded=True)
     print(f"PORT {server.server_port}", flush=True)
     server.serve_forever()

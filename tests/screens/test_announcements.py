@@ -6,12 +6,12 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from .conftest import LiveServer  # type: ignore[import-not-found]
-from .test_display import open_display  # type: ignore[import-not-found]
+from .conftest import LiveServer
+from .test_display import open_display
 
 
 def played(page: Page) -> list[dict[str, Any]]:
-    return page.evaluate("window.XP.audioLog")  # type: ignore[no-any-return]
+    return page.evaluate("window.XP.audioLog")
 
 
 def test_calls_play_in_order_one_at_a_time(page: Page, server: LiveServer) -> None:

@@ -10,8 +10,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from queue_server.settings import Settings
 
-from .conftest import SIZES, LiveServer, start_server  # type: ignore[import-not-found]
-from .test_display import open_display  # type: ignore[import-not-found]
+from .conftest import SIZES, LiveServer, start_server
+from .test_display import open_display
 
 SAMPLE_FRAMES = """() => {
   window.samples = [];

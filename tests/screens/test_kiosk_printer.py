@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 from queue_server.auth.tokens import create_token
 from queue_server.settings import Settings
 
-from .conftest import (  # type: ignore[import-not-found]
+from .conftest import (
     LiveServer,
     assert_accessible,
     screenshot,
@@ -43,7 +43,7 @@ def kiosk_token(server: LiveServer) -> str:
     return secret
 
 
-def take_number(page: Page, service: str) -> str:
+def take_number(page: Page, service: str) -> dict[str, Any]:
     page.click(f'[data-service="{service}"]')
     with page.expect_response("**/api/v1/tickets") as answer:
         page.click('#step-priority [data-priority=""]')

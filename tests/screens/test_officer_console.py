@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
-from .conftest import LiveServer, sign_in  # type: ignore[import-not-found]
+from .conftest import LiveServer, sign_in
 
 
 @pytest.fixture

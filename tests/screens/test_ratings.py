@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import requests
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 from sqlalchemy import select
 
 from queue_server.core.models import Rating, User
@@ -27,8 +27,8 @@ from .conftest import (
     start_server,
 )
 
-TABLET = {"width": 1280, "height": 800}
-PHONE = {"width": 390, "height": 844}
+TABLET: ViewportSize = {"width": 1280, "height": 800}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 QUESTION = "Quý vị có hài lòng với sự phục vụ không?"
 
 
@@ -79,7 +79,7 @@ class Officer:
         called = self.post(f"/api/v1/counters/{self.counter}/call", {"ticket_id": ticket["id"]})
         assert called["ticket"]["number"] == ticket["number"]
         self.post(f"/api/v1/counters/{self.counter}/finish")
-        return ticket  # type: ignore[no-any-return]
+        return ticket
 
 
 THANKS = "Cảm ơn quý vị đã đánh giá!"
@@ -97,7 +97,7 @@ def ratings_of(server: LiveServer) -> list[Any]:
         return list(conn.execute(select(Rating).order_by(Rating.id)))
 
 
-def open_tablet(browser: Browser, server: LiveServer, viewport: dict[str, int]) -> Page:
+def open_tablet(browser: Browser, server: LiveServer, viewport: ViewportSize) -> Page:
     """Counter 2's tablet, opened once with its token as an installer would."""
     page = browser.new_context(viewport=viewport, locale="vi-VN").new_page()
     page.goto(f"{server.url}/rate/2?token={server.token('rating', 2)}")

@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 from flask import Flask
 
-from devices.printer import JobState, PrintJob, TicketPrintout
+from devices.printer import JobState, PrintJob, TicketPrintout, VirtualPrinter
 from queue_server.auth.tokens import create_token
 from queue_server.core.operations import Queue
 from queue_server.core.printjobs import jobs_for_ticket, record_job
@@ -106,8 +106,10 @@ def test_jobs_a_stopped_server_left_queued_are_abandoned_at_start(
     try:
         [job] = jobs_for_ticket(sqlite_queue.db, issued.id)
         assert (job.state, job.reason) == ("failed", "abandoned")
-        printer = runtime_of(app).device_worker.devices.spoolers["kiosk-1"].printer  # type: ignore[union-attr]
-        assert printer.count == 0  # type: ignore[attr-defined]
+        worker = runtime_of(app).device_worker
+        assert worker is not None
+        printer = worker.devices.spoolers["kiosk-1"].printer
+        assert isinstance(printer, VirtualPrinter) and printer.count == 0
     finally:
         runtime_of(app).stop()
 

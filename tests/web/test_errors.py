@@ -29,7 +29,7 @@ def _error(response: object, status: int) -> dict[str, str]:
     assert response.content_type == "application/json"  # type: ignore[attr-defined]
     body = response.get_json()  # type: ignore[attr-defined]
     assert isinstance(body["error"], str) and body["error"]
-    return body  # type: ignore[no-any-return]
+    return body
 
 
 @pytest.mark.parametrize(

@@ -112,7 +112,7 @@ def test_api_fuzz(
     api_schema: schemathesis.BaseSchema, fuzz_app: Flask, method: str, path: str
 ) -> None:
     """Generated valid requests: no server error, statuses and bodies as documented."""
-    operation = api_schema.find_operation_by_label(f"{method.upper()} {path}")  # type: ignore[attr-defined]
+    operation = api_schema.find_operation_by_label(f"{method.upper()} {path}")
     assert operation is not None
     headers = fuzz_app.config["FUZZ_HEADERS"]
 
@@ -132,7 +132,7 @@ def test_api_fuzz(
 
 
 def _schema(document: dict[str, Any], name: str) -> dict[str, Any]:
-    return document["components"]["schemas"][name]  # type: ignore[no-any-return]
+    return document["components"]["schemas"][name]
 
 
 def test_the_session_roles_are_the_documented_ones(sqlite_app: Flask) -> None:

@@ -28,7 +28,7 @@ def serve_one(client: FlaskClient, officer: Headers, kiosk: Headers) -> dict[str
     ticket = client.post("/api/v1/tickets", json={"service": "HT"}, headers=kiosk).get_json()
     assert client.post("/api/v1/counters/2/next", headers=officer).status_code == 200
     assert client.post("/api/v1/counters/2/finish", headers=officer).status_code == 200
-    return ticket  # type: ignore[no-any-return]
+    return ticket
 
 
 def test_the_tablet_rates_what_the_officer_just_finished(

@@ -155,7 +155,7 @@ def test_no_role_receives_a_tracking_code_or_a_phone_number(
         assert response.status_code == 200, (path, response.get_json())
         answers.append((f"POST {path}", response.get_json()))
         read_all()
-        return response.get_json()  # type: ignore[no-any-return]
+        return response.get_json()
 
     # Issue: the answer to the issuing request is the citizen's ticket, with its code.
     for client, headers, body in (

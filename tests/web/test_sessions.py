@@ -18,7 +18,7 @@ from .conftest import CSRF_FIELD, PASSWORD, sign_in
 
 def _user_id(queue: Queue, client: FlaskClient) -> int:
     name = client.get("/api/v1/session").get_json()["name"]
-    return next(int(u["id"]) for u in list_users(queue.db) if u["username"] == name)  # type: ignore[call-overload]
+    return next(u["id"] for u in list_users(queue.db) if u["username"] == name)
 
 
 def _copy(app: Flask, client: FlaskClient) -> FlaskClient:

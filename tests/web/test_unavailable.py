@@ -105,7 +105,7 @@ def test_which_errors_mean_storage_or_busy() -> None:
     assert write_problem(OSError(errno.ENOSPC, "No space left on device")) == "storage"
     assert write_problem(OSError(errno.EACCES, "Permission denied")) is None
     full = sqlite3.OperationalError("database or disk is full")
-    full.sqlite_errorcode = 13  # type: ignore[attr-defined]
+    full.sqlite_errorcode = 13
     assert write_problem(full) == "storage"
     assert write_problem(ValueError("x")) is None
 

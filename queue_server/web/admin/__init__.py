@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, Flask, Response, abort, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from queue_server.auth.roles import Principal, Role
 from queue_server.i18n import _, current_language
@@ -59,7 +60,7 @@ def render_admin(template: str, principal: Principal, title: str, **context: Any
 
 
 @admin.get("/")
-def index() -> Response:
+def index() -> ResponseReturnValue:
     """The first menu entry the user may open."""
     principal = signed_in(*{role for entry in MENU for role in entry.roles})
     if isinstance(principal, Response):

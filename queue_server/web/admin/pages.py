@@ -438,7 +438,7 @@ def _save(page: SectionPage, principal: Principal) -> Any:
         item = apply_form(page.fields, base, form, adding=adding)
         changes = dict(page.extra(item, form)) if page.extra else {}
         stored = [page.stored(dict(it)) for it in items]
-        if adding:
+        if index is None:
             stored.append(page.stored(dict(item)))
             index = len(stored) - 1
         else:

@@ -7,7 +7,7 @@ import calendar
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from flask import Response, request, url_for
 from markupsafe import Markup
@@ -36,6 +36,12 @@ class RangeError(ValueError):
         self.message = message
 
 
+# A TypedDict, not dict[str, str]: url_for(**query) then type-checks against its own keywords.
+RangeQuery = TypedDict(
+    "RangeQuery", {"from": str, "to": str, "by": str, "format": NotRequired[str]}
+)
+
+
 @dataclass(frozen=True, slots=True)
 class ReportRange:
     """The days asked for and how the page groups them."""
@@ -44,8 +50,16 @@ class ReportRange:
     end: date
     by: str = "day"
 
-    def query(self, **extra: str) -> dict[str, str]:
-        return {"from": self.start.isoformat(), "to": self.end.isoformat(), "by": self.by, **extra}
+    def query(self, fmt: str | None = None) -> RangeQuery:
+        """The query string that asks for this range (and a file ``fmt``)."""
+        query: RangeQuery = {
+            "from": self.start.isoformat(),
+            "to": self.end.isoformat(),
+            "by": self.by,
+        }
+        if fmt is not None:
+            query["format"] = fmt
+        return query
 
 
 def month_range(year: int, month: int) -> tuple[date, date]:
@@ -164,9 +178,7 @@ def reports() -> Response | tuple[str, int]:
         if t.key != hidden
     ]
     charts = [(chart, Markup(chart.svg)) for chart in report_charts(report)]  # escaped when drawn
-    downloads = [
-        (fmt, url_for("admin.report_download", **chosen.query(format=fmt))) for fmt in FORMATS
-    ]
+    downloads = [(fmt, url_for("admin.report_download", **chosen.query(fmt))) for fmt in FORMATS]
     return _page(
         principal,
         chosen=chosen,

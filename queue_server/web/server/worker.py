@@ -54,9 +54,11 @@ class XephangWorker(GeventWorker):
         self.open_per_address: Counter[str] = Counter()
         super().run()
 
-    def timeout_ctx(self) -> gevent.Timeout:
+    # gunicorn's stubs type timeout_ctx as None; gunicorn enters what it returns ("with").
+    def timeout_ctx(self) -> gevent.Timeout:  # type: ignore[override]
         """The time a client has to send a request's headers (also between requests)."""
-        return gevent.Timeout(self.limits.header_timeout_s, False)
+        # exception=False: gevent's documented "end the block quietly"; its stubs omit it.
+        return gevent.Timeout(self.limits.header_timeout_s, False)  # type: ignore[arg-type]
 
     def handle(self, listener: Any, client: socket.socket, addr: Any) -> None:
         """Serve ``client`` unless its address already holds its share of connections."""

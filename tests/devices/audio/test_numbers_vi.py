@@ -7,7 +7,13 @@ import itertools
 import pytest
 
 from devices.audio.numbers_en import number_to_words_en
-from devices.audio.numbers_vi import NUMBER_WORDS, number_to_text, number_to_words
+from devices.audio.numbers_vi import (
+    NUMBER_WORDS,
+    Four,
+    ZeroTens,
+    number_to_text,
+    number_to_words,
+)
 
 SPOKEN = {
     0: "không",
@@ -104,9 +110,10 @@ def test_tu_only_after_muoi() -> None:
 
 
 def test_every_number_uses_known_words_and_mot_lam_rules() -> None:
-    for option in ({"zero_tens": "linh", "four": "tư"}, {"zero_tens": "lẻ", "four": "bốn"}):
+    options: list[tuple[ZeroTens, Four]] = [("linh", "tư"), ("lẻ", "bốn")]
+    for zero_tens, four in options:
         for n in range(10000):
-            words = number_to_words(n, **option)
+            words = number_to_words(n, zero_tens=zero_tens, four=four)
             assert set(words) <= set(NUMBER_WORDS), n
             for before, word in itertools.pairwise(words):
                 if word == "mốt":

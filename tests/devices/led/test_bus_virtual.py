@@ -21,6 +21,7 @@ from devices.led import (
     build_board_set,
 )
 from devices.led.backoff import Backoff
+from devices.led.config import AsciiOptions
 from devices.led.protocols import FourByteProtocol, ModbusProtocol
 from queue_server.i18n import use_language
 
@@ -187,7 +188,7 @@ def _board_set(recorder: Any) -> BoardSet:
                 name="right",
                 port="virtual",
                 protocol="ascii",
-                ascii={"template": "{address:02d}{number}{blink}\r\n"},
+                ascii=AsciiOptions(template="{address:02d}{number}{blink}\r\n"),
                 backoff=FAST,
                 health_check_s=0.02,
             ),

@@ -29,4 +29,4 @@ def test_the_package_serves_every_name_it_lists() -> None:
     for name in devices.printer.__all__:
         assert getattr(devices.printer, name) is not None
     with pytest.raises(AttributeError):
-        _ = devices.printer.NoSuchName  # type: ignore[attr-defined]
+        _ = devices.printer.NoSuchName
