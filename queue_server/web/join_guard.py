@@ -9,11 +9,18 @@ refused) is closed by one background task that runs only while connections wait.
 Closing sends Engine.IO's and the WebSocket's close frames, then shuts the TCP socket
 down: a client that never answers the close frame would otherwise keep the connection
 (and the server's reader for it) until it sent something.
+
+An attacker that opens many bare connections at once and reopens each one as soon as it
+is closed would come back in one burst of handshakes every ``timeout_s`` (every request
+waits behind it). Each deadline is therefore drawn between half and all of
+``timeout_s``, and at most ``MAX_CLOSES_PER_SWEEP`` are closed per sweep, so the
+reconnections spread out instead of arriving together.
 """
 
 from __future__ import annotations
 
 import contextlib
+import random
 import socket
 import threading
 import time
@@ -22,6 +29,7 @@ from typing import Any
 from flask_socketio import SocketIO
 
 SWEEP_S = 0.5
+MAX_CLOSES_PER_SWEEP = 20  # 40 closes a second at most: reconnections come spread out
 
 
 class JoinGuard:
@@ -47,7 +55,8 @@ class JoinGuard:
     def watch(self, eio_sid: str) -> None:
         """Close ``eio_sid`` unless it joins a namespace within ``timeout_s``."""
         with self._lock:
-            self._deadlines[eio_sid] = time.monotonic() + self.timeout_s
+            spread = random.uniform(0.5, 1.0)  # spreading, not a secret
+            self._deadlines[eio_sid] = time.monotonic() + self.timeout_s * spread
             if self._sweeping:
                 return
             self._sweeping = True
@@ -72,20 +81,18 @@ class JoinGuard:
                 sock.shutdown(socket.SHUT_RDWR)
 
     def _sweep(self) -> None:
-        """Until nothing waits: close the sessions past their deadline, forget the joined."""
+        """Until nothing waits: close (a few at a time) the sessions past their deadline
+        that joined nothing; forget the others."""
         while True:
             self.socketio.sleep(SWEEP_S)  # type: ignore[arg-type]  # stubs: int; takes float
             now = time.monotonic()
             with self._lock:
-                due = [sid for sid, deadline in self._deadlines.items() if deadline <= now]
-                for sid in due:
+                due = sorted(
+                    (deadline, sid) for sid, deadline in self._deadlines.items() if deadline <= now
+                )[:MAX_CLOSES_PER_SWEEP]
+                for _deadline, sid in due:
                     del self._deadlines[sid]
-                pending = list(self._deadlines)
-            for sid in pending:  # joined early: stop watching
-                if self.joined(sid):
-                    with self._lock:
-                        self._deadlines.pop(sid, None)
-            for sid in due:
+            for _deadline, sid in due:
                 if not self.joined(sid):
                     self.socketio.start_background_task(self.close, sid)
             with self._lock:
