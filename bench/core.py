@@ -11,6 +11,7 @@ docs/benchmarks.md. Not a test: it only prints figures.
 from __future__ import annotations
 
 import argparse
+import itertools
 import tempfile
 import threading
 import time
@@ -119,9 +120,13 @@ def run_threads(workers: int, total: int, work: Callable[[int], object]) -> floa
 
 
 def measure(queue: Queue, workers: int, ops: int) -> tuple[float, float]:
-    issue_rate = run_threads(
-        workers, ops, lambda i: queue.issue(SERVICES[i % 4], "elderly" if i % 5 == 0 else None)
-    )
+    numbers = itertools.count()  # next() is atomic: the n-th ticket of all threads
+
+    def issue_one(_worker: int) -> object:
+        n = next(numbers)  # over 4 services, every 5th with a priority (not the thread index)
+        return queue.issue(SERVICES[n % 4], "elderly" if n % 5 == 0 else None)
+
+    issue_rate = run_threads(workers, ops, issue_one)
     call_rate = run_threads(workers, ops, lambda i: queue.call_next(1 + i))
     return issue_rate, call_rate
 

@@ -87,7 +87,7 @@ def next_streak(chosen: Candidate, *, streak: int, normal_waiting: bool) -> int:
     return 0
 
 
-MAX_REPLAY = 40  # simulated calls at most; beyond, the order at that time counts
+MAX_REPLAY = 10  # simulated calls at most; beyond, the order at that time counts
 
 
 def calls_before(
