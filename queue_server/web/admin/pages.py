@@ -8,20 +8,16 @@ they are deactivated, so history and reports keep them.
 
 from __future__ import annotations
 
-import tomllib
-import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Response, redirect, request, url_for
 
-from devices.printer.config import PrinterConfig
 from display.icons import known_icons
 from queue_server.auth.roles import Principal
 from queue_server.core.errors import QueueError
 from queue_server.i18n import N_, _
-from queue_server.public_url import does_not_answer
 from queue_server.settings import ConfigError
 from queue_server.web.admin import admin, menu, render_admin, signed_in
 from queue_server.web.admin.forms import (
@@ -33,14 +29,20 @@ from queue_server.web.admin.forms import (
     form_view,
     place_problems,
 )
+from queue_server.web.admin.kiosk_fields import (
+    kiosk_stored,
+    printer_kinds,
+    printer_note,
+    public_url_warnings,
+    read_printer_kind,
+    read_printer_options,
+    write_printer_kind,
+    write_printer_options,
+)
 from queue_server.web.admin.live import change_settings
 from queue_server.web.admin.messages import in_words
-from queue_server.web.printing import printer_report
 from queue_server.web.security import csrf_matches
 from queue_server.web.state import xephang
-
-PRINTER_MODELS = typing.get_args(typing.get_args(PrinterConfig)[0])
-PRINTER_KINDS = tuple(m.model_fields["kind"].default for m in PRINTER_MODELS)
 
 
 def _second_language() -> str | None:
@@ -102,10 +104,6 @@ def _buses() -> list[tuple[str, str]]:
     return [("", _("no LED board")), *[(b.name, b.name) for b in xephang().settings.led.buses]]
 
 
-def _printer_kinds() -> list[tuple[str, str]]:
-    return [("", _("no printer")), *[(kind, kind) for kind in PRINTER_KINDS]]
-
-
 LABEL = Field("label", N_("Name in the second language"), read=_read_label, write=_write_label)
 ACTIVE = Field("active", N_("Active"), "bool", hint=N_("Inactive ones stay in the reports."))
 
@@ -163,94 +161,6 @@ def _counter_boards(item: Item, _form: Any) -> dict[str, Any]:
         boards.append({"counter": number, "bus": bus, "address": address})
         boards.sort(key=lambda b: b["counter"] if isinstance(b["counter"], int) else 0)
     return {"led.boards": boards}
-
-
-# -------------------------------------------------------------------- kiosks' printers
-def _read_printer_kind(item: Item) -> str:
-    return (item.get("printer") or {}).get("kind", "")
-
-
-def _write_printer_kind(item: Item, value: Any) -> None:
-    item["printer_kind"] = value
-
-
-def _read_printer_options(item: Item) -> str:
-    """The printer's settings that differ from the defaults, as TOML lines."""
-    printer = item.get("printer")
-    if not printer:
-        return ""
-    defaults = _printer_defaults(printer["kind"])
-    lines = []
-    for key, value in printer.items():
-        if key == "kind" or defaults.get(key, object()) == value or isinstance(value, dict):
-            continue
-        lines.append(f"{key} = {_toml_value(value)}")
-    return "\n".join(lines)
-
-
-def _write_printer_options(item: Item, value: Any) -> None:
-    item["printer_options"] = value or ""
-
-
-def _printer_defaults(kind: str) -> dict[str, Any]:
-    """Default values of a printer kind's settings (shown only when changed)."""
-    model = next((m for m in PRINTER_MODELS if m.model_fields["kind"].default == kind), None)
-    if model is None:
-        return {}
-    return {
-        name: info.default
-        for name, info in model.model_fields.items()
-        if not info.is_required() and info.default_factory is None
-    }
-
-
-def _toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return str(value)
-    if value is None:
-        return '""'
-    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _printer_note(item: Item) -> tuple[str, bool] | None:
-    """The kiosk printer's state in words, and whether it is a fault."""
-    report = printer_report(str(item["name"])) if item.get("printer") else None
-    if report is None:
-        return None
-    return _("Printer now: {state}").format(state=report["message"]), report["ok"] is False
-
-
-def _public_url_warnings() -> list[str]:
-    """``center.public_url`` set but not leading to this server: QR codes lead nowhere."""
-    url = xephang().settings.center.public_url
-    problem = does_not_answer(url) if url else None
-    if problem is None:
-        return []
-    return [
-        _(
-            "The tickets' QR codes point to public_url {url}, but from this server {problem}"
-            " Correct public_url, or leave it unset to use the address the kiosk uses."
-        ).format(url=url, problem=problem)
-    ]
-
-
-def _kiosk_stored(item: Item) -> Item:
-    """The printer table from its kind and TOML lines (other settings kept as they were)."""
-    kind = item.pop("printer_kind", None)
-    text = item.pop("printer_options", None)
-    if kind is None and text is None:
-        return item
-    if not kind:
-        return {**item, "printer": None}
-    try:
-        options = tomllib.loads(text or "")
-    except tomllib.TOMLDecodeError as exc:
-        raise FormError("printer_options", _("Not valid TOML: {error}").format(error=exc)) from None
-    old = item.get("printer") or {}
-    kept = {k: v for k, v in old.items() if isinstance(v, dict)} if old.get("kind") == kind else {}
-    return {**item, "printer": {**kept, **options, "kind": kind}}
 
 
 SERVICES = SectionPage(
@@ -325,23 +235,23 @@ KIOSKS = SectionPage(
             "printer_kind",
             N_("Printer"),
             "select",
-            options=_printer_kinds,
-            read=_read_printer_kind,
-            write=_write_printer_kind,
+            options=printer_kinds,
+            read=read_printer_kind,
+            write=write_printer_kind,
         ),
         Field(
             "printer_options",
             N_("Printer settings"),
             "textarea",
             hint=N_('One per line, as in the file: host = "192.168.1.50"'),
-            read=_read_printer_options,
-            write=_write_printer_options,
+            read=read_printer_options,
+            write=write_printer_options,
         ),
     ],
     describe=lambda k: f"{k['name']} · {k.get('label') or ''}",
-    stored=_kiosk_stored,
-    note=_printer_note,
-    warnings=_public_url_warnings,
+    stored=kiosk_stored,
+    note=printer_note,
+    warnings=public_url_warnings,
 )
 
 PAGES = {page.endpoint: page for page in (SERVICES, COUNTERS, PRIORITIES, KIOSKS)}
