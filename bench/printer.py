@@ -10,15 +10,15 @@ import time
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
-from devices.printer import (
+from xephang.devices.printer import (
     NetworkPrinterConfig,
     RenderOptions,
     TicketPrintout,
     open_printer,
     render_ticket,
 )
-from devices.printer.encode import encode_ticket
-from devices.printer.fake_network import FakeNetworkPrinter
+from xephang.devices.printer.encode import encode_ticket
+from xephang.devices.printer.fake_network import FakeNetworkPrinter
 
 HANOI = timezone(timedelta(hours=7))
 WORST = TicketPrintout(

@@ -10,10 +10,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from devices.audio.announcement import AnnouncementConfig, build_announcement
-from devices.audio.espeak import Espeak
-from devices.audio.pack import VoicePack
-from devices.audio.render import Renderer
+from xephang.devices.audio.announcement import AnnouncementConfig, build_announcement
+from xephang.devices.audio.espeak import Espeak
+from xephang.devices.audio.pack import VoicePack
+from xephang.devices.audio.render import Renderer
 
 
 def _ms(samples: list[float]) -> str:

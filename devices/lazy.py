@@ -1,11 +1,11 @@
 """Package facades that import a driver module only when one of its names is used.
 
-``devices.printer`` and ``devices.led`` re-export their drivers for convenience, but the
-server's configuration imports only their ``config`` modules: importing the package must
-not load Pillow, qrcode, python-escpos or pyserial. A package lists its exports as
-imports under ``if TYPE_CHECKING:`` (what type checkers and readers see) and sets
-``__getattr__ = lazy_exports(__name__)``: on first access (PEP 562) the name is imported
-from the module that block names, and kept on the package.
+``xephang.devices.printer`` and ``xephang.devices.led`` re-export their drivers for
+convenience, but the server's configuration imports only their ``config`` modules:
+importing the package must not load Pillow, qrcode, python-escpos or pyserial. A package
+lists its exports as imports under ``if TYPE_CHECKING:`` (what type checkers and readers
+see) and sets ``__getattr__ = lazy_exports(__name__)``: on first access (PEP 562) the name
+is imported from the module that block names, and kept on the package.
 """
 
 from __future__ import annotations

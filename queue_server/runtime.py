@@ -27,7 +27,6 @@ from typing import TYPE_CHECKING
 
 from flask_socketio import SocketIO
 
-from display.config import ScreensConfig
 from queue_server.bus import EventBus
 from queue_server.core.bootstrap import open_center
 from queue_server.core.maintenance import MaintenancePlan
@@ -45,13 +44,14 @@ from queue_server.web.realtime import ScreenFeed, make_socketio
 from queue_server.web.sockets import SocketGuard
 from queue_server.web.state import DeviceCheck
 from queue_server.workers.maintenance import MaintenanceWorker
+from xephang.display.config import ScreensConfig
 
 if TYPE_CHECKING:
     from flask import Flask
 
-    from devices.audio.voice import Voice
     from queue_server.web.devices import PrintJobRecorder
     from queue_server.workers.devices import DeviceWorker
+    from xephang.devices.audio.voice import Voice
 
 log = logging.getLogger(__name__)
 

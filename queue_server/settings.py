@@ -23,14 +23,14 @@ from pydantic import (
     model_validator,
 )
 
-from devices.audio.config import VoiceConfig
-from devices.led.config import LedConfig
-from devices.printer.config import PrinterConfig
-from display.config import ScreensConfig
 from queue_server.core.options import NumberingConfig, PolicyConfig
 from queue_server.core.rating_config import RatingsConfig
 from queue_server.core.retention import ArchiveConfig, MaintenanceConfig, PrivacyConfig
 from queue_server.core.text import NOT_ALLOWED, Line, Lines, bad_strings
+from xephang.devices.audio.config import VoiceConfig
+from xephang.devices.led.config import LedConfig
+from xephang.devices.printer.config import PrinterConfig
+from xephang.display.config import ScreensConfig
 
 __all__ = ["ConfigError", "NumberingConfig", "PolicyConfig", "Settings", "load_settings"]
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from devices.audio.languages import code_to_words, language
-from devices.audio.numbers_vi import Four, ZeroTens
-from devices.audio.template import Pause, Phrase, Slot, parse_template
+from xephang.devices.audio.languages import code_to_words, language
+from xephang.devices.audio.numbers_vi import Four, ZeroTens
+from xephang.devices.audio.template import Pause, Phrase, Slot, parse_template
 
 CHIME = "_chime"
 """Clip key of the chime (names starting with ``_`` are not speech)."""

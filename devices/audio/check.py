@@ -1,6 +1,6 @@
 """``check_pack``: everything wrong with a voice pack, as sentences for a person.
 
-python -m devices.audio.check devices/audio/packs/vi-espeak
+python -m xephang.devices.audio.check devices/audio/packs/vi-espeak
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
-from devices.audio.languages import LANGUAGES
-from devices.audio.pack import MANIFEST, PackError, clip_filename, read_manifest
-from devices.audio.recording import required_clips
-from devices.audio.wavio import SAMPLE_WIDTH, SILENCE_THRESHOLD, read_wav, silent_edges
+from xephang.devices.audio.languages import LANGUAGES
+from xephang.devices.audio.pack import MANIFEST, PackError, clip_filename, read_manifest
+from xephang.devices.audio.recording import required_clips
+from xephang.devices.audio.wavio import SAMPLE_WIDTH, SILENCE_THRESHOLD, read_wav, silent_edges
 from xephang.i18n import _
 
 DEFAULT_TRIM_TOLERANCE_MS = 50

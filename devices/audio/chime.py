@@ -1,6 +1,7 @@
 """A synthesised two-tone "ding-dong" chime, so no recorded chime is needed.
 
-Write one for a human-recorded pack: ``python -m devices.audio.chime _chime.wav --rate 22050``.
+Write one for a human-recorded pack:
+``python -m xephang.devices.audio.chime _chime.wav --rate 22050``.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import math
 from array import array
 from pathlib import Path
 
-from devices.audio.wavio import Audio, to_bytes, write_wav
+from xephang.devices.audio.wavio import Audio, to_bytes, write_wav
 
 TONES = ((784.0, 0.45), (587.33, 0.75))
 """(frequency Hz, seconds) of each tone: G5 then D5."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from devices.audio.announcement import AnnouncementConfig
+from xephang.devices.audio.announcement import AnnouncementConfig
 
 DEFAULT_PACK = "vi-espeak"
 

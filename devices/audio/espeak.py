@@ -14,7 +14,7 @@ import threading
 import wave
 from pathlib import Path
 
-from devices.audio.wavio import Audio, read_wav, resample, to_mono16, trim_silence
+from xephang.devices.audio.wavio import Audio, read_wav, resample, to_mono16, trim_silence
 from xephang.i18n import _
 
 DEFAULT_SPEED_WPM = 150

@@ -7,9 +7,9 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from devices.audio.letters import LETTER_NAMES_EN, LETTER_NAMES_VI
-from devices.audio.numbers_en import NUMBER_WORDS_EN, number_to_words_en
-from devices.audio.numbers_vi import NUMBER_WORDS, Four, ZeroTens, number_to_words
+from xephang.devices.audio.letters import LETTER_NAMES_EN, LETTER_NAMES_VI
+from xephang.devices.audio.numbers_en import NUMBER_WORDS_EN, number_to_words_en
+from xephang.devices.audio.numbers_vi import NUMBER_WORDS, Four, ZeroTens, number_to_words
 
 NumberReader = Callable[[int, ZeroTens, Four], list[str]]
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from devices.audio.config import DEFAULT_PACK
-from devices.audio.wavio import Audio, read_wav, resample, to_mono16
+from xephang.devices.audio.config import DEFAULT_PACK
+from xephang.devices.audio.wavio import Audio, read_wav, resample, to_mono16
 from xephang.i18n import _
 
 PACKS_DIR = Path(__file__).with_name("packs")

@@ -1,7 +1,7 @@
 """What a pack must contain, and tools for a center recording its own human voice pack.
 
-python -m devices.audio.recording list vi            # the phrases to read, with file names
-python -m devices.audio.recording prepare RAW PACK --language vi --name vi-hoa-binh
+python -m xephang.devices.audio.recording list vi            # the phrases to read, with file names
+python -m xephang.devices.audio.recording prepare RAW PACK --language vi --name vi-hoa-binh
 """
 
 from __future__ import annotations
@@ -13,13 +13,19 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
-from devices.audio.announcement import CHIME
-from devices.audio.chime import synth_chime
-from devices.audio.languages import language
-from devices.audio.pack import MANIFEST, clip_filename
-from devices.audio.template import template_phrases
-from devices.audio.wavio import SILENCE_THRESHOLD, read_wav, resample, to_mono16, trim_silence
-from devices.audio.wavio import write_wav as write_audio
+from xephang.devices.audio.announcement import CHIME
+from xephang.devices.audio.chime import synth_chime
+from xephang.devices.audio.languages import language
+from xephang.devices.audio.pack import MANIFEST, clip_filename
+from xephang.devices.audio.template import template_phrases
+from xephang.devices.audio.wavio import (
+    SILENCE_THRESHOLD,
+    read_wav,
+    resample,
+    to_mono16,
+    trim_silence,
+)
+from xephang.devices.audio.wavio import write_wav as write_audio
 
 
 def phrases_to_record(lang_code: str = "vi", templates: Iterable[str] = ()) -> list[str]:

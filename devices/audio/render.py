@@ -11,12 +11,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from devices.audio.announcement import CHIME, Announcement, Clip, Gap
-from devices.audio.chime import synth_chime
-from devices.audio.espeak import Espeak
-from devices.audio.languages import LANGUAGES
-from devices.audio.pack import VoicePack
-from devices.audio.wavio import Audio, read_wav, resample, silence, write_wav
+from xephang.devices.audio.announcement import CHIME, Announcement, Clip, Gap
+from xephang.devices.audio.chime import synth_chime
+from xephang.devices.audio.espeak import Espeak
+from xephang.devices.audio.languages import LANGUAGES
+from xephang.devices.audio.pack import VoicePack
+from xephang.devices.audio.wavio import Audio, read_wav, resample, silence, write_wav
 
 DEFAULT_CACHE_DIR = Path(tempfile.gettempdir()) / "xephang-voice-cache"
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from devices.audio.announcement import Announcement
-from devices.audio.render import RenderedAnnouncement, Renderer
+from xephang.devices.audio.announcement import Announcement
+from xephang.devices.audio.render import RenderedAnnouncement, Renderer
 from xephang.i18n import _
 
 HISTORY_LENGTH = 100  # announcements a VirtualSpeaker keeps

@@ -1,17 +1,17 @@
 """The voice layer in one object: config → packs, espeak fallback, renderer.
 
-``VoiceConfig`` lives in :mod:`devices.audio.config` (re-exported here).
+``VoiceConfig`` lives in :mod:`xephang.devices.audio.config` (re-exported here).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from devices.audio.announcement import Announcement, build_announcement
-from devices.audio.config import VoiceConfig
-from devices.audio.espeak import Espeak
-from devices.audio.pack import PackError, VoicePack
-from devices.audio.render import DEFAULT_CACHE_DIR, RenderedAnnouncement, Renderer
+from xephang.devices.audio.announcement import Announcement, build_announcement
+from xephang.devices.audio.config import VoiceConfig
+from xephang.devices.audio.espeak import Espeak
+from xephang.devices.audio.pack import PackError, VoicePack
+from xephang.devices.audio.render import DEFAULT_CACHE_DIR, RenderedAnnouncement, Renderer
 from xephang.i18n import _
 
 __all__ = ["Voice", "VoiceConfig"]

@@ -4,21 +4,21 @@ The server uses :func:`build_board_set` with a :class:`LedConfig` and then calls
 ``BoardSet.show(counter, "A023")`` / ``BoardSet.clear(counter)``; everything else (one
 writer thread per bus, reconnecting, resending the current numbers) happens here.
 
-Names are imported from their modules on first use (:mod:`devices.lazy`), so that
-importing ``devices.led.config`` loads no driver.
+Names are imported from their modules on first use (:mod:`xephang.devices.lazy`), so that
+importing ``xephang.devices.led.config`` loads no driver.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from devices.lazy import lazy_exports
+from xephang.devices.lazy import lazy_exports
 
 if TYPE_CHECKING:  # for type checkers; at run time __getattr__ imports on first use
-    from devices.led.board import BusBoard, CounterBoard
-    from devices.led.boardset import BoardSet, build_board_set
-    from devices.led.bus import LedBus
-    from devices.led.config import (
+    from xephang.devices.led.board import BusBoard, CounterBoard
+    from xephang.devices.led.boardset import BoardSet, build_board_set
+    from xephang.devices.led.bus import LedBus
+    from xephang.devices.led.config import (
         AsciiOptions,
         BackoffConfig,
         FourByteOptions,
@@ -27,11 +27,11 @@ if TYPE_CHECKING:  # for type checkers; at run time __getattr__ imports on first
         LedConfig,
         ModbusOptions,
     )
-    from devices.led.digits import LedNumberError, MissingNumberError, NumberTooLargeError
-    from devices.led.protocols import BoardFrame, FrameError, LedProtocol, build_protocol
-    from devices.led.simulator import BoardSimulator
-    from devices.led.status import BoardStatus
-    from devices.led.virtual import VirtualBoard, VirtualBus
+    from xephang.devices.led.digits import LedNumberError, MissingNumberError, NumberTooLargeError
+    from xephang.devices.led.protocols import BoardFrame, FrameError, LedProtocol, build_protocol
+    from xephang.devices.led.simulator import BoardSimulator
+    from xephang.devices.led.status import BoardStatus
+    from xephang.devices.led.virtual import VirtualBoard, VirtualBus
 
 __all__ = [
     "AsciiOptions",

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from devices.led.bus import LedBus
-from devices.led.status import BoardStatus
+from xephang.devices.led.bus import LedBus
+from xephang.devices.led.status import BoardStatus
 
 
 @runtime_checkable

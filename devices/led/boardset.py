@@ -7,12 +7,12 @@ from typing import cast
 
 import serial
 
-from devices.led.board import BusBoard
-from devices.led.bus import LedBus, Opener, SerialLike, StatusCallback
-from devices.led.config import LedBusConfig, LedConfig
-from devices.led.protocols import LedProtocol, build_protocol
-from devices.led.status import BoardStatus
-from devices.led.virtual import VirtualBus
+from xephang.devices.led.board import BusBoard
+from xephang.devices.led.bus import LedBus, Opener, SerialLike, StatusCallback
+from xephang.devices.led.config import LedBusConfig, LedConfig
+from xephang.devices.led.protocols import LedProtocol, build_protocol
+from xephang.devices.led.status import BoardStatus
+from xephang.devices.led.virtual import VirtualBus
 
 MODBUS_MIN_GAP_S = 0.00175  # Modbus RTU: fixed 1.75 ms above 19200 baud
 

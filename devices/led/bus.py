@@ -16,10 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from devices.led.backoff import Backoff
-from devices.led.config import BackoffConfig
-from devices.led.protocols import FrameError, LedProtocol
-from devices.led.status import BoardStatus
+from xephang.devices.led.backoff import Backoff
+from xephang.devices.led.config import BackoffConfig
+from xephang.devices.led.protocols import FrameError, LedProtocol
+from xephang.devices.led.status import BoardStatus
 
 log = logging.getLogger(__name__)
 

@@ -21,8 +21,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from devices.led.digits import Overflow
-from devices.led.protocols import build_protocol
+from xephang.devices.led.digits import Overflow
+from xephang.devices.led.protocols import build_protocol
 
 VIRTUAL_PORT = "virtual"
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import logging
 import threading
 
-from devices.led.bus import SerialLike
-from devices.led.virtual import VirtualBus
+from xephang.devices.led.bus import SerialLike
+from xephang.devices.led.virtual import VirtualBus
 
 log = logging.getLogger(__name__)
 

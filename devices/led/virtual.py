@@ -1,7 +1,7 @@
 """Virtual boards: decode the very bytes a real bus would carry and remember the result.
 
 A :class:`VirtualBus` stands in for the cable and its boards. Its :meth:`open` is an
-opener for :class:`~devices.led.bus.LedBus`; :meth:`unplug` / :meth:`plug` simulate a
+opener for :class:`~xephang.devices.led.bus.LedBus`; :meth:`unplug` / :meth:`plug` simulate a
 pulled USB adapter. :meth:`feed` also accepts bytes read from a real port.
 """
 
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from serial import SerialException
 
-from devices.led.protocols import BoardFrame, LedProtocol
+from xephang.devices.led.protocols import BoardFrame, LedProtocol
 
 HISTORY_LENGTH = 50
 
@@ -66,7 +66,7 @@ class VirtualBus:
         self._listeners: list[Callable[[VirtualBoard], None]] = []
 
     def open(self) -> VirtualPort:
-        """An opener for :class:`~devices.led.bus.LedBus`; fails while unplugged."""
+        """An opener for :class:`~xephang.devices.led.bus.LedBus`; fails while unplugged."""
         if not self.plugged:
             raise SerialException(f"virtual bus {self.name!r} is unplugged")
         return VirtualPort(self)

@@ -1,14 +1,14 @@
 """Thermal ticket printers: rendering, ESC/POS drivers, print spooler and virtual twin.
 
-Names are imported from their modules on first use (:mod:`devices.lazy`), so that
-importing ``devices.printer.config`` loads no driver.
+Names are imported from their modules on first use (:mod:`xephang.devices.lazy`), so that
+importing ``xephang.devices.printer.config`` loads no driver.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from devices.lazy import lazy_exports
+from xephang.devices.lazy import lazy_exports
 
 if TYPE_CHECKING:  # for type checkers; at run time __getattr__ imports on first use
     from .blocks import RasterBlock, RenderedTicket, TextBlock

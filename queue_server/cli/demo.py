@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 
 import click
 
-from devices.printer.config import VirtualPrinterConfig
 from queue_server.cli.context import DEMO_CONFIG, config_option, fail, handles_errors, load
 from queue_server.cli.run import serve
 from queue_server.core.serverlock import ServerLock
@@ -20,6 +19,7 @@ from queue_server.demo import DEFAULT_DAYS, DEFAULT_SEED
 from queue_server.demo.notice import with_demo_notice
 from queue_server.i18n import _
 from queue_server.settings import Settings
+from xephang.devices.printer.config import VirtualPrinterConfig
 
 if TYPE_CHECKING:
     from queue_server.cli.demo_access import DemoStaff, TrackedTicket

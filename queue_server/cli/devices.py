@@ -9,11 +9,11 @@ from pathlib import Path
 
 import click
 
-from devices.audio.check import check_message, check_pack
-from devices.audio.pack import resolve_pack
-from devices.printer.config import VirtualPrinterConfig
 from queue_server.cli.context import config_option, fail, handles_errors, load
 from queue_server.i18n import _, current_language
+from xephang.devices.audio.check import check_message, check_pack
+from xephang.devices.audio.pack import resolve_pack
+from xephang.devices.printer.config import VirtualPrinterConfig
 
 # Drivers and the Socket.IO client are imported by the commands that use them, so that
 # ``xephang --help`` does not load them (docs/benchmarks.md).
@@ -30,7 +30,7 @@ def printer() -> None:
 @handles_errors
 def printer_test(kiosk: str, config_path: Path | None) -> None:
     """Print a test ticket on KIOSK's printer and report what the printer said."""
-    from devices.printer.factory import print_test_ticket
+    from xephang.devices.printer.factory import print_test_ticket
 
     settings = load(config_path)
     found = next((k for k in settings.kiosks if k.name == kiosk), None)

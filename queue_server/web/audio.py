@@ -14,11 +14,11 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, send_file, url_for
 
-from devices.audio.render import RenderedAnnouncement
-from devices.audio.voice import Voice
 from queue_server.core.errors import NotFound
 from queue_server.i18n import _
 from queue_server.web.state import xephang
+from xephang.devices.audio.render import RenderedAnnouncement
+from xephang.devices.audio.voice import Voice
 
 audio = Blueprint("audio", __name__, url_prefix="/audio")
 

@@ -28,9 +28,6 @@ from flask import (
     url_for,
 )
 
-from devices.printer import PrintJob
-from devices.printer.status import PrinterState
-from devices.printer.virtual import VirtualPrinter
 from queue_server.auth.roles import Role
 from queue_server.core.db import Database
 from queue_server.core.printjobs import abandon_unfinished, record_job
@@ -41,6 +38,9 @@ from queue_server.web.printing import printer_report
 from queue_server.web.security import require, signed_in
 from queue_server.web.state import xephang
 from queue_server.workers.devices import DeviceWorker, build_devices
+from xephang.devices.printer import PrintJob
+from xephang.devices.printer.status import PrinterState
+from xephang.devices.printer.virtual import VirtualPrinter
 
 if TYPE_CHECKING:
     from queue_server.runtime import Runtime

@@ -46,9 +46,6 @@ from flask_socketio import (  # type: ignore[attr-defined]
 )
 from sqlalchemy import func, select
 
-from display.config import ScreensConfig
-from display.icons import icon
-from display.texts import LANGUAGE_NAMES, texts
 from queue_server.auth.roles import Principal, Role
 from queue_server.auth.tokens import principal_for_token
 from queue_server.core.clock import local_day
@@ -68,6 +65,10 @@ from queue_server.web.resync import ResyncLimiter
 from queue_server.web.security import VERSION_KEY, current_principal, signed_in
 from queue_server.web.sockets import socket_guard
 from queue_server.web.state import xephang
+from xephang import display as display_package
+from xephang.display.config import ScreensConfig
+from xephang.display.icons import icon
+from xephang.display.texts import LANGUAGE_NAMES, texts
 
 if TYPE_CHECKING:
     from queue_server.runtime import Runtime
@@ -80,7 +81,7 @@ DISPLAY_ROLES = frozenset({Role.DISPLAY, Role.ADMIN})
 SCREEN_ROLES = DISPLAY_ROLES | {Role.KIOSK}
 STAFF_ROLES = frozenset({Role.OFFICER, Role.HELPDESK, Role.ADMIN})
 DEVICES_ROLES = DISPLAY_ROLES | {Role.DEVICE}
-PACKAGE_DIR = Path(__file__).resolve().parents[2] / "display"
+PACKAGE_DIR = Path(display_package.__file__).resolve().parent
 FONT_DIR = Path(fontpkg_be_vietnam_pro.__file__).with_name("files")
 FONT_FILES = frozenset(
     {"BeVietnamPro-Regular.ttf", "BeVietnamPro-SemiBold.ttf", "BeVietnamPro-Bold.ttf"}

@@ -17,10 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-from devices.audio.speaker import CommandSpeaker, Played, Speaker, VirtualSpeaker
-from devices.audio.voice import Voice
-from devices.led import BoardSet, BoardStatus, build_board_set
-from devices.printer import PrintJob, PrintSpooler, VirtualPrinterConfig, open_printer
 from queue_server.bus import Envelope
 from queue_server.core.events import (
     CounterChanged,
@@ -35,6 +31,10 @@ from queue_server.core.events import (
 )
 from queue_server.settings import KioskConfig, Settings
 from queue_server.workers.printouts import printout_for
+from xephang.devices.audio.speaker import CommandSpeaker, Played, Speaker, VirtualSpeaker
+from xephang.devices.audio.voice import Voice
+from xephang.devices.led import BoardSet, BoardStatus, build_board_set
+from xephang.devices.printer import PrintJob, PrintSpooler, VirtualPrinterConfig, open_printer
 
 log = logging.getLogger(__name__)
 

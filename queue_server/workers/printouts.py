@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from devices.printer import TicketPrintout
 from queue_server.settings import Settings
+from xephang.devices.printer import TicketPrintout
 
 
 def printout_for(

@@ -40,7 +40,8 @@ def loaded_after(code: str, cwd: Path = REPO) -> set[str]:
 
 
 @pytest.mark.parametrize(
-    "module", ["queue_server.settings", "queue_server.cli", "devices.printer", "devices.led"]
+    "module",
+    ["queue_server.settings", "queue_server.cli", "xephang.devices.printer", "xephang.devices.led"],
 )
 def test_importing_loads_no_driver_web_or_database(module: str) -> None:
     forbidden = HARDWARE | WEB | DATABASE | OTHER_HEAVY | {"queue_server.web"}
@@ -85,7 +86,7 @@ def test_devices_and_display_do_not_import_the_server() -> None:
     """
     code = (
         "import importlib, json, pkgutil, sys\n"
-        "import devices, display\n"
+        "from xephang import devices, display\n"
         "for package in (devices, display):\n"
         "    for info in pkgutil.walk_packages(package.__path__, package.__name__ + '.'):\n"
         "        importlib.import_module(info.name)\n"

@@ -13,9 +13,9 @@ from pathlib import Path
 import click
 from babel.messages.pofile import read_po
 
-from devices.printer.labels import wait_text
 from queue_server.cli.main import main
 from queue_server.i18n import translate
+from xephang.devices.printer.labels import wait_text
 
 from .test_cli import REPO, config, xephang  # noqa: F401
 

@@ -13,13 +13,13 @@ import requests
 from pymodbus.pdu import ModbusPDU
 from pymodbus.pdu.register_message import WriteSingleRegisterRequest
 
-from devices.led import VirtualBus, build_protocol
-from devices.led.config import LedBusConfig
 from queue_server.auth.tokens import create_token
 from queue_server.core.bootstrap import open_queue
 from queue_server.runtime import start_app
 from queue_server.settings import load_settings
 from queue_server.web.state import runtime_of
+from xephang.devices.led import VirtualBus, build_protocol
+from xephang.devices.led.config import LedBusConfig
 
 from .conftest import center_config, free_port, start, stop, wait_for_port, xephang
 

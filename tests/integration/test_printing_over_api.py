@@ -9,8 +9,6 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from devices.printer.fake_network import FakeMode, FakeNetworkPrinter
-from devices.printer.spooler import PrintSpooler
 from queue_server.auth.tokens import create_token
 from queue_server.core.bootstrap import open_queue
 from queue_server.core.operations import Queue
@@ -18,6 +16,8 @@ from queue_server.core.printjobs import jobs_for_ticket
 from queue_server.runtime import start_app
 from queue_server.settings import load_settings
 from queue_server.web.state import runtime_of
+from xephang.devices.printer.fake_network import FakeMode, FakeNetworkPrinter
+from xephang.devices.printer.spooler import PrintSpooler
 
 from .conftest import center_config
 

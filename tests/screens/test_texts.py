@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from display.texts import COMMON, PAGES, texts
 from queue_server.i18n import catalogue
+from xephang.display.texts import COMMON, PAGES, texts
 
 REPO = Path(__file__).resolve().parents[2]
 TEMPLATES = REPO / "display" / "templates" / "screens"

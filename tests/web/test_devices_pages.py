@@ -9,7 +9,6 @@ from dataclasses import replace
 import pytest
 from flask import Flask
 
-from devices.printer import JobState, PrintJob, TicketPrintout, VirtualPrinter
 from queue_server.auth.tokens import create_token
 from queue_server.core.operations import Queue
 from queue_server.core.printjobs import jobs_for_ticket, record_job
@@ -18,6 +17,7 @@ from queue_server.settings import Settings
 from queue_server.web.devices import PrintJobRecorder
 from queue_server.web.screens import PACKAGE_DIR
 from queue_server.web.state import runtime_of
+from xephang.devices.printer import JobState, PrintJob, TicketPrintout, VirtualPrinter
 
 from .conftest import sign_in
 

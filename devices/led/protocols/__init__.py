@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from devices.led.protocols.ascii_line import AsciiLineProtocol
-from devices.led.protocols.base import BoardFrame, FrameError, LedProtocol
-from devices.led.protocols.four_byte import FourByteProtocol
-from devices.led.protocols.modbus import ModbusProtocol
+from xephang.devices.led.protocols.ascii_line import AsciiLineProtocol
+from xephang.devices.led.protocols.base import BoardFrame, FrameError, LedProtocol
+from xephang.devices.led.protocols.four_byte import FourByteProtocol
+from xephang.devices.led.protocols.modbus import ModbusProtocol
 
 if TYPE_CHECKING:
-    from devices.led.config import LedBusConfig
+    from xephang.devices.led.config import LedBusConfig
 
 
 def build_protocol(bus: LedBusConfig) -> LedProtocol:

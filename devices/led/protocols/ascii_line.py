@@ -11,8 +11,8 @@ import re
 import string
 from typing import Any
 
-from devices.led.digits import Overflow, fit_digits
-from devices.led.protocols.base import BoardFrame, FrameError, LedProtocol
+from xephang.devices.led.digits import Overflow, fit_digits
+from xephang.devices.led.protocols.base import BoardFrame, FrameError, LedProtocol
 
 FIELDS = ("address", "number", "digits", "value", "blink")
 _PATTERNS = {

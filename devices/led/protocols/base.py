@@ -41,7 +41,7 @@ class LedProtocol(ABC):
     def encode(self, address: int, number: str | None, blink: bool = False) -> bytes:
         """The bytes that make board ``address`` show ``number`` (``None``: clear it).
 
-        Raises :class:`~devices.led.digits.LedNumberError` if ``number`` cannot be shown.
+        Raises :class:`~xephang.devices.led.digits.LedNumberError` if ``number`` cannot be shown.
         """
 
     @abstractmethod

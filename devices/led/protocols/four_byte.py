@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from devices.led.digits import Overflow, numeric_value
-from devices.led.protocols.base import BoardFrame, FixedLengthProtocol, FrameError
+from xephang.devices.led.digits import Overflow, numeric_value
+from xephang.devices.led.protocols.base import BoardFrame, FixedLengthProtocol, FrameError
 
 
 class FourByteProtocol(FixedLengthProtocol):

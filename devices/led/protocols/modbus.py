@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import struct
 
-from devices.led.digits import Overflow, numeric_value
-from devices.led.protocols.base import BoardFrame, FixedLengthProtocol, FrameError
-from devices.led.protocols.crc import crc16_modbus_bytes
+from xephang.devices.led.digits import Overflow, numeric_value
+from xephang.devices.led.protocols.base import BoardFrame, FixedLengthProtocol, FrameError
+from xephang.devices.led.protocols.crc import crc16_modbus_bytes
 
 WRITE_SINGLE_REGISTER = 0x06
 

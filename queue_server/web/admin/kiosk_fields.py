@@ -7,12 +7,12 @@ import tomllib
 import typing
 from typing import Any
 
-from devices.printer.config import PrinterConfig
 from queue_server.i18n import _
 from queue_server.public_url import does_not_answer
 from queue_server.web.admin.forms import FormError, Item
 from queue_server.web.printing import printer_report
 from queue_server.web.state import xephang
+from xephang.devices.printer.config import PrinterConfig
 
 PRINTER_MODELS = typing.get_args(typing.get_args(PrinterConfig)[0])
 PRINTER_KINDS = tuple(m.model_fields["kind"].default for m in PRINTER_MODELS)

@@ -14,7 +14,6 @@ from typing import Any
 
 from flask import Response, redirect, request, url_for
 
-from display.icons import known_icons
 from queue_server.auth.roles import Principal
 from queue_server.core.errors import QueueError
 from queue_server.i18n import N_, _
@@ -43,6 +42,7 @@ from queue_server.web.admin.live import change_settings
 from queue_server.web.admin.messages import in_words
 from queue_server.web.security import csrf_matches
 from queue_server.web.state import xephang
+from xephang.display.icons import known_icons
 
 
 def _second_language() -> str | None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from devices.audio.pack import PACKS_DIR
+from xephang.devices.audio.pack import PACKS_DIR
 
 
 @pytest.fixture

@@ -6,9 +6,17 @@ import json
 import unicodedata
 from pathlib import Path
 
-from devices.audio.check import check_message, check_pack
-from devices.audio.wavio import Audio, read_wav, resample, samples, silence, to_bytes, write_wav
 from queue_server.i18n import use_language
+from xephang.devices.audio.check import check_message, check_pack
+from xephang.devices.audio.wavio import (
+    Audio,
+    read_wav,
+    resample,
+    samples,
+    silence,
+    to_bytes,
+    write_wav,
+)
 
 
 def _problems(pack: Path, **kwargs: object) -> list[str]:

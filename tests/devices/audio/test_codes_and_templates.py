@@ -7,10 +7,10 @@ import unicodedata
 
 import pytest
 
-from devices.audio.languages import ENGLISH, VIETNAMESE, code_to_words, language
-from devices.audio.letters import LETTER_NAMES_EN, LETTER_NAMES_VI
-from devices.audio.numbers_vi import NUMBER_WORDS
-from devices.audio.template import Pause, Phrase, Slot, parse_template, phrase_key
+from xephang.devices.audio.languages import ENGLISH, VIETNAMESE, code_to_words, language
+from xephang.devices.audio.letters import LETTER_NAMES_EN, LETTER_NAMES_VI
+from xephang.devices.audio.numbers_vi import NUMBER_WORDS
+from xephang.devices.audio.template import Pause, Phrase, Slot, parse_template, phrase_key
 
 
 @pytest.mark.parametrize(

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from devices.audio.announcement import CHIME, AnnouncementConfig, build_announcement
-from devices.audio.check import check_pack
-from devices.audio.languages import ENGLISH, VIETNAMESE, code_to_words
-from devices.audio.numbers_vi import number_to_words
-from devices.audio.pack import PACKS_DIR, VoicePack, read_manifest
-from devices.audio.wavio import read_wav
+from xephang.devices.audio.announcement import CHIME, AnnouncementConfig, build_announcement
+from xephang.devices.audio.check import check_pack
+from xephang.devices.audio.languages import ENGLISH, VIETNAMESE, code_to_words
+from xephang.devices.audio.numbers_vi import number_to_words
+from xephang.devices.audio.pack import PACKS_DIR, VoicePack, read_manifest
+from xephang.devices.audio.wavio import read_wav
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,8 @@ import itertools
 
 import pytest
 
-from devices.audio.numbers_en import number_to_words_en
-from devices.audio.numbers_vi import (
+from xephang.devices.audio.numbers_en import number_to_words_en
+from xephang.devices.audio.numbers_vi import (
     NUMBER_WORDS,
     Four,
     ZeroTens,

@@ -9,16 +9,24 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from devices.audio.announcement import AnnouncementConfig, Clip, Gap, build_announcement
-from devices.audio.check import check_pack
-from devices.audio.languages import VIETNAMESE
-from devices.audio.pack import PACKS_DIR, PackError, VoicePack
-from devices.audio.recording import phrases_to_record, prepare_pack, recording_sheet
-from devices.audio.render import Renderer
-from devices.audio.speaker import CommandSpeaker, VirtualSpeaker
-from devices.audio.voice import Voice, VoiceConfig
-from devices.audio.wavio import Audio, read_wav, resample, samples, silence, to_bytes, write_wav
 from queue_server.i18n import use_language
+from xephang.devices.audio.announcement import AnnouncementConfig, Clip, Gap, build_announcement
+from xephang.devices.audio.check import check_pack
+from xephang.devices.audio.languages import VIETNAMESE
+from xephang.devices.audio.pack import PACKS_DIR, PackError, VoicePack
+from xephang.devices.audio.recording import phrases_to_record, prepare_pack, recording_sheet
+from xephang.devices.audio.render import Renderer
+from xephang.devices.audio.speaker import CommandSpeaker, VirtualSpeaker
+from xephang.devices.audio.voice import Voice, VoiceConfig
+from xephang.devices.audio.wavio import (
+    Audio,
+    read_wav,
+    resample,
+    samples,
+    silence,
+    to_bytes,
+    write_wav,
+)
 
 
 def test_phrases_to_record() -> None:

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from devices.audio.announcement import AnnouncementConfig, Clip, Gap, build_announcement
-from devices.audio.espeak import Espeak
-from devices.audio.pack import VoicePack
-from devices.audio.render import Renderer
-from devices.audio.wavio import read_wav, resample, write_wav
 from queue_server.i18n import use_language
+from xephang.devices.audio.announcement import AnnouncementConfig, Clip, Gap, build_announcement
+from xephang.devices.audio.espeak import Espeak
+from xephang.devices.audio.pack import VoicePack
+from xephang.devices.audio.render import Renderer
+from xephang.devices.audio.wavio import read_wav, resample, write_wav
 
 needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng absent")
 

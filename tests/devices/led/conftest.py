@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from devices.led import BoardStatus, VirtualBoard, VirtualBus
-from devices.led.bus import Opener, SerialLike
+from xephang.devices.led import BoardStatus, VirtualBoard, VirtualBus
+from xephang.devices.led.bus import Opener, SerialLike
 
 
 class PtyReader:

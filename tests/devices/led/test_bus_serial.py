@@ -14,7 +14,7 @@ from pymodbus.framer import FramerRTU
 from pymodbus.pdu import DecodePDU
 from pymodbus.pdu.register_message import WriteSingleRegisterRequest
 
-from devices.led import (
+from xephang.devices.led import (
     BackoffConfig,
     LedBoardConfig,
     LedBusConfig,
@@ -23,8 +23,8 @@ from devices.led import (
     build_board_set,
     build_protocol,
 )
-from devices.led.boardset import build_bus, frame_gap_s, serial_opener
-from devices.led.simulator import BoardSimulator
+from xephang.devices.led.boardset import build_bus, frame_gap_s, serial_opener
+from xephang.devices.led.simulator import BoardSimulator
 
 FAST = BackoffConfig(initial_s=0.02, max_s=0.1)
 
@@ -117,7 +117,7 @@ def test_unplug_and_replug(
     counting_opener: Any,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    caplog.set_level(logging.INFO, logger="devices.led.bus")
+    caplog.set_level(logging.INFO, logger="xephang.devices.led.bus")
     pair = socat()
     reader = pair.board_reader()
     config = bus_config(pair.bus_end)

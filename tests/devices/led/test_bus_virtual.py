@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from devices.led import (
+from queue_server.i18n import use_language
+from xephang.devices.led import (
     BackoffConfig,
     BoardSet,
     LedBoardConfig,
@@ -20,10 +21,9 @@ from devices.led import (
     VirtualBus,
     build_board_set,
 )
-from devices.led.backoff import Backoff
-from devices.led.config import AsciiOptions
-from devices.led.protocols import FourByteProtocol, ModbusProtocol
-from queue_server.i18n import use_language
+from xephang.devices.led.backoff import Backoff
+from xephang.devices.led.config import AsciiOptions
+from xephang.devices.led.protocols import FourByteProtocol, ModbusProtocol
 
 FAST = BackoffConfig(initial_s=0.01, max_s=0.04)
 
@@ -133,7 +133,7 @@ def test_idle_unplug_is_noticed_and_reported(lines: list[LedBus], recorder: Any)
 def test_retries_back_off_and_each_error_is_logged_once(
     lines: list[LedBus], counting_opener: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="devices.led.bus")
+    caplog.set_level(logging.INFO, logger="xephang.devices.led.bus")
     twin = VirtualBus("hall", ModbusProtocol())
     twin.unplug()
     opener = counting_opener(twin.open)
@@ -232,7 +232,7 @@ def test_board_set_by_counter(recorder: Any) -> None:
 def test_confirmed_modbus_finds_a_silent_board(
     lines: list[LedBus], recorder: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="devices.led.bus")
+    caplog.set_level(logging.INFO, logger="xephang.devices.led.bus")
     protocol = ModbusProtocol(confirm=True)
     twin = VirtualBus("hall", protocol)
     twin.silent.add(2)  # its cable is cut

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from devices.led import LedBusConfig, LedConfig, build_protocol
-from devices.led.protocols import AsciiLineProtocol, FourByteProtocol, ModbusProtocol
+from xephang.devices.led import LedBusConfig, LedConfig, build_protocol
+from xephang.devices.led.protocols import AsciiLineProtocol, FourByteProtocol, ModbusProtocol
 
 TOML = r"""
 [[led.buses]]
@@ -156,9 +156,9 @@ def test_examples_in_the_documentation_are_valid() -> None:
 
 
 def test_the_package_serves_every_name_it_lists() -> None:
-    import devices.led
-    from devices.lazy import exported_names
+    import xephang.devices.led
+    from xephang.devices.lazy import exported_names
 
-    assert sorted(exported_names("devices.led")) == sorted(devices.led.__all__)
-    for name in devices.led.__all__:
-        assert getattr(devices.led, name) is not None
+    assert sorted(exported_names("xephang.devices.led")) == sorted(xephang.devices.led.__all__)
+    for name in xephang.devices.led.__all__:
+        assert getattr(xephang.devices.led, name) is not None

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from devices.led.digits import (
+from queue_server.i18n import use_language
+from xephang.devices.led.digits import (
     MissingNumberError,
     NumberTooLargeError,
     fit_digits,
     numeric_value,
     ticket_digits,
 )
-from queue_server.i18n import use_language
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,8 @@ from pymodbus.framer import FramerRTU
 from pymodbus.pdu import DecodePDU
 from pymodbus.pdu.register_message import WriteSingleRegisterRequest
 
-from devices.led.digits import MissingNumberError
-from devices.led.protocols import (
+from xephang.devices.led.digits import MissingNumberError
+from xephang.devices.led.protocols import (
     AsciiLineProtocol,
     BoardFrame,
     FourByteProtocol,
@@ -18,7 +18,7 @@ from devices.led.protocols import (
     LedProtocol,
     ModbusProtocol,
 )
-from devices.led.protocols.crc import crc16_modbus
+from xephang.devices.led.protocols.crc import crc16_modbus
 
 
 def pymodbus_decode(frame: bytes) -> WriteSingleRegisterRequest:

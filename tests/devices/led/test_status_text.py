@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from devices.led import BoardStatus
 from queue_server.i18n import translate, use_language
+from xephang.devices.led import BoardStatus
 
 PO_FILE = Path(__file__).parents[3] / "queue_server" / "locale" / "vi" / "led.po"
 

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from devices.printer import NetworkPrinterConfig, RetryPolicy, TicketPrintout
-from devices.printer.fake_network import FakeNetworkPrinter
+from xephang.devices.printer import NetworkPrinterConfig, RetryPolicy, TicketPrintout
+from xephang.devices.printer.fake_network import FakeNetworkPrinter
 
 HANOI = timezone(timedelta(hours=7))
 LONG_SERVICE = "Bảo trợ xã hội – Trợ cấp cho người cao tuổi và người khuyết tật nặng"

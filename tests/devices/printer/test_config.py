@@ -6,9 +6,9 @@ import pytest
 from escpos.capabilities import CAPABILITIES
 from pydantic import TypeAdapter, ValidationError
 
-import devices.printer
-from devices.lazy import exported_names
-from devices.printer.config import PrinterConfig, escpos_profiles
+import xephang.devices.printer
+from xephang.devices.lazy import exported_names
+from xephang.devices.printer.config import PrinterConfig, escpos_profiles
 
 
 def test_profiles_are_python_escpos_own() -> None:
@@ -25,8 +25,10 @@ def test_unknown_profile_and_too_wide_paper_are_refused() -> None:
 
 
 def test_the_package_serves_every_name_it_lists() -> None:
-    assert sorted(exported_names("devices.printer")) == sorted(devices.printer.__all__)
-    for name in devices.printer.__all__:
-        assert getattr(devices.printer, name) is not None
+    assert sorted(exported_names("xephang.devices.printer")) == sorted(
+        xephang.devices.printer.__all__
+    )
+    for name in xephang.devices.printer.__all__:
+        assert getattr(xephang.devices.printer, name) is not None
     with pytest.raises(AttributeError):
-        _ = devices.printer.NoSuchName
+        _ = xephang.devices.printer.NoSuchName

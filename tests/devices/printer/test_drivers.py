@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from devices.printer import (
+from xephang.devices.printer import (
     FailureReason,
     Outcome,
     PrinterState,
@@ -15,7 +15,7 @@ from devices.printer import (
     open_printer,
     parse_printer_config,
 )
-from devices.printer.paper import read_tickets
+from xephang.devices.printer.paper import read_tickets
 
 
 def test_file_printer_writes_the_job_and_cannot_confirm(

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from devices.printer import (
+from xephang.devices.printer import (
     FailureReason,
     Outcome,
     PrinterState,
@@ -14,8 +14,8 @@ from devices.printer import (
     open_printer,
     print_test_ticket,
 )
-from devices.printer.fake_network import FakeMode, FakeNetworkPrinter
-from devices.printer.status import NOT_CONFIRMED
+from xephang.devices.printer.fake_network import FakeMode, FakeNetworkPrinter
+from xephang.devices.printer.status import NOT_CONFIRMED
 
 
 @pytest.mark.parametrize(("width", "profile"), [(384, "POS-5890"), (576, "TM-T20II")])
@@ -118,7 +118,7 @@ def test_connection_refused_fails_fast(
 
 
 def test_default_network_timeout_is_short() -> None:
-    from devices.printer import NetworkPrinterConfig
+    from xephang.devices.printer import NetworkPrinterConfig
 
     assert NetworkPrinterConfig(host="192.0.2.1").timeout_s == 3.0
 
@@ -146,7 +146,7 @@ def test_native_text_mode_sends_cp1258_text(
 def test_serial_driver_over_a_pyserial_url(
     fake: FakeNetworkPrinter, printout: TicketPrintout
 ) -> None:
-    from devices.printer import SerialPrinterConfig
+    from xephang.devices.printer import SerialPrinterConfig
 
     config = SerialPrinterConfig(
         device=f"socket://{fake.host}:{fake.port}",

@@ -9,10 +9,10 @@ import pytest
 from escpos.printer import Dummy
 from PIL import ImageChops
 
-from devices.printer import RenderOptions, TicketPrintout, render_ticket
-from devices.printer.blocks import RasterBlock
-from devices.printer.encode import encode_cp1258, encode_ticket, raster
-from devices.printer.render import wrap
+from xephang.devices.printer import RenderOptions, TicketPrintout, render_ticket
+from xephang.devices.printer.blocks import RasterBlock
+from xephang.devices.printer.encode import encode_cp1258, encode_ticket, raster
+from xephang.devices.printer.render import wrap
 
 
 def _ink_columns(image) -> tuple[int, int]:

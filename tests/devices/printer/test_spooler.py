@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from devices.printer import (
+from xephang.devices.printer import (
     FailureReason,
     JobState,
     PrinterState,
@@ -19,7 +19,7 @@ from devices.printer import (
     TicketPrintout,
     open_printer,
 )
-from devices.printer.fake_network import FakeMode, FakeNetworkPrinter
+from xephang.devices.printer.fake_network import FakeMode, FakeNetworkPrinter
 
 
 class Recorder:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from devices.printer import (
+from xephang.devices.printer import (
     FailureReason,
     JobState,
     PrinterState,
