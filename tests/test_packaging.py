@@ -3,6 +3,7 @@ top-level ``devices`` or ``display`` packages, and carries their data files."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -11,11 +12,15 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+COPY_SKIPS = (".git", ".venv", "var", "build", "dist", "*.egg-info", "__pycache__", ".*_cache")
 
 
 @pytest.fixture(scope="module")
 def wheel_names(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
     out = tmp_path_factory.mktemp("wheel")
+    # A copy, so the build leaves neither a build/ folder nor stale files in the checkout.
+    source = tmp_path_factory.mktemp("source") / "xephang"
+    shutil.copytree(REPO, source, symlinks=True, ignore=shutil.ignore_patterns(*COPY_SKIPS))
     subprocess.run(
         [
             sys.executable,
@@ -26,7 +31,7 @@ def wheel_names(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
             "--quiet",
             "--wheel-dir",
             str(out),
-            str(REPO),
+            str(source),
         ],
         check=True,
         capture_output=True,
