@@ -155,6 +155,13 @@ class ServerConfig(_Model):
     socket_join_timeout_s: float = Field(5.0, gt=0, le=300)  # upgrade → namespace + token
 
 
+class ClusterConfig(_Model):
+    """Cluster mode: several server processes (and machines) on one PostgreSQL database,
+    joined through Redis. An empty ``redis_url`` is the single-machine center."""
+
+    redis_url: Annotated[str, Field(pattern=r"^(|rediss?://\S+|unix://\S+)$")] = ""
+
+
 class KioskConfig(_Model):
     """A ticket kiosk and the printer attached to it."""
 
@@ -189,6 +196,7 @@ class Settings(_Model):
     priorities: list[PriorityConfig] = Field(default_factory=list)
     api: ApiConfig = ApiConfig()
     server: ServerConfig = Field(default_factory=ServerConfig)
+    cluster: ClusterConfig = Field(default_factory=ClusterConfig)
     kiosks: list[KioskConfig] = Field(default_factory=list)
     led: LedConfig = Field(default_factory=LedConfig)
     voice: VoiceConfig = Field(default_factory=VoiceConfig)
@@ -212,6 +220,11 @@ class Settings(_Model):
                 f"archive.keep_days: must be at least ratings.track_window_days "
                 f"({self.ratings.track_window_days}): a citizen may rate from the tracking "
                 f"page until then"
+            )
+        if self.cluster.redis_url and not self.database_url().startswith("postgresql"):
+            raise ValueError(
+                "cluster.redis_url: cluster mode needs a PostgreSQL database "
+                '([database] url = "postgresql://…"); SQLite serves one machine only'
             )
         numbers = {c.number for c in self.counters}
         for index, board in enumerate(self.led.boards):
@@ -248,6 +261,11 @@ class Settings(_Model):
             target[last] = value
         new = parse_settings(data, ADMIN_SOURCE)
         return new.model_copy(update={"data_dir": self.data_dir, "source": self.source})
+
+    @property
+    def cluster_mode(self) -> bool:
+        """Several processes share the database and meet through Redis."""
+        return bool(self.cluster.redis_url)
 
     def database_url(self) -> str:
         """The SQLAlchemy URL, defaulting to ``<data_dir>/xephang.db``."""
