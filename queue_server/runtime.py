@@ -1,11 +1,12 @@
 """The composition root: one server process's parts, built, started and stopped in order.
 
 :meth:`Runtime.build` takes the data directory's server lock, opens and migrates the
-database, applies the admin pages' saved settings and makes the in-process parts (event
-bus, metrics, Socket.IO, screen feed, socket credential guard, maintenance worker); no
+database, applies the admin pages' saved settings and makes the in-process parts (the
+relay, metrics, Socket.IO, screen feed, socket credential guard, maintenance worker); no
 thread runs yet. :func:`queue_server.web.app.create_app` builds the Flask app on it
-without side effects. :meth:`Runtime.start` starts the parts in order (the socket sweep,
-the embedded device worker when this server owns the devices, the daily maintenance);
+without side effects. :meth:`Runtime.start` starts the parts in order (the relay's
+follower, the cluster doorbell, the socket sweep, the embedded device worker when this
+server owns the devices, the daily maintenance);
 :meth:`Runtime.stop` stops everything in reverse order, the database and the lock last.
 
 As in Moonraker's component lifecycle (construct, ``component_init``, ``close``), a part
@@ -27,13 +28,15 @@ from typing import TYPE_CHECKING
 
 from flask_socketio import SocketIO
 
-from queue_server.bus import EventBus
 from queue_server.core.bootstrap import open_center
+from queue_server.core.envelope import Envelope
+from queue_server.core.events import SettingsChanged
 from queue_server.core.maintenance import MaintenancePlan
 from queue_server.core.operations import Queue
 from queue_server.core.overrides import apply_saved
 from queue_server.core.ratings import Ratings
 from queue_server.core.serverlock import ServerLock
+from queue_server.relay import Relay
 from queue_server.settings import Settings, load_settings
 from queue_server.web.counter_holders import CounterHolders
 from queue_server.web.devices import start_embedded_worker
@@ -94,7 +97,7 @@ class Runtime:
     settings: Settings  # the file plus the admin pages' changes; swapped when they change
     file_settings: Settings  # as the TOML file has them
     queue: Queue
-    bus: EventBus
+    relay: Relay
     server_lock: ServerLock
     secret_key: str
     metrics: Metrics
@@ -109,6 +112,7 @@ class Runtime:
     testing: bool = False
     embedded_devices: bool = False  # start the device worker (this server owns the devices)
     run_maintenance: bool = False
+    follow_outbox: bool = False  # run the relay's follower thread
     # name → callable returning True/False or {"ok": bool, ...}; filled by the device worker.
     device_status: dict[str, DeviceCheck] = field(default_factory=dict)
     device_worker: DeviceWorker | None = None  # the embedded device worker, while it runs
@@ -124,15 +128,18 @@ class Runtime:
         settings: Settings | None = None,
         *,
         queue: Queue | None = None,
-        bus: EventBus | None = None,
+        relay: Relay | None = None,
         testing: bool = False,
         devices: bool | None = None,
         maintenance: bool | None = None,
+        follow: bool | None = None,
     ) -> Runtime:
         """Take the server lock, open the database (unless ``queue`` is given: its
         owner closes it) and make the parts. ``devices`` and ``maintenance`` say whether
         :meth:`start` starts the embedded device worker and the daily maintenance (by
         default when not ``testing``); ``testing`` also leaves the socket sweep to tests.
+        ``follow``: start the relay's follower thread (by default when not ``testing``;
+        without it the relay still reads the outbox when a gap shows).
         """
         file_settings = settings or settings_from_environment()
         # Held while this server lives: `xephang demo --reset` refuses to replace the data.
@@ -145,18 +152,19 @@ class Runtime:
             else:  # opened by the caller: still apply the admin pages' saved changes
                 with queue.db.write() as conn:
                     effective = apply_saved(conn, file_settings, queue.clock.now())
-            bus = bus or EventBus()
+            relay = relay or Relay()
+            relay.follow(queue.db)
             metrics = Metrics()
-            bus.subscribe(metrics.on_event)
+            relay.subscribe(metrics.on_event)
             socketio = make_socketio()
-            screen_feed = ScreenFeed(socketio)
-            bus.subscribe_batches(screen_feed)
+            screen_feed = ScreenFeed(socketio, relay)
+            relay.subscribe_batches(screen_feed)
             clock = queue.clock
-            return cls(
+            runtime = cls(
                 settings=effective,
                 file_settings=file_settings,
                 queue=queue,
-                bus=bus,
+                relay=relay,
                 server_lock=server_lock,
                 secret_key=secret_key(effective),
                 metrics=metrics,
@@ -171,18 +179,31 @@ class Runtime:
                 socket_guard=SocketGuard(
                     socketio, queue.db, clock, effective.api.socket_check_s, background=not testing
                 ),
-                maintenance=MaintenanceWorker(queue, MaintenancePlan.from_settings(effective), bus),
+                maintenance=MaintenanceWorker(
+                    queue, MaintenancePlan.from_settings(effective), relay
+                ),
                 counter_holders=CounterHolders(),
                 testing=testing,
                 embedded_devices=(not testing if devices is None else devices)
                 and effective.devices.worker == "embedded",
                 run_maintenance=not testing if maintenance is None else maintenance,
+                follow_outbox=not testing if follow is None else follow,
                 _running=held,
             )
+            relay.subscribe(runtime.settings_changed_elsewhere)
+            return runtime
         except BaseException:
             for part in reversed(held):
                 part.stop()
             raise
+
+    def settings_changed_elsewhere(self, envelope: Envelope) -> None:
+        """Another process (or command) saved settings: load them as it did."""
+        if envelope.event_type is not SettingsChanged or envelope.event is not None:
+            return
+        with self.queue.db.write() as conn:
+            self.settings = apply_saved(conn, self.file_settings, self.queue.clock.now())
+        self.queue.reload()
 
     def start(self) -> None:
         """Start the parts in order; if one fails, stop those started and re-raise."""
@@ -190,9 +211,12 @@ class Runtime:
             if self._started:
                 return
             self._started = True
-        steps: list[tuple[str, Callable[[], Callable[[], None]]]] = [
-            ("socket guard", self._start_socket_guard)
-        ]
+        steps: list[tuple[str, Callable[[], Callable[[], None]]]] = []
+        if self.follow_outbox:
+            steps.append(("relay", self._start_relay))
+        if self.settings.cluster_mode:
+            steps.append(("doorbell", self._start_doorbell))
+        steps.append(("socket guard", self._start_socket_guard))
         if self.embedded_devices:
             steps.append(("devices", lambda: start_embedded_worker(self)))
         if self.run_maintenance:
@@ -203,6 +227,23 @@ class Runtime:
         except BaseException:
             self.stop()
             raise
+
+    def _start_relay(self) -> Callable[[], None]:
+        self.relay.start()
+        return self.relay.stop
+
+    def _start_doorbell(self) -> Callable[[], None]:
+        from queue_server.cluster.doorbell import Doorbell
+
+        doorbell = Doorbell(self.settings.cluster.redis_url)
+        self.relay.on_published = doorbell.ring
+        doorbell.start(self.relay.nudge)
+
+        def stop() -> None:
+            self.relay.on_published = None
+            doorbell.stop()
+
+        return stop
 
     def _start_socket_guard(self) -> Callable[[], None]:
         self.socket_guard.start()
@@ -237,17 +278,24 @@ def start_app(
     settings: Settings | None = None,
     *,
     queue: Queue | None = None,
-    bus: EventBus | None = None,
+    relay: Relay | None = None,
     testing: bool = False,
     devices: bool | None = None,
     maintenance: bool | None = None,
+    follow: bool | None = None,
 ) -> Flask:
     """Build a runtime, its web app, and start it (what the WSGI module does); for tests
     and tools. The runtime: ``runtime_of(app)`` (``queue_server.web.state``)."""
     from queue_server.web.app import create_app
 
     runtime = Runtime.build(
-        settings, queue=queue, bus=bus, testing=testing, devices=devices, maintenance=maintenance
+        settings,
+        queue=queue,
+        relay=relay,
+        testing=testing,
+        devices=devices,
+        maintenance=maintenance,
+        follow=follow,
     )
     app = create_app(runtime)
     runtime.start()

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from queue_server.core.catalogue import Catalogue, CounterInfo, ServiceInfo, load_catalogue
 from queue_server.core.clock import Clock, SystemClock, local_day
 from queue_server.core.db import Database
+from queue_server.core.envelope import Envelope
 from queue_server.core.errors import NotFound
 from queue_server.core.events import DomainEvent
 from queue_server.core.options import NumberingConfig, PolicyConfig
@@ -27,10 +28,12 @@ T = TypeVar("T")
 
 @dataclass(frozen=True, slots=True)
 class Outcome(Generic[T]):
-    """An operation's result plus the events to publish after commit."""
+    """An operation's result plus its events (published after commit)."""
 
     value: T
     events: list[DomainEvent] = field(default_factory=list)
+    # The events as written in the outbox (numbered), once the operation committed.
+    envelopes: list[Envelope] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

@@ -91,6 +91,7 @@ class Database:
         # starves threads under load. Writers of this process queue on a lock instead;
         # the busy timeout still covers other processes (the CLI, a device worker).
         self._write_lock: threading.Lock | None = None
+        self._read_options: dict[str, str] = {}
         self.file: FileIdentity | None = None
         if self.dialect == "sqlite":
             path = sqlite_path(url)
@@ -102,6 +103,7 @@ class Database:
             )
             self._write_lock = threading.Lock()
         elif self.dialect == "postgresql":
+            self._read_options = {"isolation_level": "REPEATABLE READ"}
             if self.url.drivername == "postgresql":
                 url = str(self.url.set(drivername="postgresql+psycopg"))
             self.engine = create_engine(
@@ -154,10 +156,11 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        """A read-only transaction (SQLite: deferred, never takes the write lock)."""
+        """A read-only transaction that sees one moment throughout (SQLite: deferred, never
+        takes the write lock; PostgreSQL: REPEATABLE READ, not each statement its own)."""
         self.check_file()
         with self.engine.connect() as conn:
-            conn = conn.execution_options(xephang_readonly=True)
+            conn = conn.execution_options(xephang_readonly=True, **self._read_options)
             with conn.begin():
                 yield conn
 

@@ -43,11 +43,13 @@ def issue(
     actor: str | None = None,
     kiosk: str | None = None,
     contact: Contact | None = None,
+    public_url: str | None = None,
 ) -> Outcome[TicketView]:
     """Give a new ticket for ``service_code``, optionally with a priority category.
 
     ``kiosk`` names the kiosk (and so the printer) the ticket is printed on;
-    ``contact`` is a consented phone number, kept apart from the ticket.
+    ``contact`` is a consented phone number, kept apart from the ticket;
+    ``public_url`` is where the ticket's QR code points (unset: the configured address).
     """
     service = ctx.service_info(service_code)
     category = _category(ctx, priority_code)
@@ -74,14 +76,19 @@ def issue(
     return Outcome(
         ticket,
         [
-            TicketIssued(ticket=ticket, kiosk=kiosk, at=now),
+            TicketIssued(ticket=ticket, kiosk=kiosk, public_url=public_url, at=now),
             QueueChanged(service=service.code, waiting=place.waiting + 1, at=now),
         ],
     )
 
 
 def reprint(
-    ctx: QueueContext, ticket_id: int, kiosk: str, *, actor: str | None = None
+    ctx: QueueContext,
+    ticket_id: int,
+    kiosk: str,
+    *,
+    actor: str | None = None,
+    public_url: str | None = None,
 ) -> Outcome[str]:
     """Ask for a ticket to be printed again on ``kiosk``'s printer; returns the job id."""
     now = ctx.clock.now()
@@ -101,7 +108,10 @@ def reprint(
             detail={"kiosk": kiosk, "job": job_id},
         )
         ticket = ticket_view(ctx.catalogue, row)
-    return Outcome(job_id, [PrintRequested(ticket=ticket, kiosk=kiosk, job_id=job_id, at=now)])
+    requested = PrintRequested(
+        ticket=ticket, kiosk=kiosk, job_id=job_id, public_url=public_url, at=now
+    )
+    return Outcome(job_id, [requested])
 
 
 def place_of_new_ticket(

@@ -161,7 +161,7 @@ def run_maintenance(
     archived = archive_before(queue.db, archive_horizon(queue.today(), plan.keep_days))
     purged = purge_contacts(queue.db, now, plan.contact_days, actor)
     result = MaintenanceResult(due or now, closed.value, archived, purged)
-    return Outcome(result, closed.events)
+    return Outcome(result, closed.events, closed.envelopes)
 
 
 def maintain_if_due(queue: Queue, plan: MaintenancePlan) -> Outcome[MaintenanceResult | None]:
@@ -174,4 +174,4 @@ def maintain_if_due(queue: Queue, plan: MaintenancePlan) -> Outcome[MaintenanceR
         return Outcome(None)
     outcome = run_maintenance(queue, plan, due=due)
     _finish(queue.db, due, outcome.value, queue.clock.now())
-    return Outcome(outcome.value, outcome.events)
+    return Outcome(outcome.value, outcome.events, outcome.envelopes)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
     TypeDecorator,
     UniqueConstraint,
 )
@@ -331,6 +333,30 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(40))
     target: Mapped[str] = mapped_column(String(120), default="")
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class OutboxEvent(Base):
+    """Every event, written in the transaction of the change it reports
+    (:mod:`queue_server.core.outbox`): ``seq`` is the one global order."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_at", "at"),)
+
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[str] = mapped_column(Text)  # JSON: the public view
+    private: Mapped[str | None] = mapped_column(Text)  # JSON for the printer, if it differs
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class OutboxHead(Base):
+    """One row: the last ``seq`` given. Taking it locks the row until commit, so events
+    are numbered in commit order without gaps."""
+
+    __tablename__ = "outbox_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(BigInteger)
 
 
 def _archive_table(source: Any, name: str, indexed: str) -> Any:

@@ -1,7 +1,8 @@
 """The queue of one center: its commands and read models behind one object.
 
 Each command is one short transaction that returns domain events (an :class:`Outcome`);
-device I/O never happens here: callers publish the returned events after commit.
+device I/O never happens here: the events are written to the outbox with the change,
+and callers hand the outcome's envelopes to the relay after commit.
 The commands live in :mod:`~queue_server.core.issuing`, :mod:`~queue_server.core.calling`
 and :mod:`~queue_server.core.lifecycle`, the read models in
 :mod:`~queue_server.core.queries`; all are functions of a
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 from queue_server.core import calling, issuing, lifecycle, queries
 from queue_server.core.context import Outcome, QueueContext, QueueOptions
+from queue_server.core.outbox import recording
 from queue_server.core.views import status_label
 
 __all__ = ["Outcome", "Queue", "QueueOptions", "status_label"]
@@ -23,24 +25,27 @@ class Queue(QueueContext):
     Each method is the module function of the same name, with the queue as its context
     (a function stored on a class is a method: ``queue.issue("HT")`` is
     ``issuing.issue(queue, "HT")``), so signatures and docstrings are written once.
+    Each command is wrapped by :func:`~queue_server.core.outbox.recording`: its events
+    are written to the outbox in its own transaction, and its outcome's ``envelopes``
+    are them, numbered, for the relay.
     """
 
     # Commands: giving tickets.
-    issue = issuing.issue
-    reprint = issuing.reprint
+    issue = recording(issuing.issue)
+    reprint = recording(issuing.reprint)
     # Commands: a counter's calling.
-    call_next = calling.call_next
-    call_ticket = calling.call_ticket
-    recall = calling.recall
-    pause = calling.pause
-    resume = calling.resume
+    call_next = recording(calling.call_next)
+    call_ticket = recording(calling.call_ticket)
+    recall = recording(calling.recall)
+    pause = recording(calling.pause)
+    resume = recording(calling.resume)
     # Commands: after the call.
-    start_serving = lifecycle.start_serving
-    finish = lifecycle.finish
-    no_show = lifecycle.no_show
-    transfer = lifecycle.transfer
-    cancel = lifecycle.cancel
-    close_day = lifecycle.close_day
+    start_serving = recording(lifecycle.start_serving)
+    finish = recording(lifecycle.finish)
+    no_show = recording(lifecycle.no_show)
+    transfer = recording(lifecycle.transfer)
+    cancel = recording(lifecycle.cancel)
+    close_day = recording(lifecycle.close_day)
     # Read models.
     ticket = queries.ticket
     ticket_by_number = queries.ticket_by_number

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 from sqlalchemy.engine import Row
 
-from queue_server.core import policy
+from queue_server.core import outbox, policy
 from queue_server.core import statements as sql
 from queue_server.core.catalogue import CounterInfo
 from queue_server.core.clock import local_day
@@ -90,11 +90,13 @@ def waiting_for_counter(ctx: QueueContext, counter_number: int) -> list[TicketVi
 
 
 def snapshot(ctx: QueueContext, recent: int = 6) -> dict[str, Any]:
-    """Everything a screen needs to draw itself from scratch."""
+    """Everything a screen needs to draw itself from scratch, and ``seq``: the last
+    event it counts (read in the same transaction, so the two agree)."""
     now = ctx.clock.now()
     day = local_day(now, ctx.options.zone)
     catalogue = ctx.catalogue
     with ctx.db.read() as conn:
+        seq = outbox.last_seq(conn)
         waiting = dict(
             conn.execute(
                 select(Ticket.service_id, func.count())
@@ -113,6 +115,7 @@ def snapshot(ctx: QueueContext, recent: int = 6) -> dict[str, Any]:
         "services": services,
         "counters": counters,
         "recent_calls": calls,
+        "seq": seq,
     }
 
 

@@ -9,7 +9,7 @@ also when two arrive at once (the unique ``ratings.ticket_id`` decides).
 from __future__ import annotations
 
 from collections import Counter as Counts
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -19,9 +19,10 @@ from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
 
 from queue_server.core.errors import InvalidState, NotFound, Rejected
-from queue_server.core.events import TicketRated, TicketView
+from queue_server.core.events import TicketRated
 from queue_server.core.models import Rating, Ticket, TicketStatus
 from queue_server.core.operations import Outcome, Queue
+from queue_server.core.outbox import recorded
 from queue_server.core.rating_config import RatingsConfig
 from queue_server.i18n import _
 
@@ -188,8 +189,11 @@ class Ratings:
                     )
                 )
 
-        return self._store(
-            lambda conn: self._ticket_by_id(conn, ticket_id), fits, score, chosen, AT_COUNTER, now
+        def find(conn: Connection) -> Row:
+            return self._ticket_by_id(conn, ticket_id)
+
+        return recorded(
+            self.queue.db, lambda: self._store(find, fits, score, chosen, AT_COUNTER, now)
         )
 
     def rate_by_track_code(
@@ -205,7 +209,10 @@ class Ratings:
         def find(conn: Connection) -> Row:
             return self._ticket_by_code(conn, track_code)
 
-        return self._store(find, fits, score, chosen, FROM_TRACKING, self.queue.clock.now())
+        now = self.queue.clock.now()
+        return recorded(
+            self.queue.db, lambda: self._store(find, fits, score, chosen, FROM_TRACKING, now)
+        )
 
     # ----------------------------------------------------------------- helpers
     def _store(
@@ -292,15 +299,17 @@ class Ratings:
             row.id, row.number, service.code, service.name, counter_number, row.finished_at
         )
 
-    def pending_for_finished(self, ticket: TicketView, finished_at: datetime) -> PendingRating:
-        """The question to ask about a ticket just finished at its counter."""
-        assert ticket.counter is not None
+    def pending_for_finished(
+        self, ticket: Mapping[str, Any], finished_at: datetime
+    ) -> PendingRating:
+        """The question to ask about a ticket just finished at its counter (``ticket``:
+        its public view, as in the ``ticket_changed`` event)."""
         return self._make_pending(
-            ticket.id,
-            ticket.number,
-            ticket.service,
-            ticket.service_name,
-            ticket.counter,
+            ticket["id"],
+            ticket["number"],
+            ticket["service"],
+            ticket["service_name"],
+            ticket["counter"],
             finished_at,
         )
 

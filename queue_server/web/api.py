@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection
-from dataclasses import replace
 from typing import Any, TypeVar
 
 from flask import Blueprint, Response, g, jsonify, request, session, url_for
@@ -12,7 +11,7 @@ from flask import Blueprint, Response, g, jsonify, request, session, url_for
 from queue_server.auth.roles import Principal, Role
 from queue_server.core.catalogue import CategoryInfo
 from queue_server.core.errors import NotFound
-from queue_server.core.events import PrintRequested, TicketIssued, TicketView
+from queue_server.core.events import TicketView
 from queue_server.core.operations import Outcome
 from queue_server.core.printjobs import jobs_for_ticket
 from queue_server.i18n import _
@@ -50,22 +49,17 @@ def _principal() -> Principal:
 TICKET_NUMBER = re.compile(r"^[A-Z]{1,2}[0-9]{1,6}$")
 
 
-def _addressed(outcome: Outcome[T]) -> Outcome[T]:
+def _request_address() -> str | None:
     """Without ``center.public_url``, tickets' QR codes point to the address this request
     came to (the one the kiosk or help desk uses)."""
     if xephang().settings.center.public_url:
-        return outcome
-    here = request.host_url.rstrip("/")
-    events = [
-        replace(e, public_url=here) if isinstance(e, TicketIssued | PrintRequested) else e
-        for e in outcome.events
-    ]
-    return replace(outcome, events=events)
+        return None
+    return str(request.host_url.rstrip("/"))
 
 
 def _publish(outcome: Outcome[T]) -> T:
-    """Hand the events of a committed operation to the bus; return its value."""
-    xephang().bus.publish(outcome.events)
+    """Hand the events of a committed operation to the relay; return its value."""
+    xephang().relay.publish(outcome.envelopes)
     return outcome.value
 
 
@@ -176,15 +170,14 @@ def issue_ticket() -> Response:
 
     def produce() -> Response:
         ticket = _publish(
-            _addressed(
-                state.queue.issue(
-                    body.service,
-                    body.priority,
-                    channel=channel,
-                    actor=principal.actor,
-                    kiosk=kiosk,
-                    contact=contact,
-                )
+            state.queue.issue(
+                body.service,
+                body.priority,
+                channel=channel,
+                actor=principal.actor,
+                kiosk=kiosk,
+                contact=contact,
+                public_url=_request_address(),
             )
         )
         # The citizen's ticket, with its code; the printer as known before the job, and
@@ -235,8 +228,8 @@ def reprint_ticket(ticket_id: int) -> Response:
     kiosk = body.kiosk or ("helpdesk" if "helpdesk" in printers else next(iter(printers), None))
     if kiosk is None or kiosk not in printers:
         raise ApiError(404, _("No printer for kiosk {name}.").format(name=body.kiosk or "—"))
-    outcome = _addressed(
-        state.queue.reprint(_ticket_id(ticket_id), kiosk, actor=_principal().actor)
+    outcome = state.queue.reprint(
+        _ticket_id(ticket_id), kiosk, actor=_principal().actor, public_url=_request_address()
     )
     _publish(outcome)
     response = jsonify({"job_id": outcome.value, "kiosk": kiosk})
@@ -397,9 +390,7 @@ def waiting(number: int) -> Response:
 @api.get("/state")
 @require(*ANY_ROLE, Role.DEVICE)
 def state() -> Response:
-    app_state = xephang()
-    seq = app_state.bus.last_seq  # before the snapshot: replaying an event is harmless
-    return jsonify({**app_state.queue.snapshot(), "seq": seq})
+    return jsonify(xephang().queue.snapshot())
 
 
 # -------------------------------------------------------------------- session

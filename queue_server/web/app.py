@@ -41,7 +41,7 @@ class TolerantResponse(Response):
 
 
 def create_app(runtime: Runtime) -> Flask:
-    """Build the web app on ``runtime``: REST API, pages, Socket.IO and its bus bridges.
+    """Build the web app on ``runtime``: REST API, pages, Socket.IO and its relay bridges.
 
     No side effects beyond wiring: the runtime was built (database, lock) before and is
     started after (workers); see :mod:`queue_server.runtime`.
@@ -99,7 +99,7 @@ def create_app(runtime: Runtime) -> Flask:
     socketio = runtime.socketio
     socketio.init_app(app)
     JoinGuard(socketio, settings.server.socket_join_timeout_s)
-    bridge_devices(runtime.bus, socketio)
+    bridge_devices(runtime.relay, socketio)
     register_screens(app, runtime)
     register_ratings_api(app)
     register_rating_screens(app, runtime)

@@ -89,7 +89,7 @@ class PrintJobRecorder:
 
 
 def start_embedded_worker(runtime: Runtime) -> Callable[[], None]:
-    """Build this server's devices, feed them from the bus, and report their status;
+    """Build this server's devices, feed them from the relay, and report their status;
     returns the function that stops them (the runtime's ``devices`` part).
 
     On ``settings_changed`` the worker takes the runtime's new settings and rebuilds the
@@ -109,7 +109,7 @@ def start_embedded_worker(runtime: Runtime) -> Callable[[], None]:
         on_rebuilt=lambda: _report_status(runtime, worker),
     )
     worker.start()
-    unsubscribe = runtime.bus.subscribe(worker.handle)
+    unsubscribe = runtime.relay.subscribe(worker.handle)
     worker.resync(queue.snapshot(recent=0))
     _report_status(runtime, worker)
     runtime.print_jobs = recorder

@@ -28,10 +28,10 @@ from flask import Response, request
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from queue_server.bus import holding_events, publish_held
 from queue_server.core.db import Database
 from queue_server.core.models import IdempotencyRecord
 from queue_server.i18n import _
+from queue_server.relay import holding_events, publish_held
 from queue_server.web.errors import ApiError
 
 log = logging.getLogger(__name__)

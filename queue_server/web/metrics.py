@@ -17,7 +17,7 @@ from prometheus_client import (
     generate_latest,
 )
 
-from queue_server.bus import Envelope
+from queue_server.core.envelope import Envelope
 
 # No ``*_created`` series (a process-wide switch of the library): Prometheus sees a
 # counter's reset itself, and the exposition stays the one documented before.
@@ -27,7 +27,7 @@ LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0,
 
 
 class Metrics:
-    """Counters fed by the bus, people waiting per service and a request-latency histogram."""
+    """Counters fed by the relay, people waiting per service and a request-latency histogram."""
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry(auto_describe=False)

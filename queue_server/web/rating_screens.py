@@ -10,6 +10,7 @@ travel on the socket; the rating itself is an HTTP POST.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Flask, Response, make_response, request
@@ -24,7 +25,7 @@ from flask_socketio import (  # type: ignore[attr-defined]
 
 from queue_server.auth.roles import Role
 from queue_server.auth.tokens import principal_for_token
-from queue_server.bus import Envelope
+from queue_server.core.envelope import Envelope
 from queue_server.core.errors import NotFound
 from queue_server.core.events import SettingsChanged, TicketChanged
 from queue_server.core.models import TicketStatus
@@ -127,30 +128,36 @@ def _serve_namespace(socketio: SocketIO) -> None:
         emit("state", counter_state(ratings_state().service, principal.counter))
 
 
+def _finished_at_counter(data: dict[str, Any]) -> bool:
+    ticket = data["ticket"]
+    return bool(
+        data["action"] == "finish"
+        and ticket["status"] == TicketStatus.DONE
+        and ticket["counter"] is not None
+    )
+
+
 def _bridge(state: Runtime, ratings: RatingsState, socketio: SocketIO) -> None:
     """Finishes and ratings of a counter's tickets to that counter's tablet; settings
     changes to every tablet."""
 
     def forward(envelope: Envelope) -> None:
-        event = envelope.event
-        if (
-            isinstance(event, TicketChanged)
-            and event.action == "finish"
-            and event.ticket.status == TicketStatus.DONE
-            and event.ticket.counter is not None
-        ):
-            pending = ratings.service.pending_for_finished(event.ticket, event.at)
-            message: dict[str, Any] = {"pending": pending.to_dict(), "at": event.at.isoformat()}
-            room = counter_room(event.ticket.counter)
+        kind, data = envelope.event_type, envelope.payload
+        if kind is TicketChanged and _finished_at_counter(data):
+            at = datetime.fromisoformat(data["at"])
+            pending = ratings.service.pending_for_finished(data["ticket"], at)
+            message: dict[str, Any] = {"pending": pending.to_dict(), "at": data["at"]}
+            room = counter_room(data["ticket"]["counter"])
             socketio.emit("ask", message, namespace=RATE_NAMESPACE, to=room)
-        elif isinstance(event, TicketRated) and event.counter is not None:
-            message = {"ticket_id": event.ticket_id, "at": event.at.isoformat()}
-            room = counter_room(event.counter)
-            socketio.emit("rated", message, namespace=RATE_NAMESPACE, to=room)
-        elif isinstance(event, SettingsChanged):
+        elif kind is TicketRated and data["counter"] is not None:
+            message = {"ticket_id": data["ticket_id"], "at": data["at"]}
+            socketio.emit(
+                "rated", message, namespace=RATE_NAMESPACE, to=counter_room(data["counter"])
+            )
+        elif kind is SettingsChanged:
             socketio.emit(envelope.name, envelope.payload, namespace=RATE_NAMESPACE)
 
-    state.bus.subscribe(forward)
+    state.relay.subscribe(forward)
 
 
 def register_rating_screens(app: Flask, runtime: Runtime) -> None:

@@ -63,7 +63,7 @@ def ratings_state() -> RatingsState:
 
 
 def _stored(outcome: Outcome[RatingReceipt]) -> Response:
-    xephang().bus.publish(outcome.events)
+    xephang().relay.publish(outcome.envelopes)
     response = jsonify(outcome.value.to_dict())
     response.status_code = 201
     return response

@@ -1,24 +1,24 @@
-"""Socket.IO (gevent or threading mode) and the bridges from the event bus to Socket.IO clients.
+"""Socket.IO (gevent or threading mode) and the bridges from the relay to Socket.IO clients.
 
-The bridges emit in the thread that published (the request's), under the bus lock, so
-every namespace gets its events in ``seq`` order. An emit only queues a frame for each
-client's writer thread, so this is quick. Screens are served first: the bus calls batch
-handlers (the screen feed) before the others. An operation's events go in one frame
-(``batch``), so a call-next is one frame per screen instead of three.
+The bridges emit in the thread that delivers (the request's, or the relay follower's),
+under the relay's lock, so every namespace gets its events in ``seq`` order. An emit only
+queues a frame for each client's writer, so this is quick. Screens are served first: the
+relay calls batch handlers (the screen feed) before the others. An operation's events go
+in one frame (``batch``), so a call-next is one frame per screen instead of three.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
-import threading
 from collections.abc import Callable
 from typing import Any, Literal
 
 from flask import Flask
 from flask_socketio import SocketIO
 
-from queue_server.bus import Envelope, EventBus
+from queue_server.core.envelope import Envelope
+from queue_server.relay import Relay
 
 log = logging.getLogger(__name__)
 
@@ -61,36 +61,42 @@ def emit_events(socketio: SocketIO, events: Events, namespace: str, to: str | No
 
 
 class ScreenFeed:
-    """Bus batch handler sending screens only what they draw, numbered by its own ``seq``.
+    """Relay batch handler sending screens only what they draw.
 
     Screens never get ``ticket_issued``, and no payload carries a tracking code
     (``Envelope.payload`` is the public view). An operation's screen events leave in
-    one frame. Their own ``seq`` keeps gap detection exact.
+    one frame. Each carries the global ``seq`` and ``prev``, the ``seq`` of the screen
+    event before it, so a screen knows it missed one when ``prev`` is beyond what it has;
+    every process computes the same ``prev`` from the same ordered outbox.
     """
 
-    def __init__(self, socketio: SocketIO) -> None:
+    def __init__(self, socketio: SocketIO, relay: Relay) -> None:
         self.socketio = socketio
-        self._seq = 0
-        self._lock = threading.Lock()
+        shown = [e.seq for e in relay.recent() if e.name in SCREEN_EVENTS]
+        self._prev = shown[-1] if shown else 0
 
-    @property
-    def last_seq(self) -> int:
-        return self._seq
+    def frames(self, envelopes: list[Envelope], prev: int) -> tuple[Events, int]:
+        """The screen events of ``envelopes`` chained from ``prev``; and the new ``prev``."""
+        events: Events = []
+        for envelope in envelopes:
+            if envelope.name in SCREEN_EVENTS:
+                message = {**envelope.payload, "seq": envelope.seq, "prev": prev}
+                events.append((envelope.name, message))
+                prev = envelope.seq
+        return events, prev
+
+    def replay(self, envelopes: list[Envelope], after: int) -> Events:
+        """The screen events of ``envelopes`` for a screen that has everything to ``after``."""
+        return self.frames(envelopes, after)[0]
 
     def __call__(self, envelopes: list[Envelope]) -> None:
-        shown = [e for e in envelopes if e.name in SCREEN_EVENTS]
-        if not shown:
-            return
-        with self._lock:  # the bus delivers in order; the lock only guards the counter
-            events: Events = []
-            for envelope in shown:
-                self._seq += 1
-                events.append((envelope.name, {**envelope.payload, "seq": self._seq}))
+        # The relay delivers in order, one batch at a time (under its lock).
+        events, self._prev = self.frames(envelopes, self._prev)
         emit_events(self.socketio, events, DISPLAY_NAMESPACE)
 
 
-def bridge_devices(bus: EventBus, socketio: SocketIO) -> Callable[[], None]:
-    """Every bus event, with the bus ``seq``, to ``/devices``: device workers get what
+def bridge_devices(relay: Relay, socketio: SocketIO) -> Callable[[], None]:
+    """Every event, with its ``seq``, to ``/devices``: device workers get what
     they print (the tracking code for the QR), display and admin tokens the public view."""
 
     def forward(envelope: Envelope) -> None:
@@ -98,11 +104,11 @@ def bridge_devices(bus: EventBus, socketio: SocketIO) -> Callable[[], None]:
         socketio.emit(envelope.name, private, namespace=DEVICES_NAMESPACE, to=DEVICE_WORKERS_ROOM)
         socketio.emit(envelope.name, public, namespace=DEVICES_NAMESPACE, to=DEVICE_VIEWERS_ROOM)
 
-    return bus.subscribe(forward)
+    return relay.subscribe(forward)
 
 
 def bridge_batches(
-    bus: EventBus, socketio: SocketIO, namespace: str, to: str | None = None
+    relay: Relay, socketio: SocketIO, namespace: str, to: str | None = None
 ) -> Callable[[], None]:
     """Like :func:`bridge`, but an operation's events in one frame (``batch``)."""
 
@@ -110,4 +116,4 @@ def bridge_batches(
         events = [(envelope.name, envelope.message()) for envelope in envelopes]
         emit_events(socketio, events, namespace, to)
 
-    return bus.subscribe_batches(forward)
+    return relay.subscribe_batches(forward)

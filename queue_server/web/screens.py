@@ -41,7 +41,6 @@ from flask import (
 from flask_socketio import (  # type: ignore[attr-defined]
     ConnectionRefusedError,
     SocketIO,
-    emit,
     join_room,
 )
 from sqlalchemy import func, select
@@ -61,6 +60,7 @@ from queue_server.web.realtime import (
     DISPLAY_NAMESPACE,
     bridge_batches,
 )
+from queue_server.web.resume import device_frames, join_or_resume, public_frames
 from queue_server.web.resync import ResyncLimiter
 from queue_server.web.security import VERSION_KEY, current_principal, signed_in
 from queue_server.web.sockets import socket_guard
@@ -102,9 +102,8 @@ def _config() -> ScreensConfig:
 
 
 def snapshot(state: Runtime, recent: int) -> dict[str, Any]:
-    """What ``GET /api/v1/state`` returns: the queue snapshot plus the bus ``seq``."""
-    seq = state.bus.last_seq  # before the snapshot: replaying an event is harmless
-    return {**state.queue.snapshot(recent=recent), "seq": seq}
+    """The queue snapshot with ``seq``, the last event it counts (read together)."""
+    return state.queue.snapshot(recent=recent)
 
 
 # ------------------------------------------------------------------------ pages
@@ -298,10 +297,7 @@ def _watch(namespace: str, principal: Principal) -> None:
 def _serve_namespaces(socketio: SocketIO, limiter: ResyncLimiter) -> None:
     def current_snapshot(namespace: str = OFFICER_NAMESPACE) -> dict[str, Any]:
         # The latest call plus the list, with room for recalls (screens keep one per ticket).
-        data = snapshot(xephang(), 2 * (_config().recent_calls + 1))
-        if namespace == DISPLAY_NAMESPACE:  # screens count only the events they get
-            data["seq"] = xephang().screen_feed.last_seq
-        return data
+        return snapshot(xephang(), 2 * (_config().recent_calls + 1))
 
     # The one /display connect handler: screens, with a credential unless the display is open.
     @socketio.on("connect", namespace=DISPLAY_NAMESPACE)
@@ -315,12 +311,17 @@ def _serve_namespaces(socketio: SocketIO, limiter: ResyncLimiter) -> None:
             raise ConnectionRefusedError("unauthorized")
         else:
             _watch(DISPLAY_NAMESPACE, principal)
-        join_room(SCREENS_ROOM, namespace=DISPLAY_NAMESPACE)
-        emit("snapshot", current_snapshot(DISPLAY_NAMESPACE))
+        join_or_resume(
+            DISPLAY_NAMESPACE,
+            SCREENS_ROOM,
+            auth,
+            xephang().screen_feed.replay,
+            lambda: current_snapshot(DISPLAY_NAMESPACE),
+        )
 
     @socketio.on("connect", namespace=DEVICES_NAMESPACE)
     def _devices_connect(auth: Any = None) -> None:
-        """Device workers in their own process: every event, with the bus ``seq``.
+        """Device workers in their own process: every event, with its ``seq``.
 
         Only a device token gets the tracking codes (to print the QR); a display or
         admin token gets the same events without them.
@@ -330,8 +331,8 @@ def _serve_namespaces(socketio: SocketIO, limiter: ResyncLimiter) -> None:
             raise ConnectionRefusedError("unauthorized")
         _watch(DEVICES_NAMESPACE, principal)
         room = DEVICE_WORKERS_ROOM if principal.role == Role.DEVICE else DEVICE_VIEWERS_ROOM
-        join_room(room, namespace=DEVICES_NAMESPACE)
-        emit("snapshot", snapshot(xephang(), 0))
+        frames = device_frames if room == DEVICE_WORKERS_ROOM else public_frames
+        join_or_resume(DEVICES_NAMESPACE, room, auth, frames, lambda: snapshot(xephang(), 0))
 
     @socketio.on("connect", namespace=OFFICER_NAMESPACE)
     def _officer_connect(auth: Any = None) -> None:
@@ -339,11 +340,10 @@ def _serve_namespaces(socketio: SocketIO, limiter: ResyncLimiter) -> None:
         if principal is None or principal.role not in STAFF_ROLES:
             raise ConnectionRefusedError("unauthorized")
         _watch(OFFICER_NAMESPACE, principal)
-        join_room(STAFF_ROOM, namespace=OFFICER_NAMESPACE)
         if principal.counter is not None:
             join_room(f"counter:{principal.counter}", namespace=OFFICER_NAMESPACE)
             counter_holders().hold(request.sid, principal.counter, principal.name)  # type: ignore[attr-defined]
-        emit("snapshot", current_snapshot())
+        join_or_resume(OFFICER_NAMESPACE, STAFF_ROOM, auth, public_frames, current_snapshot)
 
     @socketio.on("disconnect", namespace=OFFICER_NAMESPACE)
     def _officer_disconnect(*_args: Any) -> None:
@@ -365,10 +365,10 @@ def _serve_namespaces(socketio: SocketIO, limiter: ResyncLimiter) -> None:
 def register_screens(app: Flask, runtime: Runtime) -> None:
     """Serve the screen pages and their Socket.IO namespaces on ``app``.
 
-    Every bus event (with the bus ``seq``) goes to the ``staff`` room of ``/officer``,
+    Every event (with its ``seq``) goes to the ``staff`` room of ``/officer``,
     an operation's events in one ``batch`` frame. The configuration is the runtime's
     ``screens`` (``settings.screens``).
     """
     app.register_blueprint(screens)
     _serve_namespaces(runtime.socketio, ResyncLimiter(runtime.queue.clock.now))
-    bridge_batches(runtime.bus, runtime.socketio, OFFICER_NAMESPACE, to=STAFF_ROOM)
+    bridge_batches(runtime.relay, runtime.socketio, OFFICER_NAMESPACE, to=STAFF_ROOM)

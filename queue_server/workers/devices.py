@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-from queue_server.bus import Envelope
+from queue_server.core.envelope import Envelope
 from queue_server.core.events import (
     CounterChanged,
     DomainEvent,

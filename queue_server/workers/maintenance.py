@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import threading
 
-from queue_server.bus import EventBus
 from queue_server.core.maintenance import (
     MaintenancePlan,
     MaintenanceResult,
@@ -19,6 +18,7 @@ from queue_server.core.maintenance import (
     next_moment,
 )
 from queue_server.core.operations import Queue
+from queue_server.relay import Relay
 
 log = logging.getLogger(__name__)
 
@@ -29,10 +29,10 @@ LONGEST_WAIT_S = 3600.0  # look again at least hourly (the clock may have been s
 class MaintenanceWorker:
     """Runs :func:`maintain_if_due` at start-up and at each scheduled moment."""
 
-    def __init__(self, queue: Queue, plan: MaintenancePlan, bus: EventBus) -> None:
+    def __init__(self, queue: Queue, plan: MaintenancePlan, relay: Relay) -> None:
         self.queue = queue
         self.plan = plan
-        self.bus = bus
+        self.relay = relay
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -41,7 +41,7 @@ class MaintenanceWorker:
         """One check: run the maintenance if it is due; the result if it ran."""
         with self._lock:
             outcome = maintain_if_due(self.queue, self.plan)
-        self.bus.publish(outcome.events)
+        self.relay.publish(outcome.envelopes)
         if outcome.value is not None:
             log.info("daily maintenance done: %s", outcome.value.counts())
         return outcome.value

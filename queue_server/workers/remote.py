@@ -1,10 +1,12 @@
 """Run the device worker in its own process, fed by the server over Socket.IO.
 
-For a counter PC that owns a serial port, and for cluster mode. On every (re)connect
-the server sends a ``snapshot`` and the worker sets every board from it; a gap in the
-events' ``seq`` also asks for a fresh snapshot. The effective device settings (the
-file plus the admin pages' changes) are fetched on every connect and after each
-``settings_changed``.
+For a counter PC that owns a serial port, and for cluster mode. On the first connect
+the server sends a ``snapshot`` and the worker sets every board from it. On a reconnect
+(to the same server process or another) the feed names the last ``seq`` it has and gets
+the events it missed (print jobs included), then ``resumed``; or a snapshot when they
+are no longer kept. A gap in the events' ``seq`` asks for a fresh snapshot. The
+effective device settings (the file plus the admin pages' changes) are fetched on every
+connect and after each ``settings_changed``.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 import requests
 import socketio
 
-from queue_server.bus import Envelope
+from queue_server.core.envelope import Envelope
 from queue_server.core.events import SettingsChanged, event_type_named
 from queue_server.workers.devices import DeviceWorker
 
@@ -33,6 +35,7 @@ class RemoteFeed:
         self.last_seq = 0
         self.connected = threading.Event()
         self.snapshots = 0
+        self.resumes = 0
         self.settings_reloads = 0
         self.unknown_events = 0  # names no event type of core/events.py has (logged)
         if worker.snapshot_source is None:  # rebuilt boards take the state from the API
@@ -41,6 +44,8 @@ class RemoteFeed:
         self.client.on("connect", self._on_connect, namespace="/devices")
         self.client.on("disconnect", self._on_disconnect, namespace="/devices")
         self.client.on("snapshot", self._on_snapshot, namespace="/devices")
+        self.client.on("resumed", self._on_resumed, namespace="/devices")
+        self.client.on("batch", self._on_batch, namespace="/devices")
         self.client.on("*", self._on_event, namespace="/devices")  # every domain event
 
     def start(self) -> RemoteFeed:
@@ -49,7 +54,7 @@ class RemoteFeed:
             self.server,
             namespaces=["/devices"],
             headers=headers,
-            auth={"token": self.token} if self.token else None,
+            auth=self._auth,
             wait_timeout=10,
             retry=True,
         )
@@ -57,6 +62,13 @@ class RemoteFeed:
 
     def stop(self) -> None:
         self.client.disconnect()
+
+    def _auth(self) -> dict[str, Any]:
+        """Sent on every (re)connect: the token, and the last seq once there is one."""
+        auth: dict[str, Any] = {"token": self.token} if self.token else {}
+        if self.last_seq:
+            auth["after"] = self.last_seq
+        return auth
 
     def _on_connect(self) -> None:
         log.info("connected to %s", self.server)
@@ -72,6 +84,15 @@ class RemoteFeed:
         self.last_seq = int(snapshot.get("seq", 0))
         self.worker.resync(snapshot)
 
+    def _on_resumed(self, _data: Any = None) -> None:
+        self.resumes += 1
+
+    def _on_batch(self, pairs: Any = None) -> None:
+        """Several events in one frame (what was missed while away): one by one."""
+        for pair in pairs if isinstance(pairs, list) else []:
+            if isinstance(pair, list) and len(pair) == 2:
+                self._on_event(pair[0], pair[1])
+
     def _on_event(self, name: str, data: Any = None) -> None:
         """A domain event: its wire name is mapped back to its type through the registry
         of ``core/events.py``; a name no type has is logged (and still counts in ``seq``)."""
@@ -79,6 +100,8 @@ class RemoteFeed:
             log.warning("event %r from the server has no payload object: ignored", name)
             return
         seq = self._count(data)
+        if seq is None:
+            return
         event_type = event_type_named(name)
         if event_type is None:
             self.unknown_events += 1
@@ -88,9 +111,12 @@ class RemoteFeed:
         if event_type is SettingsChanged:
             self._reload_settings()
 
-    def _count(self, data: dict[str, Any]) -> int:
-        """The event's seq; a gap before it takes the state from the API."""
+    def _count(self, data: dict[str, Any]) -> int | None:
+        """The event's seq (None: already had, e.g. in a snapshot or a resume); a gap
+        before it takes the state from the API."""
         seq = int(data.get("seq", 0))
+        if seq and seq <= self.last_seq:
+            return None
         if self.last_seq and seq > self.last_seq + 1:
             self._refresh()
         self.last_seq = max(self.last_seq, seq)

@@ -32,9 +32,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from queue_server.auth.users import add_user, session_version
-from queue_server.bus import EventBus
 from queue_server.core.clock import FrozenClock
 from queue_server.core.operations import Queue
+from queue_server.relay import Relay
 from queue_server.runtime import start_app
 from queue_server.settings import Settings
 from queue_server.web.security import VERSION_KEY
@@ -111,13 +111,13 @@ STAFF_PASSWORD = "mat-khau-dai-123"
 
 
 @pytest.fixture
-def bus() -> EventBus:
-    return EventBus()
+def bus() -> Relay:
+    return Relay()
 
 
 @pytest.fixture
-def app(settings: Settings, queue: Queue, bus: EventBus) -> Flask:
-    return start_app(settings, queue=queue, bus=bus, testing=True)
+def app(settings: Settings, queue: Queue, bus: Relay) -> Flask:
+    return start_app(settings, queue=queue, relay=bus, testing=True)
 
 
 def client_as(app: Flask, role: str) -> tuple[FlaskClient, dict[str, str]]:

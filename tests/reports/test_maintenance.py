@@ -8,11 +8,11 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from queue_server.bus import Envelope, EventBus
 from queue_server.core.archive import ticket_counts
 from queue_server.core.audit import audit_entries
 from queue_server.core.clock import FrozenClock
 from queue_server.core.contacts import PURGE_ACTION, Contact
+from queue_server.core.envelope import Envelope
 from queue_server.core.maintenance import (
     ACTOR,
     STALE_AFTER,
@@ -25,6 +25,7 @@ from queue_server.core.maintenance import (
 )
 from queue_server.core.models import ticket_events_archive
 from queue_server.core.operations import Queue
+from queue_server.relay import Relay
 from queue_server.reports import compute_report
 from queue_server.workers.maintenance import MaintenanceWorker
 
@@ -71,7 +72,7 @@ def test_a_missed_run_is_made_when_the_server_starts(queue: Queue, clock: Frozen
     assert maintain_if_due(queue, PLAN).value is not None
     # The server was off from the evening of the 22nd; it starts at 07:30 on the 24th.
     clock.set(local(24, 7, 30))
-    worker = MaintenanceWorker(queue, PLAN, EventBus())
+    worker = MaintenanceWorker(queue, PLAN, Relay())
     result = worker.run_if_due()
     assert result is not None and result.due == local(24, 2)
     assert worker.run_if_due() is None
@@ -117,7 +118,7 @@ def test_maintenance_closes_leftovers_archives_and_purges(
     queue.call_ticket(3, at_counter)  # still at counter 3 when the center closed
     clock.set(local(25, 9))
     queue.issue("HT", contact=Contact("0987654321", "home_visit"))  # never called
-    bus = EventBus()
+    bus = Relay()
     published: list[Envelope] = []
     bus.subscribe(published.append)
     worker = MaintenanceWorker(queue, PLAN, bus)
@@ -159,7 +160,7 @@ def test_maintenance_closes_leftovers_archives_and_purges(
 
 def test_the_thread_runs_a_missed_maintenance_at_start(queue: Queue, clock: FrozenClock) -> None:
     clock.set(local(23, 9))
-    worker = MaintenanceWorker(queue, PLAN, EventBus())
+    worker = MaintenanceWorker(queue, PLAN, Relay())
     worker.start()
     try:
         deadline = datetime.now(UTC) + timedelta(seconds=20)

@@ -15,7 +15,6 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from queue_server.auth.tokens import create_token
-from queue_server.bus import Envelope, EventBus
 from queue_server.core.audit import audit_entries
 from queue_server.core.bootstrap import open_queue
 from queue_server.core.clock import FrozenClock
@@ -26,9 +25,11 @@ from queue_server.core.contacts import (
     normalize_phone,
     purge_contacts,
 )
+from queue_server.core.envelope import Envelope
 from queue_server.core.errors import Rejected
 from queue_server.core.models import Base, TicketContact
 from queue_server.core.operations import Queue
+from queue_server.relay import Relay
 from queue_server.reports import compute_report
 from queue_server.reports.files import report_file
 from queue_server.settings import Settings, load_settings
@@ -135,7 +136,7 @@ def _every_row_but_contacts(queue: Queue) -> str:
 def test_the_number_is_on_no_screen_event_ticket_log_or_report(
     app: Flask,
     queue: Queue,
-    bus: EventBus,
+    bus: Relay,
     settings: Settings,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -163,7 +164,7 @@ def test_the_number_is_on_no_screen_event_ticket_log_or_report(
         "snapshot": desk.get("/api/v1/state").get_data(as_text=True),
         "ticket": desk.get(f"/api/v1/tickets/{ticket['id']}").get_data(as_text=True),
         "call": called.get_data(as_text=True),
-        "bus": json.dumps([e.message() for e in envelopes], ensure_ascii=False),
+        "relay": json.dumps([e.message() for e in envelopes], ensure_ascii=False),
         "printout": repr(printout_for(issued.payload["ticket"], settings)),
         "logs": caplog.text,
         "other tables": _every_row_but_contacts(queue),

@@ -13,7 +13,7 @@ from typing import Any
 import socketio
 from playwright.sync_api import Browser, expect
 
-from queue_server.bus import Envelope
+from queue_server.core.envelope import Envelope
 from queue_server.web.resync import RESYNC_BURST, RESYNC_INTERVAL_S
 from queue_server.workers.devices import DeviceWorker, build_devices
 from queue_server.workers.remote import RemoteFeed

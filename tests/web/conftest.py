@@ -14,11 +14,12 @@ from flask.testing import FlaskClient
 
 from queue_server.auth.tokens import create_token
 from queue_server.auth.users import add_user
-from queue_server.bus import Envelope, EventBus
 from queue_server.core.bootstrap import open_queue
 from queue_server.core.clock import FrozenClock
 from queue_server.core.db import Database
+from queue_server.core.envelope import Envelope
 from queue_server.core.operations import Queue
+from queue_server.relay import Relay
 from queue_server.runtime import start_app
 from queue_server.settings import Settings
 
@@ -39,12 +40,12 @@ def make_token_maker(queue: Queue) -> TokenMaker:
 
 
 @pytest.fixture
-def bus() -> EventBus:
-    return EventBus()
+def bus() -> Relay:
+    return Relay()
 
 
 @pytest.fixture
-def events(bus: EventBus) -> list[Envelope]:
+def events(bus: Relay) -> list[Envelope]:
     """Every envelope published on the app's bus."""
     seen: list[Envelope] = []
     bus.subscribe(seen.append)
@@ -52,9 +53,9 @@ def events(bus: EventBus) -> list[Envelope]:
 
 
 @pytest.fixture
-def app(settings: Settings, queue: Queue, bus: EventBus) -> Flask:
+def app(settings: Settings, queue: Queue, bus: Relay) -> Flask:
     """The app on the parametrised database (SQLite and PostgreSQL)."""
-    return start_app(settings, queue=queue, bus=bus, testing=True)
+    return start_app(settings, queue=queue, relay=bus, testing=True)
 
 
 @pytest.fixture

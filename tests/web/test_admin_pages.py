@@ -12,8 +12,9 @@ from flask.testing import FlaskClient
 
 from queue_server.auth.tokens import create_token
 from queue_server.auth.users import authenticate, list_users
-from queue_server.bus import Envelope, EventBus
 from queue_server.core.contacts import purge_contacts
+from queue_server.core.envelope import Envelope
+from queue_server.relay import Relay
 from queue_server.runtime import start_app
 
 from .conftest import deactivate_counter
@@ -29,8 +30,8 @@ def bearer(app: Flask, role: str) -> Headers:
 
 
 @pytest.fixture
-def live_app(settings: Any, sqlite_queue: Any, bus: EventBus) -> Flask:
-    return start_app(settings, queue=sqlite_queue, bus=bus, testing=True)
+def live_app(settings: Any, sqlite_queue: Any, bus: Relay) -> Flask:
+    return start_app(settings, queue=sqlite_queue, relay=bus, testing=True)
 
 
 @pytest.fixture

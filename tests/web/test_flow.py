@@ -8,8 +8,8 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
-from queue_server.bus import Envelope
 from queue_server.core.clock import FrozenClock
+from queue_server.core.envelope import Envelope
 from queue_server.core.operations import Queue
 
 
@@ -133,7 +133,7 @@ def test_events_are_published_after_commit(
         if envelope.name == "ticket_issued":
             seen.append(queue.ticket(envelope.payload["ticket"]["id"]).status)
 
-    app.extensions["xephang"].bus.subscribe(check)
+    app.extensions["xephang"].relay.subscribe(check)
     response = app.test_client().post(
         "/api/v1/tickets", json={"service": "HD"}, headers=token("kiosk")
     )
@@ -157,12 +157,15 @@ def test_socketio_display_receives_screen_events(
     names = [r["name"] for r in received]
     # Screens get what they draw, never ticket_issued (it carries the tracking code).
     assert names == ["queue_changed"]
+    # The outbox's seq counts ticket_issued too; prev is the screen event before.
     assert received[0]["args"][0] == {
         "service": "HT",
         "waiting": 1,
         "at": received[0]["args"][0]["at"],
-        "seq": first_seq + 1,
+        "seq": first_seq + 2,
+        "prev": received[0]["args"][0]["prev"],
     }
+    assert received[0]["args"][0]["prev"] <= first_seq
     display.disconnect(namespace="/display")
 
 

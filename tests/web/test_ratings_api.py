@@ -9,9 +9,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from queue_server.bus import Envelope, EventBus
+from queue_server.core.envelope import Envelope
 from queue_server.core.models import Rating
 from queue_server.core.operations import Queue
+from queue_server.relay import Relay
 from queue_server.runtime import start_app
 from queue_server.settings import Settings
 
@@ -162,7 +163,7 @@ def test_public_ratings_are_rate_limited(settings: Settings, queue: Queue) -> No
     limited = settings.model_copy(
         update={"ratings": settings.ratings.model_copy(update={"track_rate_per_minute": 2})}
     )
-    client = start_app(limited, queue=queue, bus=EventBus(), testing=True).test_client()
+    client = start_app(limited, queue=queue, relay=Relay(), testing=True).test_client()
     answers = [
         client.post("/api/v1/track/unknown-code/rating", json={"score": 3}) for _ in range(3)
     ]

@@ -1,6 +1,7 @@
-"""The bus bridges to Socket.IO: every namespace gets its events once, in ``seq`` order.
+"""The relay's bridges to Socket.IO: every namespace gets its events once, in ``seq`` order.
 
-Four threads publish on the real bus as fast as they can; Flask-SocketIO's test clients
+Four threads commit operations' events to the outbox and hand them to the real relay as
+fast as they can (so they often arrive out of order); Flask-SocketIO's test clients
 record what the app emits.
 """
 
@@ -13,7 +14,9 @@ from typing import Any
 
 from flask import Flask
 
+from queue_server.core.context import Outcome
 from queue_server.core.events import QueueChanged
+from queue_server.core.outbox import recorded
 
 THREADS, OPERATIONS, EVENTS = 4, 50, 3  # each operation publishes EVENTS events at once
 
@@ -37,36 +40,39 @@ def test_every_namespace_gets_every_event_once_in_order(
     devices = socketio.test_client(app, namespace="/devices", auth={"token": secret})
     display_from = display.get_received("/display")[0]["args"][0]["seq"]
     devices_from = devices.get_received("/devices")[0]["args"][0]["seq"]
-    bus = app.extensions["xephang"].bus
+    runtime = app.extensions["xephang"]
     at = datetime.now(UTC)
 
     def operations(thread: int) -> None:
         for operation in range(OPERATIONS):
-            bus.publish(
+            events = [
                 QueueChanged(service=f"T{thread}", waiting=operation * EVENTS + index, at=at)
                 for index in range(EVENTS)
-            )
+            ]
+            committed = recorded(runtime.queue.db, lambda events=events: Outcome(None, events))
+            runtime.relay.publish(committed.envelopes)
 
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
         list(pool.map(operations, range(THREADS)))
     total = THREADS * OPERATIONS * EVENTS
 
-    # Screens: one frame per operation, the screens' own seq without a gap.
+    # Screens: the outbox's seq without a gap, each event's prev the one before it.
     frames = flatten(display.get_received("/display"))
-    assert len(frames) == THREADS * OPERATIONS
     shown = [payload for frame in frames for _name, payload in frame]
     assert [p["seq"] for p in shown] == list(range(display_from + 1, display_from + total + 1))
-    for frame in frames:  # an operation's events together and in their order
-        services = {payload["service"] for _name, payload in frame}
-        waiting = [payload["waiting"] for _name, payload in frame]
-        assert len(services) == 1 and waiting == list(range(waiting[0], waiting[0] + EVENTS))
-    for thread in range(THREADS):  # each publisher's operations in the order it made them
+    assert [p["prev"] for p in shown] == [display_from] + [p["seq"] for p in shown[:-1]]
+    for frame in frames:  # an operation's events in one frame and in their order
+        by_service: dict[str, list[int]] = {}
+        for _name, payload in frame:
+            by_service.setdefault(payload["service"], []).append(payload["waiting"])
+        for waiting in by_service.values():
+            assert len(waiting) % EVENTS == 0 and waiting == sorted(waiting)
+    for thread in range(THREADS):  # each writer's operations in the order it made them
         mine = [p["waiting"] for p in shown if p["service"] == f"T{thread}"]
         assert mine == list(range(OPERATIONS * EVENTS))
 
-    # Device workers: one frame per event, the bus seq without a gap.
+    # Device workers: every event once, in seq order, without a gap.
     frames = flatten(devices.get_received("/devices"))
-    assert [len(frame) for frame in frames] == [1] * total
-    assert [frame[0][1]["seq"] for frame in frames] == list(
+    assert [payload["seq"] for frame in frames for _name, payload in frame] == list(
         range(devices_from + 1, devices_from + total + 1)
     )

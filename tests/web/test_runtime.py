@@ -17,7 +17,7 @@ from queue_server.settings import Settings
 from queue_server.web.app import create_app
 from queue_server.web.state import runtime_of
 
-ALL_PARTS = ["server lock", "database", "socket guard", "devices", "maintenance"]
+ALL_PARTS = ["server lock", "database", "relay", "socket guard", "devices", "maintenance"]
 
 
 def eventually(condition: Callable[[], bool], timeout: float = 10.0) -> bool:

@@ -20,8 +20,8 @@ from flask.testing import FlaskClient
 from flask_socketio import SocketIO
 from flask_socketio.test_client import SocketIOTestClient
 
-from queue_server.bus import EventBus
 from queue_server.core.operations import Queue
+from queue_server.relay import Relay
 
 from .conftest import Headers, TokenMaker, sign_in
 
@@ -121,7 +121,7 @@ def viewers(app: Flask, token: TokenMaker) -> list[Viewer]:
 
 
 def test_no_role_receives_a_tracking_code_or_a_phone_number(
-    app: Flask, queue: Queue, bus: EventBus, token: TokenMaker, viewers: list[Viewer]
+    app: Flask, queue: Queue, bus: Relay, token: TokenMaker, viewers: list[Viewer]
 ) -> None:
     joined = {(v.label, ns) for v in viewers for ns in v.sockets}
     # The check is worth something only if every namespace had listeners.
@@ -197,7 +197,7 @@ def test_no_role_receives_a_tracking_code_or_a_phone_number(
     )
     assert notice.status_code == 200, notice.get_json()
     answers.append(("PUT /api/v1/admin/settings/center.notice", notice.get_json()))
-    bus.publish(queue.reprint(first["id"], "kiosk-1").events)
+    bus.publish(queue.reprint(first["id"], "kiosk-1").envelopes)
     read_all()
 
     secrets = [*codes, PHONE_DIGITS]

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from queue_server.bus import EventBus
 from queue_server.core.bootstrap import open_queue
 from queue_server.core.clock import FrozenClock
 from queue_server.core.db import Database
 from queue_server.core.operations import Queue
+from queue_server.relay import Relay
 from queue_server.settings import Settings
 from queue_server.workers.devices import DeviceWorker, build_devices
 
@@ -22,11 +22,11 @@ from queue_server.workers.devices import DeviceWorker, build_devices
 @pytest.fixture
 def rig(
     settings: Settings, clock: FrozenClock, tmp_path: Path
-) -> Iterator[tuple[Queue, EventBus, DeviceWorker]]:
+) -> Iterator[tuple[Queue, Relay, DeviceWorker]]:
     devices = settings.devices.model_copy(update={"speaker": "virtual"})
     settings = settings.model_copy(update={"devices": devices})
     queue = open_queue(settings, clock=clock, db=Database(f"sqlite:///{tmp_path / 'q.db'}"))
-    bus = EventBus()
+    bus = Relay()
     worker = DeviceWorker(settings, build_devices(settings)).start()
     bus.subscribe(worker.handle)
     yield queue, bus, worker
@@ -39,27 +39,27 @@ def showing(worker: DeviceWorker) -> dict[int, str | None]:
     return worker.devices.boards.virtual["rs485"].showing()
 
 
-def test_call_shows_number_on_the_counter_board(rig: tuple[Queue, EventBus, DeviceWorker]) -> None:
+def test_call_shows_number_on_the_counter_board(rig: tuple[Queue, Relay, DeviceWorker]) -> None:
     queue, bus, worker = rig
-    bus.publish(queue.issue("HT").events)
-    bus.publish(queue.call_next(2).events)
+    bus.publish(queue.issue("HT").envelopes)
+    bus.publish(queue.call_next(2).envelopes)
     assert worker.drain()
     virtual = worker.devices.boards.virtual["rs485"]  # type: ignore[union-attr]
     assert virtual.wait_until(lambda boards: boards[2].text == "1", timeout=5)
     assert showing(worker)[3] in (None, "")
 
 
-def test_finish_and_pause_clear_the_board(rig: tuple[Queue, EventBus, DeviceWorker]) -> None:
+def test_finish_and_pause_clear_the_board(rig: tuple[Queue, Relay, DeviceWorker]) -> None:
     queue, bus, worker = rig
-    bus.publish(queue.issue("CT").events)
-    bus.publish(queue.call_next(3).events)
+    bus.publish(queue.issue("CT").envelopes)
+    bus.publish(queue.call_next(3).envelopes)
     virtual = worker.devices.boards.virtual["rs485"]  # type: ignore[union-attr]
     assert virtual.wait_until(lambda boards: boards[3].text == "1", timeout=5)
-    bus.publish(queue.finish(3).events)
+    bus.publish(queue.finish(3).envelopes)
     assert virtual.wait_until(lambda boards: not boards[3].text, timeout=5)
 
 
-def test_resync_sets_every_board_from_a_snapshot(rig: tuple[Queue, EventBus, DeviceWorker]) -> None:
+def test_resync_sets_every_board_from_a_snapshot(rig: tuple[Queue, Relay, DeviceWorker]) -> None:
     queue, _bus, worker = rig
     for service in ("HT", "CT", "DD"):
         queue.issue(service)
@@ -73,9 +73,9 @@ def test_resync_sets_every_board_from_a_snapshot(rig: tuple[Queue, EventBus, Dev
     )
 
 
-def test_kiosk_ticket_is_printed_as_png(rig: tuple[Queue, EventBus, DeviceWorker]) -> None:
+def test_kiosk_ticket_is_printed_as_png(rig: tuple[Queue, Relay, DeviceWorker]) -> None:
     queue, bus, worker = rig
-    bus.publish(queue.issue("HT", "elderly", kiosk="kiosk-1").events)
+    bus.publish(queue.issue("HT", "elderly", kiosk="kiosk-1").envelopes)
     spooler = worker.devices.spoolers["kiosk-1"]
     printer = spooler.printer
     assert printer.wait_for_prints(1, timeout=10)  # type: ignore[attr-defined]
@@ -86,18 +86,18 @@ def test_kiosk_ticket_is_printed_as_png(rig: tuple[Queue, EventBus, DeviceWorker
     assert printed.path is not None and printed.path.exists()
 
 
-def test_ticket_without_kiosk_is_not_printed(rig: tuple[Queue, EventBus, DeviceWorker]) -> None:
+def test_ticket_without_kiosk_is_not_printed(rig: tuple[Queue, Relay, DeviceWorker]) -> None:
     queue, bus, worker = rig
-    bus.publish(queue.issue("HT", channel="cli").events)
+    bus.publish(queue.issue("HT", channel="cli").envelopes)
     assert worker.drain()
     assert worker.devices.spoolers["kiosk-1"].printer.count == 0  # type: ignore[attr-defined]
 
 
-def test_calls_are_announced_in_vietnamese(rig: tuple[Queue, EventBus, DeviceWorker]) -> None:
+def test_calls_are_announced_in_vietnamese(rig: tuple[Queue, Relay, DeviceWorker]) -> None:
     queue, bus, worker = rig
-    bus.publish(queue.issue("HT").events)
-    bus.publish(queue.call_next(2).events)
-    bus.publish(queue.recall(2).events)
+    bus.publish(queue.issue("HT").envelopes)
+    bus.publish(queue.call_next(2).envelopes)
+    bus.publish(queue.recall(2).envelopes)
     speaker = worker.devices.speaker
     assert speaker is not None
     assert speaker.wait_for(2, timeout_s=10)  # type: ignore[attr-defined]
@@ -128,10 +128,10 @@ def test_calls_play_through_the_configured_command(
     worker = command_worker(settings, ("cp", "-t", str(played)))  # "plays" by copying the WAV
     queue = open_queue(settings, clock=clock, db=Database(f"sqlite:///{tmp_path / 'q.db'}"))
     try:
-        bus = EventBus()
+        bus = Relay()
         bus.subscribe(worker.handle)
-        bus.publish(queue.issue("HT").events)
-        bus.publish(queue.call_next(2).events)
+        bus.publish(queue.issue("HT").envelopes)
+        bus.publish(queue.call_next(2).envelopes)
         assert _announced(worker, 1)
         assert worker.spoken[0].ok and "quầy số 2" in worker.spoken[0].text
         assert [p.suffix for p in played.iterdir()] == [".wav"]
@@ -146,11 +146,11 @@ def test_a_failing_player_is_logged_and_the_queue_goes_on(
     worker = command_worker(settings, ("false",))
     queue = open_queue(settings, clock=clock, db=Database(f"sqlite:///{tmp_path / 'q.db'}"))
     try:
-        bus = EventBus()
+        bus = Relay()
         bus.subscribe(worker.handle)
-        bus.publish(queue.issue("HT").events)
+        bus.publish(queue.issue("HT").envelopes)
         with caplog.at_level(logging.WARNING, logger="queue_server.workers.devices"):
-            bus.publish(queue.call_next(2).events)
+            bus.publish(queue.call_next(2).envelopes)
             assert _announced(worker, 1)
         assert not worker.spoken[0].ok
         assert "announcement not played" in caplog.text

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from queue_server.bus import Envelope, EventBus
 from queue_server.core.bootstrap import open_queue
 from queue_server.core.clock import FrozenClock
 from queue_server.core.db import Database
+from queue_server.core.envelope import Envelope
 from queue_server.core.events import (
     EVENT_TYPES,
     CounterChanged,
@@ -24,6 +24,7 @@ from queue_server.core.events import (
     event_type_named,
 )
 from queue_server.core.operations import Queue
+from queue_server.relay import Relay
 from queue_server.settings import Settings
 from queue_server.workers.devices import DeviceWorker, build_devices
 from queue_server.workers.remote import RemoteFeed
@@ -66,11 +67,11 @@ def test_an_envelope_knows_its_type_in_process_and_from_the_wire() -> None:
 @pytest.fixture
 def rig(
     settings: Settings, clock: FrozenClock, tmp_path: Path
-) -> Iterator[tuple[Queue, EventBus, DeviceWorker]]:
+) -> Iterator[tuple[Queue, Relay, DeviceWorker]]:
     devices = settings.devices.model_copy(update={"speaker": "virtual"})
     settings = settings.model_copy(update={"devices": devices})
     queue = open_queue(settings, clock=clock, db=Database(f"sqlite:///{tmp_path / 'q.db'}"))
-    bus = EventBus()
+    bus = Relay()
     worker = DeviceWorker(settings, build_devices(settings), history=2).start()
     bus.subscribe(worker.handle)
     yield queue, bus, worker
@@ -79,14 +80,15 @@ def rig(
 
 
 def test_a_renamed_event_is_still_announced(
-    rig: tuple[Queue, EventBus, DeviceWorker], monkeypatch: pytest.MonkeyPatch
+    rig: tuple[Queue, Relay, DeviceWorker], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """In process the worker keys on the class: a new wire name changes nothing. (Only
     ``ticket_called`` speaks; the board would also follow ``counter_changed``.)"""
     queue, bus, worker = rig
     monkeypatch.setattr(TicketCalled, "name", "ticket_announced")
-    bus.publish(queue.issue("HT").events)
-    envelopes = bus.publish(queue.call_next(2).events)
+    bus.publish(queue.issue("HT").envelopes)
+    envelopes = queue.call_next(2).envelopes
+    bus.publish(envelopes)
     assert "ticket_announced" in [e.name for e in envelopes]
     speaker = worker.devices.speaker
     assert speaker is not None
@@ -95,13 +97,13 @@ def test_a_renamed_event_is_still_announced(
 
 
 def test_spoken_keeps_only_the_latest_announcements(
-    rig: tuple[Queue, EventBus, DeviceWorker],
+    rig: tuple[Queue, Relay, DeviceWorker],
 ) -> None:
     queue, bus, worker = rig
-    bus.publish(queue.issue("HT").events)
-    bus.publish(queue.call_next(2).events)
+    bus.publish(queue.issue("HT").envelopes)
+    bus.publish(queue.call_next(2).envelopes)
     for _ in range(3):
-        bus.publish(queue.recall(2).events)
+        bus.publish(queue.recall(2).envelopes)
     speaker = worker.devices.speaker
     assert speaker is not None
     assert speaker.wait_for(4, timeout_s=20)  # type: ignore[attr-defined]

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from queue_server.bus import EventBus
 from queue_server.core.bootstrap import open_queue
 from queue_server.core.clock import FrozenClock
+from queue_server.core.context import Outcome
 from queue_server.core.db import Database
 from queue_server.core.events import SettingsChanged
+from queue_server.core.outbox import recorded
+from queue_server.relay import Relay
 from queue_server.settings import Settings
 from queue_server.workers.devices import DeviceWorker, build_devices
 
@@ -18,7 +20,7 @@ def test_settings_changed_moves_a_board_and_swaps_a_printer(
     settings: Settings, clock: FrozenClock, tmp_path: Path
 ) -> None:
     queue = open_queue(settings, clock=clock, db=Database(f"sqlite:///{tmp_path / 'q.db'}"))
-    bus = EventBus()
+    bus = Relay()
     current = {"settings": settings}
     worker = DeviceWorker(
         settings,
@@ -28,8 +30,8 @@ def test_settings_changed_moves_a_board_and_swaps_a_printer(
     ).start()
     bus.subscribe(worker.handle)
     try:
-        bus.publish(queue.issue("HT").events)
-        bus.publish(queue.call_next(2).events)
+        bus.publish(queue.issue("HT").envelopes)
+        bus.publish(queue.call_next(2).envelopes)
         old_spooler = worker.devices.spoolers["kiosk-1"]
         boards = settings.section("led.boards")
         boards[1]["address"] = 42
@@ -37,7 +39,8 @@ def test_settings_changed_moves_a_board_and_swaps_a_printer(
         kiosks[0]["printer"]["dot_width"] = 384
         current["settings"] = settings.with_sections({"led.boards": boards, "kiosks": kiosks})
 
-        bus.publish([SettingsChanged(sections=("kiosks", "led.boards"), at=datetime.now(UTC))])
+        changed = SettingsChanged(sections=("kiosks", "led.boards"), at=datetime.now(UTC))
+        bus.publish(recorded(queue.db, lambda: Outcome(None, [changed])).envelopes)
 
         assert worker.drain()
         assert worker.devices.boards is not None

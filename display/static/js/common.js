@@ -1,6 +1,9 @@
 /* Shared by every screen: page data, texts, HTTP calls and the live feed.
- * The live feed follows the server's rules: a snapshot on every (re)connect, then
- * events with a seq that grows by one; a gap asks the server for a fresh snapshot.
+ * The live feed follows the server's rules: a snapshot on the first connect, then
+ * events in seq order; an event whose prev (the seq of the one before it that this
+ * page gets) is beyond what the page has asks the server for a fresh snapshot. On a
+ * reconnect (to this server process or another) the page names its last seq ("after")
+ * and gets the events it missed, then "resumed"; a snapshot if they are no longer kept.
  * The events of one operation may come in one "batch" frame: [[name, payload], ...]
  * in seq order, taken one by one as if they had come alone. */
 (function () {
@@ -123,16 +126,21 @@
   /* Connect to a namespace and keep a consistent state.
    * handlers: snapshot(s), event(name, payload), denied(), settings() after a redraw */
   function live(namespace, auth, handlers) {
+    let seq = null; // null: waiting for a snapshot (or the missed events)
+    let resumeFrom = null; // the seq the page had when the connection dropped
+    let pending = [];
     const socket = window.io(namespace, {
-      auth: auth || {},
+      auth: (send) => {
+        const after = resumeFrom !== null ? resumeFrom : seq;
+        send(after === null ? { ...(auth || {}) } : { ...(auth || {}), after });
+      },
       reconnectionDelay: 500,
       reconnectionDelayMax: 3000,
     });
-    let seq = null; // null: waiting for a snapshot
-    let pending = [];
 
     function applySnapshot(snapshot) {
       if (!snapshot) return;
+      resumeFrom = null;
       if (snapshot.at) clockOffset = Date.parse(snapshot.at) - Date.now();
       seq = snapshot.seq;
       handlers.snapshot(snapshot);
@@ -168,7 +176,8 @@
         if (name === "settings_changed") settingsChanged();
         return;
       }
-      if (payload.seq !== seq + 1) { pending.push({ name, payload }); resync(); return; }
+      const prev = typeof payload.prev === "number" ? payload.prev : payload.seq - 1;
+      if (prev > seq) { pending.push({ name, payload }); resync(); return; }
       seq = payload.seq;
       document.body.dataset.seq = String(seq);
       if (name === "settings_changed") { settingsChanged(); return; }
@@ -185,7 +194,20 @@
     }
 
     socket.on("connect", () => showOffline(false));
+    /* The events missed while away have come (held in pending): take them in order. */
+    function resumed() {
+      if (resumeFrom === null) return;
+      seq = resumeFrom;
+      resumeFrom = null;
+      const queued = pending.sort((a, b) => a.payload.seq - b.payload.seq);
+      pending = [];
+      for (const item of queued) receive(item.name, item.payload);
+      document.body.dataset.seq = String(seq);
+      document.body.dataset.resumes = String(Number(document.body.dataset.resumes || 0) + 1);
+    }
+
     socket.on("disconnect", (reason) => {
+      if (seq !== null) resumeFrom = seq;
       seq = null; pending = []; showOffline(true);
       // The server closes a socket whose token or session ended; the client does not
       // reconnect by itself then. Try once: a refusal calls handlers.denied (sign in).
@@ -199,6 +221,7 @@
       }
     });
     socket.on("snapshot", applySnapshot);
+    socket.on("resumed", resumed);
     socket.onAny((name, payload) => {
       if (name !== "batch") { receive(name, payload); return; }
       if (!Array.isArray(payload)) return;

@@ -1,0 +1,1 @@
+"""Cluster mode: several server processes on one PostgreSQL database, joined by Redis."""

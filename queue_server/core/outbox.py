@@ -1,0 +1,133 @@
+"""The event outbox: every event is written in the transaction of the change it reports.
+
+An event exists if and only if its change committed. :func:`append` numbers a
+transaction's events from the one row of ``outbox_head``: updating that row locks it
+until commit (SQLite's writers are one at a time anyway), so the numbers are given in
+commit order, one after another, with no gap, on SQLite and on PostgreSQL alike. The
+relay (``queue_server/relay.py``) reads them back in that order.
+
+Commands do not call :func:`append` themselves: :func:`recorded` wraps a command so that
+its changes and its events commit together (``Queue``'s methods are so wrapped).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
+
+from queue_server.core.context import Outcome, QueueContext
+from queue_server.core.db import Database
+from queue_server.core.envelope import Envelope
+from queue_server.core.events import DomainEvent
+from queue_server.core.fastsql import execute as fast
+from queue_server.core.models import OutboxEvent, OutboxHead
+
+T = TypeVar("T")
+P = ParamSpec("P")
+C = TypeVar("C", bound=QueueContext)
+
+HEAD_ID = 1
+ADVANCE = (
+    update(OutboxHead)
+    .where(OutboxHead.id == HEAD_ID)
+    .values(seq=OutboxHead.seq + bindparam("count"))
+    .returning(OutboxHead.seq)
+)
+INSERT = insert(OutboxEvent)
+LAST_SEQ = select(OutboxHead.seq).where(OutboxHead.id == HEAD_ID)
+AFTER = (
+    select(OutboxEvent.seq, OutboxEvent.name, OutboxEvent.payload, OutboxEvent.private)
+    .where(OutboxEvent.seq > bindparam("after"))
+    .order_by(OutboxEvent.seq)
+    .limit(bindparam("limit"))
+)
+
+
+def _encode(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def append(conn: Connection, events: Sequence[DomainEvent], at: datetime) -> list[Envelope]:
+    """Number ``events`` and write them in ``conn``'s transaction (call it last: on
+    PostgreSQL the head row stays locked until commit)."""
+    if not events:
+        return []
+    last = fast(conn, ADVANCE, {"count": len(events)}).scalar_one()
+    first = int(last) - len(events) + 1
+    envelopes = [Envelope.of(event, first + index) for index, event in enumerate(events)]
+    rows = [
+        {
+            "seq": e.seq,
+            "name": e.name,
+            "payload": _encode(e.payload),
+            "private": None if e.private is None else _encode(e.private),
+            "at": at,
+        }
+        for e in envelopes
+    ]
+    fast(conn, INSERT, rows)
+    return envelopes
+
+
+def last_seq(conn: Connection) -> int:
+    """The number of the latest committed event (0 before any)."""
+    return int(fast(conn, LAST_SEQ, {}).scalar_one())
+
+
+def read_after(conn: Connection, after: int, limit: int = 500) -> list[Envelope]:
+    """Committed events numbered above ``after``, oldest first, at most ``limit``."""
+    rows = fast(conn, AFTER, {"after": after, "limit": limit}).all()
+    return [
+        Envelope(
+            row.name,
+            int(row.seq),
+            json.loads(row.payload),
+            None if row.private is None else json.loads(row.private),
+        )
+        for row in rows
+    ]
+
+
+def read_last(conn: Connection, count: int) -> list[Envelope]:
+    """The latest ``count`` committed events, oldest first."""
+    return read_after(conn, max(0, last_seq(conn) - count), count)
+
+
+def purge(conn: Connection, before: datetime) -> int:
+    """Delete events written before ``before`` (the numbering goes on from the head)."""
+    result = conn.execute(delete(OutboxEvent).where(OutboxEvent.at < before))
+    return int(result.rowcount or 0)
+
+
+def recorded(db: Database, run: Callable[[], Outcome[T]]) -> Outcome[T]:
+    """Run a command so that its events are written in its own transaction; the outcome
+    carries their envelopes (numbered, committed) for the relay."""
+    with db.one_transaction() as conn:
+        outcome = run()
+        envelopes = append(conn, outcome.events, _moment(outcome.events))
+    return replace(outcome, envelopes=envelopes)
+
+
+def recording(
+    command: Callable[Concatenate[C, P], Outcome[T]],
+) -> Callable[Concatenate[C, P], Outcome[T]]:
+    """``command`` (a function of a queue context) with its events written by
+    :func:`recorded`: what ``Queue``'s methods are."""
+
+    @functools.wraps(command)
+    def run(ctx: C, /, *args: P.args, **kwargs: P.kwargs) -> Outcome[T]:
+        return recorded(ctx.db, lambda: command(ctx, *args, **kwargs))
+
+    return run
+
+
+def _moment(events: Iterable[DomainEvent]) -> datetime:
+    for event in events:
+        return event.at
+    return datetime.min  # no event: nothing is written

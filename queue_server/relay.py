@@ -1,0 +1,260 @@
+"""The relay: committed events from the outbox to this process's screens and workers.
+
+Every operation writes its events to the outbox in its own transaction
+(``core/outbox.py``), numbered by one global ``seq``. The relay hands them to its
+subscribers (the Socket.IO bridges, the device worker, metrics) exactly once each and
+in ``seq`` order, whichever process or command wrote them:
+
+- **Fast path.** The request that committed an operation passes its envelopes to
+  :meth:`Relay.publish` at once; if they are next in order they go out from that thread
+  with no database read (today's latency).
+- **Catching up.** Anything else (the CLI, another server process, the devices
+  process, or an operation of this process that has not reached :meth:`publish` yet)
+  is read back from the outbox by :meth:`Relay.catch_up`: when a gap shows, when the
+  follower thread is nudged (the Redis doorbell in cluster mode), and every
+  ``poll_s`` seconds in any case.
+
+A recent window of envelopes is kept (:meth:`since`) so that a screen that reconnects
+gets what it missed instead of a full snapshot. Subscribers must be quick (device
+workers only enqueue; a Socket.IO emit only queues a frame per client); a failing one
+is logged and never stops the others.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from queue_server.core import outbox
+from queue_server.core.db import Database
+from queue_server.core.envelope import Envelope
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Envelope], None]
+BatchHandler = Callable[[list[Envelope]], None]
+HeldEnvelopes = list[tuple["Relay", list[Envelope]]]
+
+WINDOW = 2000  # recent envelopes kept for reconnecting screens
+PAGE = 500  # envelopes read from the outbox at a time
+POLL_S = 0.25  # the follower reads the outbox at least this often
+RETRY_S = 2.0  # after the database failed to answer
+
+_held: ContextVar[HeldEnvelopes | None] = ContextVar("xephang_held_envelopes", default=None)
+
+
+@contextmanager
+def holding_events() -> Iterator[HeldEnvelopes]:
+    """Envelopes published inside are kept back (this thread only): the caller publishes
+    them with :func:`publish_held` once the enclosing transaction has committed."""
+    held: HeldEnvelopes = []
+    token = _held.set(held)
+    try:
+        yield held
+    finally:
+        _held.reset(token)
+
+
+def publish_held(held: HeldEnvelopes) -> None:
+    """Publish envelopes kept back by :func:`holding_events`, in order."""
+    for relay, envelopes in held:
+        relay.publish(envelopes)
+
+
+class Relay:
+    """Delivers the outbox to this process's subscribers, in order, each event once."""
+
+    def __init__(self, db: Database | None = None, *, poll_s: float = POLL_S) -> None:
+        self.poll_s = poll_s
+        self._db: Database | None = None
+        self._handlers: list[Handler] = []
+        self._batch_handlers: list[BatchHandler] = []
+        self._lock = threading.RLock()
+        self._last: int | None = None  # None: start at the first envelope seen
+        self._pending: dict[int, list[Envelope]] = {}  # first seq → an operation's envelopes
+        self._window: deque[Envelope] = deque(maxlen=WINDOW)
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+        # Called with the last seq after this process published its own envelopes (the
+        # cluster's doorbell, so that the other processes read them at once).
+        self.on_published: Callable[[int], None] | None = None
+        if db is not None:
+            self.follow(db)
+
+    # ------------------------------------------------------------------ position
+    def follow(self, db: Database) -> None:
+        """Read the outbox of ``db`` from its current end (and keep its recent window)."""
+        if self._db is db:
+            return
+        with db.read() as conn:
+            recent = outbox.read_last(conn, WINDOW)
+            last = outbox.last_seq(conn)
+        with self._lock:
+            self._db = db
+            self._last = last
+            self._window.extend(recent)
+
+    @property
+    def last_seq(self) -> int:
+        """The number of the latest event delivered here (0 before any)."""
+        return self._last or 0
+
+    # --------------------------------------------------------------- subscribers
+    def subscribe(self, handler: Handler) -> Callable[[], None]:
+        """Call ``handler`` for every event; returns a function that unsubscribes."""
+        return self._add(self._handlers, handler)
+
+    def subscribe_batches(self, handler: BatchHandler) -> Callable[[], None]:
+        """Call ``handler`` with each batch of envelopes (one operation's, or what one
+        catch-up read). Batch handlers run first: screens are the most urgent."""
+        return self._add(self._batch_handlers, handler)
+
+    def _add(self, handlers: list[Any], handler: Any) -> Callable[[], None]:
+        with self._lock:
+            handlers.append(handler)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                if handler in handlers:
+                    handlers.remove(handler)
+
+        return unsubscribe
+
+    # ---------------------------------------------------------------- delivering
+    def publish(self, envelopes: Iterable[Envelope]) -> None:
+        """Deliver a committed operation's envelopes (kept back inside
+        :func:`holding_events`). Out of order, they wait for the ones before them."""
+        batch = list(envelopes)
+        if not batch:
+            return
+        held = _held.get()
+        if held is not None:
+            held.append((self, batch))
+            return
+        with self._lock:
+            if self._last is None:
+                self._last = batch[0].seq - 1
+            if batch[0].seq > self._last + 1:
+                self._pending[batch[0].seq] = batch
+                gap = True
+            else:
+                self._deliver(batch)
+                gap = False
+        if gap:
+            self._fill_gap()
+        if self.on_published is not None:
+            self.on_published(batch[-1].seq)
+
+    def catch_up(self) -> int:
+        """Deliver what the outbox holds beyond the last delivered event; returns how
+        many were delivered."""
+        db = self._db
+        if db is None:
+            return 0
+        delivered = 0
+        while True:
+            with db.read() as conn:
+                rows = outbox.read_after(conn, self.last_seq, PAGE)
+            with self._lock:
+                fresh = [row for row in rows if row.seq > self.last_seq]
+                if fresh and fresh[0].seq > self.last_seq + 1:
+                    log.warning("events %d to %d were purged", self.last_seq + 1, fresh[0].seq - 1)
+                self._deliver(fresh)
+                delivered += len(fresh)
+            if len(rows) < PAGE:
+                return delivered
+
+    def _deliver(self, batch: list[Envelope]) -> None:
+        """Under the lock: hand the part of ``batch`` not yet delivered to every
+        subscriber, then whatever waited for it."""
+        assert self._last is not None
+        batch = [envelope for envelope in batch if envelope.seq > self._last]
+        if batch:
+            self._last = batch[-1].seq
+            self._window.extend(batch)
+            for batch_handler in list(self._batch_handlers):
+                self._call(batch_handler, batch, batch[0].name)
+            handlers = list(self._handlers)
+            for envelope in batch:
+                for handler in handlers:
+                    self._call(handler, envelope, envelope.name)
+        for first in sorted(self._pending):
+            if first > self._last + 1:
+                break
+            self._deliver(self._pending.pop(first))
+            return
+
+    def _fill_gap(self) -> None:
+        if self._thread is not None:
+            self._wake.set()
+        else:  # no follower (tests, tools): read the missing events now
+            self.catch_up()
+
+    @staticmethod
+    def _call(handler: Callable[[Any], None], argument: Any, name: str) -> None:
+        try:
+            handler(argument)
+        except Exception:
+            log.exception("event handler %r failed on %s", handler, name)
+
+    # ------------------------------------------------------------------- resume
+    @contextmanager
+    def holding_still(self) -> Iterator[None]:
+        """Nothing is delivered inside: a reconnecting screen reads :meth:`since` and
+        joins its room without an event slipping between the two."""
+        with self._lock:
+            yield
+
+    def recent(self) -> list[Envelope]:
+        """The envelopes kept for reconnecting clients, oldest first."""
+        with self._lock:
+            return list(self._window)
+
+    def since(self, seq: int) -> list[Envelope] | None:
+        """The delivered envelopes after ``seq``, or None if they are no longer all kept."""
+        with self._lock:
+            if seq >= self.last_seq:
+                return []
+            if not self._window or self._window[0].seq > seq + 1:
+                return None
+            return [envelope for envelope in self._window if envelope.seq > seq]
+
+    # ----------------------------------------------------------------- follower
+    def nudge(self) -> None:
+        """Have the follower read the outbox now (new events were committed elsewhere)."""
+        self._wake.set()
+
+    def start(self) -> None:
+        """Start the follower thread (catches up at once, then every ``poll_s``)."""
+        if self._thread is not None or self._db is None:
+            return
+        self._stopping.clear()
+        self._thread = threading.Thread(target=self._follow, name="xephang-relay", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        thread, self._thread = self._thread, None
+        self._stopping.set()
+        self._wake.set()
+        if thread is not None:
+            thread.join(timeout=10)
+
+    def _follow(self) -> None:
+        wait = 0.0
+        while not self._stopping.wait(0):
+            self._wake.wait(wait)
+            self._wake.clear()
+            if self._stopping.is_set():
+                return
+            try:
+                self.catch_up()
+                wait = self.poll_s
+            except Exception:
+                log.warning("the relay could not read the outbox; again in %.0f s", RETRY_S)
+                wait = RETRY_S
