@@ -15,7 +15,9 @@ from typing import Any
 from flask import Flask
 
 from queue_server.core.context import Outcome
-from queue_server.core.events import QueueChanged
+from queue_server.core.db import Database
+from queue_server.core.envelope import Envelope
+from queue_server.core.events import DomainEvent, QueueChanged
 from queue_server.core.outbox import recorded
 
 THREADS, OPERATIONS, EVENTS = 4, 50, 3  # each operation publishes EVENTS events at once
@@ -29,6 +31,11 @@ def flatten(received: list[dict[str, Any]]) -> list[list[tuple[str, dict[str, An
         if name != "snapshot":
             frames.append([tuple(pair) for pair in data] if name == "batch" else [(name, data)])
     return frames
+
+
+def commit(db: Database, events: list[DomainEvent]) -> list[Envelope]:
+    """Write ``events`` to the outbox as one operation; their envelopes."""
+    return recorded(db, lambda: Outcome(None, events)).envelopes
 
 
 def test_every_namespace_gets_every_event_once_in_order(
@@ -45,12 +52,11 @@ def test_every_namespace_gets_every_event_once_in_order(
 
     def operations(thread: int) -> None:
         for operation in range(OPERATIONS):
-            events = [
+            events: list[DomainEvent] = [
                 QueueChanged(service=f"T{thread}", waiting=operation * EVENTS + index, at=at)
                 for index in range(EVENTS)
             ]
-            committed = recorded(runtime.queue.db, lambda events=events: Outcome(None, events))
-            runtime.relay.publish(committed.envelopes)
+            runtime.relay.publish(commit(runtime.queue.db, events))
 
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
         list(pool.map(operations, range(THREADS)))
