@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
+
+import redis
+
 from queue_server.cluster.limiter import SharedRateLimiter
 from queue_server.cluster.redis_link import RedisLink
 
-from .conftest import RedisServer
+from .conftest import RedisServer, wait_for
 
 
 def test_two_processes_share_one_budget(redis_server: RedisServer) -> None:
@@ -38,3 +43,31 @@ def test_without_redis_every_hit_is_allowed_and_counted(redis_server: RedisServe
     redis_server.stop()
     assert [limiter.hit("kiosk:1") for _ in range(3)] == [0, 0, 0]
     assert failures == ["issue_limiter"] * 3
+
+
+def _answers(client: redis.Redis) -> bool:
+    try:
+        return bool(client.ping())
+    except redis.RedisError:
+        return False
+
+
+def test_a_unix_socket_url_is_understood(tmp_path: Path) -> None:
+    folder = tmp_path / "unix"
+    folder.mkdir()
+    url = f"unix://{folder / 'redis.sock'}"
+    options = ["--save", "", "--appendonly", "no", "--dir", str(folder)]
+    server = subprocess.Popen(
+        ["redis-server", "--port", "0", "--unixsocket", str(folder / "redis.sock"), *options],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(lambda: _answers(redis.Redis.from_url(url)))
+        failures: list[str] = []
+        limiter = SharedRateLimiter(RedisLink(url, on_failure=failures.append), "track", 1)
+        assert limiter.hit("10.0.0.9") == 0
+        assert limiter.hit("10.0.0.9") >= 1
+        assert failures == []
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
