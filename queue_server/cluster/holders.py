@@ -37,6 +37,7 @@ class SharedCounterHolders(CounterHolders):
         self._key = f"{INDEX_KEY}:{process}"
         self._ttl_ms = int(ttl_s * 1000)
         self._refresh_s = refresh_s
+        self._publishing = threading.Lock()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -57,10 +58,13 @@ class SharedCounterHolders(CounterHolders):
         return sorted(set(mine) | set(everywhere))
 
     def publish(self) -> None:
-        """Write this process's connections to its Redis hash (whole, with its expiry)."""
-        with self._lock:
-            held = {sid: json.dumps(entry) for sid, entry in self._held.items()}
-        self._link.run(PART, lambda: self._write(held), lambda: None)
+        """Write this process's connections to its Redis hash (whole, with its expiry).
+
+        One write at a time, so an older picture never lands after a newer one."""
+        with self._publishing:
+            with self._lock:
+                held = {sid: json.dumps(entry) for sid, entry in self._held.items()}
+            self._link.run(PART, lambda: self._write(held), lambda: None)
 
     def start(self) -> None:
         """Refresh this process's hash every ``refresh_s`` seconds until :meth:`stop`."""
