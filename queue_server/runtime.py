@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from flask_socketio import SocketIO
 
+from queue_server.cluster.state import ClusterState, LocalState, process_name
 from queue_server.core.bootstrap import open_center
 from queue_server.core.envelope import Envelope
 from queue_server.core.events import SettingsChanged
@@ -41,7 +42,7 @@ from queue_server.settings import Settings, load_settings
 from queue_server.web.counter_holders import CounterHolders
 from queue_server.web.devices import start_embedded_worker
 from queue_server.web.metrics import Metrics
-from queue_server.web.ratelimit import RateLimiter
+from queue_server.web.ratelimit import Limiter
 from queue_server.web.ratings import RatingsState
 from queue_server.web.realtime import ScreenFeed, make_socketio
 from queue_server.web.sockets import SocketGuard
@@ -101,7 +102,7 @@ class Runtime:
     server_lock: ServerLock
     secret_key: str
     metrics: Metrics
-    issue_limiter: RateLimiter
+    issue_limiter: Limiter
     ratings: RatingsState
     screens: ScreensConfig
     socketio: SocketIO  # bound to the app by ``create_app``
@@ -109,6 +110,7 @@ class Runtime:
     socket_guard: SocketGuard
     maintenance: MaintenanceWorker
     counter_holders: CounterHolders
+    cluster: ClusterState | None = None  # cluster mode: the state shared through Redis
     testing: bool = False
     embedded_devices: bool = False  # start the device worker (this server owns the devices)
     run_maintenance: bool = False
@@ -154,7 +156,13 @@ class Runtime:
                     effective = apply_saved(conn, file_settings, queue.clock.now())
             relay = relay or Relay()
             relay.follow(queue.db)
-            metrics = Metrics()
+            process = process_name() if effective.cluster_mode else None
+            metrics = Metrics(process)
+            shared = (
+                ClusterState.build(effective, metrics, process)
+                if process
+                else LocalState.build(effective, queue.clock.now)
+            )
             relay.subscribe(metrics.on_event)
             socketio = make_socketio()
             screen_feed = ScreenFeed(socketio, relay)
@@ -168,11 +176,8 @@ class Runtime:
                 server_lock=server_lock,
                 secret_key=secret_key(effective),
                 metrics=metrics,
-                issue_limiter=RateLimiter(effective.api.issue_rate_per_minute, clock.now),
-                ratings=RatingsState(
-                    Ratings(queue, effective.ratings),
-                    RateLimiter(effective.ratings.track_rate_per_minute, clock.now),
-                ),
+                issue_limiter=shared.issue_limiter,
+                ratings=RatingsState(Ratings(queue, effective.ratings), shared.track_limiter),
                 screens=effective.screens,
                 socketio=socketio,
                 screen_feed=screen_feed,
@@ -182,7 +187,8 @@ class Runtime:
                 maintenance=MaintenanceWorker(
                     queue, MaintenancePlan.from_settings(effective), relay
                 ),
-                counter_holders=CounterHolders(),
+                counter_holders=shared.counter_holders,
+                cluster=shared if isinstance(shared, ClusterState) else None,
                 testing=testing,
                 embedded_devices=(not testing if devices is None else devices)
                 and effective.devices.worker == "embedded",
@@ -217,6 +223,8 @@ class Runtime:
         if self.settings.cluster_mode:
             steps.append(("doorbell", self._start_doorbell))
         steps.append(("socket guard", self._start_socket_guard))
+        if self.cluster is not None:
+            steps.append(("cluster state", self.cluster.start))
         if self.embedded_devices:
             steps.append(("devices", lambda: start_embedded_worker(self)))
         if self.run_maintenance:

@@ -134,6 +134,9 @@ class DatabaseConfig(_Model):
     busy_timeout_ms: int = Field(5000, ge=50, le=60_000)
 
 
+MIN_CLUSTER_SECRET = 32  # characters of [api] secret_key in cluster mode
+
+
 class ApiConfig(_Model):
     """The HTTP API: abuse limits and the session secret."""
 
@@ -225,6 +228,13 @@ class Settings(_Model):
             raise ValueError(
                 "cluster.redis_url: cluster mode needs a PostgreSQL database "
                 '([database] url = "postgresql://…"); SQLite serves one machine only'
+            )
+        if self.cluster.redis_url and len(self.api.secret_key) < MIN_CLUSTER_SECRET:
+            raise ValueError(
+                f"api.secret_key: cluster mode needs the same secret key, at least "
+                f"{MIN_CLUSTER_SECRET} characters, in every server's configuration (each "
+                f"data directory would keep a key of its own, and a sign-in made on one "
+                f"server would not be accepted by the others)"
             )
         numbers = {c.number for c in self.counters}
         for index, board in enumerate(self.led.boards):

@@ -281,6 +281,11 @@ from queue_server.cli.records import archive, purge  # noqa: E402
 main.add_command(archive)
 main.add_command(purge)
 
+# --- cluster mode: the configuration's mode and its servers (issue #15) ---
+from queue_server.cli.check import check  # noqa: E402
+
+main.add_command(check)
+
 # --- the demo center with its history, accounts and links ---
 from queue_server.cli.demo import demo  # noqa: E402
 

@@ -14,6 +14,8 @@ from collections.abc import Callable
 
 import redis
 
+from queue_server.cluster.redis_link import connection_pool
+
 log = logging.getLogger(__name__)
 
 CHANNEL = "xephang:outbox"
@@ -21,19 +23,13 @@ TIMEOUT_S = 2.0  # connecting, and each command
 RETRY_S = 1.0  # after Redis failed to answer
 
 
-def redis_client(url: str) -> redis.Redis:
-    """A client with short timeouts: a Redis that does not answer must not hold anyone."""
-    return redis.Redis.from_url(
-        url, socket_timeout=TIMEOUT_S, socket_connect_timeout=TIMEOUT_S, health_check_interval=30
-    )
-
-
 class Doorbell:
     """Rings (after this process committed events) and listens (to wake its relay)."""
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self._client = redis_client(url)
+        # Short timeouts, no retries: a Redis that does not answer must not hold anyone.
+        self._client = redis.Redis(connection_pool=connection_pool(url, TIMEOUT_S))
         self._to_ring: int | None = None
         self._ring_wanted = threading.Condition()
         self._stopping = threading.Event()

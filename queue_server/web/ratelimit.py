@@ -1,4 +1,8 @@
-"""Token-bucket rate limits kept in memory (one process serves the center)."""
+"""Token-bucket rate limits kept in memory (one process serves the center).
+
+In cluster mode the runtime uses :class:`queue_server.cluster.limiter.SharedRateLimiter`
+instead, with the same :class:`Limiter` interface.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,15 @@ import math
 import threading
 from collections.abc import Callable
 from datetime import datetime
+from typing import Protocol
+
+
+class Limiter(Protocol):
+    """A rate limit per key."""
+
+    def hit(self, key: str) -> int:
+        """Take one unit for ``key``: 0 if allowed, else seconds to wait (Retry-After)."""
+        ...
 
 
 class RateLimiter:

@@ -27,7 +27,7 @@ from queue_server.web import idempotency
 from queue_server.web.api import TRACK_CODE
 from queue_server.web.bodies import MAX_ID, Body, Code, parse_body
 from queue_server.web.errors import ApiError
-from queue_server.web.ratelimit import RateLimiter
+from queue_server.web.ratelimit import Limiter
 from queue_server.web.security import require
 from queue_server.web.state import xephang
 
@@ -53,7 +53,7 @@ class CounterRatingBody(TrackRatingBody):
 class RatingsState:
     """The ratings service and the tracking page's rate limit (``Runtime.ratings``)."""
 
-    def __init__(self, service: Ratings, limiter: RateLimiter) -> None:
+    def __init__(self, service: Ratings, limiter: Limiter) -> None:
         self.service = service
         self.track_limiter = limiter
 
