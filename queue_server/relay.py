@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -42,7 +43,8 @@ HeldEnvelopes = list[tuple["Relay", list[Envelope]]]
 
 WINDOW = 2000  # recent envelopes kept for reconnecting screens
 PAGE = 500  # envelopes read from the outbox at a time
-POLL_S = 0.25  # the follower reads the outbox at least this often
+POLL_S = 0.25  # the follower reads the outbox at least this often when idle
+GAP_GRACE_S = 0.02  # how long a gap may be filled by this process's own publishing
 RETRY_S = 2.0  # after the database failed to answer
 
 _held: ContextVar[HeldEnvelopes | None] = ContextVar("xephang_held_envelopes", default=None)
@@ -79,6 +81,9 @@ class Relay:
         self._pending: dict[int, list[Envelope]] = {}  # first seq → an operation's envelopes
         self._window: deque[Envelope] = deque(maxlen=WINDOW)
         self._wake = threading.Event()
+        self._gap = False  # the follower is asked to fill a gap
+        self._nudged = False  # ... or to read everything new
+        self._published_at = 0.0  # when this process last published (monotonic)
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         # Called with the last seq after this process published its own envelopes (the
@@ -110,14 +115,17 @@ class Relay:
         """Call ``handler`` for every event; returns a function that unsubscribes."""
         return self._add(self._handlers, handler)
 
-    def subscribe_batches(self, handler: BatchHandler) -> Callable[[], None]:
+    def subscribe_batches(
+        self, handler: BatchHandler, *, first: bool = False
+    ) -> Callable[[], None]:
         """Call ``handler`` with each batch of envelopes (one operation's, or what one
-        catch-up read). Batch handlers run first: screens are the most urgent."""
-        return self._add(self._batch_handlers, handler)
+        catch-up read). Batch handlers run before the others, in the order subscribed
+        (``first``: before those already there): screens are the most urgent."""
+        return self._add(self._batch_handlers, handler, first=first)
 
-    def _add(self, handlers: list[Any], handler: Any) -> Callable[[], None]:
+    def _add(self, handlers: list[Any], handler: Any, *, first: bool = False) -> Callable[[], None]:
         with self._lock:
-            handlers.append(handler)
+            handlers.insert(0 if first else len(handlers), handler)
 
         def unsubscribe() -> None:
             with self._lock:
@@ -146,14 +154,15 @@ class Relay:
             else:
                 self._deliver(batch)
                 gap = False
+        self._published_at = time.monotonic()
         if gap:
             self._fill_gap()
         if self.on_published is not None:
             self.on_published(batch[-1].seq)
 
-    def catch_up(self) -> int:
-        """Deliver what the outbox holds beyond the last delivered event; returns how
-        many were delivered."""
+    def catch_up(self, upto: int | None = None) -> int:
+        """Deliver what the outbox holds beyond the last delivered event (up to ``upto``
+        only: a gap's missing events); returns how many were delivered."""
         db = self._db
         if db is None:
             return 0
@@ -162,7 +171,8 @@ class Relay:
             with db.read() as conn:
                 rows = outbox.read_after(conn, self.last_seq, PAGE)
             with self._lock:
-                fresh = [row for row in rows if row.seq > self.last_seq]
+                limit = upto if upto is not None else rows[-1].seq if rows else 0
+                fresh = [row for row in rows if self.last_seq < row.seq <= limit]
                 if fresh and fresh[0].seq > self.last_seq + 1:
                     log.warning("events %d to %d were purged", self.last_seq + 1, fresh[0].seq - 1)
                 self._deliver(fresh)
@@ -191,10 +201,21 @@ class Relay:
             return
 
     def _fill_gap(self) -> None:
+        """Events before a published batch are missing: most often another request of
+        this process that committed first but has not published yet, so the follower
+        gives it :data:`GAP_GRACE_S`, then reads only the missing ones (each operation
+        stays one batch, one frame per screen)."""
         if self._thread is not None:
+            self._gap = True
             self._wake.set()
         else:  # no follower (tests, tools): read the missing events now
-            self.catch_up()
+            self._read_missing()
+
+    def _read_missing(self) -> None:
+        with self._lock:
+            waiting = min(self._pending, default=None)
+        if waiting is not None and waiting > self.last_seq + 1:
+            self.catch_up(upto=waiting - 1)
 
     @staticmethod
     def _call(handler: Callable[[Any], None], argument: Any, name: str) -> None:
@@ -228,6 +249,7 @@ class Relay:
     # ----------------------------------------------------------------- follower
     def nudge(self) -> None:
         """Have the follower read the outbox now (new events were committed elsewhere)."""
+        self._nudged = True
         self._wake.set()
 
     def start(self) -> None:
@@ -246,14 +268,24 @@ class Relay:
             thread.join(timeout=10)
 
     def _follow(self) -> None:
+        """Read the outbox: when nudged (the doorbell), to fill a gap, and when this
+        process published nothing for a poll interval (a command or another process
+        wrote and no doorbell rang); not while it publishes its own operations, so
+        that they keep their one frame each."""
         wait = 0.0
-        while not self._stopping.wait(0):
+        while not self._stopping.is_set():
             self._wake.wait(wait)
             self._wake.clear()
             if self._stopping.is_set():
                 return
+            gap, nudged, self._gap, self._nudged = self._gap, self._nudged, False, False
             try:
-                self.catch_up()
+                if gap:
+                    self._stopping.wait(GAP_GRACE_S)
+                    self._read_missing()
+                idle = time.monotonic() - self._published_at >= self.poll_s
+                if nudged or idle or wait == 0.0:
+                    self.catch_up()
                 wait = self.poll_s
             except Exception:
                 log.warning("the relay could not read the outbox; again in %.0f s", RETRY_S)

@@ -196,16 +196,17 @@ class Runtime:
                 follow_outbox=not testing if follow is None else follow,
                 _running=held,
             )
-            relay.subscribe(runtime.settings_changed_elsewhere)
+            # Before the screens hear of a change, this process has loaded it.
+            relay.subscribe_batches(runtime.settings_changed_elsewhere, first=True)
             return runtime
         except BaseException:
             for part in reversed(held):
                 part.stop()
             raise
 
-    def settings_changed_elsewhere(self, envelope: Envelope) -> None:
+    def settings_changed_elsewhere(self, envelopes: list[Envelope]) -> None:
         """Another process (or command) saved settings: load them as it did."""
-        if envelope.event_type is not SettingsChanged or envelope.event is not None:
+        if not any(e.event_type is SettingsChanged and e.event is None for e in envelopes):
             return
         with self.queue.db.write() as conn:
             self.settings = apply_saved(conn, self.file_settings, self.queue.clock.now())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,10 +24,17 @@ if TYPE_CHECKING:
 
 
 def _queue(config_path: Path | None) -> Queue:
-    """Open the configured queue (creating or upgrading its database if needed)."""
+    """Open the configured queue (creating or upgrading its database if needed). In
+    cluster mode the command rings the doorbell as it exits, so that every server
+    process relays the events it wrote at once (they would otherwise within a poll)."""
     from queue_server.core.bootstrap import open_queue
 
-    return open_queue(load(config_path))
+    settings = load(config_path)
+    if settings.cluster_mode:
+        from queue_server.cluster.doorbell import ring_once
+
+        atexit.register(ring_once, settings.cluster.redis_url)
+    return open_queue(settings)
 
 
 def _wait_sentence(seconds: int | None, ahead: int) -> str:

@@ -86,3 +86,14 @@ class Doorbell:
                 self._stopping.wait(RETRY_S)
             finally:
                 pubsub.close()
+
+
+def ring_once(url: str) -> None:
+    """Ring from a short-lived command (the CLI): nothing to wait for, nothing raised."""
+    client = redis.Redis(connection_pool=connection_pool(url, TIMEOUT_S))
+    try:
+        client.publish(CHANNEL, "command")
+    except redis.RedisError:
+        log.debug("the doorbell could not ring (Redis); the relays poll meanwhile")
+    finally:
+        client.close()

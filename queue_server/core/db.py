@@ -34,6 +34,8 @@ from queue_server.i18n import _
 DEFAULT_BUSY_TIMEOUT_MS = 5_000
 BUSY_RETRY_AFTER_S = 2
 STORAGE_RETRY_AFTER_S = 30
+UNREACHABLE_RETRY_AFTER_S = 5
+PG_CONNECT_TIMEOUT_S = 5  # a PostgreSQL server that does not answer: 503 after this
 # SQLite primary result codes, and PostgreSQL's "insufficient resources" SQLSTATEs.
 SQLITE_BUSY, SQLITE_LOCKED, SQLITE_IOERR, SQLITE_FULL = 5, 6, 10, 13
 PG_STORAGE_STATES = frozenset({"53100", "53000"})  # disk_full, insufficient_resources
@@ -41,8 +43,11 @@ PG_STORAGE_STATES = frozenset({"53100", "53000"})  # disk_full, insufficient_res
 
 def write_problem(exc: BaseException) -> str | None:
     """``"busy"`` (the write lock is taken), ``"storage"`` (the disk is full or cannot
-    be written) or None for any other error."""
+    be written), ``"unreachable"`` (the PostgreSQL server is gone or refuses
+    connections) or None for any other error."""
     cause = exc.orig if isinstance(exc, DBAPIError) else exc
+    if _connection_lost(exc, cause):
+        return "unreachable"
     if isinstance(cause, OSError) and cause.errno in (errno.ENOSPC, errno.EDQUOT):
         return "storage"
     code = getattr(cause, "sqlite_errorcode", None)
@@ -57,8 +62,28 @@ def write_problem(exc: BaseException) -> str | None:
     return None
 
 
+def _connection_lost(exc: BaseException, cause: BaseException | None) -> bool:
+    """A PostgreSQL connection that broke, or could not be made (psycopg's
+    OperationalError or InterfaceError with no SQLSTATE, or a connection-exception or
+    operator-intervention one: class 08 or 57P)."""
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    if cause is None or not type(cause).__module__.startswith("psycopg"):
+        return False
+    if type(cause).__name__ not in ("OperationalError", "InterfaceError", "AdminShutdown"):
+        return False
+    state = getattr(cause, "sqlstate", None) or ""
+    return not state or state.startswith(("08", "57P"))
+
+
 def unavailable(problem: str) -> Unavailable:
     """The error for a write refused because of ``problem`` (see :func:`write_problem`)."""
+    if problem == "unreachable":
+        return Unavailable(
+            _("The database does not answer; try again in a moment."),
+            reason="unreachable",
+            retry_after_s=UNREACHABLE_RETRY_AFTER_S,
+        )
     if problem == "busy":
         return Unavailable(
             _("The database is busy; try again in a moment."),
@@ -107,7 +132,12 @@ class Database:
             if self.url.drivername == "postgresql":
                 url = str(self.url.set(drivername="postgresql+psycopg"))
             self.engine = create_engine(
-                url, echo=echo, pool_size=20, max_overflow=20, pool_pre_ping=True
+                url,
+                echo=echo,
+                pool_size=20,
+                max_overflow=20,
+                pool_pre_ping=True,  # a connection broken since its last use is replaced
+                connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_S},
             )
         else:
             raise ValueError(f"unsupported database {self.dialect!r}: use sqlite or postgresql")

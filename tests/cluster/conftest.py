@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -97,3 +98,20 @@ def cluster_settings(
     data["api"] = {**data["api"], "secret_key": SECRET, **api}
     data["data_dir"] = str(data_dir)
     return parse_settings(data)
+
+
+# ------------------------------------------------------------ server processes
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # tests.cluster.cluster_rig
+from tests.cluster.cluster_rig import Cluster, cluster_config  # noqa: E402
+
+
+@pytest.fixture
+def cluster(tmp_path: Path, pg_url: str, redis_server: RedisServer) -> Iterator[Cluster]:
+    """A cluster with no server yet (``cluster.add(n)`` starts them)."""
+    url = pg_url.replace("postgresql+psycopg://", "postgresql://", 1)
+    config = cluster_config(tmp_path, url, redis_server.url)
+    running = Cluster(tmp_path, url, redis_server, config)
+    try:
+        yield running
+    finally:
+        running.stop()

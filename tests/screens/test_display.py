@@ -77,8 +77,8 @@ def test_the_display_survives_a_server_restart(page: Page, demo_settings, tmp_pa
         expect(page.locator("#offline")).to_be_visible(timeout=10_000)
         expect(page.locator("#offline")).to_have_text("Mất kết nối")
 
-        # While the server is down a ticket is issued and called straight in the
-        # database: nothing is published, so only a fresh snapshot can show it.
+        # While the server is down a ticket is issued and called from another process
+        # (as the CLI would): its events wait in the outbox.
         queue = server.queue
         ticket = queue.issue("DD").value
         assert queue.call_next(5).value is not None
@@ -89,7 +89,9 @@ def test_the_display_survives_a_server_restart(page: Page, demo_settings, tmp_pa
         expect(page.locator('#board [data-counter="5"] .d-board-number')).to_have_text(
             ticket.number
         )
-        # And live events flow again after the resync.
+        # The page named its last seq and got the missed events, not a snapshot.
+        expect(page.locator("body")).to_have_attribute("data-resumes", "1")
+        # And live events flow again.
         issued = server.api("POST", "/api/v1/tickets", server.token("kiosk"), {"service": "DD"})
         next_call = server.api("POST", "/api/v1/counters/5/next", server.token("officer", 5), {})
         assert next_call.status_code == 200, next_call.text
@@ -132,7 +134,8 @@ def test_a_lost_event_makes_the_display_ask_for_a_snapshot(page: Page, server: L
     dropped = lose_first_frame(page, server, '["queue_changed"')
     kiosk = server.token("kiosk")
     before = page.locator('#waiting [data-service="CTR"] .d-waiting-count').inner_text()
-    seq_before = int(page.locator("body").get_attribute("data-seq") or "0")
+    seq_before = server.queue.snapshot()["seq"]
+    expect(page.locator("body")).to_have_attribute("data-seq", str(seq_before))
 
     server.api("POST", "/api/v1/tickets", kiosk, {"service": "CTR"})  # queue_changed lost
     server.api("POST", "/api/v1/tickets", kiosk, {"service": "DD"})  # the gap shows here
@@ -141,8 +144,9 @@ def test_a_lost_event_makes_the_display_ask_for_a_snapshot(page: Page, server: L
         str(int(before) + 1)
     )
     assert len(dropped) == 1
-    # Screens count only the events they receive: two queue changes since connecting.
-    expect(page.locator("body")).to_have_attribute("data-seq", str(seq_before + 2))
+    # The page is at the outbox's last event: two tickets, each with its queue change.
+    assert server.queue.snapshot()["seq"] == seq_before + 4
+    expect(page.locator("body")).to_have_attribute("data-seq", str(seq_before + 4))
 
 
 def test_a_lost_call_frame_is_made_good_by_the_snapshot(page: Page, server: LiveServer) -> None:
@@ -150,7 +154,8 @@ def test_a_lost_call_frame_is_made_good_by_the_snapshot(page: Page, server: Live
     kiosk, officer = server.token("kiosk"), server.token("officer", counter=3)
     server.api("POST", "/api/v1/tickets", kiosk, {"service": "CT"})
     dropped = lose_first_frame(page, server, '["batch"')
-    seq_before = int(page.locator("body").get_attribute("data-seq") or "0")
+    seq_before = server.queue.snapshot()["seq"]  # the page has it all before the loss
+    expect(page.locator("body")).to_have_attribute("data-seq", str(seq_before))
 
     called = server.api("POST", "/api/v1/counters/3/next", officer, {})
     assert called.status_code == 200, called.text
@@ -159,5 +164,7 @@ def test_a_lost_call_frame_is_made_good_by_the_snapshot(page: Page, server: Live
     number = called.json()["ticket"]["number"]
     expect(page.locator('#board [data-counter="3"] .d-board-number')).to_have_text(number)
     assert len(dropped) == 1 and '["ticket_called"' in dropped[0]
-    # The lost frame held three events (call, queue, counter), then one queue change.
-    expect(page.locator("body")).to_have_attribute("data-seq", str(seq_before + 4))
+    # After the resync the page is at the outbox's last event.
+    last = server.queue.snapshot()["seq"]
+    assert last > seq_before + 4  # the call's events, then a ticket and its queue change
+    expect(page.locator("body")).to_have_attribute("data-seq", str(last))

@@ -12,8 +12,11 @@ from typing import Any
 import pytest
 import requests
 import socketio
+from sqlalchemy import func, select
 
+from queue_server.core.models import OutboxEvent
 from queue_server.settings import Settings
+from queue_server.web.realtime import SCREEN_EVENTS
 from queue_server.workers.devices import DeviceWorker, build_devices
 from queue_server.workers.remote import RemoteFeed
 
@@ -59,6 +62,18 @@ def events_until(received: Received, seq: int) -> list[tuple[str, Any]]:
     while seen[-1][1]["seq"] < seq:
         seen.append(received.get(timeout=5))
     return seen
+
+
+def last_screen_event(server: LiveServer, upto: int) -> int:
+    """The seq of the last event screens get, up to the outbox's ``upto``."""
+    with server.queue.db.read() as conn:
+        return int(
+            conn.execute(
+                select(func.max(OutboxEvent.seq)).where(
+                    OutboxEvent.name.in_(SCREEN_EVENTS), OutboxEvent.seq <= upto
+                )
+            ).scalar_one()
+        )
 
 
 def staff_cookie(server: LiveServer, username: str) -> str:
@@ -135,8 +150,12 @@ def test_events_carry_consecutive_seq_and_the_call(server: LiveServer) -> None:
         seen: list[tuple[str, Any]] = []
         while not any(name == "counter_changed" for name, _data in seen):
             seen.append(received.get(timeout=5))
+        # The outbox's seq (ticket_issued counts, screens never get it), each event's
+        # prev the screen event before it.
         seqs = [data["seq"] for _name, data in seen]
-        assert seqs == list(range(snapshot["seq"] + 1, snapshot["seq"] + 1 + len(seqs)))
+        prevs = [data["prev"] for _name, data in seen]
+        assert prevs[0] <= snapshot["seq"] < seqs[0] and prevs[1:] == seqs[:-1]
+        assert seqs[-1] == snapshot["seq"] + 5  # issued, queue; called, queue, counter
         call = next(data for name, data in seen if name == "ticket_called")
         assert {k: call[k] for k in ("number", "counter", "service", "recall")} == {
             "number": issued["number"],
@@ -154,9 +173,9 @@ def test_events_carry_consecutive_seq_and_the_call(server: LiveServer) -> None:
 def test_concurrent_operations_reach_every_namespace_in_seq_order(server: LiveServer) -> None:
     """No event is lost, doubled or reordered, and a call is one frame.
 
-    Four counters issue and call at the same time; the display (its own ``seq``) and
-    the officer console (the bus ``seq``) must see every number once, in order, and
-    every call as one frame.
+    Four counters issue and call at the same time; the display (screen events, chained
+    by ``prev``) and the officer console (every event) must see every number once, in
+    the outbox's order, and every call as one frame.
     """
     display, on_display = connect(server, "/display", auth={"token": server.token("display")})
     cookie = staff_cookie(server, "officer-order")
@@ -181,10 +200,10 @@ def test_concurrent_operations_reach_every_namespace_in_seq_order(server: LiveSe
         display_to = display.call("resync", namespace="/display", timeout=5)["seq"]
         officer_to = officer.call("resync", namespace="/officer", timeout=5)["seq"]
 
-        shown = events_until(on_display, display_to)
-        assert [data["seq"] for _name, data in shown] == list(
-            range(display_from + 1, display_to + 1)
-        )
+        shown = events_until(on_display, last_screen_event(server, display_to))
+        seqs = [data["seq"] for _name, data in shown]
+        assert seqs == sorted(seqs) and seqs[0] > display_from
+        assert [data["prev"] for _name, data in shown][1:] == seqs[:-1]
         calls = [frame for frame in on_display.frames if "ticket_called" in frame]
         assert calls == [["ticket_called", "queue_changed", "counter_changed"]] * 24
 

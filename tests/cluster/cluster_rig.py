@@ -1,0 +1,227 @@
+"""Real server processes in cluster mode, and screens that follow them like the page does.
+
+Imported as ``tests.cluster.cluster_rig`` by the cluster tests (their ``conftest.py``
+puts the repository on ``sys.path``) and by ``bench/cluster.py``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import requests
+import socketio
+
+from queue_server.auth.tokens import create_token
+from queue_server.core.bootstrap import open_queue
+from queue_server.core.operations import Queue
+from queue_server.settings import load_settings
+
+REPO = Path(__file__).resolve().parents[2]
+UNIT = REPO / "systemd" / "xephang.service"
+SECRET = "a-cluster-secret-of-at-least-32-characters"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def cluster_config(folder: Path, database_url: str, redis_url: str) -> Path:
+    """The demo center in cluster mode on this database and Redis (written in ``folder``)."""
+    text = (REPO / "config" / "demo.toml").read_text(encoding="utf-8")
+    text = re.sub(r"^data_dir = .*$", f'data_dir = "{folder / "data"}"', text, flags=re.M)
+    text = re.sub(r'^url = "".*$', f'url = "{database_url}"', text, count=1, flags=re.M)
+    text += f'\n[api]\nissue_rate_per_minute = 100000\nsecret_key = "{SECRET}"\n'
+    text += f'\n[cluster]\nredis_url = "{redis_url}"\n'
+    config = folder / "center.toml"
+    config.write_text(text, encoding="utf-8")
+    return config
+
+
+def server_command(port: int) -> list[str]:
+    """The systemd unit's ExecStart with this virtualenv's gunicorn, on loopback ``port``."""
+    line = next(x for x in UNIT.read_text().splitlines() if x.startswith("ExecStart="))
+    command = shlex.split(line.removeprefix("ExecStart="))
+    command[0] = str(Path(sys.executable).parent / "gunicorn")
+    command[command.index("--bind") + 1] = f"127.0.0.1:{port}"
+    return command
+
+
+@dataclass
+class ServerProcess:
+    """One gunicorn server of the cluster (the production command)."""
+
+    config: Path
+    log: Path
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, *, timeout_s: float = 60) -> ServerProcess:
+        env = {**os.environ, "XEPHANG_CONFIG": str(self.config), "XEPHANG_LANG": "en"}
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                server_command(self.port), env=env, stdout=log, stderr=subprocess.STDOUT
+            )
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, self.log.read_text(errors="replace")[-3000:]
+            try:
+                if requests.get(f"{self.url}/api/v1/healthz", timeout=1).status_code == 200:
+                    return self
+            except requests.RequestException:
+                threading.Event().wait(0.05)  # a starting server: ask again shortly
+        raise TimeoutError(f"the server on {self.port} did not start")
+
+    def kill(self) -> None:
+        """``kill -9``: no goodbye to anyone."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(timeout=30)
+        self.process = None
+
+
+class Screen:
+    """A hall display's feed over Socket.IO, with the page's rules (``common.js``): a
+    snapshot first, events in ``seq`` order, ``prev`` to see a gap, and on a reconnect
+    (to any process) ``after`` = the last ``seq``, then the missed events and ``resumed``."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+        self.seq: int | None = None
+        self.calls: list[tuple[int, str, int]] = []  # (seq, number, counter)
+        self.events = 0
+        self.gaps = 0
+        self.repeats = 0
+        self.snapshots = 0
+        self.resumes = 0
+        self.settings_changes = 0
+        self._early: list[tuple[str, dict[str, Any]]] = []
+        self.lock = threading.Lock()
+        self.client = self._client()
+
+    def _client(self) -> socketio.Client:
+        client = socketio.Client(reconnection=False)
+        client.on("snapshot", self._snapshot, namespace="/display")
+        client.on("resumed", self._resumed, namespace="/display")
+        client.on("batch", self._batch, namespace="/display")
+        client.on("*", self._event, namespace="/display")
+        return client
+
+    def connect(self, server: ServerProcess) -> Screen:
+        """Connect (or reconnect) to ``server``, naming the last seq once there is one."""
+        if self.client.connected:
+            self.client.disconnect()
+        self.client = self._client()
+        self.client.connect(
+            server.url,
+            namespaces=["/display"],
+            transports=["websocket"],
+            auth=self._auth,
+            wait_timeout=10,
+        )
+        return self
+
+    def close(self) -> None:
+        self.client.disconnect()
+
+    def _auth(self) -> dict[str, Any]:
+        auth: dict[str, Any] = {"token": self.token}
+        if self.seq is not None:
+            auth["after"] = self.seq
+        return auth
+
+    def _snapshot(self, data: dict[str, Any]) -> None:
+        with self.lock:
+            self.snapshots += 1
+            self.seq = int(data["seq"])
+            early, self._early = self._early, []
+        for name, payload in early:
+            self._event(name, payload)
+
+    def _resumed(self, _data: Any = None) -> None:
+        with self.lock:
+            self.resumes += 1
+
+    def _batch(self, pairs: list[list[Any]]) -> None:
+        for name, payload in pairs:
+            self._event(name, payload)
+
+    def _event(self, name: str, payload: Any = None) -> None:
+        if not isinstance(payload, dict) or "seq" not in payload:
+            return
+        with self.lock:
+            if self.seq is None:  # before the first snapshot
+                self._early.append((name, payload))
+                return
+            if payload["seq"] <= self.seq:
+                self.repeats += 1
+                return
+            if payload.get("prev", payload["seq"] - 1) > self.seq:
+                self.gaps += 1
+            self.seq = payload["seq"]
+            self.events += 1
+            if name == "ticket_called":
+                self.calls.append((payload["seq"], payload["number"], payload["counter"]))
+            elif name == "settings_changed":
+                self.settings_changes += 1
+
+    def wait_until(self, condition: Callable[[Screen], bool], within_s: float = 10.0) -> bool:
+        deadline = time.monotonic() + within_s
+        while time.monotonic() < deadline:
+            with self.lock:
+                if condition(self):
+                    return True
+            threading.Event().wait(0.005)
+        return False
+
+
+@dataclass
+class Cluster:
+    """Server processes in cluster mode on one PostgreSQL database and the test's Redis."""
+
+    folder: Path
+    database_url: str
+    redis: Any  # conftest.RedisServer: start() and stop()
+    config: Path
+    servers: list[ServerProcess] = field(default_factory=list)
+
+    def add(self, count: int = 1) -> list[ServerProcess]:
+        started = [
+            ServerProcess(self.config, self.folder / f"server-{len(self.servers) + i}.log").start()
+            for i in range(count)
+        ]
+        self.servers += started
+        return started
+
+    def queue(self) -> Queue:
+        """The center's queue opened in the test process (another writer, as the CLI)."""
+        return open_queue(load_settings(self.config), migrate=False, sync=False)
+
+    def token(self, role: str, counter: int | None = None) -> str:
+        queue = self.queue()
+        try:
+            secret, _info = create_token(queue.db, role, counter=counter, name=f"test {role}")
+        finally:
+            queue.db.dispose()
+        return secret
+
+    def stop(self) -> None:
+        for server in self.servers:
+            server.kill()
