@@ -23,6 +23,9 @@ from queue_server.relay import Relay
 log = logging.getLogger(__name__)
 
 DISPLAY_NAMESPACE = "/display"
+# Screens that have their snapshot or missed events: a socket still connecting is not in
+# it, so that nothing reaches it twice (web/resume.py).
+SCREENS_ROOM = "screens"
 DEVICES_NAMESPACE = "/devices"
 DEVICE_WORKERS_ROOM = "workers"  # device tokens: events with the tracking codes they print
 DEVICE_VIEWERS_ROOM = "viewers"  # display and admin tokens: the public payloads
@@ -92,7 +95,7 @@ class ScreenFeed:
     def __call__(self, envelopes: list[Envelope]) -> None:
         # The relay delivers in order, one batch at a time (under its lock).
         events, self._prev = self.frames(envelopes, self._prev)
-        emit_events(self.socketio, events, DISPLAY_NAMESPACE)
+        emit_events(self.socketio, events, DISPLAY_NAMESPACE, to=SCREENS_ROOM)
 
 
 def bridge_devices(relay: Relay, socketio: SocketIO) -> Callable[[], None]:

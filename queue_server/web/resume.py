@@ -13,7 +13,6 @@ from typing import Any
 
 from flask_socketio import emit, join_room
 
-from queue_server.core import outbox
 from queue_server.core.envelope import Envelope
 from queue_server.web.realtime import BATCH_EVENT, Events
 from queue_server.web.state import xephang
@@ -46,8 +45,9 @@ def join_or_resume(
     after = auth.get("after") if isinstance(auth, dict) else None
     relay = xephang().relay
     if isinstance(after, int) and not isinstance(after, bool) and after >= 0:
+        plausible = _plausible(after)
         with relay.holding_still():
-            missed = relay.since(after) if _plausible(after) else None
+            missed = relay.since(after) if plausible else None
             if missed is not None:
                 join_room(room, namespace=namespace)
                 emit_here(frames(missed, after))
@@ -58,12 +58,13 @@ def join_or_resume(
 
 
 def _plausible(after: int) -> bool:
-    """A client's ``after`` no later than the outbox (one from before a reset is not)."""
+    """A client's ``after`` no later than the outbox (one from before a reset is not).
+    A client from another process may be ahead of this one: this relay catches up
+    first, so that it sends such a client nothing it already has."""
     relay = xephang().relay
-    if after <= relay.last_seq:
-        return True
-    with xephang().queue.db.read() as conn:  # this process may lag behind another
-        return after <= outbox.last_seq(conn)
+    if after > relay.last_seq:
+        relay.catch_up()
+    return after <= relay.last_seq
 
 
 def emit_here(events: Events) -> None:

@@ -58,6 +58,7 @@ from queue_server.web.realtime import (
     DEVICE_WORKERS_ROOM,
     DEVICES_NAMESPACE,
     DISPLAY_NAMESPACE,
+    SCREENS_ROOM,
     bridge_batches,
 )
 from queue_server.web.resume import device_frames, join_or_resume, public_frames
@@ -75,7 +76,6 @@ if TYPE_CHECKING:
 
 OFFICER_NAMESPACE = "/officer"
 STAFF_ROOM = "staff"
-SCREENS_ROOM = "screens"
 DISPLAY_ROLES = frozenset({Role.DISPLAY, Role.ADMIN})
 # The kiosk listens on /display too (screen events only) to redraw its buttons live.
 SCREEN_ROLES = DISPLAY_ROLES | {Role.KIOSK}

@@ -77,7 +77,11 @@ class ServerProcess:
         env = {**os.environ, "XEPHANG_CONFIG": str(self.config), "XEPHANG_LANG": "en"}
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
-                server_command(self.port), env=env, stdout=log, stderr=subprocess.STDOUT
+                server_command(self.port),
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # its own process group: gunicorn and its worker
             )
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
@@ -90,9 +94,9 @@ class ServerProcess:
         raise TimeoutError(f"the server on {self.port} did not start")
 
     def kill(self) -> None:
-        """``kill -9``: no goodbye to anyone."""
+        """``kill -9`` to gunicorn and its worker at once: no goodbye to anyone."""
         if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
+            os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=30)
         self.process = None
 
@@ -113,19 +117,39 @@ class Screen:
         self.resumes = 0
         self.settings_changes = 0
         self._early: list[tuple[str, dict[str, Any]]] = []
+        self._resume_from: int | None = None
+        self._generation = 0
         self.lock = threading.Lock()
         self.client = self._client()
 
     def _client(self) -> socketio.Client:
+        """A new connection; frames an older one still hands over are not this one's
+        (a page has one socket, whose frames stop when it drops)."""
+        generation = self._generation
+
+        def current(handler: Callable[..., None]) -> Callable[..., None]:
+            def run(*args: Any) -> None:
+                with self.lock:
+                    if generation != self._generation:
+                        return
+                handler(*args)
+
+            return run
+
         client = socketio.Client(reconnection=False)
-        client.on("snapshot", self._snapshot, namespace="/display")
-        client.on("resumed", self._resumed, namespace="/display")
-        client.on("batch", self._batch, namespace="/display")
-        client.on("*", self._event, namespace="/display")
+        client.on("snapshot", current(self._snapshot), namespace="/display")
+        client.on("resumed", current(self._resumed), namespace="/display")
+        client.on("batch", current(self._batch), namespace="/display")
+        client.on("*", current(self._event), namespace="/display")
         return client
 
     def connect(self, server: ServerProcess) -> Screen:
-        """Connect (or reconnect) to ``server``, naming the last seq once there is one."""
+        """Connect (or reconnect) to ``server``, naming the last seq once there is one;
+        events wait until the missed ones and ``resumed`` (or a snapshot) have come."""
+        with self.lock:
+            self._generation += 1  # from now on the old connection's frames are ignored
+            if self.seq is not None:
+                self._resume_from, self.seq = self.seq, None
         if self.client.connected:
             self.client.disconnect()
         self.client = self._client()
@@ -143,21 +167,29 @@ class Screen:
 
     def _auth(self) -> dict[str, Any]:
         auth: dict[str, Any] = {"token": self.token}
-        if self.seq is not None:
-            auth["after"] = self.seq
+        if self._resume_from is not None:
+            auth["after"] = self._resume_from
         return auth
 
     def _snapshot(self, data: dict[str, Any]) -> None:
         with self.lock:
             self.snapshots += 1
-            self.seq = int(data["seq"])
-            early, self._early = self._early, []
-        for name, payload in early:
-            self._event(name, payload)
+            self._resume_from = None
+            self._start(int(data["seq"]))
 
     def _resumed(self, _data: Any = None) -> None:
         with self.lock:
-            self.resumes += 1
+            if self._resume_from is not None:
+                self.resumes += 1
+                self._start(self._resume_from)
+                self._resume_from = None
+
+    def _start(self, seq: int) -> None:
+        """From ``seq`` on: the events that came early, in seq order (under the lock)."""
+        self.seq = seq
+        early, self._early = sorted(self._early, key=lambda e: e[1]["seq"]), []
+        for name, payload in early:
+            self._take(name, payload)
 
     def _batch(self, pairs: list[list[Any]]) -> None:
         for name, payload in pairs:
@@ -167,20 +199,24 @@ class Screen:
         if not isinstance(payload, dict) or "seq" not in payload:
             return
         with self.lock:
-            if self.seq is None:  # before the first snapshot
+            if self.seq is None:  # before the snapshot, or the missed events
                 self._early.append((name, payload))
-                return
-            if payload["seq"] <= self.seq:
-                self.repeats += 1
-                return
-            if payload.get("prev", payload["seq"] - 1) > self.seq:
-                self.gaps += 1
-            self.seq = payload["seq"]
-            self.events += 1
-            if name == "ticket_called":
-                self.calls.append((payload["seq"], payload["number"], payload["counter"]))
-            elif name == "settings_changed":
-                self.settings_changes += 1
+            else:
+                self._take(name, payload)
+
+    def _take(self, name: str, payload: dict[str, Any]) -> None:
+        assert self.seq is not None
+        if payload["seq"] <= self.seq:
+            self.repeats += 1
+            return
+        if payload.get("prev", payload["seq"] - 1) > self.seq:
+            self.gaps += 1
+        self.seq = payload["seq"]
+        self.events += 1
+        if name == "ticket_called":
+            self.calls.append((payload["seq"], payload["number"], payload["counter"]))
+        elif name == "settings_changed":
+            self.settings_changes += 1
 
     def wait_until(self, condition: Callable[[Screen], bool], within_s: float = 10.0) -> bool:
         deadline = time.monotonic() + within_s
