@@ -10,7 +10,7 @@ from queue_server.core.clock import Clock, SystemClock
 from queue_server.core.db import Database, sqlite_path
 from queue_server.core.operations import Queue, QueueOptions
 from queue_server.core.overrides import apply_saved
-from queue_server.core.schema import upgrade
+from queue_server.core.schema import one_start_up_at_a_time, upgrade
 from queue_server.core.storage import prepare_sqlite_file, private_dir
 
 if TYPE_CHECKING:
@@ -57,6 +57,7 @@ def open_center(
     effective = settings
     if sync:
         with database.write() as conn:
+            one_start_up_at_a_time(conn)
             effective = apply_saved(conn, settings, clock.now())
             sync_catalogue(conn, effective)
     return effective, Queue(database, queue_options(effective), clock)
