@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import shutil
 import signal
 import socket
 import subprocess
@@ -18,8 +19,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+import redis
 import requests
 import socketio
 
@@ -31,12 +33,62 @@ from queue_server.settings import load_settings
 REPO = Path(__file__).resolve().parents[2]
 UNIT = REPO / "systemd" / "xephang.service"
 SECRET = "a-cluster-secret-of-at-least-32-characters"
+T = TypeVar("T")
 
 
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def wait_for(condition: Callable[[], T], *, within_s: float = 10.0) -> T:
+    """Poll ``condition`` until it returns something true, or fail after ``within_s``."""
+    deadline = time.monotonic() + within_s
+    while True:
+        result = condition()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"not true within {within_s} s: {condition}")
+        time.sleep(0.01)
+
+
+class RedisServer:
+    """``redis-server`` on a free local port, in a temporary folder, with no persistence."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        command = [shutil.which("redis-server") or "redis-server", "--port", str(self.port)]
+        command += ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        command += ["--dir", str(self.folder)]
+        self._process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        client = redis.Redis.from_url(self.url, socket_connect_timeout=0.2, socket_timeout=0.2)
+        wait_for(lambda: self._answers(client))
+        client.close()
+
+    def stop(self) -> None:
+        if self._process is not None:
+            self._process.terminate()
+            self._process.wait(timeout=10)
+            self._process = None
+
+    def client(self) -> redis.Redis:
+        return redis.Redis.from_url(self.url)
+
+    def _answers(self, client: redis.Redis) -> bool:
+        assert self._process is not None and self._process.poll() is None, "redis-server exited"
+        try:
+            return bool(client.ping())
+        except redis.RedisError:
+            return False
 
 
 def cluster_config(folder: Path, database_url: str, redis_url: str) -> Path:
