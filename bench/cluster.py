@@ -37,7 +37,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-from realtime import AsyncLoop, AsyncScreen, measure, percentile  # noqa: E402
+from realtime import AsyncLoop, AsyncScreen, measure, percentile  # type: ignore[import-not-found]  # noqa: E402
 
 from tests.cluster.cluster_rig import Cluster, RedisServer, cluster_config  # noqa: E402
 
