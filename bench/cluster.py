@@ -178,7 +178,8 @@ def main() -> None:
     ):
         cluster.add(max(2, *counts))
         print(f"cluster mode: PostgreSQL, Redis, {len(cluster.servers)} server processes")
-        latency(cluster, args.displays, args.rounds)
+        if args.rounds:  # 0: throughput only (e.g. for a version before the outbox)
+            latency(cluster, args.displays, args.rounds)
         print(f"\n{'processes':>9}{'clients':>8}{'tickets/s':>11}{'calls/s':>10}  load")
         for processes in counts:
             throughput(cluster, processes, args.clients, args.count)
