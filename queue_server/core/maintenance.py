@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from queue_server.core import outbox
 from queue_server.core.archive import ArchivedDay, archive_before, archive_horizon
 from queue_server.core.contacts import purge_contacts
 from queue_server.core.db import Database
@@ -29,6 +30,9 @@ if TYPE_CHECKING:
 
 SETTING_KEY = "maintenance"
 STALE_AFTER = timedelta(hours=1)
+# Outbox events are kept this long for screens and device processes that come back
+# (one away longer takes a snapshot); the ticket event log keeps the history.
+OUTBOX_KEEP = timedelta(days=2)
 ACTOR = "system:maintenance"
 
 
@@ -59,6 +63,7 @@ class MaintenanceResult:
     closed: int
     archived: list[ArchivedDay] = field(default_factory=list)
     contacts_purged: int = 0
+    outbox_purged: int = 0
 
     def counts(self) -> dict[str, int]:
         return {
@@ -67,6 +72,7 @@ class MaintenanceResult:
             "tickets_archived": sum(day.tickets for day in self.archived),
             "events_archived": sum(day.events for day in self.archived),
             "contacts_purged": self.contacts_purged,
+            "outbox_purged": self.outbox_purged,
         }
 
 
@@ -151,7 +157,8 @@ def _finish(db: Database, due: datetime, result: MaintenanceResult, now: datetim
 def run_maintenance(
     queue: Queue, plan: MaintenancePlan, *, due: datetime | None = None, actor: str = ACTOR
 ) -> Outcome[MaintenanceResult]:
-    """Close leftover tickets, archive days before the horizon, purge old phone numbers.
+    """Close leftover tickets, archive days before the horizon, purge old phone numbers
+    and outbox events older than :data:`OUTBOX_KEEP`.
 
     Each step is its own short transaction(s); the events of closing are returned for
     the caller to publish.
@@ -160,7 +167,9 @@ def run_maintenance(
     closed = queue.close_day(actor=actor)
     archived = archive_before(queue.db, archive_horizon(queue.today(), plan.keep_days))
     purged = purge_contacts(queue.db, now, plan.contact_days, actor)
-    result = MaintenanceResult(due or now, closed.value, archived, purged)
+    with queue.db.write() as conn:
+        events = outbox.purge(conn, now - OUTBOX_KEEP)
+    result = MaintenanceResult(due or now, closed.value, archived, purged, events)
     return Outcome(result, closed.events, closed.envelopes)
 
 

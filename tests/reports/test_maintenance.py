@@ -8,6 +8,8 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import func, select
+
 from queue_server.core.archive import ticket_counts
 from queue_server.core.audit import audit_entries
 from queue_server.core.clock import FrozenClock
@@ -15,6 +17,7 @@ from queue_server.core.contacts import PURGE_ACTION, Contact
 from queue_server.core.envelope import Envelope
 from queue_server.core.maintenance import (
     ACTOR,
+    OUTBOX_KEEP,
     STALE_AFTER,
     MaintenancePlan,
     claim,
@@ -23,13 +26,21 @@ from queue_server.core.maintenance import (
     maintain_if_due,
     next_moment,
 )
-from queue_server.core.models import ticket_events_archive
+from queue_server.core.models import OutboxEvent, ticket_events_archive
 from queue_server.core.operations import Queue
 from queue_server.relay import Relay
 from queue_server.reports import compute_report
 from queue_server.workers.maintenance import MaintenanceWorker
 
 from .test_archive import count
+
+
+def outbox_before(queue: Queue, moment: datetime) -> int:
+    """How many outbox events were written before ``moment``."""
+    with queue.db.read() as conn:
+        rows = conn.execute(select(func.count()).where(OutboxEvent.at < moment))
+        return int(rows.scalar_one())
+
 
 Play = Callable[[Queue, FrozenClock], None]
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -124,6 +135,8 @@ def test_maintenance_closes_leftovers_archives_and_purges(
     worker = MaintenanceWorker(queue, PLAN, bus)
 
     clock.set(local(25, 9, 30))
+    old_events = outbox_before(queue, clock.now() - OUTBOX_KEEP)
+    assert old_events > 0  # 23 November's morning
     first = worker.run_if_due()
     assert first is not None
     assert first.counts() == {
@@ -132,13 +145,16 @@ def test_maintenance_closes_leftovers_archives_and_purges(
         "tickets_archived": 0,
         "events_archived": 0,
         "contacts_purged": 0,
+        "outbox_purged": old_events,
     }
+    assert outbox_before(queue, clock.now() - OUTBOX_KEEP) == 0
     assert [e.name for e in published] == ["counter_changed"]  # counter 3 is free again
     assert (published[0].payload["number"], published[0].payload["current"]) == (3, None)
     to_tuesday = (date(2026, 11, 1), date(2026, 11, 24))
     before = compute_report(queue.db, ZONE, *to_tuesday)
 
     clock.set(local(25, 9, month=12))  # a month later
+    old_events = outbox_before(queue, clock.now() - OUTBOX_KEEP)
     later = worker.run_if_due()
     assert later is not None
     assert later.counts() == {
@@ -147,7 +163,9 @@ def test_maintenance_closes_leftovers_archives_and_purges(
         "tickets_archived": 8,
         "events_archived": count(queue.db, ticket_events_archive),
         "contacts_purged": 1,  # 24 November is more than 30 days ago; 25 November is not
+        "outbox_purged": old_events,  # all: closing a waiting ticket publishes nothing
     }
+    assert count(queue.db, OutboxEvent.__table__) == 0
     assert ticket_counts(queue.db) == (1, 8)
     assert compute_report(queue.db, ZONE, *to_tuesday) == before
     assert len(published) == 1
