@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping
+from ipaddress import ip_network
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -156,6 +157,22 @@ class ServerConfig(_Model):
     max_connections_per_address: int = Field(64, ge=0, le=100_000)  # 0: no cap
     header_timeout_s: float = Field(5.0, gt=0, le=300)  # a request's headers, in full
     socket_join_timeout_s: float = Field(5.0, gt=0, le=300)  # upgrade → namespace + token
+    # Reverse proxies (addresses or networks) whose X-Forwarded-For/-Proto are believed
+    # and whose connections the per-address cap leaves alone (queue_server/web/proxies.py).
+    trusted_proxies: tuple[str, ...] = Field(default=(), max_length=64)
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        for value in values:
+            try:
+                ip_network(value)
+            except ValueError:
+                raise ValueError(
+                    f"{value!r} is not an IP address or a network such as 10.0.0.0/24 "
+                    f"(host bits must be zero)"
+                ) from None
+        return values
 
 
 class ClusterConfig(_Model):

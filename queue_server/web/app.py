@@ -19,6 +19,7 @@ from queue_server.web.join_guard import JoinGuard
 from queue_server.web.language import LANGUAGES, remember_choice, request_language
 from queue_server.web.login import pages
 from queue_server.web.printing import printing_api
+from queue_server.web.proxies import ForwardedFrom, TrustedProxies
 from queue_server.web.rating_screens import register_rating_screens
 from queue_server.web.ratings import register_ratings_api
 from queue_server.web.realtime import bridge_devices
@@ -105,4 +106,7 @@ def create_app(runtime: Runtime) -> Flask:
     register_rating_screens(app, runtime)
     register_admin(app)
     register_devices(app)
+    # Outermost, so that Socket.IO's handlers see the client's address as well.
+    proxies = TrustedProxies(settings.server.trusted_proxies)
+    app.wsgi_app = ForwardedFrom(app.wsgi_app, proxies)  # type: ignore[method-assign]
     return app

@@ -6,6 +6,7 @@ puts the repository on ``sys.path``) and by ``bench/cluster.py``.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shlex
@@ -19,14 +20,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import redis
 import requests
 import socketio
+from sqlalchemy import select
 
 from queue_server.auth.tokens import create_token
 from queue_server.core.bootstrap import open_queue
+from queue_server.core.models import OutboxEvent
 from queue_server.core.operations import Queue
 from queue_server.settings import load_settings
 
@@ -36,9 +39,9 @@ SECRET = "a-cluster-secret-of-at-least-32-characters"
 T = TypeVar("T")
 
 
-def free_port() -> int:
+def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
+        probe.bind((host, 0))
         return int(probe.getsockname()[1])
 
 
@@ -91,6 +94,17 @@ class RedisServer:
             return False
 
 
+def outbox_calls(queue: Queue) -> list[tuple[int, str, int]]:
+    """Every ``ticket_called`` committed, as screens should show them: (seq, number, counter)."""
+    with queue.db.read() as conn:
+        rows = conn.execute(
+            select(OutboxEvent.seq, OutboxEvent.payload)
+            .where(OutboxEvent.name == "ticket_called")
+            .order_by(OutboxEvent.seq)
+        ).all()
+    return [(seq, json.loads(p)["number"], json.loads(p)["counter"]) for seq, p in rows]
+
+
 def cluster_config(folder: Path, database_url: str, redis_url: str) -> Path:
     """The demo center in cluster mode on this database and Redis (written in ``folder``)."""
     text = (REPO / "config" / "demo.toml").read_text(encoding="utf-8")
@@ -103,13 +117,20 @@ def cluster_config(folder: Path, database_url: str, redis_url: str) -> Path:
     return config
 
 
-def server_command(port: int) -> list[str]:
-    """The systemd unit's ExecStart with this virtualenv's gunicorn, on loopback ``port``."""
+def server_command(port: int, host: str = "127.0.0.1") -> list[str]:
+    """The systemd unit's ExecStart with this virtualenv's gunicorn, on ``host:port``."""
     line = next(x for x in UNIT.read_text().splitlines() if x.startswith("ExecStart="))
     command = shlex.split(line.removeprefix("ExecStart="))
     command[0] = str(Path(sys.executable).parent / "gunicorn")
-    command[command.index("--bind") + 1] = f"127.0.0.1:{port}"
+    command[command.index("--bind") + 1] = f"{host}:{port}"
     return command
+
+
+class Reachable(Protocol):
+    """Something screens connect to: a server process, or nginx in front of them."""
+
+    @property
+    def url(self) -> str: ...
 
 
 @dataclass
@@ -118,18 +139,22 @@ class ServerProcess:
 
     config: Path
     log: Path
-    port: int = field(default_factory=free_port)
+    host: str = "127.0.0.1"  # another loopback address stands for another machine
+    port: int = 0  # 0: a free one
     process: subprocess.Popen[bytes] | None = None
+
+    def __post_init__(self) -> None:
+        self.port = self.port or free_port(self.host)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{self.host}:{self.port}"
 
     def start(self, *, timeout_s: float = 60) -> ServerProcess:
         env = {**os.environ, "XEPHANG_CONFIG": str(self.config), "XEPHANG_LANG": "en"}
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
-                server_command(self.port),
+                server_command(self.port, self.host),
                 env=env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -195,9 +220,11 @@ class Screen:
         client.on("*", current(self._event), namespace="/display")
         return client
 
-    def connect(self, server: ServerProcess) -> Screen:
-        """Connect (or reconnect) to ``server``, naming the last seq once there is one;
-        events wait until the missed ones and ``resumed`` (or a snapshot) have come."""
+    def connect(self, server: Reachable, transports: tuple[str, ...] = ("websocket",)) -> Screen:
+        """Connect (or reconnect) to ``server`` (a process, or a proxy in front of them),
+        naming the last seq once there is one; events wait until the missed ones and
+        ``resumed`` (or a snapshot) have come. ``("polling", "websocket")`` starts as
+        the page does: long polling, then the upgrade."""
         with self.lock:
             self._generation += 1  # from now on the old connection's frames are ignored
             if self.seq is not None:
@@ -208,7 +235,7 @@ class Screen:
         self.client.connect(
             server.url,
             namespaces=["/display"],
-            transports=["websocket"],
+            transports=list(transports),
             auth=self._auth,
             wait_timeout=10,
         )
@@ -297,6 +324,19 @@ class Cluster:
         ]
         self.servers += started
         return started
+
+    def add_machine(self, name: str, host: str, extra_toml: str = "") -> ServerProcess:
+        """A server as on another machine: on loopback ``host`` (127.0.0.2, …), with a
+        data directory of its own and its own file (this cluster's, plus ``extra_toml``)."""
+        folder = self.folder / name
+        folder.mkdir()
+        text = self.config.read_text(encoding="utf-8")
+        text = re.sub(r"^data_dir = .*$", f'data_dir = "{folder / "data"}"', text, flags=re.M)
+        config = folder / "center.toml"
+        config.write_text(text + "\n" + extra_toml, encoding="utf-8")
+        server = ServerProcess(config, folder / "server.log", host=host)
+        self.servers.append(server)
+        return server.start()
 
     def queue(self) -> Queue:
         """The center's queue opened in the test process (another writer, as the CLI)."""

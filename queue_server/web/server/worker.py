@@ -2,7 +2,8 @@
 
 - ``max_connections`` (all addresses) is the size of the worker's greenlet pool.
 - ``max_connections_per_address``: one more connection from the same address gets a
-  ``429`` and is closed at once, before any request is read (0: no cap).
+  ``429`` and is closed at once, before any request is read (0: no cap). The
+  ``trusted_proxies`` (a reverse proxy, through which every client comes) have no cap.
 - ``header_timeout_s``: a connection that has not sent a request's headers in full by
   then (a slowloris client, an idle keep-alive) is closed.
 
@@ -49,9 +50,13 @@ class XephangWorker(GeventWorker):
 
     def run(self) -> None:
         """Read the limits from the loaded app, then serve."""
+        from queue_server.web.proxies import TrustedProxies
+
         self.limits = server_config(self.wsgi)
         self.worker_connections = self.limits.max_connections
         self.open_per_address: Counter[str] = Counter()
+        # Behind a reverse proxy every client has its address: the proxy caps per client.
+        self.proxies = TrustedProxies(self.limits.trusted_proxies)
         super().run()
 
     # gunicorn's stubs type timeout_ctx as None; gunicorn enters what it returns ("with").
@@ -64,7 +69,12 @@ class XephangWorker(GeventWorker):
         """Serve ``client`` unless its address already holds its share of connections."""
         address = addr[0] if isinstance(addr, tuple) else ""
         cap = self.limits.max_connections_per_address
-        if cap and address and self.open_per_address[address] >= cap:
+        if (
+            cap
+            and address
+            and self.open_per_address[address] >= cap
+            and address not in self.proxies
+        ):
             _refuse(client)
             return
         self.open_per_address[address] += 1
