@@ -80,8 +80,10 @@ def voice_check(pack: str, config_path: Path | None) -> None:
 @click.command("devices")
 @click.option(
     "--server",
+    envvar="XEPHANG_SERVER",
     default=None,
-    help="Server address. Default: center.public_url, else http://127.0.0.1:5000.",
+    help="Server address ($XEPHANG_SERVER). Default: center.public_url, else "
+    "http://127.0.0.1:5000.",
 )
 @click.option(
     "--token",
