@@ -325,16 +325,21 @@ class Cluster:
         self.servers += started
         return started
 
-    def add_machine(self, name: str, host: str, extra_toml: str = "") -> ServerProcess:
-        """A server as on another machine: on loopback ``host`` (127.0.0.2, …), with a
-        data directory of its own and its own file (this cluster's, plus ``extra_toml``)."""
+    def machine_config(self, name: str, extra_toml: str = "") -> Path:
+        """The file of a server as on another machine: this cluster's, with a data
+        directory of its own (``<folder>/<name>/data``) and ``extra_toml``."""
         folder = self.folder / name
-        folder.mkdir()
+        folder.mkdir(exist_ok=True)
         text = self.config.read_text(encoding="utf-8")
         text = re.sub(r"^data_dir = .*$", f'data_dir = "{folder / "data"}"', text, flags=re.M)
         config = folder / "center.toml"
         config.write_text(text + "\n" + extra_toml, encoding="utf-8")
-        server = ServerProcess(config, folder / "server.log", host=host)
+        return config
+
+    def add_machine(self, config: Path, host: str) -> ServerProcess:
+        """A server with ``config`` (see :meth:`machine_config`) on loopback ``host``
+        (127.0.0.2, …), standing for another machine."""
+        server = ServerProcess(config, config.parent / "server.log", host=host)
         self.servers.append(server)
         return server.start()
 

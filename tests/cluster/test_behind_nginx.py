@@ -10,9 +10,12 @@ from loopback addresses of their own (127.0.0.10, …), as phones and kiosks of 
 from __future__ import annotations
 
 import base64
+import os
 import re
 import secrets
 import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -41,6 +44,7 @@ socket_join_timeout_s = 30
 track_rate_per_minute = 3
 """
 RATE = "/api/v1/track/no-such-code/rating"  # public, limited per client address
+XEPHANG = str(Path(sys.executable).parent / "xephang")
 
 
 class FromAddress(HTTPAdapter):
@@ -89,10 +93,24 @@ def bare_upgrade(nginx: Nginx, source: str) -> tuple[socket.socket, bytes]:
     return sock, head.split(b"\r\n", 1)[0]
 
 
+def xephang(*args: str, config: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "XEPHANG_LANG": "en"}
+    command = [XEPHANG, *args, "--config", str(config)]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+
+
 @pytest.fixture
 def machines(cluster: Cluster) -> tuple[ServerProcess, ServerProcess]:
-    first = cluster.add_machine("machine-a", "127.0.0.2", MACHINE_TOML)
-    second = cluster.add_machine("machine-b", "127.0.0.3", MACHINE_TOML)
+    """The recipe's steps: one file per machine, `xephang check` and `xephang init`
+    (once, from one machine), then the servers (the systemd unit's command)."""
+    configs = [cluster.machine_config(name, MACHINE_TOML) for name in ("a", "b")]
+    checked = xephang("check", config=configs[1])
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "cluster: PostgreSQL + Redis" in checked.stdout
+    initialised = xephang("init", config=configs[0])
+    assert initialised.returncode == 0, initialised.stderr
+    first = cluster.add_machine(configs[0], "127.0.0.2")
+    second = cluster.add_machine(configs[1], "127.0.0.3")
     return first, second
 
 
