@@ -16,7 +16,9 @@ import secrets
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -71,6 +73,21 @@ def process_label(session: requests.Session, url: str) -> str:
     found = re.search(r'process="([^"]+)"', text)
     assert found, text[:500]
     return found.group(1)
+
+
+def eventually(condition: Callable[[], bool], within_s: float = 5.0) -> bool:
+    deadline = time.monotonic() + within_s
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        threading.Event().wait(0.02)  # gunicorn writes the line after answering
+    return True
+
+
+def logged(log: Path, address: str, request: str) -> bool:
+    """Whether gunicorn's access log ``log`` has a line of ``address`` for ``request``."""
+    lines = log.read_text(errors="replace").splitlines()
+    return any(line.startswith(f"{address} ") and f'"{request} ' in line for line in lines)
 
 
 def bare_upgrade(nginx: Nginx, source: str) -> tuple[socket.socket, bytes]:
@@ -149,7 +166,8 @@ def test_a_display_through_nginx_hears_calls_made_on_either_machine(
 
     kiosk = {"Authorization": f"Bearer {cluster.token('kiosk')}"}
     officer = {"Authorization": f"Bearer {cluster.token('officer', 2)}"}
-    for server in (nginx, other):  # through nginx, then directly on the other machine
+
+    def call_on(server: Nginx | ServerProcess) -> None:
         issued = here.post(
             f"{server.url}/api/v1/tickets", json={"service": "HT"}, headers=kiosk, timeout=10
         )
@@ -157,17 +175,32 @@ def test_a_display_through_nginx_hears_calls_made_on_either_machine(
         called = here.post(f"{server.url}/api/v1/counters/2/next", headers=officer, timeout=10)
         assert called.status_code == 200, called.text
 
+    def screens_show(count: int) -> None:
+        expected = outbox_calls(queue)
+        assert len(expected) == count
+        for screen in screens:
+            assert screen.wait_until(lambda s: len(s.calls) == count), screen.calls
+            assert screen.calls == expected
+            assert (screen.gaps, screen.repeats) == (0, 0)
+
     queue = cluster.queue()
     try:
-        expected = outbox_calls(queue)
+        call_on(nginx)  # through nginx: made on the process the screens are on
+        call_on(other)  # directly on the other machine
+        screens_show(2)
+
+        # The screens' process dies: through nginx they reach the other one, and resume.
+        behind.kill()
+        polling.connect(nginx, transports=("polling", "websocket"))
+        websocket.connect(nginx)
+        assert label[process_label(here, nginx.url)] is other
+        call_on(nginx)
+        screens_show(3)
+        assert [s.resumes for s in screens] == [1, 1]
     finally:
         queue.db.dispose()
-    assert len(expected) == 2
-    for screen in screens:
-        assert screen.wait_until(lambda s: len(s.calls) == 2), screen.calls
-        assert screen.calls == expected
-        assert (screen.gaps, screen.repeats) == (0, 0)
-        screen.close()
+        for screen in screens:
+            screen.close()
 
 
 def test_the_servers_see_each_client_address_and_only_the_proxy_may_name_it(
@@ -189,6 +222,9 @@ def test_the_servers_see_each_client_address_and_only_the_proxy_may_name_it(
     answers = [phone.post(nginx.url + RATE, json={"score": 3}, timeout=10) for _ in range(4)]
     assert [a.status_code for a in answers] == [404, 404, 404, 429]
     assert neighbour.post(nginx.url + RATE, json={"score": 3}, timeout=10).status_code == 404
+    # The servers' access logs name the client too.
+    logs = [server.log for server in machines]
+    assert eventually(lambda: any(logged(log, "127.0.0.11", "POST " + RATE) for log in logs))
     # A client cannot name another address: nginx puts the one it sees in the header.
     forged = {"X-Forwarded-For": "10.9.8.7"}
     answer = phone.post(nginx.url + RATE, json={"score": 3}, headers=forged, timeout=10)
