@@ -105,3 +105,22 @@ def test_a_wrong_trusted_proxy_is_refused_with_its_place(settings: Settings) -> 
     data["server"]["trusted_proxies"] = ["proxy.lan"]
     with pytest.raises(ConfigError, match=r"'proxy\.lan' is not an IP address"):
         parse_settings(data, "center.toml")
+
+
+def test_a_page_reached_over_https_through_the_proxy_may_open_its_socket(
+    settings: Settings, sqlite_queue: Queue
+) -> None:
+    """Socket.IO accepts a page's socket only from the page's own origin: behind a TLS
+    proxy that is https, which the server learns from a trusted proxy only."""
+    client = behind_proxy(settings, sqlite_queue)
+    headers = {"Origin": "https://xephang.lan", "Host": "xephang.lan"}
+    headers["X-Forwarded-Proto"] = "https"
+    handshakes = [
+        client.get(
+            "/socket.io/?EIO=4&transport=polling",
+            headers=headers,
+            environ_base={"REMOTE_ADDR": peer},
+        )
+        for peer in (PROXY, "10.0.0.9")
+    ]
+    assert [h.status_code for h in handshakes] == [200, 400]
