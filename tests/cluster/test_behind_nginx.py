@@ -16,9 +16,7 @@ import secrets
 import socket
 import subprocess
 import sys
-import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -27,7 +25,7 @@ import pytest
 import requests
 from requests.adapters import HTTPAdapter
 
-from tests.cluster.cluster_rig import Cluster, Screen, ServerProcess, outbox_calls
+from tests.cluster.cluster_rig import Cluster, Screen, ServerProcess, outbox_calls, wait_for
 from tests.cluster.nginx_rig import Nginx, nginx_binary
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -73,15 +71,6 @@ def process_label(session: requests.Session, url: str) -> str:
     found = re.search(r'process="([^"]+)"', text)
     assert found, text[:500]
     return found.group(1)
-
-
-def eventually(condition: Callable[[], bool], within_s: float = 5.0) -> bool:
-    deadline = time.monotonic() + within_s
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        threading.Event().wait(0.02)  # gunicorn writes the line after answering
-    return True
 
 
 def logged(log: Path, address: str, request: str) -> bool:
@@ -224,7 +213,7 @@ def test_the_servers_see_each_client_address_and_only_the_proxy_may_name_it(
     assert neighbour.post(nginx.url + RATE, json={"score": 3}, timeout=10).status_code == 404
     # The servers' access logs name the client too.
     logs = [server.log for server in machines]
-    assert eventually(lambda: any(logged(log, "127.0.0.11", "POST " + RATE) for log in logs))
+    wait_for(lambda: any(logged(log, "127.0.0.11", "POST " + RATE) for log in logs))
     # A client cannot name another address: nginx puts the one it sees in the header.
     forged = {"X-Forwarded-For": "10.9.8.7"}
     answer = phone.post(nginx.url + RATE, json={"score": 3}, headers=forged, timeout=10)
