@@ -75,9 +75,10 @@ def _process_start(pid: int) -> str:
         return "?"
 
 
-def new_holder() -> str:
-    """A worker's id: host, process id, the process's start and a random part."""
-    pid = os.getpid()
+def new_holder(pid: int | None = None) -> str:
+    """A worker's id: host, process id (this one's by default), the process's start
+    and a random part."""
+    pid = os.getpid() if pid is None else pid
     host = socket.gethostname()[:60]
     return f"{host}:{pid}:{_process_start(pid)}:{secrets.token_hex(3)}"
 
