@@ -79,6 +79,7 @@ class DeviceWorker:
         self._speech: queue.Queue[Any] = queue.Queue()
         self._threads: list[threading.Thread] = []
         self.spoken: deque[Played] = deque(maxlen=history)
+        self._stopped = False
         self.duties: LeaseDuties | None = None
         if link is not None:
             self.duties = LeaseDuties(
@@ -109,7 +110,10 @@ class DeviceWorker:
 
     def stop(self, *, release: bool = True) -> None:
         """Stop the devices; then give their leases up (``release`` false: keep them
-        until they lapse, as a process that died would)."""
+        until they lapse, as a process that died would). Stopping twice does nothing."""
+        if self._stopped:
+            return
+        self._stopped = True
         if self.duties is not None:
             self.duties.stop_thread()
         self._actions.put(_STOP)
