@@ -377,4 +377,3 @@ ticket_events_archive = _archive_table(TicketEvent.__table__, "ticket_events_arc
 
 
 # The device tables are defined apart (this module stays small), in the same metadata.
-import queue_server.core.devicetables  # noqa: E402

@@ -3,6 +3,10 @@ prints, and reports the job states and its devices' status back over HTTP."""
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -19,14 +23,18 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from queue_server.auth.tokens import create_token
 from queue_server.core.bootstrap import open_queue
 from queue_server.core.db import Database
+from queue_server.core.leases import leases
 from queue_server.core.operations import Queue
 from queue_server.runtime import start_app
 from queue_server.settings import Settings
+from queue_server.web.devices import PrintJobRecorder
 from queue_server.web.state import runtime_of
 from queue_server.workers.center_api import ApiLink, JobReporter
+from queue_server.workers.device_keys import printer_key
 from queue_server.workers.devices import DeviceWorker, build_devices
+from queue_server.workers.leased import DatabaseLink
 from queue_server.workers.remote import RemoteFeed
-from tests.cluster.cluster_rig import free_port
+from tests.cluster.cluster_rig import REPO, free_port
 from xephang.devices.printer import FailureReason, JobState, PrintJob, TicketPrintout
 
 
@@ -207,3 +215,56 @@ def test_the_report_routes_check_their_input_and_the_role(served: Served) -> Non
     assert post("/api/v1/devices/status", device, named, "PUT").status_code == 400
     lease = {"holder": "w", "ttl_s": 0.01, "claims": [{"key": "tcp:x:1"}]}
     assert post("/api/v1/devices/leases", device, lease).status_code == 400
+
+
+XEPHANG = str(Path(sys.executable).parent / "xephang")
+
+
+def test_a_killed_devices_process_is_replaced_and_the_next_ticket_prints_once(
+    served: Served, settings: Settings, tmp_path: Path
+) -> None:
+    """``xephang devices`` drives the printer; ``kill -9`` it, and this machine's other
+    worker (the server's own, here in the test process) takes the printer over."""
+    served.serve()
+    data = Path(settings.data_dir)
+    text = (REPO / "config" / "demo.toml").read_text(encoding="utf-8")
+    text = re.sub(r"^data_dir = .*$", f'data_dir = "{data}"', text, flags=re.M)
+    config = tmp_path / "counter-pc.toml"
+    config.write_text(text + '\n[devices]\nworker = "external"\nlease_s = 0.9\n', "utf-8")
+    command = [XEPHANG, "devices", "--server", served.url, "--config", str(config)]
+    env = {**os.environ, "XEPHANG_TOKEN": served.token("device"), "XEPHANG_LANG": "en"}
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    runtime = runtime_of(served.app)
+    key = printer_key(runtime.settings, runtime.settings.kiosks[0])
+    worker: DeviceWorker | None = None
+    try:
+        wait_for(lambda: any(s.key == key and s.holder for s in leases(served.queue.db)), 30)
+        [holder] = [s.holder for s in leases(served.queue.db) if s.key == key]
+        assert holder is not None and f":{process.pid}:" in holder
+        recorder = PrintJobRecorder(served.queue.db)
+        devices = build_devices(runtime.settings, on_print_job=recorder.record, leased=True)
+        link = DatabaseLink(served.queue.db, served.queue.clock)
+        worker = DeviceWorker(runtime.settings, devices, link=link).start()
+        runtime.relay.subscribe(worker.handle)
+        kiosk, admin = served.token("kiosk", name="kiosk-1"), served.token("admin")
+
+        def state(ticket: int) -> str | None:
+            jobs = served.api("GET", f"/api/v1/tickets/{ticket}/print-jobs", admin).json()["jobs"]
+            return jobs[0]["state"] if jobs else None
+
+        first = served.api("POST", "/api/v1/tickets", kiosk, {"service": "HT"}).json()["id"]
+        wait_for(lambda: state(first) == "confirmed", 20)  # printed by xephang devices
+        assert worker.duties is not None and not worker.duties.drives(key)
+        process.kill()  # kill -9: no release, no goodbye
+        process.wait(10)
+        wait_for(lambda: worker is not None and worker.duties is not None
+                 and worker.duties.drives(key))  # fmt: skip
+        second = served.api("POST", "/api/v1/tickets", kiosk, {"service": "HT"}).json()["id"]
+        wait_for(lambda: state(second) == "confirmed")
+        assert len(list((data / "tickets" / "kiosk-1").glob("*.png"))) == 2
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(10)
+        if worker is not None:
+            worker.stop()
