@@ -102,16 +102,16 @@ def devices_command(server: str | None, token: str | None, config_path: Path | N
     link = ApiLink(address, token)
     reporter = JobReporter(link).start()
     devices = build_devices(settings, on_print_job=reporter.record, leased=True)
-    worker = DeviceWorker(settings, devices, link=link).start()
+    worker = DeviceWorker(settings, devices, link=link)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     feed = RemoteFeed(worker, address, token)
     try:
-        feed.start()
+        feed.start()  # connected first: a device it holds never misses an event
     except Exception as exc:  # the server is not up yet: say so, systemd restarts us
-        worker.stop()
         reporter.stop()
         fail(_("Cannot reach the server at {address}: {error}").format(address=address, error=exc))
+    worker.start()  # claims the devices' leases and opens those it holds
     click.echo(_("Driving devices from {address}. Stop with Ctrl+C.").format(address=address))
     try:
         stop.wait()
@@ -119,5 +119,5 @@ def devices_command(server: str | None, token: str | None, config_path: Path | N
         pass
     finally:
         feed.stop()
-        worker.stop()  # the jobs still waiting are abandoned, and reported
+        worker.stop()  # the jobs still waiting are abandoned, reported, and leases released
         reporter.stop()

@@ -81,10 +81,13 @@ def store_reports(
             )
 
 
-def read_reports(db: Database) -> list[DeviceReportView]:
-    """Every device's last report, by name."""
+def read_reports(db: Database, name: str | None = None) -> list[DeviceReportView]:
+    """Every device's last report, by name (or only the device ``name``'s)."""
+    query = select(DeviceReport.__table__).order_by(DeviceReport.name)
+    if name is not None:
+        query = query.where(DeviceReport.name == name)
     with db.read() as conn:
-        rows = conn.execute(select(DeviceReport.__table__).order_by(DeviceReport.name)).all()
+        rows = conn.execute(query).all()
         return [
             DeviceReportView(r.name, r.reporter, dict(r.body), r.interval_s, r.reported_at)
             for r in rows

@@ -10,10 +10,10 @@ from typing import Any
 
 from xephang.devices.led import BoardSet
 from xephang.devices.printer import PrintSpooler
-from xephang.i18n import translate
+from xephang.i18n import N_, translate
 
 FAULTS = frozenset({"paper_out", "cover_open", "offline"})
-NOT_CHECKED = "Not checked yet"
+NOT_CHECKED = N_("Not checked yet")
 
 
 def printer_status(spooler: PrintSpooler, language: str | None = None) -> dict[str, Any]:

@@ -96,8 +96,7 @@ def test_two_workers_with_one_printer_print_each_ticket_once(workers: Workers) -
     assert first.duties.keeper.held() == wanted  # the LED bus too
 
     tickets = [workers.issue() for _ in range(6)]
-    for ticket in tickets:
-        wait_for(lambda t=ticket: state_of(workers.queue, t) == ("confirmed", None))
+    wait_for(lambda: all(state_of(workers.queue, t) == ("confirmed", None) for t in tickets))
     assert len(workers.printed()) == 6
     for worker in (first, second):
         assert worker.drain()

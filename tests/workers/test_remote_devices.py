@@ -128,6 +128,9 @@ def test_a_remote_worker_prints_and_the_server_records_what_became_of_each_ticke
         assert printer["reported_by"] == worker.duties.holder and printer["age_s"] < 5
         assert ready["led:rs485"]["reported_by"] == worker.duties.holder
         assert 3 in ready["led:rs485"]["counters"]
+        # The kiosk following its job sees the printer as the counter PC reported it.
+        followed = served.api("GET", f"/api/v1/print-jobs/{ticket['id']}", kiosk).json()
+        assert followed["printer"]["state"] == "online" and followed["job"]["state"] == "confirmed"
         worker.stop()  # a clean stop withdraws the reports; the printer is free
         reporter.stop()
         assert "printer:kiosk-1" not in devices()
