@@ -120,17 +120,31 @@ class LeaseKeeper:
                 Claim(key, self._take_over(key, start), kiosks)
                 for key, kiosks in sorted(self._wanted.items())
             ]
-        states: list[LeaseState] | None = None
-        if claims:
-            try:
-                states = self.store.claim(self.holder, self.ttl_s, claims)
-                self._reached(True)
-            except Exception as exc:  # the database or the server does not answer
-                self._reached(False, exc)
+        self._claim(claims, start)
+        with self._lock:  # a holder found dead just now: taken over in this round
+            again = [
+                Claim(key, version, self._wanted[key])
+                for key in sorted(self._wanted)
+                if (version := self._take_over(key, start)) is not None
+                and self.is_dead(self._sightings[key].holder or "")
+            ]
+        self._claim(again, start)
         with self._lock:
-            for state in states or []:
-                self._note(state, start)
             return self._changes()
+
+    def _claim(self, claims: list[Claim], start: float) -> None:
+        """Send ``claims`` (begun at ``start``) and note what they answered."""
+        if not claims:
+            return
+        try:
+            states = self.store.claim(self.holder, self.ttl_s, claims)
+            self._reached(True)
+        except Exception as exc:  # the database or the server does not answer
+            self._reached(False, exc)
+            return
+        with self._lock:
+            for state in states:
+                self._note(state, start)
 
     def release_all(self) -> None:
         """Give every lease up (a clean stop: others take them at once)."""

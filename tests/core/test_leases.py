@@ -7,6 +7,7 @@ import sys
 import threading
 from collections.abc import Sequence
 
+from queue_server.core.devicereports import read_reports, store_reports
 from queue_server.core.leasekeeper import LeaseKeeper
 from queue_server.core.leases import (
     Claim,
@@ -183,7 +184,22 @@ def test_a_dead_process_of_this_host_loses_its_lease_at_once(queue: Queue) -> No
     ticker = Ticker()
     taker = LeaseKeeper(Store(queue), "b", 3.0, monotonic=ticker)
     taker.want({KEY: []})
-    assert not taker.round()  # seen once
     assert taker.round().gained == {KEY}  # no wait: its holder is gone
     assert not holder_is_dead(new_holder())  # this process
     assert not holder_is_dead("otherhost:1:1:abc")
+
+
+def test_a_device_report_not_renewed_for_three_periods_is_stale(queue: Queue) -> None:
+    status = {"ok": True, "state": "online"}
+    store_reports(queue.db, "w", {"printer:kiosk-1": status}, 5.0, queue.clock.now())
+    queue.clock.advance(seconds=14)  # type: ignore[attr-defined]
+    [fresh] = read_reports(queue.db)
+    check = fresh.to_check(queue.clock.now())
+    assert (check["ok"], check["stale"], check["age_s"], check["reported_by"]) == (
+        True, False, 14.0, "w"
+    )  # fmt: skip
+    queue.clock.advance(seconds=2)  # type: ignore[attr-defined]
+    [old] = read_reports(queue.db)
+    assert old.to_check(queue.clock.now())["ok"] is False and old.stale(queue.clock.now())
+    store_reports(queue.db, "w", {}, 5.0, queue.clock.now(), gone=["printer:kiosk-1"])
+    assert read_reports(queue.db) == []

@@ -133,3 +133,19 @@ def test_a_clean_stop_hands_the_devices_over_at_once(workers: Workers) -> None:
     wait_for(lambda: second.duties is not None and second.duties.drives(key), LEASE_S)
     ticket = workers.issue()
     wait_for(lambda: state_of(workers.queue, ticket) == ("confirmed", None))
+
+
+def test_one_worker_per_machine_announces_a_call(quick: Settings, queue: Queue) -> None:
+    devices = quick.devices.model_copy(update={"speaker": "virtual"})
+    rig = Workers(quick.model_copy(update={"devices": devices}), queue)
+    try:
+        first, second = rig.start(), rig.start()
+        rig.issue()
+        rig.relay.publish(queue.call_next(2).envelopes)
+        speakers = [w.devices.speaker for w in (first, second)]
+        wait_for(lambda: sum(len(s.played) for s in speakers if s is not None) >= 1)  # type: ignore[attr-defined]
+        for worker in (first, second):
+            assert worker.drain()
+        assert [len(s.played) for s in speakers if s is not None] == [1, 0]  # type: ignore[attr-defined]
+    finally:
+        rig.stop()
