@@ -40,8 +40,8 @@ Word = Annotated[str, Field(pattern=r"^[a-z_]{1,20}$")]
 Count = Annotated[int, Field(ge=0, le=1_000_000)]
 CounterNumber = Annotated[int, Field(ge=1, le=999)]
 DeviceName = Annotated[
-    str, Field(pattern=r"^(printer:[A-Za-z0-9_-]{1,40}|led:[A-Za-z0-9_.-]{1,40})$")
-]
+    Line, Field(pattern=r"^(printer:[A-Za-z0-9_-]{1,40}|led:.{1,76})$", max_length=80)
+]  # a kiosk's printer, or an LED bus by its name
 LeaseKey = Annotated[Line, Field(min_length=1, max_length=KEY_LENGTH)]
 Holder = Annotated[Line, Field(min_length=1, max_length=HOLDER_LENGTH)]
 MAX_DEVICES = 200

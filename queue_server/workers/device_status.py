@@ -25,7 +25,9 @@ def printer_status(spooler: PrintSpooler, language: str | None = None) -> dict[s
     return {
         "ok": state not in FAULTS,
         "state": state,
-        "message": printer.message(language) if printer else translate(NOT_CHECKED, language),
+        "message": (printer.message(language) if printer else translate(NOT_CHECKED, language))[
+            :200
+        ],
         "pending": status.pending,
         "awaiting_recovery": status.awaiting_recovery,
         "paper_near_end": state == "paper_near_end",
