@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import cast
 
 import pytest
 
@@ -21,6 +22,7 @@ from queue_server.web.devices import PrintJobRecorder
 from queue_server.workers.device_keys import printer_key, wanted_leases
 from queue_server.workers.devices import DeviceWorker, build_devices
 from queue_server.workers.leased import DatabaseLink
+from xephang.devices.audio.speaker import VirtualSpeaker
 
 LEASE_S = 0.6  # renewed every 0.2 s; a silent holder loses it 0.6 s after its last renewal
 
@@ -142,10 +144,10 @@ def test_one_worker_per_machine_announces_a_call(quick: Settings, queue: Queue) 
         first, second = rig.start(), rig.start()
         rig.issue()
         rig.relay.publish(queue.call_next(2).envelopes)
-        speakers = [w.devices.speaker for w in (first, second)]
-        wait_for(lambda: sum(len(s.played) for s in speakers if s is not None) >= 1)  # type: ignore[attr-defined]
+        speakers = [cast(VirtualSpeaker, w.devices.speaker) for w in (first, second)]
+        wait_for(lambda: sum(len(s.played) for s in speakers) >= 1)
         for worker in (first, second):
             assert worker.drain()
-        assert [len(s.played) for s in speakers if s is not None] == [1, 0]  # type: ignore[attr-defined]
+        assert [len(s.played) for s in speakers] == [1, 0]
     finally:
         rig.stop()
