@@ -201,6 +201,9 @@ class DevicesConfig(_Model):
     speaker_command: tuple[Annotated[str, Field(min_length=1)], ...] = Field(
         default=("aplay", "-q"), min_length=1
     )
+    # A device is driven by the one worker holding its lease, renewed every third of
+    # this; a worker that dies loses it after this many seconds (docs/printers.md).
+    lease_s: float = Field(default=15.0, ge=0.3, le=600)
 
 
 class Settings(_Model):

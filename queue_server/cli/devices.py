@@ -95,20 +95,25 @@ def voice_check(pack: str, config_path: Path | None) -> None:
 @handles_errors
 def devices_command(server: str | None, token: str | None, config_path: Path | None) -> None:
     """Drive this machine's printers, LED boards and voice from a running server."""
+    from queue_server.workers.center_api import ApiLink, JobReporter
     from queue_server.workers.devices import DeviceWorker, build_devices
     from queue_server.workers.remote import RemoteFeed
 
     settings = load(config_path)
-    worker = DeviceWorker(settings, build_devices(settings)).start()
+    address = server or settings.center.public_url or "http://127.0.0.1:5000"
+    link = ApiLink(address, token)
+    reporter = JobReporter(link).start()
+    devices = build_devices(settings, on_print_job=reporter.record, leased=True)
+    worker = DeviceWorker(settings, devices, link=link)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    address = server or settings.center.public_url or "http://127.0.0.1:5000"
     feed = RemoteFeed(worker, address, token)
     try:
-        feed.start()
+        feed.start()  # connected first: a device it holds never misses an event
     except Exception as exc:  # the server is not up yet: say so, systemd restarts us
-        worker.stop()
+        reporter.stop()
         fail(_("Cannot reach the server at {address}: {error}").format(address=address, error=exc))
+    worker.start()  # claims the devices' leases and opens those it holds
     click.echo(_("Driving devices from {address}. Stop with Ctrl+C.").format(address=address))
     try:
         stop.wait()
@@ -116,4 +121,5 @@ def devices_command(server: str | None, token: str | None, config_path: Path | N
         pass
     finally:
         feed.stop()
-        worker.stop()
+        worker.stop()  # the jobs still waiting are abandoned, reported, and leases released
+        reporter.stop()

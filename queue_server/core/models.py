@@ -374,3 +374,6 @@ def _archive_table(source: Any, name: str, indexed: str) -> Any:
 # tables stay small; reports read both.
 tickets_archive = _archive_table(Ticket.__table__, "tickets_archive", "day")
 ticket_events_archive = _archive_table(TicketEvent.__table__, "ticket_events_archive", "ticket_id")
+
+
+# The device tables are defined apart (this module stays small), in the same metadata.

@@ -7,14 +7,15 @@ see "sent" apart from "confirmed" and reprint a ticket that failed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Connection, or_, select, update
 
 from queue_server.core.db import Database
-from queue_server.core.models import PrintJobRecord
+from queue_server.core.models import PrintJobRecord, Ticket
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,20 +128,58 @@ def abandon_unfinished(db: Database, kiosks: list[str], at: datetime) -> int:
     if not kiosks:
         return 0
     with db.write() as conn:
-        return conn.execute(
-            update(PrintJobRecord)
-            .where(
-                PrintJobRecord.kiosk.in_(kiosks),
-                or_(PrintJobRecord.state == "queued", PrintJobRecord.awaiting_recovery),
-            )
-            .values(
-                state="failed",
-                reason="abandoned",
-                detail="the server stopped before it was printed",
-                awaiting_recovery=False,
-                updated_at=at,
-            )
-        ).rowcount
+        return abandon_jobs_of(conn, kiosks, at)
+
+
+def abandon_jobs_of(conn: Connection, kiosks: Sequence[str], at: datetime) -> int:
+    """In the caller's transaction: the unfinished jobs of ``kiosks`` fail as
+    ``abandoned`` (their printer's driver stopped, or changed: nobody prints them)."""
+    return conn.execute(
+        update(PrintJobRecord)
+        .where(
+            PrintJobRecord.kiosk.in_(list(kiosks)),
+            or_(PrintJobRecord.state == "queued", PrintJobRecord.awaiting_recovery),
+        )
+        .values(
+            state="failed",
+            reason="abandoned",
+            detail="the printer's driver stopped before it was printed",
+            awaiting_recovery=False,
+            updated_at=at,
+        )
+    ).rowcount
+
+
+def record_missing(db: Database, jobs: Sequence[tuple[str, str]], at: datetime) -> int:
+    """Jobs ``(job id, kiosk)`` that no worker recorded, because none drove their
+    printer, are recorded as failed (``no_driver``); a job already recorded is left as
+    it is (its driver's word wins). Returns how many were recorded."""
+    found = 0
+    with db.write() as conn:
+        known = set(
+            conn.execute(
+                select(PrintJobRecord.id).where(PrintJobRecord.id.in_([j for j, _ in jobs]))
+            ).scalars()
+        )
+        tickets = set(
+            conn.execute(
+                select(Ticket.id).where(Ticket.id.in_({ticket_of_job(j) for j, _ in jobs}))
+            ).scalars()
+        )
+        for job_id, kiosk in jobs:
+            if job_id in known or ticket_of_job(job_id) not in tickets:
+                continue
+            conn.execute(
+                PrintJobRecord.__table__.insert().values(
+                    id=job_id, ticket_id=ticket_of_job(job_id), kiosk=kiosk, state="failed",
+                    reason="no_driver", detail="no device worker drove this printer",
+                    attempts=0, awaiting_recovery=False, reprint="-r" in job_id,
+                    created_at=at, updated_at=at,
+                )
+            )  # fmt: skip
+            known.add(job_id)
+            found += 1
+    return found
 
 
 def job_by_id(db: Database, job_id: str) -> PrintJobView | None:

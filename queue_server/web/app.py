@@ -12,6 +12,7 @@ from queue_server.i18n import set_language
 from queue_server.web.admin import register_admin
 from queue_server.web.api import api
 from queue_server.web.contacts import contacts_api
+from queue_server.web.device_api import device_api
 from queue_server.web.devices import register_devices
 from queue_server.web.errors import register_error_handlers
 from queue_server.web.health import ops
@@ -70,6 +71,7 @@ def create_app(runtime: Runtime) -> Flask:
     app.register_blueprint(api)
     app.register_blueprint(contacts_api)
     app.register_blueprint(printing_api)
+    app.register_blueprint(device_api)
     app.register_blueprint(ops)
     app.register_blueprint(pages)
     app.register_blueprint(start)

@@ -30,7 +30,7 @@ from flask import (
 
 from queue_server.auth.roles import Role
 from queue_server.core.db import Database
-from queue_server.core.printjobs import abandon_unfinished, record_job
+from queue_server.core.printjobs import record_job
 from queue_server.i18n import _
 from queue_server.web.audio import audio
 from queue_server.web.errors import ApiError
@@ -38,6 +38,7 @@ from queue_server.web.printing import printer_report
 from queue_server.web.security import require, signed_in
 from queue_server.web.state import xephang
 from queue_server.workers.devices import DeviceWorker, build_devices
+from queue_server.workers.leased import DatabaseLink
 from xephang.devices.printer import PrintJob
 from xephang.devices.printer.status import PrinterState
 from xephang.devices.printer.virtual import VirtualPrinter
@@ -89,72 +90,61 @@ class PrintJobRecorder:
 
 
 def start_embedded_worker(runtime: Runtime) -> Callable[[], None]:
-    """Build this server's devices, feed them from the relay, and report their status;
-    returns the function that stops them (the runtime's ``devices`` part).
+    """Build this server's device worker, feed it from the relay, and report its
+    devices' status; returns the function that stops it (the runtime's ``devices``).
 
-    On ``settings_changed`` the worker takes the runtime's new settings and rebuilds the
-    boards and printers that changed, then shows the current numbers again.
+    The worker drives only the devices whose lease it holds (``core/leases.py``): of
+    several server processes (cluster mode) or a server and ``xephang devices`` on one
+    machine, one drives each printer and LED bus. On ``settings_changed`` it takes the
+    runtime's new settings and rebuilds the devices that changed, then shows the
+    current numbers again.
     """
-    recorder = PrintJobRecorder(runtime.queue.db)
-    devices = build_devices(runtime.settings, on_print_job=recorder.record)
     queue = runtime.queue
-    left = abandon_unfinished(queue.db, list(devices.spoolers), queue.clock.now())
-    if left:
-        log.warning("%d print job(s) left by the previous run abandoned", left)
+    recorder = PrintJobRecorder(queue.db)
+    devices = build_devices(runtime.settings, on_print_job=recorder.record, leased=True)
     worker = DeviceWorker(
         runtime.settings,
         devices,
         settings_source=lambda: runtime.settings,
         snapshot_source=lambda: queue.snapshot(recent=0),
         on_rebuilt=lambda: _report_status(runtime, worker),
+        link=DatabaseLink(queue.db, queue.clock),
     )
+    runtime.print_jobs = recorder
+    runtime.device_worker = worker
     worker.start()
     unsubscribe = runtime.relay.subscribe(worker.handle)
     worker.resync(queue.snapshot(recent=0))
     _report_status(runtime, worker)
-    runtime.print_jobs = recorder
-    runtime.device_worker = worker
 
     def stop() -> None:
         unsubscribe()
         runtime.device_worker = None
         worker.stop()
+        for name in _local_names(runtime):
+            del runtime.device_status[name]
 
     return stop
 
 
+def _local_names(state: Runtime) -> list[str]:
+    return [n for n in state.device_status if n.startswith(("printer:", "led:"))]
+
+
 def _report_status(state: Runtime, worker: DeviceWorker) -> None:
-    """Register a status check per printer and one for the LED boards (for readyz)."""
-    for name in [n for n in state.device_status if n.startswith("printer:")]:
-        if name.removeprefix("printer:") not in worker.devices.spoolers:
+    """Register a live status check per device the worker drives (for readyz; the
+    devices driven by other processes are shown from their stored reports)."""
+    driven = set(worker.status_reports())
+    for name in _local_names(state):
+        if name not in driven:
             del state.device_status[name]
-    for name in worker.devices.spoolers:
+    for name in driven:
 
-        def printer_status(kiosk: str = name) -> dict[str, Any]:
-            report = printer_report(kiosk)
-            if report is None:
-                return {"ok": True, "state": "removed", "paper_near_end": False, "pending": 0}
-            # A known fault (paper out, cover open, offline) is not ok; unknown is.
-            return {
-                **report,
-                "ok": report["ok"] is not False,
-                "paper_near_end": report["state"] == "paper_near_end",
-            }
+        def check(device: str = name) -> dict[str, Any]:
+            found = worker.status_reports().get(device)
+            return found if found is not None else {"ok": True, "state": "removed"}
 
-        state.device_status[f"printer:{name}"] = printer_status
-
-    def boards_status() -> dict[str, Any]:
-        boards = worker.devices.boards
-        statuses = boards.statuses() if boards is not None else []
-        return {
-            "ok": all(s.online for s in statuses),
-            "offline": [s.counter for s in statuses if not s.online],
-        }
-
-    if worker.devices.boards is not None:
-        state.device_status["led_boards"] = boards_status
-    else:
-        state.device_status.pop("led_boards", None)
+        state.device_status[name] = check
 
 
 def _worker() -> DeviceWorker | None:

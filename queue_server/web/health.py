@@ -11,6 +11,7 @@ from flask import Blueprint, Response, jsonify
 from sqlalchemy import delete, insert, text
 
 from queue_server.core.db import Database
+from queue_server.core.devicereports import read_reports
 from queue_server.core.models import IdempotencyRecord
 from queue_server.core.schema import is_up_to_date
 from queue_server.web.openapi import openapi_document
@@ -45,8 +46,10 @@ def _device_check(check: Any) -> dict[str, Any]:
 def readyz() -> Response:
     """Ready to serve: database reachable and writable, schema up to date (503 if not).
 
-    Devices (printers, LED boards) are reported under ``devices`` for information only:
-    an unplugged board must not make a load balancer drop the node.
+    Devices (printers, LED buses) are reported under ``devices`` for information only:
+    an unplugged board must not make a load balancer drop the node. They are the
+    devices this process drives, checked now, and the reports stored by the device
+    workers of every other process (``xephang devices`` too), with their age.
     """
     state = xephang()
     database = state.queue.db
@@ -60,12 +63,24 @@ def readyz() -> Response:
         checks["database"] = {"ok": False, "detail": type(exc).__name__}
         checks["schema"] = {"ok": False}
     checks["storage"] = _storage_check(database)
-    devices = {name: _device_check(check) for name, check in sorted(state.device_status.items())}
+    devices = _stored_reports(database, state.queue.clock.now())
+    devices |= {name: _device_check(check) for name, check in dict(state.device_status).items()}
+    devices = dict(sorted(devices.items()))
     ready = all(c["ok"] for c in checks.values())
     body = {"status": "ready" if ready else "not_ready", "checks": checks, "devices": devices}
     response = jsonify(body)
     response.status_code = 200 if ready else 503
     return response
+
+
+def _stored_reports(database: Database, now: datetime) -> dict[str, dict[str, Any]]:
+    """What the device workers of every process reported (this process's own live
+    checks replace its entries)."""
+    try:
+        return {report.name: report.to_check(now) for report in read_reports(database)}
+    except Exception as exc:  # the database check above says what is wrong
+        log.warning("readyz: device reports not read: %s", exc)
+        return {}
 
 
 def _storage_check(database: Database) -> dict[str, Any]:

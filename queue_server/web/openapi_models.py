@@ -303,6 +303,28 @@ class DeviceSettings(BaseModel):
     sections: dict[str, Any]
 
 
+class PrintJobRecorded(BaseModel):
+    job: PrintJob
+    recorded: bool = Field(description="False: if_absent, and the job was recorded already.")
+
+
+class StatusStored(BaseModel):
+    stored: int = Field(ge=0)
+
+
+class Lease(BaseModel):
+    key: str
+    holder: str | None
+    version: int
+    ttl_s: float
+    held: bool = Field(description="Held by the claimant now.")
+    gained: bool = Field(description="Held now and not before this claim.")
+
+
+class Leases(BaseModel):
+    leases: list[Lease]
+
+
 class SettingsSection(BaseModel):
     """The body of PUT /admin/settings/{section}: the whole section, validated as one."""
 
@@ -335,4 +357,7 @@ ANSWERS: tuple[type[BaseModel], ...] = (
     AdminSettingsError,
     AuditLog,
     DeviceSettings,
+    PrintJobRecorded,
+    StatusStored,
+    Leases,
 )

@@ -18,6 +18,7 @@ from queue_server.web.bodies import (
     ReprintBody,
     TransferBody,
 )
+from queue_server.web.device_api import LeaseRequest, PrintJobReport, StatusReport
 from queue_server.web.openapi_models import SettingsSection
 from queue_server.web.ratings import CounterRatingBody, TrackRatingBody
 
@@ -97,6 +98,7 @@ IDEMPOTENCY = {
 COUNTER = "officer (own counter), admin"
 DESK = "helpdesk, admin"
 TABLET = "rating (the tablet of this counter), admin"
+DEVICE = "device (xephang devices), admin"
 STORED: dict[int, Answer] = {201: ("RatingReceipt", "Stored (the score is not echoed).")}
 ADMIN_NOTES = {
     400: "Not valid: the field is named (``field``), every problem in ``problems``.",
@@ -241,6 +243,20 @@ ROUTES: tuple[Route, ...] = (
     _admin("get", "/devices/settings", "device_settings",
            "Device settings for a separate device worker (after settings_changed)",
            "DeviceSettings", roles="device, display, admin"),
+    # A device worker of its own (queue_server/web/device_api.py)
+    Route("post", "/print-jobs/{job_id}", "report_print_job",
+          "A device worker reports a print job's new state",
+          {200: ("PrintJobRecorded", "Recorded (or kept, with if_absent).")},
+          roles=DEVICE, body=PrintJobReport, params=(_path("job_id"),),
+          errors=(400, 401, 403, 404, 413, 503)),
+    Route("put", "/devices/status", "report_device_status",
+          "A device worker reports the status of the devices it drives",
+          {200: ("StatusStored", "Kept; every server process shows it in /readyz.")},
+          roles=DEVICE, body=StatusReport, errors=(400, 401, 403, 413, 503)),
+    Route("post", "/devices/leases", "device_leases",
+          "A device worker claims, renews or releases the leases of its devices",
+          {200: ("Leases", "Each claimed lease as the claim left it, in key order.")},
+          roles=DEVICE, body=LeaseRequest, errors=(400, 401, 403, 413, 503)),
     # Contacts (queue_server/web/contacts.py): the help desk's callback list
     Route("get", "/contacts", "list_contacts", "Today's callback list",
           {200: ("ContactList", "Phone numbers given today, with consent.")}, roles=DESK,

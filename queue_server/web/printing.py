@@ -14,6 +14,7 @@ from typing import Any
 from flask import Blueprint, Response, g, jsonify
 
 from queue_server.auth.roles import Role
+from queue_server.core.devicereports import read_reports
 from queue_server.core.errors import NotFound
 from queue_server.core.printjobs import job_by_id
 from queue_server.i18n import _
@@ -32,11 +33,12 @@ def _spooler(kiosk: str) -> Any:
 
 
 def printer_report(kiosk: str) -> dict[str, Any] | None:
-    """The printer of ``kiosk`` as this server last heard it, in the request's language
-    (None: no printer of this server's)."""
+    """The printer of ``kiosk`` as this server last heard it, in the request's language;
+    else as the worker that drives it reported it (a report not stale), in that
+    worker's language (None: no worker drives it)."""
     spooler = _spooler(kiosk)
     if spooler is None:
-        return None
+        return _reported(kiosk)
     status = spooler.status()
     printer = status.printer
     state = printer.state.value if printer is not None else "unknown"
@@ -46,6 +48,23 @@ def printer_report(kiosk: str) -> dict[str, Any] | None:
         "message": printer.message() if printer is not None else _("Not checked yet"),
         "pending": status.pending,
         "awaiting_recovery": status.awaiting_recovery,
+    }
+
+
+def _reported(kiosk: str) -> dict[str, Any] | None:
+    state = xephang()
+    now = state.queue.clock.now()
+    found = read_reports(state.queue.db, f"printer:{kiosk}")
+    if not found or found[0].stale(now):
+        return None
+    body = found[0].body
+    printer_state = str(body.get("state") or "unknown")
+    return {
+        "state": printer_state,
+        "ok": None if printer_state == "unknown" else printer_state not in FAULTS,
+        "message": str(body.get("message") or _("Not checked yet")),
+        "pending": int(body.get("pending") or 0),
+        "awaiting_recovery": int(body.get("awaiting_recovery") or 0),
     }
 
 

@@ -13,8 +13,6 @@ import queue
 import threading
 from collections import deque
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, ClassVar
 
 from queue_server.core.envelope import Envelope
@@ -29,92 +27,27 @@ from queue_server.core.events import (
     TicketIssued,
     TicketRated,
 )
-from queue_server.settings import KioskConfig, Settings
+from queue_server.core.leases import new_holder
+from queue_server.settings import Settings
+from queue_server.workers.device_keys import bus_key, printer_key, speaker_key
+from queue_server.workers.device_set import (
+    DeviceSet,
+    build_boards,
+    build_devices,
+    build_spooler,
+)
+from queue_server.workers.device_status import board_reports, printer_status
+from queue_server.workers.leased import CenterLink, LeaseDuties
 from queue_server.workers.printouts import printout_for
-from xephang.devices.audio.speaker import CommandSpeaker, Played, Speaker, VirtualSpeaker
-from xephang.devices.audio.voice import Voice
-from xephang.devices.led import BoardSet, BoardStatus, build_board_set
-from xephang.devices.printer import PrintJob, PrintSpooler, VirtualPrinterConfig, open_printer
+from xephang.devices.audio.speaker import Played
+from xephang.devices.led import BoardSet
+
+__all__ = ["DeviceSet", "DeviceWorker", "build_boards", "build_devices", "build_spooler"]
 
 log = logging.getLogger(__name__)
 
 _STOP = object()
 SPOKEN_HISTORY = 100  # announcements kept in DeviceWorker.spoken
-
-
-@dataclass
-class DeviceSet:
-    """The devices one worker owns (and the callbacks to give devices it rebuilds)."""
-
-    boards: BoardSet | None = None
-    spoolers: dict[str, PrintSpooler] = field(default_factory=dict)
-    voice: Voice | None = None
-    speaker: Speaker | None = None
-    on_print_job: Callable[[str, PrintJob], None] | None = None
-    on_board_status: Callable[[BoardStatus], None] | None = None
-
-
-def build_spooler(
-    settings: Settings,
-    kiosk: KioskConfig,
-    on_print_job: Callable[[str, PrintJob], None] | None = None,
-) -> PrintSpooler | None:
-    """The spooler of ``kiosk``'s printer (None without a printer)."""
-    if kiosk.printer is None:
-        return None
-    config = kiosk.printer
-    if isinstance(config, VirtualPrinterConfig) and config.folder is None:
-        folder = Path(settings.data_dir) / "tickets" / kiosk.name
-        config = config.model_copy(update={"folder": str(folder)})
-    printer = open_printer(config)
-
-    def changed(job: PrintJob, kiosk_name: str = kiosk.name) -> None:
-        if on_print_job is not None:
-            on_print_job(kiosk_name, job)
-
-    return PrintSpooler(printer, config.retry, on_change=changed)
-
-
-def build_boards(
-    settings: Settings, on_board_status: Callable[[BoardStatus], None] | None = None
-) -> BoardSet | None:
-    """The LED boards of ``settings`` (None when there are none)."""
-    if not settings.led.boards:
-        return None
-    return build_board_set(settings.led, on_status=on_board_status)
-
-
-def build_devices(
-    settings: Settings,
-    *,
-    on_print_job: Callable[[str, PrintJob], None] | None = None,
-    on_board_status: Callable[[BoardStatus], None] | None = None,
-) -> DeviceSet:
-    """Open the devices configured in ``settings`` (virtual twins where configured)."""
-    spoolers: dict[str, PrintSpooler] = {}
-    for kiosk in settings.kiosks:
-        spooler = build_spooler(settings, kiosk, on_print_job)
-        if spooler is not None:
-            spoolers[kiosk.name] = spooler
-    voice: Voice | None = None
-    speaker: Speaker | None = None
-    if settings.voice.enabled and settings.devices.speaker != "none":
-        try:
-            voice = Voice(settings.voice, cache_dir=Path(settings.data_dir) / "voice-cache")
-            if settings.devices.speaker == "command":
-                speaker = CommandSpeaker(voice.renderer, settings.devices.speaker_command)
-            else:
-                speaker = VirtualSpeaker(voice.renderer)
-        except Exception as exc:  # a broken voice pack must not stop the queue
-            log.error("voice disabled: %s", exc)
-    return DeviceSet(
-        boards=build_boards(settings, on_board_status),
-        spoolers=spoolers,
-        voice=voice,
-        speaker=speaker,
-        on_print_job=on_print_job,
-        on_board_status=on_board_status,
-    )
 
 
 class DeviceWorker:
@@ -129,10 +62,13 @@ class DeviceWorker:
         snapshot_source: Callable[[], dict[str, Any]] | None = None,
         on_rebuilt: Callable[[], None] | None = None,
         history: int = SPOKEN_HISTORY,
+        link: CenterLink | None = None,
+        holder: str | None = None,
     ) -> None:
         """``settings_source`` gives the new settings on ``settings_changed`` (embedded
         worker); ``snapshot_source`` the state to show on rebuilt boards; ``spoken`` keeps
-        the latest ``history`` announcements (diagnostics)."""
+        the latest ``history`` announcements (diagnostics). With a ``link`` the worker
+        drives only the devices whose lease it holds (``devices`` built ``leased``)."""
         self.settings = settings
         self.devices = devices
         self.settings_source = settings_source
@@ -143,20 +79,43 @@ class DeviceWorker:
         self._speech: queue.Queue[Any] = queue.Queue()
         self._threads: list[threading.Thread] = []
         self.spoken: deque[Played] = deque(maxlen=history)
+        self._stopped = False
+        self.duties: LeaseDuties | None = None
+        if link is not None:
+            self.duties = LeaseDuties(
+                link,
+                settings,
+                holder or new_holder(),
+                speaker=devices.speaker is not None,
+                sync=self._sync_devices,
+                reports=self.status_reports,
+            )
 
     # -------------------------------------------------------------- lifecycle
     def start(self) -> DeviceWorker:
-        if self.devices.boards is not None:
-            self.devices.boards.start()
-        for spooler in self.devices.spoolers.values():
-            spooler.start()
+        if self.duties is not None:
+            self.duties.first_round()  # opens the devices it holds
+        else:
+            if self.devices.boards is not None:
+                self.devices.boards.start()
+            for spooler in self.devices.spoolers.values():
+                spooler.start()
         for target, name in ((self._run_actions, "devices"), (self._run_speech, "speech")):
             thread = threading.Thread(target=target, name=f"xephang-{name}", daemon=True)
             thread.start()
             self._threads.append(thread)
+        if self.duties is not None:
+            self.duties.start(self._run_on_actions)
         return self
 
-    def stop(self) -> None:
+    def stop(self, *, release: bool = True) -> None:
+        """Stop the devices; then give their leases up (``release`` false: keep them
+        until they lapse, as a process that died would). Stopping twice does nothing."""
+        if self._stopped:
+            return
+        self._stopped = True
+        if self.duties is not None:
+            self.duties.stop_thread()
         self._actions.put(_STOP)
         self._speech.put(_STOP)
         for thread in self._threads:
@@ -165,6 +124,21 @@ class DeviceWorker:
             spooler.stop()
         if self.devices.boards is not None:
             self.devices.boards.stop()
+        if self.duties is not None:
+            self.duties.finish(release)
+
+    def _run_on_actions(self, action: Callable[[], None], timeout: float = 10.0) -> bool:
+        """Run ``action`` on the action thread, in order with events, and wait for it."""
+        done = threading.Event()
+
+        def run() -> None:
+            try:
+                action()
+            finally:
+                done.set()
+
+        self._actions.put(run)
+        return done.wait(timeout)
 
     def drain(self, timeout: float = 5.0) -> bool:
         """Wait until every queued action was applied (for tests and shutdown)."""
@@ -229,7 +203,8 @@ class DeviceWorker:
             self.devices.boards.show(
                 int(data["counter"]), data["number"], blink=bool(data.get("recall"))
             )
-        self._speech.put((data["number"], data["counter"]))
+        if self.duties is None or self.duties.drives(speaker_key()):
+            self._speech.put((data["number"], data["counter"]))
 
     def _on_counter_changed(self, envelope: Envelope) -> None:
         if self.devices.boards is not None:
@@ -241,14 +216,23 @@ class DeviceWorker:
 
     def _print(self, envelope: Envelope) -> None:
         """A ticket issued at, or asked again of, a kiosk with a printer."""
-        spooler = self.devices.spoolers.get(envelope.payload.get("kiosk") or "")
-        if spooler is None:
-            return
+        kiosk = envelope.payload.get("kiosk") or ""
         data = envelope.device_payload  # with the tracking code for the QR
         ticket = data["ticket"]
         job_id = data.get("job_id") or str(ticket["id"])
+        spooler = self.devices.spoolers.get(kiosk)
+        if self.duties is not None and not self.duties.drives(self._printer_key(kiosk)):
+            if self._printer_key(kiosk) is not None:  # another worker's, or nobody's
+                self.duties.not_printed(job_id, kiosk)
+            return
+        if spooler is None:
+            return
         printout = printout_for(ticket, self.settings, data.get("public_url"))
         spooler.submit(printout, job_id=job_id)
+
+    def _printer_key(self, kiosk_name: str) -> str | None:
+        kiosk = next((k for k in self.settings.kiosks if k.name == kiosk_name), None)
+        return printer_key(self.settings, kiosk) if kiosk is not None else None
 
     HANDLERS: ClassVar[Mapping[type[DomainEvent], Callable[[DeviceWorker, Envelope], None]]] = {
         TicketCalled: _on_ticket_called,
@@ -265,6 +249,9 @@ class DeviceWorker:
 
     def _rebuild(self, new: Settings) -> None:
         """Swap in ``new``: LED boards on new addresses or buses, changed kiosk printers."""
+        if self.duties is not None:
+            self._rebuild_leased(new)
+            return
         old, devices = self.settings, self.devices
         self.settings = new
         if new.led != old.led:
@@ -292,6 +279,60 @@ class DeviceWorker:
         self.reconfigurations += 1
         if self.on_rebuilt is not None:
             self.on_rebuilt()
+
+    def _rebuild_leased(self, new: Settings) -> None:
+        """Swap in ``new`` and stop the devices whose settings changed; the leases of
+        the new devices are claimed and those held are opened again."""
+        assert self.duties is not None
+        old, devices = self.settings, self.devices
+        self.settings = new
+        if new.led != old.led and devices.boards is not None:
+            devices.boards.stop()
+            devices.boards = None
+        before = {k.name: k for k in old.kiosks}
+        after = {k.name: k for k in new.kiosks}
+        for name in [n for n in devices.spoolers if before.get(n) != after.get(n)]:
+            devices.spoolers.pop(name).stop()
+        self.duties.want(new)
+        self.duties.keeper.round()
+        self._sync_devices()
+        self.reconfigurations += 1
+        if self.on_rebuilt is not None:
+            self.on_rebuilt()
+
+    def _sync_devices(self) -> None:
+        """Open the devices whose lease is held and not yet open; stop those whose
+        lease is not (on the action thread, or before it runs)."""
+        assert self.duties is not None
+        settings, devices, held = self.settings, self.devices, self.duties.keeper.held()
+        for kiosk in settings.kiosks:
+            driven = printer_key(settings, kiosk) in held
+            if driven and kiosk.name not in devices.spoolers:
+                spooler = build_spooler(settings, kiosk, devices.on_print_job)
+                if spooler is not None:
+                    devices.spoolers[kiosk.name] = spooler.start()
+            elif not driven and kiosk.name in devices.spoolers:
+                devices.spoolers.pop(kiosk.name).stop()  # its waiting jobs: abandoned
+        buses = {b.name for b in settings.led.buses if bus_key(settings, b) in held}
+        if buses != set(devices.boards.buses if devices.boards else ()):
+            if devices.boards is not None:
+                devices.boards.stop()
+            devices.boards = build_boards(settings, devices.on_board_status, buses)
+            if devices.boards is not None:
+                devices.boards.start()
+                if self.snapshot_source is not None:
+                    self._apply_snapshot(self.snapshot_source())
+        if self.on_rebuilt is not None:
+            self.on_rebuilt()
+
+    def status_reports(self) -> dict[str, dict[str, Any]]:
+        """The status of every device this worker drives now."""
+        language = self.settings.center.language
+        reports = {
+            f"printer:{kiosk}": printer_status(spooler, language)
+            for kiosk, spooler in list(self.devices.spoolers.items())
+        }
+        return reports | board_reports(self.devices.boards)
 
     def _apply_snapshot(self, snapshot: dict[str, Any]) -> None:
         boards = self.devices.boards

@@ -202,7 +202,7 @@ def test_the_embedded_worker_drives_a_board_at_its_new_address(server: LiveServe
     # The rebuilt board at address 33 shows the counter's current number at once.
     assert _eventually(lambda: leds(server).get(3) == digits), leds(server)
     checks = requests.get(f"{server.url}/api/v1/readyz", timeout=5).json()["devices"]
-    assert checks["led_boards"]["ok"] is True  # the rebuilt boards report again
+    assert checks["led:rs485"]["ok"] is True  # the rebuilt boards report again
 
 
 def test_validation_errors_are_shown_next_to_the_field(

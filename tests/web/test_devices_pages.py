@@ -84,7 +84,7 @@ def test_kiosk_ticket_prints_and_call_lights_the_board(
         assert reader.get("/devices/printer").status_code == 403
     ready = client.get("/api/v1/readyz").get_json()
     assert ready["devices"]["printer:kiosk-1"]["ok"] is True
-    assert ready["devices"]["led_boards"]["ok"] is True
+    assert ready["devices"]["led:rs485"]["ok"] is True
 
 
 def test_jobs_a_stopped_server_left_queued_are_abandoned_at_start(
