@@ -21,7 +21,10 @@ class Envelope:
 
     @classmethod
     def of(cls, event: DomainEvent, seq: int) -> Envelope:
-        payload, device = event.payload(), event.device_payload()
+        payload = event.payload()
+        if type(event).device_payload is DomainEvent.device_payload:
+            return cls(event.name, seq, payload, None, event)  # the same for devices
+        device = event.device_payload()
         return cls(event.name, seq, payload, None if device == payload else device, event)
 
     @property

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any, ClassVar
@@ -46,7 +47,7 @@ class TicketView:
 
     def to_private_dict(self) -> dict[str, Any]:
         """With the tracking code: for the citizen and the ticket printer only."""
-        return _jsonable(asdict(self))
+        return _plain(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +80,7 @@ class DomainEvent:
 
     def payload(self) -> dict[str, Any]:
         """What screens, staff and display tokens may see (no tracking code)."""
-        return _jsonable(asdict(self))
+        return _plain(self)
 
     def device_payload(self) -> dict[str, Any]:
         """What the device worker gets: the payload plus what it prints (the code)."""
@@ -225,11 +226,21 @@ def event_type_named(name: str) -> type[DomainEvent] | None:
     return EVENT_TYPES.get(name)
 
 
-def _jsonable(value: Any) -> Any:
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+def _plain(value: Any) -> Any:
+    """``value`` as JSON-ready data: dataclasses as dicts of their fields, datetimes in
+    ISO form. What ``dataclasses.asdict`` gives, without its deep copies (a third of an
+    operation's time once every event is written to the outbox)."""
     if isinstance(value, datetime):
         return value.isoformat()
+    if is_dataclass(value) and not isinstance(value, type):
+        return {name: _plain(getattr(value, name)) for name in _field_names(type(value))}
     if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
+        return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
+        return [_plain(v) for v in value]
     return value
