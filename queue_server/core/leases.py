@@ -19,7 +19,6 @@ import socket
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, select, update
@@ -28,6 +27,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from queue_server.core.db import Database
 from queue_server.core.devicetables import DeviceLease
 from queue_server.core.printjobs import abandon_jobs_of
+from queue_server.core.processes import has_ended, process_start
 
 KEY_LENGTH = 200
 HOLDER_LENGTH = 120
@@ -67,20 +67,13 @@ class LeaseState:
         }
 
 
-def _process_start(pid: int) -> str:
-    """The process's start time in clock ticks since boot (``/proc``), or ``"?"``."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
-    except (OSError, IndexError):
-        return "?"
-
-
 def new_holder(pid: int | None = None) -> str:
     """A worker's id: host, process id (this one's by default), the process's start
     and a random part."""
     pid = os.getpid() if pid is None else pid
     host = socket.gethostname()[:60]
-    return f"{host}:{pid}:{_process_start(pid)}:{secrets.token_hex(3)}"
+    start = process_start(pid)
+    return f"{host}:{pid}:{'?' if start is None else start}:{secrets.token_hex(3)}"
 
 
 def holder_is_dead(holder: str) -> bool:
@@ -89,16 +82,7 @@ def holder_is_dead(holder: str) -> bool:
     parts = holder.rsplit(":", 3)
     if len(parts) != 4 or parts[0] != socket.gethostname()[:60] or not parts[1].isdigit():
         return False
-    pid = int(parts[1])
-    if pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        pass  # alive, another user's
-    return parts[2] != "?" and _process_start(pid) not in (parts[2], "?")
+    return has_ended(int(parts[1]), int(parts[2]) if parts[2].isdigit() else None)
 
 
 def _insert_missing(conn: Connection, keys: Sequence[str], ttl_s: float, now: datetime) -> None:

@@ -21,7 +21,6 @@ import os
 import socket
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from flask import Response, request
@@ -30,6 +29,7 @@ from sqlalchemy.exc import IntegrityError
 
 from queue_server.core.db import Database
 from queue_server.core.models import IdempotencyRecord
+from queue_server.core.processes import has_ended, process_start
 from queue_server.i18n import _
 from queue_server.relay import holding_events, publish_held
 from queue_server.web.errors import ApiError
@@ -42,20 +42,10 @@ CLAIM_LEASE = timedelta(seconds=60)  # no request runs this long (busy timeout: 
 MAX_KEY_LENGTH = 200
 
 
-def _process_start(pid: int) -> int | None:
-    """The process's start time in clock ticks since boot (Linux), or None."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    fields = stat[stat.rindex(")") + 2 :].split()
-    return None if fields[0] == "Z" else int(fields[19])  # a zombie is dead
-
-
 def claim_owner() -> dict[str, Any]:
     """Who runs a request: this host, process id and the process's start time."""
     pid = os.getpid()
-    return {"host": socket.gethostname(), "pid": pid, "start": _process_start(pid)}
+    return {"host": socket.gethostname(), "pid": pid, "start": process_start(pid)}
 
 
 def _owner_is_dead(body: object) -> bool:
@@ -66,16 +56,8 @@ def _owner_is_dead(body: object) -> bool:
     pid = owner.get("pid")
     if not isinstance(pid, int):
         return False
-    if pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        pass  # alive, another user's
-    started = _process_start(pid)
-    return started is None or started != owner.get("start")  # dead, or a reused pid
+    start = owner.get("start")
+    return has_ended(pid, start if isinstance(start, int) else None)
 
 
 def _valid_key(key: str) -> bool:

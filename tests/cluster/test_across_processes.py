@@ -9,7 +9,6 @@ CLI, the daily maintenance and an admin change made elsewhere reaching another p
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import socket
@@ -28,11 +27,11 @@ from sqlalchemy import select
 
 from queue_server.core.clock import FrozenClock
 from queue_server.core.maintenance import MaintenancePlan
-from queue_server.core.models import OutboxEvent, Ticket
+from queue_server.core.models import Ticket
 from queue_server.core.operations import Queue
 from queue_server.relay import Relay
 from queue_server.workers.maintenance import MaintenanceWorker
-from tests.cluster.cluster_rig import Cluster, Screen, ServerProcess, free_port
+from tests.cluster.cluster_rig import Cluster, Screen, ServerProcess, free_port, outbox_calls
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -46,17 +45,6 @@ def post(server: ServerProcess, path: str, token: str, body: Any = None) -> requ
         headers={"Authorization": f"Bearer {token}"},
         timeout=10,
     )
-
-
-def calls_in_outbox(queue: Queue) -> list[tuple[int, str, int]]:
-    """Every ``ticket_called`` committed, as screens should show them: (seq, number, counter)."""
-    with queue.db.read() as conn:
-        rows = conn.execute(
-            select(OutboxEvent.seq, OutboxEvent.payload)
-            .where(OutboxEvent.name == "ticket_called")
-            .order_by(OutboxEvent.seq)
-        ).all()
-    return [(seq, json.loads(p)["number"], json.loads(p)["counter"]) for seq, p in rows]
 
 
 def has_calls(count: int) -> Callable[[Screen], bool]:
@@ -86,7 +74,7 @@ def test_a_cli_call_reaches_a_display_on_another_process_within_a_second(
     returned = time.monotonic()
     assert screen.wait_until(lambda s: len(s.calls) == 1, within_s=1.0)
     assert time.monotonic() - returned < 1.0
-    assert screen.calls == calls_in_outbox(queue)
+    assert screen.calls == outbox_calls(queue)
     screen.close()
 
 
@@ -168,7 +156,7 @@ def test_a_process_killed_mid_load_loses_and_repeats_nothing(
     for worker in workers:
         worker.join(timeout=30)
 
-    expected = calls_in_outbox(queue)
+    expected = outbox_calls(queue)
     assert len(called) == len({*called})  # no ticket called twice
     with queue.db.read() as conn:
         stored = set(conn.execute(select(Ticket.id)).scalars())
@@ -200,7 +188,7 @@ def test_screens_catch_up_after_redis_is_stopped_for_30_seconds(
     cluster.redis.start()
     assert post(first, "/tickets", kiosk, {"service": "HT"}).status_code == 201
     assert post(first, "/counters/2/next", officer).status_code == 200
-    expected = calls_in_outbox(queue)
+    expected = outbox_calls(queue)
     assert len(expected) == made + 1
     assert screen.wait_until(lambda s: len(s.calls) == len(expected), within_s=5)
     assert screen.calls == expected
