@@ -79,17 +79,23 @@ def archive(before: date | None, config_path: Path | None) -> None:
 @config_option
 @handles_errors
 def purge(config_path: Path | None) -> None:
-    """Delete callback phone numbers older than privacy.contact_days (audit-logged)."""
+    """Delete callback phone numbers older than privacy.contact_days (audit-logged), and
+    outbox events older than two days (what the daily maintenance does)."""
+    from queue_server.core import outbox
     from queue_server.core.bootstrap import open_queue
     from queue_server.core.contacts import purge_contacts
+    from queue_server.core.maintenance import OUTBOX_KEEP
 
     settings = load(config_path)
     queue = open_queue(settings)
     days = settings.privacy.contact_days
     deleted = purge_contacts(queue.db, queue.clock.now(), days, actor="cli")
+    with queue.db.write() as conn:
+        events = outbox.purge(conn, queue.clock.now() - OUTBOX_KEEP)
     click.echo(
         _("Deleted {count} phone number(s) older than {days} days.").format(
             count=deleted, days=days
         )
     )
+    click.echo(_("Deleted {count} event(s) older than two days.").format(count=events))
     queue.db.dispose()
