@@ -71,7 +71,9 @@ def init(config_path: Path | None) -> None:
     open_queue(settings, create=True)
     click.echo(_("Ready: {url}").format(url=settings.database_url()))
     public_url = settings.center.public_url
-    problem = not_this_machine(public_url) if public_url else None
+    # In cluster mode the address is the proxy's, usually on another machine.
+    checked = public_url and not settings.cluster_mode
+    problem = not_this_machine(public_url) if checked else None
     if problem is not None:
         click.echo(
             _(

@@ -4,6 +4,7 @@ the kiosk used; `xephang init` and the admin's kiosks page warn about a wrong on
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -98,16 +99,26 @@ def test_the_kiosks_page_warns_when_public_url_does_not_answer(
 
 
 @pytest.mark.parametrize(
-    ("public_url", "warned"),
-    [("http://192.0.2.1:5000", True), ("http://127.0.0.1:5000", False), (None, False)],
+    ("public_url", "warned", "cluster"),
+    [
+        ("http://192.0.2.1:5000", True, False),
+        ("http://127.0.0.1:5000", False, False),
+        (None, False, False),
+        ("http://192.0.2.1", False, True),  # cluster mode: nginx's address, elsewhere
+    ],
 )
 def test_init_warns_when_public_url_is_not_this_machine(
-    tmp_path: Path, public_url: str | None, warned: bool
+    tmp_path: Path, public_url: str | None, warned: bool, cluster: bool, request: Any
 ) -> None:
     text = (REPO / "config" / "demo.toml").read_text(encoding="utf-8")
     text = text.replace('data_dir = "../var/demo"', f'data_dir = "{tmp_path / "data"}"')
     if public_url:
         text = text.replace("[center]\n", f'[center]\npublic_url = "{public_url}"\n', 1)
+    if cluster:
+        url = request.getfixturevalue("pg_url").replace("+psycopg", "")
+        text = re.sub(r'^url = "".*$', f'url = "{url}"', text, count=1, flags=re.M)
+        text += '\n[api]\nsecret_key = "a-cluster-secret-of-at-least-32-characters"\n'
+        text += '\n[cluster]\nredis_url = "redis://127.0.0.1:1/0"\n'  # not asked by init
     config = tmp_path / "center.toml"
     config.write_text(text, encoding="utf-8")
     env = {**os.environ, "XEPHANG_LANG": "vi"}
