@@ -72,8 +72,7 @@ def init(config_path: Path | None) -> None:
     click.echo(_("Ready: {url}").format(url=settings.database_url()))
     public_url = settings.center.public_url
     # In cluster mode the address is the proxy's, usually on another machine.
-    checked = bool(public_url) and not settings.cluster_mode
-    problem = not_this_machine(public_url) if public_url and checked else None
+    problem = not_this_machine(public_url) if public_url and not settings.cluster_mode else None
     if problem is not None:
         click.echo(
             _(
