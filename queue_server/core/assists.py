@@ -105,18 +105,9 @@ class Assists:
             raise NotFound(_("Unknown priority category: {code}").format(code=category))
         if service is not None:
             self.queue.service_info(service)
-        try:
-            return recorded(
-                self.queue.db, lambda: self._store(kind, role, category, service, ticket_id)
-            )
-        except IntegrityError:  # the other of two simultaneous records won
-            if ticket_id is None:
-                raise
-            with self.queue.db.read() as conn:
-                existing = self._existing(conn, ticket_id, kind)
-            if existing is None:
-                raise
-            return Outcome(existing)
+        return recorded(
+            self.queue.db, lambda: self._store(kind, role, category, service, ticket_id)
+        )
 
     def counts(self, start: date, end: date) -> AssistCounts:
         """Records per kind × category over the local days ``start`` to ``end``."""
@@ -165,7 +156,16 @@ class Assists:
                 "ticket_id": ticket_id,
                 "role": role[:20],
             }
-            new_id = conn.execute(insert(Assist).values(values).returning(Assist.id)).scalar_one()
+            try:
+                with conn.begin_nested():  # a savepoint: also inside an idempotent request
+                    new_id = conn.execute(
+                        insert(Assist).values(values).returning(Assist.id)
+                    ).scalar_one()
+            except IntegrityError:  # the other of two simultaneous records won
+                existing = self._existing(conn, ticket_id, kind) if ticket_id else None
+                if existing is None:
+                    raise
+                return Outcome(existing)
         view = AssistView(
             new_id, kind, category, service, ticket_id, values["day"], now, created=True
         )
