@@ -147,8 +147,9 @@ class Assists:
                 if service is None:
                     service_id = ticket.service_id
                     service = catalogue.service_by_id(service_id).code
+            day = local_day(now, self.queue.options.zone)
             values = {
-                "day": local_day(now, self.queue.options.zone),
+                "day": day,
                 "at": now,
                 "kind": kind,
                 "priority_id": priority_id,
@@ -166,9 +167,7 @@ class Assists:
                 if existing is None:
                     raise
                 return Outcome(existing)
-        view = AssistView(
-            new_id, kind, category, service, ticket_id, values["day"], now, created=True
-        )
+        view = AssistView(new_id, kind, category, service, ticket_id, day, now, created=True)
         event = AssistRecorded(
             assist_id=new_id, kind=kind, category=category, service=service, at=now
         )
@@ -219,7 +218,7 @@ def count_assists(conn: Connection, start: date, end: date, category_by_id: Any)
     return counts
 
 
-def _ticket(conn: Connection, ticket_id: int) -> Row[Any]:
+def _ticket(conn: Connection, ticket_id: int) -> Any:
     row = conn.execute(
         select(Ticket.id, Ticket.priority_id, Ticket.service_id).where(Ticket.id == ticket_id)
     ).one_or_none()

@@ -131,7 +131,9 @@ def counts_to_dict(service: Assists, counts: AssistCounts) -> dict[str, Any]:
     kinds += [{"code": code, "name": code, "count": n} for code, n in sorted(by_kind.items())]
     categories = [
         {"code": code, "name": category_name(service, code), "count": n}
-        for code, n in sorted(by_category.items(), key=lambda item: _category_order(service, item[0]))
+        for code, n in sorted(
+            by_category.items(), key=lambda item: _category_order(service, item[0])
+        )
     ]
     return {
         "start": counts.start.isoformat(),

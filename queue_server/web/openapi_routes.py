@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from queue_server.web.assists import AssistBody
 from queue_server.web.bodies import (
     CallBody,
     CounterChoiceBody,
@@ -18,7 +19,6 @@ from queue_server.web.bodies import (
     ReprintBody,
     TransferBody,
 )
-from queue_server.web.assists import AssistBody
 from queue_server.web.device_api import LeaseRequest, PrintJobReport, StatusReport
 from queue_server.web.openapi_models import SettingsSection
 from queue_server.web.ratings import CounterRatingBody, TrackRatingBody

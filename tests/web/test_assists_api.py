@@ -108,9 +108,7 @@ def test_bad_input_gets_a_clear_4xx_and_changes_nothing(
     admin = make_token_maker(queue)("admin")
     client = sqlite_app.test_client()
     if isinstance(body, str):
-        answer = client.post(
-            PATH, data=body, headers={**admin, "Content-Type": "application/json"}
-        )
+        answer = client.post(PATH, data=body, headers={**admin, "Content-Type": "application/json"})
     else:
         answer = client.post(PATH, json=body, headers=admin)
     assert answer.status_code == status

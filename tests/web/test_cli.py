@@ -58,7 +58,16 @@ def test_user_add_manager_for_the_reports(config: Path, tmp_path: Path) -> None:
 
 
 def test_user_add_volunteer_for_help_records(config: Path, tmp_path: Path) -> None:
-    args = ["user", "add", "mai", "--role", "volunteer", "--password-stdin", "--config", str(config)]
+    args = [
+        "user",
+        "add",
+        "mai",
+        "--role",
+        "volunteer",
+        "--password-stdin",
+        "--config",
+        str(config),
+    ]
     result = CliRunner().invoke(main, args, input="tình nguyện viên\n")
     assert result.exit_code == 0, result.output
     user = authenticate(_db(tmp_path), "mai", "tình nguyện viên")
