@@ -150,3 +150,28 @@ def test_counts_per_kind_and_category_over_local_days(
     both = assists.counts(MONDAY, date(2026, 11, 24))
     assert both.total == 5 and both.by_category()["elderly"] == 3
     assert assists.counts(date(2026, 11, 25), date(2026, 11, 30)).total == 0
+
+
+def test_a_duplicate_that_slips_past_the_check_keeps_the_transaction_usable(
+    queue: Queue, assists: Assists, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two requests both find no record, then both insert: the second insert's unique
+    violation is rolled back to a savepoint, so even inside an idempotent request's
+    transaction (PostgreSQL aborts a transaction on an error) the first record is
+    returned and the transaction commits."""
+    ticket = queue.issue("HT").value
+    first = assists.record("guidance", role="helpdesk", ticket_id=ticket.id).value
+    real = Assists._existing
+    checks: list[int] = []
+
+    def too_early(self: Assists, conn: Any, ticket_id: int, kind: str) -> Any:
+        checks.append(ticket_id)
+        return None if len(checks) == 1 else real(self, conn, ticket_id, kind)
+
+    monkeypatch.setattr(Assists, "_existing", too_early)
+    with queue.db.one_transaction():
+        again = assists.record("guidance", role="officer", ticket_id=ticket.id)
+        other = assists.record("forms", role="officer", ticket_id=ticket.id)
+    assert again.value == replace(first, created=False) and again.envelopes == []
+    assert other.value.created
+    assert len(checks) == 3 and rows(queue) == 2
