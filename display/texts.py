@@ -103,7 +103,28 @@ OFFICER: dict[str, str] = {
     "ratings_few": N_("The breakdown is shown from {min} ratings."),
 }
 
+# Help records (lượt hỗ trợ): the help desk's panel and the volunteers' page.
+ASSIST: dict[str, str] = {
+    "assist_title": N_("Record help given"),
+    "assist_privacy": N_("No names or ID numbers are recorded."),
+    "assist_kind": N_("Kind of help: one tap records it"),
+    "assist_service": N_("Service (optional)"),
+    "assist_no_service": N_("Not given"),
+    "assist_ticket": N_("For ticket {number}, just issued"),
+    "assist_saved": N_("Recorded: {kind}. Thank you!"),
+    "assist_already": N_("Already recorded for this ticket: {kind}."),
+}
+
+ASSIST_PAGE: dict[str, str] = {
+    **ASSIST,
+    "title": N_("Help records"),
+    "category": N_("Priority category"),
+    "none": N_("None"),
+    "sign_out": N_("Sign out"),
+}
+
 HELPDESK: dict[str, str] = {
+    **ASSIST,
     "title": N_("Help desk"),
     "issue": N_("Issue a ticket"),
     "service": N_("Service"),
@@ -181,6 +202,7 @@ PAGES: dict[str, dict[str, str]] = {
     "kiosk": KIOSK,
     "officer": OFFICER,
     "helpdesk": HELPDESK,
+    "assist": ASSIST_PAGE,
     "rate": RATE,
     "track": TRACK,
 }

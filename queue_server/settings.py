@@ -24,6 +24,7 @@ from pydantic import (
     model_validator,
 )
 
+from queue_server.core.assist_config import AssistsConfig
 from queue_server.core.options import NumberingConfig, PolicyConfig
 from queue_server.core.rating_config import RatingsConfig
 from queue_server.core.retention import ArchiveConfig, MaintenanceConfig, PrivacyConfig
@@ -226,6 +227,7 @@ class Settings(_Model):
     devices: DevicesConfig = Field(default_factory=DevicesConfig)
     screens: ScreensConfig = Field(default_factory=ScreensConfig)
     ratings: RatingsConfig = Field(default_factory=RatingsConfig)
+    assists: AssistsConfig = Field(default_factory=AssistsConfig)
     archive: ArchiveConfig = Field(default_factory=ArchiveConfig)
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     maintenance: MaintenanceConfig = Field(default_factory=MaintenanceConfig)

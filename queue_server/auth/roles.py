@@ -15,11 +15,12 @@ class Role(enum.StrEnum):
     DISPLAY = "display"  # reads the state
     RATING = "rating"  # the satisfaction tablet of one counter
     MANAGER = "manager"  # reads the reports (the center's manager); changes nothing
+    VOLUNTEER = "volunteer"  # records help given to citizens (help records), nothing else
     DEVICE = "device"  # the device worker process: gets the tracking codes it prints as QR
     ADMIN = "admin"  # everything
 
 
-USER_ROLES = (Role.OFFICER, Role.HELPDESK, Role.MANAGER, Role.ADMIN)
+USER_ROLES = (Role.OFFICER, Role.HELPDESK, Role.VOLUNTEER, Role.MANAGER, Role.ADMIN)
 TOKEN_ROLES = (Role.KIOSK, Role.OFFICER, Role.DISPLAY, Role.RATING, Role.DEVICE, Role.ADMIN)
 COUNTER_ROLES = (Role.OFFICER, Role.RATING)  # tokens bound to one counter
 

@@ -177,6 +177,7 @@ def _history(
         helpdesk=staff.helpdesk,
         kiosk=kiosk,
         ratings=settings.ratings,
+        assists=settings.assists,
     )
     click.echo(
         _(

@@ -23,9 +23,10 @@ DEMO_OFFICERS = (
     (5, "canbo5", "Hoàng Văn Nam"),
     (6, "canbo6", "Đỗ Thị Hương"),
 )
-HELPDESK, ADMIN, MANAGER = "hotro", "quantri", "lanhdao"
+HELPDESK, ADMIN, MANAGER, VOLUNTEER = "hotro", "quantri", "lanhdao", "tinhnguyen"
 DEMO_USERS = (
     (HELPDESK, "helpdesk", "Vũ Thị Hoa"),
+    (VOLUNTEER, "volunteer", "Đinh Thị Ngọc"),
     (ADMIN, "admin", "Quản trị viên"),
     (MANAGER, "manager", "Bùi Văn Thành"),
 )
@@ -122,6 +123,11 @@ def prepare_demo_access(
             _("Help desk"),
             f"{base_url}/helpdesk",
             sign_in_note(HELPDESK) + "; " + _("a callback number only with the citizen's consent"),
+        ),
+        DemoLink(
+            _("Help records"),
+            f"{base_url}/assist",
+            sign_in_note(VOLUNTEER) + "; " + _("a volunteer, on a phone: records help only"),
         ),
     ]
     for number in RATING_TABLETS:

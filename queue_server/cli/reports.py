@@ -89,11 +89,14 @@ def _compute(settings: Settings, start: date, end: date) -> Report:
         if current_revision(database) is None:
             fail(_("The database has no xephang tables yet; run xephang init."))
         zone = settings.center.zone
+        kinds = settings.assists.kinds
         days = len(days_between(start, end))
         if days <= PROGRESS_AFTER_DAYS:
-            return compute_report(database, zone, start, end)
+            return compute_report(database, zone, start, end, kinds=kinds)
         with click.progressbar(length=days, label=_("Adding up days"), file=sys.stderr) as bar:
-            return compute_report(database, zone, start, end, progress=lambda _day: bar.update(1))
+            return compute_report(
+                database, zone, start, end, progress=lambda _day: bar.update(1), kinds=kinds
+            )
     finally:
         database.dispose()
 

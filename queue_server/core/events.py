@@ -206,6 +206,17 @@ class TicketRated(DomainEvent):
     channel: str
 
 
+@dataclass(frozen=True, slots=True)
+class AssistRecorded(DomainEvent):
+    """A help record was stored: its kind and category, nothing about the person."""
+
+    name: ClassVar[str] = "assist_recorded"
+    assist_id: int
+    kind: str
+    category: str | None
+    service: str | None
+
+
 EVENT_TYPES: Mapping[str, type[DomainEvent]] = MappingProxyType(
     {
         event_type.name: event_type
@@ -218,6 +229,7 @@ EVENT_TYPES: Mapping[str, type[DomainEvent]] = MappingProxyType(
             CounterChanged,
             SettingsChanged,
             TicketRated,
+            AssistRecorded,
         )
     }
 )

@@ -359,6 +359,26 @@ class OutboxHead(Base):
     seq: Mapped[int] = mapped_column(BigInteger)
 
 
+class Assist(Base):
+    """A help record (lượt hỗ trợ): one kind of help given to a citizen, never a name.
+    ``ticket_id`` is a plain id (kept when tickets are archived); once per kind."""
+
+    __tablename__ = "assists"
+    __table_args__ = (
+        UniqueConstraint("ticket_id", "kind", name="uq_assists_ticket_kind"),
+        Index("ix_assists_day", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date)  # the local day it was recorded
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    kind: Mapped[str] = mapped_column(String(30))
+    priority_id: Mapped[int | None] = mapped_column(ForeignKey("priority_categories.id"))
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id"))
+    ticket_id: Mapped[int | None] = mapped_column(Integer)
+    role: Mapped[str] = mapped_column(String(20))  # who recorded it: helpdesk, volunteer …
+
+
 def _archive_table(source: Any, name: str, indexed: str) -> Any:
     """A copy of ``source``'s columns without keys to other tables (rows moved there stay)."""
     from sqlalchemy import Column, Table

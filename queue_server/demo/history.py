@@ -6,7 +6,8 @@ policy order (``call_next``) with their officer signed in, citizens who walk up 
 the call, service times around each service's ``default_service_s``, recalls, no-shows,
 transfers from the guidance desk, citizens who give up and leave, satisfaction ratings
 for part of the served tickets (at the counter's tablet and a few from the tracking
-page), and ``close_day`` after each day. Every step is a real
+page), help records for part of the served citizens and for a few who take no ticket
+(:mod:`.helping`), and ``close_day`` after each day. Every step is a real
 :class:`~queue_server.core.operations.Queue` or
 :class:`~queue_server.core.ratings.Ratings` operation under a
 :class:`~queue_server.core.clock.FrozenClock`. The same seed and the same "today" give
@@ -28,6 +29,7 @@ from typing import Any
 
 from sqlalchemy import event, func, select
 
+from queue_server.core.assist_config import AssistsConfig
 from queue_server.core.clock import FrozenClock
 from queue_server.core.db import Database
 from queue_server.core.events import TicketView
@@ -37,6 +39,7 @@ from queue_server.core.rating_config import RatingsConfig
 from queue_server.core.ratings import NOT_SATISFIED, SATISFIED, VERY_SATISFIED, Ratings
 from queue_server.demo import DEFAULT_DAYS, DEFAULT_SEED
 from queue_server.demo.arrivals import Arrival, plan_day
+from queue_server.demo.helping import HelpPlayer
 
 DEFAULT_PER_DAY = 175  # tickets on an ordinary weekday
 WORKING_WEEKDAYS = range(6)  # Monday … Saturday
@@ -93,6 +96,7 @@ class HistorySummary:
     transferred: int = 0
     recalled: int = 0
     rated: int = 0
+    helped: int = 0  # help records
     closed: int = 0  # left over and closed by close_day (normally none)
     seconds: float = 0.0
 
@@ -161,6 +165,7 @@ def play_history(
     helpdesk: Staff | None = None,
     kiosk: str | None = None,
     ratings: RatingsConfig | None = None,
+    assists: AssistsConfig | None = None,
 ) -> HistorySummary:
     """Play the ``days`` working days before ``queue``'s today into its database.
 
@@ -177,10 +182,12 @@ def play_history(
     summary = HistorySummary(days=dates)
     try:
         for day in dates:
+            helper = HelpPlayer(played, assists, seed, day)
             player = _DayPlayer(
-                played, Ratings(played, ratings), rng, officers, helpdesk, kiosk, summary
+                played, Ratings(played, ratings), rng, officers, helpdesk, kiosk, summary, helper
             )
             player.play(day, per_day, emergency=day in urgent_days)
+            summary.helped += helper.recorded
             midnight = datetime.combine(day + timedelta(days=1), dt_time(), queue.options.zone)
             _at(played, min(midnight + CLOSE_DAY_AT, now))
             summary.closed += played.close_day(actor="system").value
@@ -236,6 +243,7 @@ class _DayPlayer:
         helpdesk: Staff | None,
         kiosk: str | None,
         summary: HistorySummary,
+        helper: HelpPlayer | None = None,
     ) -> None:
         self.queue = queue
         self.ratings = ratings
@@ -258,6 +266,7 @@ class _DayPlayer:
         served = set().union(*self.serves.values()) if self.serves else set()
         self.services = [s for s in catalogue.services.values() if s.code in served]
         self.reasons = ratings.config.reason_codes()
+        self.helper = helper
 
     # ------------------------------------------------------------------ the loop
     def play(self, day: date, per_day: float, *, emergency: bool) -> None:
@@ -269,6 +278,8 @@ class _DayPlayer:
             self.rng, day, zone, self.services, categories, per_day, emergency=emergency
         ):
             self._schedule(arrival.at, partial(self._arrive, arrival))
+        for at, record in self.helper.walk_ins(day, zone) if self.helper else ():
+            self._schedule(at, record)
         while self.events:
             self.now, _order, action = heapq.heappop(self.events)
             _at(self.queue, self.now)
@@ -376,6 +387,8 @@ class _DayPlayer:
             return
         self.summary.served += 1
         self._call(number)
+        if self.helper is not None:
+            self.helper.served(ticket, "officer")
         self._maybe_rate(number, ticket)
 
     def _transfer_target(self, number: int, service: str) -> str | None:

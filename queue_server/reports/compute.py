@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, select
 
 from queue_server.core.archive import tickets_between
+from queue_server.core.assist_config import DEFAULT_KINDS, HelpKindConfig
 from queue_server.core.db import Database
 from queue_server.core.models import (
     Counter,
@@ -20,6 +21,7 @@ from queue_server.core.models import (
     TicketStatus,
     User,
 )
+from queue_server.reports.assists import HelpCounts, help_counts
 from queue_server.reports.collation import vietnamese_key
 from queue_server.reports.labels import by_counter_name
 from queue_server.reports.satisfaction import Satisfaction, satisfaction_report
@@ -84,7 +86,8 @@ class Report:
     Group keys are display names; dictionaries keep the order to show them in.
     ``by_counter`` and ``by_officer`` hold only tickets that reached a counter (their
     ``issued`` is the number handled there). ``satisfaction`` counts the ratings of the
-    same days (see :mod:`queue_server.reports.satisfaction`).
+    same days (see :mod:`queue_server.reports.satisfaction`), ``help`` the help records
+    (see :mod:`queue_server.reports.assists`).
     """
 
     start: date
@@ -99,6 +102,7 @@ class Report:
     by_priority: dict[str, Tally]
     arrivals_by_hour: list[int]
     satisfaction: Satisfaction
+    help: HelpCounts = field(default_factory=HelpCounts)
 
     @property
     def priority_served(self) -> int:
@@ -135,10 +139,12 @@ def compute_report(
     end: date,
     *,
     progress: Callable[[date], None] | None = None,
+    kinds: Sequence[HelpKindConfig] = DEFAULT_KINDS,
 ) -> Report:
     """Count and time the tickets issued on local days ``start``..``end``.
 
-    ``progress`` is called once per day of the range as it is added up.
+    ``progress`` is called once per day of the range as it is added up; ``kinds``: the
+    configured kinds of help (``settings.assists.kinds``), for the help records.
     """
     if start > end:
         raise ValueError("start is after end")
@@ -152,6 +158,7 @@ def compute_report(
             ).scalars()
         )
         satisfaction = satisfaction_report(conn, start, end)
+        help_given = help_counts(conn, start, end, kinds)
     per_day: dict[date, list[TicketFacts]] = defaultdict(list)
     for ticket in facts:
         per_day[ticket.day].append(ticket)
@@ -191,6 +198,7 @@ def compute_report(
         by_priority=by_priority,
         arrivals_by_hour=arrivals,
         satisfaction=satisfaction,
+        help=help_given,
     )
 
 

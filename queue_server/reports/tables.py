@@ -111,6 +111,8 @@ def report_tables(
             [_("No-show"), total.no_show],
             [_("Cancelled"), total.cancelled],
             [_("Vulnerable citizens served"), report.priority_served],
+            [_("Help given (help records)"), report.help.total],
+            [_("Help given to citizens with a priority category"), report.help.with_priority],
         ],
         key="summary",
     )
@@ -177,6 +179,21 @@ def report_tables(
         by_counter,
         by_officer,
         priority,
+        help_table(report),
         hours,
         *satisfaction_tables(report.satisfaction, total.served, reasons),
     ]
+
+
+def help_table(report: Report) -> Table:
+    """Help records per kind of help (rows) × priority category (columns), with totals."""
+    counts = report.help
+    categories: list[str | None] = [*counts.categories, None]
+    total_label = _("Total")
+    rows: list[list[Cell]] = [
+        [kind, *(counts.cells.get((kind, c), 0) for c in categories), counts.kind_total(kind)]
+        for kind in counts.kinds
+    ]
+    rows.append([total_label, *(counts.category_total(c) for c in categories), counts.total])
+    headers = [_("Kind of help"), *counts.categories, _("No priority category"), total_label]
+    return Table(_("Help given (help records)"), headers, rows, key="help")

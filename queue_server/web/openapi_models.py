@@ -260,6 +260,48 @@ class TrackRatingState(Closed):
     state: Literal["open", "rated", "not_yet", "closed"]
 
 
+class AssistRecord(Closed):
+    id: int
+    kind: str
+    category: str | None
+    service: str | None
+    ticket_id: int | None
+    day: date
+    at: datetime
+    created: bool = Field(description="False: the ticket already had this kind of help.")
+
+
+class AssistKind(Closed):
+    code: str
+    name: str
+    labels: dict[str, str]
+
+
+class AssistKinds(Closed):
+    kinds: list[AssistKind]
+
+
+class AssistCount(Closed):
+    code: str | None = Field(description="null: no priority category (for categories).")
+    name: str
+    count: int = Field(ge=0)
+
+
+class AssistCell(Closed):
+    kind: str
+    category: str | None
+    count: int = Field(ge=1)
+
+
+class AssistCounts(BaseModel):
+    start: date = Field(description="The first local day (query parameter from).")
+    end: date = Field(description="The last local day, included (query parameter to).")
+    total: int = Field(ge=0)
+    kinds: list[AssistCount]
+    categories: list[AssistCount]
+    cells: list[AssistCell]
+
+
 class Override(BaseModel):
     updated_at: datetime = SOME_TIME
     updated_by: str | None = None
@@ -352,6 +394,9 @@ ANSWERS: tuple[type[BaseModel], ...] = (
     CounterRatingState,
     RatingReceipt,
     TrackRatingState,
+    AssistRecord,
+    AssistKinds,
+    AssistCounts,
     AdminSettings,
     AdminSection,
     AdminSettingsError,

@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from queue_server.web.assists import AssistBody
 from queue_server.web.bodies import (
     CallBody,
     CounterChoiceBody,
@@ -99,6 +100,13 @@ COUNTER = "officer (own counter), admin"
 DESK = "helpdesk, admin"
 TABLET = "rating (the tablet of this counter), admin"
 DEVICE = "device (xephang devices), admin"
+RECORDERS = "helpdesk, officer, volunteer, admin"
+RANGE = (
+    {"name": "from", "in": "query", "description": "First local day (default today).",
+     "schema": {"type": "string", "format": "date"}},
+    {"name": "to", "in": "query", "description": "Last local day, included (default: from).",
+     "schema": {"type": "string", "format": "date"}},
+)  # fmt: skip
 STORED: dict[int, Answer] = {201: ("RatingReceipt", "Stored (the score is not echoed).")}
 ADMIN_NOTES = {
     400: "Not valid: the field is named (``field``), every problem in ``problems``.",
@@ -232,6 +240,24 @@ ROUTES: tuple[Route, ...] = (
                       "citizen rates.",
                  429: "Too many ratings from this address; see Retry-After."},
           public=True),
+    # Help records (queue_server/web/assists.py)
+    Route("post", "/assists", "record_assist", "Record one kind of help given to a citizen",
+          {201: ("AssistRecord", "Recorded."),
+           200: ("AssistRecord", "This ticket was already helped in this kind: the first "
+                                 "record (created false); nothing changed.")},
+          roles=RECORDERS, body=AssistBody, params=(IDEMPOTENCY,),
+          notes={404: "Unknown kind of help, category, service or ticket.",
+                 422: "A kind of help no longer recorded, or the Idempotency-Key was used "
+                      "for another request."}),
+    Route("get", "/assists", "count_assists",
+          "Help records per kind × priority category over local days",
+          {200: ("AssistCounts", "Counts; kinds and categories in the configured order.")},
+          roles="manager, helpdesk, admin", params=RANGE, errors=(400, 401, 403),
+          notes={400: "A date that is not YYYY-MM-DD, an end before the start, or more than "
+                      "366 days."}),
+    Route("get", "/assists/kinds", "assist_kinds", "The kinds of help offered now",
+          {200: ("AssistKinds", "In the configured order.")},
+          roles="helpdesk, officer, volunteer, manager, admin", errors=READ),
     # Admin (queue_server/web/admin/api.py)
     _admin("get", "/admin/settings", "admin_settings",
            "The effective settings sections and which ones the admin changed", "AdminSettings"),

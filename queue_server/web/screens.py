@@ -220,8 +220,32 @@ def helpdesk_page() -> str | Response:
         "helpdesk",
         services=_services(second),
         priorities=_priorities(kiosk=False),
+        kinds=_kinds(second),
         user=principal.name,
         contact_days=xephang().settings.privacy.contact_days,
+    )
+
+
+def _kinds(second: str | None) -> list[dict[str, Any]]:
+    return [
+        {"code": k.code, "name": k.name, "label": k.labels.get(second, "") if second else ""}
+        for k in xephang().settings.assists.active_kinds()
+    ]
+
+
+@screens.get("/assist")
+def assist_page() -> str | Response:
+    """Volunteers (and the help desk, officers) record help on a phone."""
+    principal = signed_in(Role.VOLUNTEER, Role.HELPDESK, Role.OFFICER)
+    if isinstance(principal, Response):
+        return principal
+    second = xephang().settings.center.second_language
+    return _render(
+        "assist",
+        services=_services(second),
+        priorities=_priorities(kiosk=False),
+        kinds=_kinds(second),
+        user=principal.name,
     )
 
 

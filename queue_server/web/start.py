@@ -41,6 +41,12 @@ SCREENS = (
         frozenset({Role.HELPDESK}),
     ),
     Screen(
+        "screens.assist_page",
+        N_("Help records"),
+        N_("Record the help given to a citizen, in one tap."),
+        frozenset({Role.VOLUNTEER, Role.HELPDESK, Role.OFFICER}),
+    ),
+    Screen(
         "admin.reports",
         N_("Reports"),
         N_("Tickets, waiting times and ratings by day."),
@@ -70,6 +76,7 @@ HOMES = {
     Role.OFFICER: "screens.officer_page",
     Role.HELPDESK: "screens.helpdesk_page",
     Role.MANAGER: "admin.reports",
+    Role.VOLUNTEER: "screens.assist_page",
     Role.ADMIN: "admin.index",
 }
 # Shown to visitors who are not signed in (the administration is reached by signing in).

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 
 from queue_server.core.envelope import Envelope
 from queue_server.core.events import (
+    AssistRecorded,
     CounterChanged,
     DomainEvent,
     PrintRequested,
@@ -243,7 +244,7 @@ class DeviceWorker:
     }
     """What the devices do per event type (keyed by class: a renamed event still lands)."""
     IGNORED: ClassVar[frozenset[type[DomainEvent]]] = frozenset(
-        {TicketChanged, QueueChanged, TicketRated}
+        {TicketChanged, QueueChanged, TicketRated, AssistRecorded}
     )
     """Event types the devices have nothing to do with (the boards follow ``counter_changed``)."""
 

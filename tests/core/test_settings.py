@@ -101,3 +101,41 @@ def test_archive_keeps_tickets_as_long_as_they_can_be_rated(tmp_path: Path) -> N
         load_settings(write(tmp_path, text))
     fits = VALID + "\n[archive]\nkeep_days = 5\n\n[ratings]\ntrack_window_days = 5\n"
     assert load_settings(write(tmp_path, fits)).archive.keep_days == 5
+
+
+def test_kinds_of_help_default_to_the_plans_and_can_be_replaced(tmp_path: Path) -> None:
+    default = load_settings(write(tmp_path, VALID)).assists
+    assert [k.code for k in default.kinds][:3] == ["guidance", "forms", "online_account"]
+    assert default.kinds[0].name == "Hướng dẫn thủ tục"
+    assert default.kinds[0].label("en") == "Guidance on a procedure"
+    assert default.kinds[0].label("fr") == "Hướng dẫn thủ tục"
+    own = """
+[[assists.kinds]]
+code = "home"
+name = "Hỗ trợ tại nhà"
+
+[[assists.kinds]]
+code = "old"
+name = "Cũ"
+active = false
+"""
+    settings = load_settings(write(tmp_path, VALID + own))
+    assert [k.code for k in settings.assists.kinds] == ["home", "old"]
+    assert [k.code for k in settings.assists.active_kinds()] == ["home"]
+
+
+@pytest.mark.parametrize(
+    ("kinds", "expected"),
+    [
+        (
+            '[[assists.kinds]]\ncode = "a"\nname = "A"\n' * 2,
+            r"assists.kinds\[1\].code: 'a' is used",
+        ),
+        ('[[assists.kinds]]\ncode = "Có dấu"\nname = "A"\n', r"assists.kinds\[0\].code"),
+        ('[[assists.kinds]]\ncode = "a"\nname = ""\n', r"assists.kinds\[0\].name"),
+        ("[assists]\nkinds = []\n", r"assists.kinds: .*at least 1 item"),
+    ],
+)
+def test_bad_kinds_of_help_are_refused(tmp_path: Path, kinds: str, expected: str) -> None:
+    with pytest.raises(ConfigError, match=expected):
+        load_settings(write(tmp_path, VALID + "\n" + kinds))

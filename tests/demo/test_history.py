@@ -106,6 +106,19 @@ def test_every_service_counter_officer_and_category_is_used(
     assert 0.18 < share < 0.35, share
 
 
+def test_help_records_of_every_kind_mostly_for_priority_citizens(
+    played: tuple[Queue, DemoStaff, HistorySummary, Report],
+) -> None:
+    _queue, _staff, summary, report = played
+    help_given = report.help
+    assert help_given.total == summary.helped
+    per_day = help_given.total / len(summary.days)
+    assert 15 < per_day < 80, per_day
+    assert all(help_given.kind_total(kind) > 0 for kind in help_given.kinds)
+    assert help_given.with_priority > help_given.total / 2
+    assert help_given.cells[("Phiên dịch tiếng dân tộc", "Đồng bào dân tộc thiểu số")] > 0
+
+
 def test_waits_services_and_peaks_are_plausible(
     played: tuple[Queue, DemoStaff, HistorySummary, Report],
 ) -> None:

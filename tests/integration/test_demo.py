@@ -31,6 +31,7 @@ SCREENS = {
     "Kiosk",
     "Officer console",
     "Help desk",
+    "Help records",
     "Rating tablet, counter 1",
     "Rating tablet, counter 2",
     "Admin pages",
@@ -147,7 +148,12 @@ def test_no_serve_prints_every_screen_and_each_link_works(demo_run: tuple[Path, 
     assert anonymous.get(f"/api/v1/track/{code}/rating").get_json() == {"state": "open"}
     assert "not rated yet" in track.note and "private window" in track.note
 
-    for label, path in (("Officer console", "/officer"), ("Help desk", "/helpdesk")):
+    staff_screens = (
+        ("Officer console", "/officer"),
+        ("Help desk", "/helpdesk"),
+        ("Help records", "/assist"),
+    )
+    for label, path in staff_screens:
         assert anonymous.get(path).status_code in (302, 303)  # sign in first
         staff = client()
         sign_in(staff, links[label])

@@ -21,7 +21,8 @@ PAGE_SCRIPTS = {
     "display": ["common.js", "display.js"],
     "kiosk": ["common.js", "kiosk.js"],
     "officer": ["common.js", "staff.js", "officer.js"],
-    "helpdesk": ["common.js", "staff.js", "helpdesk.js"],
+    "helpdesk": ["common.js", "staff.js", "helpdesk.js", "assist.js"],
+    "assist": ["common.js", "staff.js", "assist.js"],
     "rate": ["common.js", "rating.js", "rate.js"],
     "track": ["common.js", "rating.js", "track.js"],
 }

@@ -57,6 +57,23 @@ def test_user_add_manager_for_the_reports(config: Path, tmp_path: Path) -> None:
     assert user is not None and user.role == "manager"
 
 
+def test_user_add_volunteer_for_help_records(config: Path, tmp_path: Path) -> None:
+    args = [
+        "user",
+        "add",
+        "mai",
+        "--role",
+        "volunteer",
+        "--password-stdin",
+        "--config",
+        str(config),
+    ]
+    result = CliRunner().invoke(main, args, input="tình nguyện viên\n")
+    assert result.exit_code == 0, result.output
+    user = authenticate(_db(tmp_path), "mai", "tình nguyện viên")
+    assert user is not None and user.role == "volunteer"
+
+
 def test_user_add_prompts_for_the_password(config: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(
         main,

@@ -134,7 +134,12 @@ def test_sign_in_never_leads_off_site(app: Flask, queue: Queue, target: str) -> 
 
 @pytest.mark.parametrize(
     ("role", "home"),
-    [("officer", "/officer"), ("helpdesk", "/helpdesk"), ("manager", "/admin/reports")],
+    [
+        ("officer", "/officer"),
+        ("helpdesk", "/helpdesk"),
+        ("manager", "/admin/reports"),
+        ("volunteer", "/assist"),
+    ],
 )
 def test_without_next_a_user_lands_on_their_home_screen(
     app: Flask, queue: Queue, role: str, home: str

@@ -111,6 +111,7 @@
       const ticket = await staff.post("/api/v1/tickets", body);
       issued.unshift(ticket);
       save();
+      document.dispatchEvent(new CustomEvent("xp:issued", { detail: ticket }));
       renderIssued();
       staff.message(t(number ? "issued_contact" : "issued_one", { number: ticket.number }));
       document.querySelector('input[name="priority"][value=""]').checked = true;

@@ -28,6 +28,7 @@ ROLE_NAMES = {
     "display": N_("Hall display"),
     "rating": N_("Rating tablet"),
     "manager": N_("Manager (reports only)"),
+    "volunteer": N_("Volunteer (help records only)"),
     "device": N_("Device worker (printers, LED boards)"),
 }
 

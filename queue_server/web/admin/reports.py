@@ -138,7 +138,13 @@ def display_cell(value: Cell) -> str:
 
 def _compute(chosen: ReportRange) -> Report:
     state = xephang()
-    return compute_report(state.queue.db, state.settings.center.zone, chosen.start, chosen.end)
+    return compute_report(
+        state.queue.db,
+        state.settings.center.zone,
+        chosen.start,
+        chosen.end,
+        kinds=state.settings.assists.kinds,
+    )
 
 
 def _page(principal: Principal, status: int = 200, **context: Any) -> tuple[str, int]:
