@@ -172,7 +172,9 @@ def prepare_demo_access(
         DemoLink(
             _("Virtual LED boards"),
             f"{base_url}/devices/leds",
-            sign_in_note(officers[0] if officers else ADMIN) + "; " + _("or any staff account"),
+            sign_in_note(officers[0] if officers else ADMIN)
+            + "; "
+            + _("or any staff account but a volunteer"),
         ),
     ]
     return links

@@ -79,8 +79,7 @@ def archive(before: date | None, config_path: Path | None) -> None:
 @config_option
 @handles_errors
 def purge(config_path: Path | None) -> None:
-    """Delete callback phone numbers older than privacy.contact_days (audit-logged), and
-    outbox events older than two days (what the daily maintenance does)."""
+    """Delete old callback phone numbers (privacy.contact_days, audit-logged) and events."""
     from queue_server.core import outbox
     from queue_server.core.bootstrap import open_queue
     from queue_server.core.contacts import purge_contacts

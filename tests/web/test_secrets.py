@@ -37,7 +37,7 @@ TOKEN_ROLES = {
     "device": None,
     "admin": None,
 }
-USER_ROLES = {"officer": 2, "helpdesk": None, "manager": None, "admin": None}
+USER_ROLES = {"officer": 2, "helpdesk": None, "manager": None, "volunteer": None, "admin": None}
 
 
 def leaks(value: Any, secrets: list[str], path: str = "$") -> list[str]:
