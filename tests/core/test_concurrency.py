@@ -15,7 +15,7 @@ from queue_server.core.models import Ticket, TicketEvent
 from queue_server.settings import parse_settings
 
 THREADS = 16
-CALLS_PER_THREAD = 500
+CALLS_PER_THREAD = 200
 
 
 def busy_center(data_dir: Path) -> dict:
