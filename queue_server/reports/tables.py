@@ -8,8 +8,9 @@ from datetime import date
 
 from queue_server.core.rating_config import DEFAULT_REASONS, ReasonConfig
 from queue_server.i18n import _
-from queue_server.reports.compute import Report, Tally
+from queue_server.reports.compute import Report
 from queue_server.reports.stats import Durations
+from queue_server.reports.tally import Tally
 
 
 @dataclass(frozen=True, slots=True)
