@@ -62,6 +62,7 @@ class CenterConfig(_Model):
 
     name: Text
     short_name: Text | None = None
+    ward: Text | None = None  # the People's Committee it reports to (report title block)
     timezone: str = "Asia/Ho_Chi_Minh"
     language: str = "vi"
     second_language: str | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,6 +15,7 @@ from queue_server.i18n import _
 
 if TYPE_CHECKING:
     from queue_server.reports.compute import Report
+    from queue_server.reports.periods import Period
     from queue_server.settings import Settings
 
 # The database and report modules are imported by the commands that use them, so that
@@ -36,33 +38,96 @@ class LocalDay(click.ParamType):
             self.fail(_("{value} is not a date (use YYYY-MM-DD).").format(value=value), param, ctx)
 
 
-@click.command()
-@click.option("--from", "start", required=True, type=LocalDay(), help="First day (YYYY-MM-DD).")
-@click.option("--to", "end", required=True, type=LocalDay(), help="Last day, included.")
-@click.option(
-    "--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True
-)
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    default=None,
-    help="Output file (default for CSV: standard output; required for xlsx).",
-)
-@config_option
-@handles_errors
-def report(start: date, end: date, fmt: str, out: Path | None, config_path: Path | None) -> None:
-    """Tickets, waits, service times and vulnerable citizens served, per day and month."""
+class PeriodText(click.ParamType):
+    """A month (YYYY-MM), a quarter (YYYY-Q4) or a year (YYYY), checked as it is read."""
+
+    def __init__(self, kind: str, example: str) -> None:
+        self.kind = kind
+        self.name = example
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from queue_server.reports.periods import (
+            PeriodError,
+            parse_month,
+            parse_quarter,
+            parse_year,
+        )
+
+        parse = {"month": parse_month, "quarter": parse_quarter, "year": parse_year}[self.kind]
+        try:
+            return parse(str(value))
+        except PeriodError as exc:
+            self.fail(exc.message, param, ctx)
+
+
+def chosen_days(
+    start: date | None, end: date | None, named: Sequence[Period | None]
+) -> tuple[date, date]:
+    """The first and last day asked for, in exactly one way."""
+    given = [period for period in named if period is not None]
+    ways = len(given) + (start is not None or end is not None)
+    if ways == 0:
+        raise click.UsageError(
+            _("Choose the days: --month, --quarter, --year, or --from and --to.")
+        )
+    if ways > 1:
+        raise click.UsageError(
+            _("Choose the days one way only: --month, --quarter, --year, or --from and --to.")
+        )
+    if given:
+        return given[0].start, given[0].end
+    if start is None or end is None:
+        raise click.UsageError(_("--from and --to go together."))
     if start > end:
         raise click.BadParameter(
             _("{start} is after {end}.").format(start=start, end=end), param_hint="--from"
         )
+    return start, end
+
+
+@click.command()
+@click.option("--month", type=PeriodText("month", "YYYY-MM"), help="A month, e.g. 2026-11.")
+@click.option("--quarter", type=PeriodText("quarter", "YYYY-QN"), help="A quarter, e.g. 2026-Q4.")
+@click.option("--year", type=PeriodText("year", "YYYY"), help="A year, e.g. 2026.")
+@click.option("--from", "start", type=LocalDay(), help="First day (YYYY-MM-DD), with --to.")
+@click.option("--to", "end", type=LocalDay(), help="Last day, included.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "xlsx", "json"]), default="csv",
+    show_default=True,
+)  # fmt: skip
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    default=None,
+    help="Output file (default for CSV and JSON: standard output; required for xlsx).",
+)
+@config_option
+@handles_errors
+def report(
+    month: Period | None,
+    quarter: Period | None,
+    year: Period | None,
+    start: date | None,
+    end: date | None,
+    fmt: str,
+    out: Path | None,
+    config_path: Path | None,
+) -> None:
+    """Tickets, waits, service times, vulnerable citizens served and help given over a
+    month, a quarter, a year or any days."""
+    first, last = chosen_days(start, end, (month, quarter, year))
     if fmt == "xlsx" and out is None:
         raise click.BadParameter(_("an Excel report needs --out FILE."), param_hint="--out")
     from queue_server.reports.files import report_file
 
     settings = load(config_path)
+    center = settings.center
     data = report_file(
-        _compute(settings, start, end), settings.center.name, fmt, settings.ratings.reasons
+        _compute(settings, first, last),
+        center.name,
+        fmt,
+        settings.ratings.reasons,
+        ward=center.ward,
     )
     if out is None:
         stream = sys.stdout.buffer  # click.get_binary_stream is deprecated (gone in Click 9)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Connection, func, select
 
@@ -39,6 +40,25 @@ class HelpCounts:
     def with_priority(self) -> int:
         """Help records of citizens with any priority category."""
         return self.total - self.category_total(None)
+
+    def as_json(self) -> dict[str, Any]:
+        """See docs/reports.md, ``assists``: rows per kind, one count per category."""
+        return {
+            "total": self.total,
+            "with_priority": self.with_priority,
+            "categories": list(self.categories),
+            "by_kind": [
+                {
+                    "kind": kind,
+                    "total": self.kind_total(kind),
+                    "by_category": {c: self.cells.get((kind, c), 0) for c in self.categories},
+                    "no_category": self.cells.get((kind, None), 0),
+                }
+                for kind in self.kinds
+            ],
+            "by_category": {c: self.category_total(c) for c in self.categories},
+            "no_category": self.category_total(None),
+        }
 
 
 def help_counts(

@@ -229,15 +229,36 @@ def waits_chart(report: Report) -> Chart:
 
 
 def vulnerable_chart(report: Report) -> Chart:
-    """Vulnerable citizens served per priority category."""
+    """Vulnerable citizens served per priority category (emergency categories apart)."""
+    rows = [row for row in report.by_category.vulnerable_rows if row.info]
     return bar_chart(
         "chart-vulnerable",
         _("Vulnerable citizens served"),
         _("Citizens served in each priority category; {total} in all.").format(
             total=report.priority_served
         ),
-        list(report.by_priority),
-        [Series(_("Served"), [t.served for t in report.by_priority.values()])],
+        [row.info.name for row in rows if row.info],
+        [Series(_("Served"), [row.tally.served for row in rows])],
+    )
+
+
+def category_waits_chart(report: Report) -> Chart:
+    """Mean wait per priority category, all priority categories together, and tickets
+    without a category (the shorter waits the plans ask for)."""
+    figures = report.by_category
+    rows = [(row.info.name, row.tally) for row in figures.rows.values() if row.info]
+    rows.append((_("All priority categories (vulnerable citizens)"), figures.vulnerable))
+    rows.append((_("No priority category"), figures.no_category.tally))
+    return bar_chart(
+        "chart-category-waits",
+        _("Mean wait per priority category (minutes)"),
+        _(
+            "Mean waiting time in minutes, from the ticket to the first call, for each "
+            "priority category, all of them together and tickets without a category."
+        ),
+        [label for label, _tally in rows],
+        [Series(_("Mean wait"), [minutes(tally.wait.mean) for _label, tally in rows])],
+        decimals=1,
     )
 
 
@@ -270,6 +291,7 @@ CHARTS: list[ChartBuilder] = [
     tickets_chart,
     waits_chart,
     vulnerable_chart,
+    category_waits_chart,
     satisfaction_chart,
 ]
 

@@ -14,69 +14,20 @@ from sqlalchemy import Connection, select
 from queue_server.core.archive import tickets_between
 from queue_server.core.assist_config import DEFAULT_KINDS, HelpKindConfig
 from queue_server.core.db import Database
-from queue_server.core.models import (
-    Counter,
-    PriorityCategory,
-    Service,
-    TicketStatus,
-    User,
-)
+from queue_server.core.models import Counter, PriorityCategory, Service, TicketStatus, User
 from queue_server.reports.assists import HelpCounts, help_counts
+from queue_server.reports.categories import (
+    CategoryFigures,
+    category_figures,
+    report_categories,
+)
 from queue_server.reports.collation import vietnamese_key
 from queue_server.reports.labels import by_counter_name
 from queue_server.reports.satisfaction import Satisfaction, satisfaction_report
-from queue_server.reports.stats import Durations, summarize
+from queue_server.reports.sections import Appointments, AssistanceCalls, Feedback, HomeVisits
+from queue_server.reports.tally import Tally, TicketFacts
 
 HOURS = 24
-
-
-@dataclass(frozen=True)
-class TicketFacts:
-    """What a report needs to know about one ticket."""
-
-    day: date
-    local_hour: int
-    status: str
-    service: str
-    service_position: int
-    counter: str | None
-    counter_number: int | None
-    officer: str | None
-    category: str | None
-    wait_s: float | None
-    service_s: float | None
-
-
-@dataclass
-class Tally:
-    """Counts and durations of a group of tickets."""
-
-    issued: int = 0
-    served: int = 0
-    no_show: int = 0
-    cancelled: int = 0
-    waits_s: list[float] = field(default_factory=list)
-    service_times_s: list[float] = field(default_factory=list)
-
-    def add(self, ticket: TicketFacts) -> None:
-        self.issued += 1
-        self.served += ticket.status == TicketStatus.DONE
-        self.no_show += ticket.status == TicketStatus.NO_SHOW
-        self.cancelled += ticket.status == TicketStatus.CANCELLED
-        if ticket.wait_s is not None:
-            self.waits_s.append(ticket.wait_s)
-        if ticket.service_s is not None:
-            self.service_times_s.append(ticket.service_s)
-
-    @property
-    def wait(self) -> Durations:
-        """Issue → first call, for every ticket that was called."""
-        return summarize(self.waits_s)
-
-    @property
-    def service_time(self) -> Durations:
-        """Start of service (serving, else called) → finished, for served tickets."""
-        return summarize(self.service_times_s)
 
 
 @dataclass
@@ -87,7 +38,10 @@ class Report:
     ``by_counter`` and ``by_officer`` hold only tickets that reached a counter (their
     ``issued`` is the number handled there). ``satisfaction`` counts the ratings of the
     same days (see :mod:`queue_server.reports.satisfaction`), ``help`` the help records
-    (see :mod:`queue_server.reports.assists`).
+    (see :mod:`queue_server.reports.assists`), ``by_category`` the priority categories,
+    vulnerable citizens, emergencies and help-desk tickets (see
+    :mod:`queue_server.reports.categories`). ``home_visits``, ``appointments``,
+    ``feedback`` and ``assistance_calls`` are filled by their own modules.
     """
 
     start: date
@@ -103,28 +57,27 @@ class Report:
     arrivals_by_hour: list[int]
     satisfaction: Satisfaction
     help: HelpCounts = field(default_factory=HelpCounts)
+    by_category: CategoryFigures = field(default_factory=CategoryFigures)
+    home_visits: HomeVisits = field(default_factory=HomeVisits)
+    appointments: Appointments = field(default_factory=Appointments)
+    feedback: Feedback = field(default_factory=Feedback)
+    assistance_calls: AssistanceCalls = field(default_factory=AssistanceCalls)
 
     @property
     def priority_served(self) -> int:
-        """Served tickets that had any priority category (vulnerable citizens served)."""
-        return sum(t.served for t in self.by_priority.values())
+        """Vulnerable citizens served: served tickets of an ordinary (not emergency)
+        priority category."""
+        return self.priority_total.served
 
     @property
     def priority_issued(self) -> int:
-        return sum(t.issued for t in self.by_priority.values())
+        return self.priority_total.issued
 
     @property
     def priority_total(self) -> Tally:
-        """Every ticket that had a priority category, as one group."""
-        merged = Tally()
-        for tally in self.by_priority.values():
-            merged.issued += tally.issued
-            merged.served += tally.served
-            merged.no_show += tally.no_show
-            merged.cancelled += tally.cancelled
-            merged.waits_s.extend(tally.waits_s)
-            merged.service_times_s.extend(tally.service_times_s)
-        return merged
+        """Every ticket of an ordinary priority category (vulnerable citizens), as one
+        group: emergencies count only when their category is an ordinary one."""
+        return self.by_category.vulnerable
 
 
 def days_between(start: date, end: date) -> list[date]:
@@ -150,13 +103,7 @@ def compute_report(
         raise ValueError("start is after end")
     with db.read() as conn:
         facts = list(ticket_facts(conn, zone, start, end))
-        categories = list(
-            conn.execute(
-                select(PriorityCategory.name)
-                .where(PriorityCategory.active.is_(True))
-                .order_by(PriorityCategory.position, PriorityCategory.id)
-            ).scalars()
-        )
+        categories = report_categories(conn, {t.category for t in facts if t.category})
         satisfaction = satisfaction_report(conn, start, end)
         help_given = help_counts(conn, start, end, kinds)
     per_day: dict[date, list[TicketFacts]] = defaultdict(list)
@@ -169,7 +116,6 @@ def compute_report(
     services: dict[tuple[int, str], Tally] = defaultdict(Tally)
     counters: dict[tuple[int, str], Tally] = defaultdict(Tally)
     officers: dict[str | None, Tally] = defaultdict(Tally)
-    by_priority: dict[str, Tally] = {name: Tally() for name in categories}
     arrivals = [0] * HOURS
     for day in days_between(start, end):
         day_tally = by_day.setdefault(day, Tally())
@@ -180,11 +126,11 @@ def compute_report(
             if ticket.counter is not None and ticket.counter_number is not None:
                 counters[(ticket.counter_number, ticket.counter)].add(ticket)
                 officers[ticket.officer].add(ticket)
-            if ticket.category is not None:
-                by_priority.setdefault(ticket.category, Tally()).add(ticket)
             arrivals[ticket.local_hour] += 1
         if progress is not None:
             progress(day)
+    by_service = {key[1]: services[key] for key in sorted(services)}
+    by_category = category_figures(categories, list(by_service), facts)
     return Report(
         start=start,
         end=end,
@@ -192,13 +138,14 @@ def compute_report(
         total=total,
         by_day=by_day,
         by_month=by_month,
-        by_service={key[1]: services[key] for key in sorted(services)},
+        by_service=by_service,
         by_counter=by_counter_name(counters),
         by_officer=_officers_in_order(officers),
-        by_priority=by_priority,
+        by_priority={name: row.tally for name, row in by_category.rows.items()},
         arrivals_by_hour=arrivals,
         satisfaction=satisfaction,
         help=help_given,
+        by_category=by_category,
     )
 
 
@@ -220,7 +167,10 @@ def ticket_facts(conn: Connection, zone: ZoneInfo, start: date, end: date) -> It
             Counter.number.label("counter_number"),
             Counter.name.label("counter"),
             User.display_name.label("officer"),
+            ticket.channel,
+            ticket.emergency,
             PriorityCategory.name.label("category"),
+            PriorityCategory.emergency.label("category_emergency"),
         )
         .join(Service, Service.id == ticket.service_id)
         .outerjoin(Counter, Counter.id == ticket.counter_id)
@@ -241,6 +191,9 @@ def ticket_facts(conn: Connection, zone: ZoneInfo, start: date, end: date) -> It
             category=row.category,
             wait_s=_seconds(row.issued_at, row.first_called_at),
             service_s=_service_seconds(row),
+            channel=row.channel,
+            emergency=bool(row.emergency or row.category_emergency),
+            vulnerable=row.category is not None and not row.category_emergency,
         )
 
 

@@ -8,8 +8,9 @@ from datetime import date
 
 from queue_server.core.rating_config import DEFAULT_REASONS, ReasonConfig
 from queue_server.i18n import _
-from queue_server.reports.compute import Report, Tally
+from queue_server.reports.compute import Report
 from queue_server.reports.stats import Durations
+from queue_server.reports.tally import Tally
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,9 +93,16 @@ def report_tables(
     report: Report, center: str, reasons: Sequence[ReasonConfig] = DEFAULT_REASONS
 ) -> list[Table]:
     """The report's sections in order: summary, days, months, services, counters,
-    officers, priority categories, arrivals by hour, then the satisfaction sections
+    officers, priority categories, category × service, help given, arrivals by hour,
+    then the satisfaction sections (the last one per priority category)
     (``reasons``: the configured reasons for "not satisfied", ``settings.ratings.reasons``)."""
-    # Imported here: the satisfaction tables are built from this module's Table.
+    # Imported here: these tables are built from this module's Table.
+    from queue_server.reports.category_tables import (
+        category_satisfaction_table,
+        category_service_table,
+        priority_table,
+    )
+    from queue_server.reports.periods import Period
     from queue_server.reports.satisfaction_tables import satisfaction_tables
 
     total = report.total
@@ -103,6 +111,7 @@ def report_tables(
         [_("Item"), _("Value")],
         [
             [_("Center"), center],
+            [_("Period"), Period.of(report.start, report.end).label()],
             [_("From"), _day(report.start)],
             [_("To"), _day(report.end)],
             [_("Time zone"), report.zone],
@@ -111,6 +120,8 @@ def report_tables(
             [_("No-show"), total.no_show],
             [_("Cancelled"), total.cancelled],
             [_("Vulnerable citizens served"), report.priority_served],
+            [_("Emergencies"), report.by_category.emergencies.issued],
+            [_("Tickets issued by the help desk"), report.by_category.helpdesk.issued],
             [_("Help given (help records)"), report.help.total],
             [_("Help given to citizens with a priority category"), report.help.with_priority],
         ],
@@ -148,23 +159,6 @@ def report_tables(
         [_counter_row(name or not_recorded, t) for name, t in report.by_officer.items()],
         key="by_officer",
     )
-    priority_rows: list[list[Cell]] = [
-        [name, t.issued, t.served, minutes(t.wait.mean)] for name, t in report.by_priority.items()
-    ]
-    priority_rows.append(
-        [
-            _("Total with any priority"),
-            report.priority_issued,
-            report.priority_served,
-            minutes(report.priority_total.wait.mean),
-        ]
-    )
-    priority = Table(
-        _("Priority categories"),
-        [_("Priority category"), _("Tickets issued"), _("Served"), _("Mean wait (min)")],
-        priority_rows,
-        key="priority",
-    )
     hours = Table(
         _("Arrivals by hour"),
         [_("Hour"), _("Tickets issued")],
@@ -178,10 +172,12 @@ def report_tables(
         by_service,
         by_counter,
         by_officer,
-        priority,
+        priority_table(report),
+        category_service_table(report),
         help_table(report),
         hours,
         *satisfaction_tables(report.satisfaction, total.served, reasons),
+        category_satisfaction_table(report),
     ]
 
 

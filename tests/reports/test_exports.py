@@ -60,6 +60,7 @@ def test_csv_has_bom_sections_and_vietnamese_headers(tables: list[Table]) -> Non
         "Theo quầy",
         "Theo cán bộ",
         "Đối tượng ưu tiên",
+        "Số phiếu theo đối tượng ưu tiên và lĩnh vực",
         "Lượt hỗ trợ người dân",
         "Lượt đến theo giờ",
         "Mức độ hài lòng",
@@ -67,6 +68,7 @@ def test_csv_has_bom_sections_and_vietnamese_headers(tables: list[Table]) -> Non
         "Hài lòng theo cán bộ",
         "Hài lòng theo lĩnh vực",
         "Lý do chưa hài lòng",
+        "Hài lòng theo đối tượng ưu tiên",
     ]
     header, civil, certification = sections["Theo lĩnh vực"]
     assert header == [
@@ -89,9 +91,20 @@ def test_csv_has_bom_sections_and_vietnamese_headers(tables: list[Table]) -> Non
     assert days[-1][:5] == ["Tổng cộng", "7", "5", "1", "1"]
     priority = sections["Đối tượng ưu tiên"]
     assert priority[0] == ["Đối tượng ưu tiên", "Số phiếu đã cấp", "Đã phục vụ", *priority[0][3:]]
-    assert ["Người cao tuổi", "2", "1", "4.5"] in priority
-    assert ["Người khuyết tật", "1", "1", "3"] in priority
-    assert priority[-1] == ["Tổng số có ưu tiên", "3", "2", "4"]  # (240 + 180 + 300) / 3 s
+    assert ["Người cao tuổi", "2", "1", "1", "0", "4.5", ""] in priority
+    assert ["Người khuyết tật", "1", "1", "0", "0", "3", ""] in priority
+    # (240 + 180 + 300) / 3 s; the emergency category comes after, not in the total.
+    all_priority = ["Tất cả đối tượng ưu tiên (người yếu thế)", "3", "2", "1", "0", "4", ""]
+    assert priority.index(all_priority) == priority.index(["Khẩn cấp", *["0"] * 4, "", ""]) - 1
+    assert priority[-1] == [
+        "Không thuộc diện ưu tiên",
+        "4",
+        "3",
+        "0",
+        "0",
+        "5.7",
+        "",
+    ]  # 480, 420, 120 s
     officers = sections["Theo cán bộ"]
     assert [row[0] for row in officers[1:]] == ["Nguyễn Thị Lan", "(không ghi nhận)"]
     hours = dict(row for row in sections["Lượt đến theo giờ"][1:])

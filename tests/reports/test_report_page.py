@@ -118,7 +118,7 @@ def test_the_page_shows_the_computed_report(app: Flask, played: Queue) -> None:
     expected = {
         table.key: [table.headers, *([display_cell(c) for c in row] for row in table.rows)]
         for table in tables
-        if table.key and table.key not in ("by_month", "summary")
+        if table.key and table.rows and table.key not in ("by_month", "summary")
     }
     shown = {key: rows for key, rows in page.tables.items() if key in expected}
     assert shown == expected
@@ -127,7 +127,8 @@ def test_the_page_shows_the_computed_report(app: Flask, played: Queue) -> None:
     monday = next(row for row in page.tables["by_day"] if row[0] == "23/11/2026")
     assert monday[:8] == ["23/11/2026", "6", "4", "1", "1", "5,4", "5,0", "8,0"]
     # T2 240 s, T3 180 s, T6 300 s: the row of all categories has their mean wait.
-    assert ["Tổng số có ưu tiên", "3", "2", "4,0"] in page.tables["priority"]
+    all_priority = ["Tất cả đối tượng ưu tiên (người yếu thế)", "3", "2", "1", "0", "4,0", "–"]
+    assert all_priority in page.tables["priority"]
     assert ["Số người yếu thế đã được phục vụ", "2"] in page.tables["summary"]
     assert "by_month" not in page.tables
 
@@ -141,9 +142,11 @@ def test_the_charts_are_svg_with_one_bar_per_figure(app: Flask, played: Queue) -
         "chart-arrivals": 11,  # 7h to 17h (every arrival was in opening hours)
         "chart-tickets": 2 * 3,  # Hộ tịch and Chứng thực: issued, served, no-show
         "chart-waits": 2 * 2,  # median and P90
-        "chart-vulnerable": categories,
+        "chart-vulnerable": categories - 1,  # the emergency category apart
+        # Mean waits: elderly, disabled, all priority categories, no category.
+        "chart-category-waits": 4,
     }
-    assert html.count('<svg class="chart" role="img"') == 4
+    assert html.count('<svg class="chart" role="img"') == 5
     assert "Lượt đến theo giờ" in page.svg_titles
     assert "Giờ đông nhất: 9h với 5 phiếu; tổng cộng 7 phiếu." in html
     assert 'aria-labelledby="chart-waits-title chart-waits-desc"' in html
@@ -156,7 +159,7 @@ def test_per_month_shows_months_instead_of_days(app: Flask, played: Queue) -> No
     page = ReportPage(html)
     assert "by_day" not in page.tables
     assert page.tables["by_month"][1][:5] == ["11/2026", "7", "5", "1", "1"]
-    assert 'value="month" checked' in html
+    assert 'data-by="month" aria-current="true"' in html
 
 
 @pytest.mark.parametrize(
@@ -178,28 +181,32 @@ def test_bad_ranges_get_a_polite_400(app: Flask, played: Queue, query: str, mess
         assert "<form" in html  # the page is still there to try again
     bad_format = client.get("/admin/reports/download?format=pdf", headers=VI)
     assert bad_format.status_code == 400
-    assert "CSV hoặc XLSX" in bad_format.get_data(as_text=True)
+    assert "CSV, XLSX hoặc JSON" in bad_format.get_data(as_text=True)
 
 
-def test_default_range_and_quick_choices() -> None:
+def test_default_period_and_quick_choices() -> None:
     today = date(2026, 3, 15)
-    assert parse_range({}, today).start == date(2026, 3, 1)
-    assert parse_range({}, today).end == today
+    assert (parse_range({}, today).start, parse_range({}, today).end) == (
+        date(2026, 3, 1),
+        date(2026, 3, 31),
+    )  # this month
     assert parse_range({"from": "2026-03-02"}, today).end == date(2026, 3, 2)
-    choices = {label: (r.start, r.end) for label, r in quick_ranges(today)}
+    choices = {label: (r.start, r.end, r.by) for label, r in quick_ranges(today)}
     with use_language("vi"):
         labels = [label for label, _r in quick_ranges(today)]
-    assert labels == ["Hôm nay", "Tháng này", "Tháng trước"]
+    assert labels == ["Hôm nay", "Tháng này", "Tháng trước", "Quý này", "Năm nay"]
     assert list(choices.values()) == [
-        (today, today),
-        (date(2026, 3, 1), today),
-        (date(2026, 2, 1), date(2026, 2, 28)),
+        (today, today, "day"),
+        (date(2026, 3, 1), date(2026, 3, 31), "day"),
+        (date(2026, 2, 1), date(2026, 2, 28), "day"),
+        (date(2026, 1, 1), date(2026, 3, 31), "month"),
+        (date(2026, 1, 1), date(2026, 12, 31), "month"),
     ]
     january = {r.start: r.end for _label, r in quick_ranges(date(2026, 1, 5))}
     assert january[date(2025, 12, 1)] == date(2025, 12, 31)
 
 
-@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "json"])
 def test_downloads_are_the_files_the_cli_writes(
     config: Path,  # noqa: F811
     tmp_path: Path,

@@ -1,23 +1,29 @@
 """The report page and the help desk's callbacks in Chromium (1366×768): charts drawn,
-accessible (axe-core), printable, the download is the report's file."""
+accessible (axe-core), printable (an A4 PDF with its title block and page numbers), the
+download is the report's file, the period picker moves from month to month."""
 
 from __future__ import annotations
 
+import io
+import re
 from collections.abc import Iterator
 from datetime import date
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from pypdf import PdfReader
 
 from queue_server.auth.users import add_user
 from queue_server.core.bootstrap import open_queue
 from queue_server.demo.history import Staff, play_history
 from queue_server.reports import compute_report
 from queue_server.reports.files import report_file
+from queue_server.reports.periods import Period
 
 from .conftest import LiveServer, assert_accessible, screenshot, sign_in
 
 OFFICERS = ("Nguyễn Thị Lan", "Trần Văn Hùng", "Lê Thị Mai", "Phạm Minh Tuấn")
+A4_POINTS = (595.3, 841.9)  # 210 × 297 mm
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +62,7 @@ def test_report_page_draws_charts_prints_and_downloads(
     expect(page.locator("h1")).to_have_text("Báo cáo")
     report = compute_report(server.queue.db, server.settings.center.zone, first, last)
     assert report.satisfaction.total.count > 0  # the simulated citizens rated
-    expect(page.locator("figure.r-chart svg[role=img]")).to_have_count(5)
+    expect(page.locator("figure.r-chart svg[role=img]")).to_have_count(6)
     expect(page.locator("#chart-arrivals rect.bar")).to_have_count(11)  # 7h … 17h
     counters = len(report.satisfaction.by_counter)
     expect(page.locator("#chart-satisfaction rect.bar")).to_have_count(3 * counters)
@@ -81,7 +87,33 @@ def test_report_page_draws_charts_prints_and_downloads(
     expect(page.locator(".r-print-head")).to_be_visible()
     expect(page.locator("#chart-vulnerable svg")).to_be_visible()
     screenshot(page, "admin-reports-print")
+    pdf = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True)))
+    assert len(pdf.pages) >= 2
+    for sheet in pdf.pages:
+        size = (float(sheet.mediabox.width), float(sheet.mediabox.height))
+        assert size == pytest.approx(A4_POINTS, abs=1.5)
+    first_page = pdf.pages[0].extract_text()
+    for line in ("ỦY BAN NHÂN DÂN PHƯỜNG HÒA BÌNH", "BÁO CÁO TÌNH HÌNH PHỤC VỤ", "Số phiếu đã cấp"):
+        assert line in first_page, first_page
+    assert f"1 / {len(pdf.pages)}" in first_page  # the page numbers at the foot
+    last_page = pdf.pages[-1].extract_text()
+    assert f"{len(pdf.pages)} / {len(pdf.pages)}" in last_page
     page.emulate_media(media="screen")
+
+    month = Period.month(first.year, first.month)
+    page.goto(f"{server.url}/admin/reports?month={month.code}")
+    title = page.locator("#r-title")
+    expect(title).to_have_text(f"Báo cáo tình hình phục vụ tháng {first.month}/{first.year}")
+    page.click("a[rel=prev]")
+    before = month.previous()
+    expect(title).to_have_text(
+        f"Báo cáo tình hình phục vụ tháng {before.start.month}/{before.start.year}"
+    )
+    expect(page.locator("input[name=month]")).to_have_value(before.code)
+    page.select_option("select[name=quarter]", f"{first.year}-Q{month.quarter_number}")
+    page.click("form[data-kind=quarter] button")
+    expect(title).to_contain_text(re.compile(rf"quý [IV]+ năm {first.year}$"))
+    expect(page.locator("a[data-by=month][aria-current]")).to_have_count(1)  # per month
 
     page.click("text=Hôm nay")
     expect(page.locator("#r-period")).to_contain_text("Từ ngày ")
@@ -155,7 +187,7 @@ def test_report_page_fits_a_phone_and_its_labels_fit_the_charts(
     try:
         target = f"/admin/reports?from={first.isoformat()}&to={last.isoformat()}"
         sign_in(page, server, server.user("phophong", "manager"), target)
-        expect(page.locator("figure.r-chart svg[role=img]")).to_have_count(5)
+        expect(page.locator("figure.r-chart svg[role=img]")).to_have_count(6)
         widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
         assert widths[0] <= widths[1], widths
         assert page.evaluate(LABELS_OUTSIDE_VIEWBOX) == []

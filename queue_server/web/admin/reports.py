@@ -1,13 +1,14 @@
-"""``/admin/reports``: the ward chairman's report on a web page, with SVG charts and
-downloads (the same files as ``xephang report``). For admins and managers."""
+"""``/admin/reports``: the ward chairman's periodic report on a web page — a month, a
+quarter, a year or any days — with SVG charts, downloads (the same files as
+``xephang report``) and an A4 print layout. For admins and managers."""
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
-from typing import Any, NotRequired, TypedDict
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
 
 from flask import Response, request, url_for
 from markupsafe import Markup
@@ -18,12 +19,23 @@ from queue_server.reports.charts import report_charts
 from queue_server.reports.compute import Report, compute_report
 from queue_server.reports.files import FORMATS, MEDIA_TYPES, file_name, report_file
 from queue_server.reports.numbers import format_number
+from queue_server.reports.periods import (
+    MONTH,
+    QUARTER,
+    RANGE,
+    ROMAN,
+    YEAR,
+    Period,
+    PeriodError,
+    chosen_period,
+)
 from queue_server.reports.tables import Cell, Month, report_tables
 from queue_server.web.admin import admin, menu, render_admin, signed_in
 from queue_server.web.state import xephang
 
 MAX_DAYS = 366  # longer ranges: ``xephang report`` (with its progress bar)
 GROUPINGS = ("day", "month")
+PICKER_YEARS = 6  # the year and quarter lists: this year and the five before
 
 menu("admin.reports", N_("Reports"), Role.MANAGER)
 
@@ -36,88 +48,76 @@ class RangeError(ValueError):
         self.message = message
 
 
-# A TypedDict, not dict[str, str]: url_for(**query) then type-checks against its own keywords.
-RangeQuery = TypedDict(
-    "RangeQuery", {"from": str, "to": str, "by": str, "format": NotRequired[str]}
-)
-
-
 @dataclass(frozen=True, slots=True)
 class ReportRange:
-    """The days asked for and how the page groups them."""
+    """The period asked for and how the page groups its days (``by``)."""
 
     start: date
     end: date
     by: str = "day"
 
-    def query(self, fmt: str | None = None) -> RangeQuery:
-        """The query string that asks for this range (and a file ``fmt``)."""
-        query: RangeQuery = {
-            "from": self.start.isoformat(),
-            "to": self.end.isoformat(),
-            "by": self.by,
-        }
+    @property
+    def period(self) -> Period:
+        return Period.of(self.start, self.end)
+
+    def query(self, fmt: str | None = None, by: str | None = None) -> dict[str, str]:
+        """The query string that asks for this period (and a file ``fmt``)."""
+        query = {**self.period.query(), "by": by or self.by}
         if fmt is not None:
             query["format"] = fmt
         return query
 
 
-def month_range(year: int, month: int) -> tuple[date, date]:
-    """The first and last day of a month."""
-    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+def page_url(endpoint: str, query: Mapping[str, str]) -> str:
+    return f"{url_for(endpoint)}?{urlencode(query)}"
+
+
+def default_grouping(period: Period) -> str:
+    """A quarter or a year per month, anything shorter per day."""
+    return "month" if period.kind in (QUARTER, YEAR) else "day"
 
 
 def quick_ranges(today: date) -> list[tuple[str, ReportRange]]:
-    """Today, this month (so far) and last month."""
-    last_of_previous = today.replace(day=1) - timedelta(days=1)
-    previous = month_range(last_of_previous.year, last_of_previous.month)
-    return [
-        (_("Today"), ReportRange(today, today)),
-        (_("This month"), ReportRange(today.replace(day=1), today)),
-        (_("Last month"), ReportRange(*previous)),
+    """Today, this month, last month, this quarter and this year."""
+    month = Period.month(today.year, today.month)
+    quarter = Period.quarter(today.year, (today.month - 1) // 3 + 1)
+    year = Period.year(today.year)
+    choices = [
+        (_("Today"), Period.of(today, today)),
+        (_("This month"), month),
+        (_("Last month"), month.previous()),
+        (_("This quarter"), quarter),
+        (_("This year"), year),
     ]
-
-
-def _day(args: Mapping[str, str], name: str, label: str) -> date | None:
-    text = args.get(name, "").strip()
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise RangeError(
-            _("{label}: {value} is not a date (use YYYY-MM-DD).").format(
-                label=label, value=text[:20]
-            )
-        ) from None
+    return [(label, ReportRange(p.start, p.end, default_grouping(p))) for label, p in choices]
 
 
 def parse_range(args: Mapping[str, str], today: date) -> ReportRange:
-    """The range in the query string; by default this month so far, per day."""
-    start = _day(args, "from", _("From"))
-    end = _day(args, "to", _("To"))
-    if start is None and end is None:
-        start, end = today.replace(day=1), today
-    start = start or end
-    end = end or start
-    assert start is not None and end is not None
-    if start > end:
-        raise RangeError(
-            _("The first day ({start}) is after the last day ({end}).").format(
-                start=start.isoformat(), end=end.isoformat()
-            )
+    """The period in the query string (``month``, ``quarter``, ``year`` or ``from``/``to``,
+    one way only); by default this month."""
+    try:
+        period = chosen_period(
+            month=args.get("month", "").strip(),
+            quarter=args.get("quarter", "").strip(),
+            year=args.get("year", "").strip(),
+            start=args.get("from", "").strip(),
+            end=args.get("to", "").strip(),
         )
-    if (end - start).days + 1 > MAX_DAYS:
+    except PeriodError as exc:
+        raise RangeError(exc.message) from None
+    if period is None:
+        period = Period.month(today.year, today.month)
+    if period.days > MAX_DAYS:
         raise RangeError(
             _(
                 "The page shows at most {days} days; choose a shorter range "
                 "or use xephang report on the server."
             ).format(days=MAX_DAYS)
         )
-    by = args.get("by", "day")
+    by = args.get("by") or default_grouping(period)
     if by not in GROUPINGS:
         raise RangeError(_("Group the report per day or per month."))
-    return ReportRange(start, end, by)
+    return ReportRange(period.start, period.end, by)
 
 
 def display_cell(value: Cell) -> str:
@@ -136,6 +136,42 @@ def display_cell(value: Cell) -> str:
     return format_number(value, decimals=1)
 
 
+def _neighbour(chosen: ReportRange, step: int) -> tuple[str, str] | None:
+    """The address and label of the period before (``-1``) or after (``1``), of the same
+    kind and grouping."""
+    period = chosen.period
+    try:
+        other = period.previous() if step < 0 else period.next()
+    except (ValueError, OverflowError):  # before year 1 or after 9999
+        return None
+    return page_url("admin.reports", {**other.query(), "by": chosen.by}), other.label()
+
+
+def picker(chosen: ReportRange, today: date) -> dict[str, Any]:
+    """What the period picker shows: the chosen kind and the values to offer."""
+    period = chosen.period
+    years = sorted({*range(today.year - PICKER_YEARS + 1, today.year + 1), period.start.year})
+    quarters = [
+        (f"{year}-Q{n}", _("quarter {quarter} of {year}").format(quarter=ROMAN[n - 1], year=year))
+        for year in reversed(years)
+        for n in (4, 3, 2, 1)
+    ]
+    return {
+        "kind": period.kind,
+        "month": f"{period.start:%Y-%m}",
+        "quarter": f"{period.start.year}-Q{period.quarter_number}",
+        "year": period.start.year,
+        "years": list(reversed(years)),
+        "quarters": quarters,
+        "kinds": [
+            (MONTH, _("Month")),
+            (QUARTER, _("Quarter")),
+            (YEAR, _("Year")),
+            (RANGE, _("Days")),
+        ],
+    }
+
+
 def _compute(chosen: ReportRange) -> Report:
     state = xephang()
     return compute_report(
@@ -147,24 +183,35 @@ def _compute(chosen: ReportRange) -> Report:
     )
 
 
-def _page(principal: Principal, status: int = 200, **context: Any) -> tuple[str, int]:
+def _page(
+    principal: Principal, chosen: ReportRange, status: int = 200, **context: Any
+) -> tuple[str, int]:
     today = xephang().queue.today()
-    quick = [(label, url_for("admin.reports", **r.query())) for label, r in quick_ranges(today)]
+    quick = [(label, page_url("admin.reports", r.query())) for label, r in quick_ranges(today)]
     html = render_admin(
         "reports.html",
         principal,
         _("Reports"),
         quick=quick,
         cell=display_cell,
+        chosen=chosen,
+        period=chosen.period,
+        picker=picker(chosen, today),
         stylesheet=url_for("screens.static", filename="css/reports.css"),
         **context,
     )
     return html, status
 
 
+def _fallback(today: date) -> ReportRange:
+    """This month: what the page offers again after a bad choice."""
+    month = Period.month(today.year, today.month)
+    return ReportRange(month.start, month.end)
+
+
 @admin.get("/reports")
 def reports() -> Response | tuple[str, int]:
-    """The report of the chosen days: charts, then every table of the exports."""
+    """The report of the chosen period: charts, then every table of the exports."""
     principal = signed_in(Role.MANAGER)
     if isinstance(principal, Response):
         return principal
@@ -172,33 +219,39 @@ def reports() -> Response | tuple[str, int]:
     try:
         chosen = parse_range(request.args, today)
     except RangeError as exc:
-        fallback = ReportRange(today.replace(day=1), today)
-        return _page(principal, 400, error=exc.message, chosen=fallback, form=request.args)
+        return _page(principal, _fallback(today), 400, error=exc.message, form=request.args)
     report = _compute(chosen)
     hidden = "by_month" if chosen.by == "day" else "by_day"
+    settings = xephang().settings
     tables = [
         t
-        for t in report_tables(
-            report, xephang().settings.center.name, xephang().settings.ratings.reasons
-        )
+        for t in report_tables(report, settings.center.name, settings.ratings.reasons)
         if t.key != hidden
     ]
     charts = [(chart, Markup(chart.svg)) for chart in report_charts(report)]  # escaped when drawn
-    downloads = [(fmt, url_for("admin.report_download", **chosen.query(fmt))) for fmt in FORMATS]
+    downloads = [(fmt, page_url("admin.report_download", chosen.query(fmt))) for fmt in FORMATS]
+    groupings = [
+        (by, label, page_url("admin.reports", chosen.query(by=by)))
+        for by, label in (("day", _("per day")), ("month", _("per month")))
+    ]
     return _page(
         principal,
-        chosen=chosen,
+        chosen,
         form=chosen.query(),
         report=report,
         tables=tables,
         charts=charts,
         downloads=downloads,
+        groupings=groupings,
+        previous=_neighbour(chosen, -1),
+        next=_neighbour(chosen, 1),
     )
 
 
 @admin.get("/reports/download")
 def report_download() -> Response | tuple[str, int]:
-    """The chosen days as CSV or XLSX, in the center's language (as the CLI writes it)."""
+    """The chosen period as CSV, XLSX or JSON, in the center's language (as the CLI
+    writes it)."""
     principal = signed_in(Role.MANAGER)
     if isinstance(principal, Response):
         return principal
@@ -208,13 +261,15 @@ def report_download() -> Response | tuple[str, int]:
     try:
         chosen = parse_range(request.args, today)
         if fmt not in FORMATS:
-            raise RangeError(_("Download the report as CSV or XLSX."))
+            raise RangeError(_("Download the report as CSV, XLSX or JSON."))
     except RangeError as exc:
-        fallback = ReportRange(today.replace(day=1), today)
-        return _page(principal, 400, error=exc.message, chosen=fallback, form=request.args)
+        return _page(principal, _fallback(today), 400, error=exc.message, form=request.args)
     report = _compute(chosen)
-    with use_language(state.settings.center.language):
-        data = report_file(report, state.settings.center.name, fmt, state.settings.ratings.reasons)
+    center = state.settings.center
+    with use_language(center.language):
+        data = report_file(
+            report, center.name, fmt, state.settings.ratings.reasons, ward=center.ward
+        )
     response = Response(data, content_type=MEDIA_TYPES[fmt])  # mimetype= adds a 2nd charset
     response.headers["Content-Disposition"] = f'attachment; filename="{file_name(report, fmt)}"'
     return response
