@@ -172,10 +172,13 @@ def test_maintenance_closes_leftovers_archives_and_purges(
     assert compute_report(queue.db, ZONE, *to_tuesday) == before
     assert len(published) == 1
     purges = audit_entries(queue.db, PURGE_ACTION)
-    assert [(entry.actor, entry.detail) for entry in purges] == [
+    assert [(e.actor, e.detail) for e in purges if e.target == "ticket_contacts"] == [
         (ACTOR, {"deleted": 0, "older_than_days": 30}),
         (ACTOR, {"deleted": 1, "older_than_days": 30}),
     ]
+    assert [(e.actor, e.detail) for e in purges if e.target == "visit_contacts"] == [
+        (ACTOR, {"deleted": 0, "closed_more_than_days": 30}),
+    ] * 2
 
 
 def test_the_thread_runs_a_missed_maintenance_at_start(queue: Queue, clock: FrozenClock) -> None:
