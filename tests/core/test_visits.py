@@ -194,3 +194,29 @@ def test_on_postgresql_a_visit_goes_from_request_to_closed(pg_queue: Queue) -> N
     with pytest.raises(InvalidState):
         visits.schedule(visit.id, Appointment(MONDAY, "08:00", "09:30", (officer,)), actor="a")
     assert visits.get(visit.id, with_contact=True).contact["phone"] == "0912345678"  # type: ignore[index]
+
+
+def test_purge_deletes_contacts_of_visits_closed_long_enough_ago(
+    queue: Queue, visits: HomeVisits, officer: int, clock: FrozenClock
+) -> None:
+    from queue_server.core.audit import audit_entries
+    from queue_server.core.contacts import PURGE_ACTION, purge_visit_contacts
+
+    start = clock.now()
+    old, recent, still_open = (visits.register(request(), actor="a").value for _ in range(3))
+    visits.record_outcome(old.id, "cancelled", "a")  # closed at start
+    clock.set(start + timedelta(days=10))
+    visits.record_outcome(recent.id, "cancelled", "a")
+    now = start + timedelta(days=30, seconds=1)
+    assert purge_visit_contacts(queue.db, now, 30, actor="cli") == 1
+    kept = {v.id: v.contact for v in visits.list(VisitFilter(), with_contact=True)}
+    assert kept[old.id] == {"phone": None, "address": None, "hamlet": None}
+    assert kept[recent.id]["phone"] == kept[still_open.id]["phone"] == "0912345678"  # type: ignore[index]
+    assert visits.get(old.id).status == "cancelled"  # the visit itself stays, for the report
+    (entry,) = audit_entries(queue.db, PURGE_ACTION)
+    assert (entry.actor, entry.target, entry.detail) == (
+        "cli",
+        "visit_contacts",
+        {"deleted": 1, "closed_more_than_days": 30},
+    )
+    assert "0912345678" not in repr(entry)
