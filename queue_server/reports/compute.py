@@ -26,6 +26,7 @@ from queue_server.reports.collation import vietnamese_key
 from queue_server.reports.labels import by_counter_name
 from queue_server.reports.satisfaction import Satisfaction, satisfaction_report
 from queue_server.reports.stats import Durations, summarize
+from queue_server.reports.visits import VisitFigures, visit_figures
 
 HOURS = 24
 
@@ -87,7 +88,8 @@ class Report:
     ``by_counter`` and ``by_officer`` hold only tickets that reached a counter (their
     ``issued`` is the number handled there). ``satisfaction`` counts the ratings of the
     same days (see :mod:`queue_server.reports.satisfaction`), ``help`` the help records
-    (see :mod:`queue_server.reports.assists`).
+    (see :mod:`queue_server.reports.assists`), ``home_visits`` the home visits (see
+    :mod:`queue_server.reports.visits`).
     """
 
     start: date
@@ -103,6 +105,7 @@ class Report:
     arrivals_by_hour: list[int]
     satisfaction: Satisfaction
     help: HelpCounts = field(default_factory=HelpCounts)
+    home_visits: VisitFigures = field(default_factory=VisitFigures)
 
     @property
     def priority_served(self) -> int:
@@ -159,6 +162,7 @@ def compute_report(
         )
         satisfaction = satisfaction_report(conn, start, end)
         help_given = help_counts(conn, start, end, kinds)
+        home_visits = visit_figures(conn, start, end)
     per_day: dict[date, list[TicketFacts]] = defaultdict(list)
     for ticket in facts:
         per_day[ticket.day].append(ticket)
@@ -199,6 +203,7 @@ def compute_report(
         arrivals_by_hour=arrivals,
         satisfaction=satisfaction,
         help=help_given,
+        home_visits=home_visits,
     )
 
 
