@@ -20,6 +20,7 @@ from queue_server.core.visit_models import HomeVisit, VisitContact, VisitOfficer
 
 STAFF_ROLES = ("officer", "helpdesk", "admin")  # the roles of users who may be assigned
 MAX_LIST = 500
+OPEN = "open"  # a status filter: requested or scheduled
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +123,9 @@ def read_visits(
 def visits_query(filters: VisitFilter) -> Select[Any]:
     """Visits matching ``filters``: by visit day and window, then by request."""
     query = select(HomeVisit)
-    if filters.status is not None:
+    if filters.status == OPEN:
+        query = query.where(HomeVisit.status.in_(("requested", "scheduled")))
+    elif filters.status is not None:
         query = query.where(HomeVisit.status == filters.status)
     if filters.day is not None:
         query = query.where(HomeVisit.visit_day == filters.day)

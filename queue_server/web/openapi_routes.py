@@ -22,7 +22,7 @@ from queue_server.web.bodies import (
 from queue_server.web.device_api import LeaseRequest, PrintJobReport, StatusReport
 from queue_server.web.openapi_models import SettingsSection
 from queue_server.web.ratings import CounterRatingBody, TrackRatingBody
-from queue_server.web.visit_schemas import OutcomeBody, ScheduleBody, VisitBody, day_param
+from queue_server.web.visit_schemas import OutcomeBody, ScheduleBody, VisitBody
 
 ERRORS = {
     400: "Malformed JSON, a wrong type or a bad header (the field is named).",
@@ -115,31 +115,26 @@ CONTACTS = {
     "description": "1: add the phone number and address (signed-in help desk, admin).",
     "schema": {"type": "string", "enum": ["1", "true", "0"]},
 }
+VISIT_STATUSES = [
+    "open",
+    "requested",
+    "scheduled",
+    "done_dossier",
+    "done_advice",
+    "not_home",
+    "cancelled",
+]
 VISIT_FILTERS = (
-    {
-        "name": "status",
-        "in": "query",
-        "schema": {
-            "type": "string",
-            "enum": [
-                "requested",
-                "scheduled",
-                "done_dossier",
-                "done_advice",
-                "not_home",
-                "cancelled",
-            ],
-        },
-    },
-    day_param("day", "Only visits planned for this local day."),
-    {
-        "name": "officer",
-        "in": "query",
-        "description": "Only visits of this staff user id.",
-        "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
-    },
+    {"name": "status", "in": "query", "description": "open: requested or scheduled.",
+     "schema": {"type": "string", "enum": VISIT_STATUSES}},
+    {"name": "day", "in": "query", "description": "Only visits planned for this local day "
+     "(YYYY-MM-DD, or today).", "schema": {"type": "string"}},
+    {"name": "officer", "in": "query", "description": "Only visits of this staff user id.",
+     "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}},
+    {"name": "mine", "in": "query", "description": "1: only the signed-in user's visits.",
+     "schema": {"type": "string", "enum": ["1", "0"]}},
     CONTACTS,
-)
+)  # fmt: skip
 STORED: dict[int, Answer] = {201: ("RatingReceipt", "Stored (the score is not echoed).")}
 ADMIN_NOTES = {
     400: "Not valid: the field is named (``field``), every problem in ``problems``.",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
@@ -106,13 +106,3 @@ class VisitStaff(BaseModel):
 
 
 VISIT_ANSWERS: tuple[type[BaseModel], ...] = (HomeVisitAnswer, HomeVisitList, VisitStaff)
-
-
-def day_param(name: str, description: str) -> dict[str, Any]:
-    """A query parameter holding a local day."""
-    return {
-        "name": name,
-        "in": "query",
-        "description": description,
-        "schema": {"type": "string", "format": "date"},
-    }

@@ -1,9 +1,11 @@
 """Home visits booked by phone over HTTP (see :mod:`queue_server.core.visits`).
 
 - ``POST /api/v1/visits``: register a request (help desk, admin); 400 without consent.
-- ``GET  /api/v1/visits?status=&day=&officer=&contacts=1``: list (help desk, manager,
-  admin; officers: their own visits only). ``contacts=1`` adds the phone number and
-  address, for signed-in help desk staff and admins only (the help desk's list).
+- ``GET  /api/v1/visits?status=&day=&officer=&mine=1&contacts=1``: list (help desk,
+  manager, admin; officers: their own visits only). ``status=open``: requested or
+  scheduled; ``day=today``: the center's today; ``mine=1``: the signed-in user's visits.
+  ``contacts=1`` adds the phone number and address, for signed-in help desk staff and
+  admins only (the help desk's list).
 - ``GET  /api/v1/visits/<id>``: one visit (same rules).
 - ``POST /api/v1/visits/<id>/schedule``: day, time window, staff (help desk, admin).
 - ``POST /api/v1/visits/<id>/outcome``: what happened (help desk, admin; officers on
@@ -26,7 +28,7 @@ from queue_server.core.contacts import consented_contact
 from queue_server.core.errors import Rejected
 from queue_server.core.operations import Outcome
 from queue_server.core.visit_models import VisitStatus
-from queue_server.core.visit_queries import VisitFilter, VisitView
+from queue_server.core.visit_queries import OPEN, VisitFilter, VisitView
 from queue_server.core.visits import Appointment, HomeVisits, VisitRequest
 from queue_server.i18n import _
 from queue_server.web import idempotency
@@ -91,10 +93,12 @@ def list_visits() -> Response:
     principal: Principal = g.principal
     mine = own_user(principal)
     officer = _int_arg("officer")
+    if request.args.get("mine") == "1" and principal.kind == "user":
+        officer = principal.id
     if mine is not None:
         officer = mine
     status = request.args.get("status")
-    if status is not None and status not in set(VisitStatus):
+    if status is not None and status not in {*VisitStatus, OPEN}:
         message = _("Unknown status: {status}").format(status=status[:30])
         raise ApiError(400, message, field="status")
     filters = VisitFilter(status=status, day=_day_arg("day"), officer_id=officer)
@@ -178,6 +182,8 @@ def _contacts_wanted(principal: Principal) -> bool:
 
 def _day_arg(name: str) -> date | None:
     raw = request.args.get(name)
+    if raw == "today":
+        return xephang().queue.today()
     return None if raw is None else _parse_day(raw, name)
 
 
