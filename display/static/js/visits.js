@@ -19,6 +19,7 @@
   }
 
   const dayText = (iso) => iso.split("-").reverse().join("/");
+  const dayKey = (weekday) => `v_day_${weekday}`;
 
   function field(label, input) {
     input.setAttribute("aria-label", label);
@@ -57,7 +58,7 @@
     const place = [contact.address, contact.hamlet].filter(Boolean).join(", ");
     const when = visit.visit_day
       ? `${dayText(visit.visit_day)} ${visit.window_start}–${visit.window_end} · ${visit.officers.map((o) => o.name).join(", ")}`
-      : visit.preferred_days.map((d) => t("v_day_" + d)).join(", ");
+      : visit.preferred_days.map((d) => t(dayKey(d))).join(", ");
     return el("li", { "data-visit": String(visit.id) },
       el("p", { class: "v-head" },
         el("strong", { text: t("v_visit", { id: visit.id }) }),
