@@ -5,8 +5,9 @@ reads every state it may over HTTP while a realistic day goes by: issue (a kiosk
 the help desk with a callback number), call, recall, transfer, finish, a home visit
 booked by phone (registered, scheduled, done), ratings, a settings change and a
 reprint. No payload of any of them may carry a tracking code, a phone number or a
-visit's address, by key or by value (the visits are read without ``contacts=1``). The code reaches only the answer to the issuing
-request and the device worker that prints it as a QR code.
+visit's address, by key or by value (the visits are read without ``contacts=1``). The
+code reaches only the answer to the issuing request and the device worker that prints it
+as a QR code.
 """
 
 from __future__ import annotations
