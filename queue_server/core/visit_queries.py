@@ -110,10 +110,10 @@ def read_visits(
     ):
         officers[row.visit_id].append({"id": row.id, "name": row.display_name or row.username})
     outcomes: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for row in conn.execute(
+    for outcome in conn.execute(
         select(VisitOutcome).where(VisitOutcome.visit_id.in_(ids)).order_by(VisitOutcome.id)
     ):
-        outcomes[row.visit_id].append(_outcome(row))
+        outcomes[outcome.visit_id].append(_outcome(outcome))
     contacts = _contacts(conn, ids) if with_contact else {}
     return [
         _view(v, catalogue, officers[v.id], outcomes[v.id], contacts, with_contact) for v in visits

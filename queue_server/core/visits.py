@@ -178,7 +178,7 @@ class HomeVisits:
         with self.queue.db.read() as conn:
             return self._one(conn, visit_id, with_contact=with_contact)
 
-    def list(self, filters: VisitFilter, *, with_contact: bool = False) -> list[VisitView]:
+    def find(self, filters: VisitFilter, *, with_contact: bool = False) -> list[VisitView]:
         with self.queue.db.read() as conn:
             return read_visits(
                 conn, self.queue.catalogue, visits_query(filters), with_contact=with_contact

@@ -24,13 +24,8 @@ REQUESTS_PER_DAY = (0, 2)
 AFTER_WORK = dt_time(16, 45)  # when the day's visits are written up and calls noted
 CATEGORIES = ("elderly", "disabled", "poor_household", "merit", None)
 SERVICES = ("HT", "CT", "BTXH")
-OUTCOMES = (
-    ("done_dossier", 0.5),
-    ("done_advice", 0.25),
-    ("not_home", 0.1),
-    ("cancelled", 0.05),
-    ("rescheduled", 0.1),
-)
+OUTCOMES = ("done_dossier", "done_advice", "not_home", "cancelled", "rescheduled")
+OUTCOME_WEIGHTS = (0.5, 0.25, 0.1, 0.05, 0.1)
 WINDOWS = (("08:00", "10:00"), ("09:30", "11:00"), ("14:00", "16:00"))
 
 
@@ -61,8 +56,7 @@ class VisitPlayer:
             self._request(working)
 
     def _outcome(self, visit_id: int, working: Sequence[date]) -> None:
-        codes, weights = zip(*OUTCOMES, strict=True)
-        outcome = self.rng.choices(codes, weights)[0]
+        outcome = self.rng.choices(OUTCOMES, OUTCOME_WEIGHTS)[0]
         if outcome == "rescheduled":
             later = self.rng.choice(working[1:4])
             self.visits.record_outcome(visit_id, outcome, self.actor, new_day=later)

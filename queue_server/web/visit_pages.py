@@ -38,7 +38,7 @@ def print_visits() -> str | Response | tuple[str, int]:
         except ValueError:
             valid = False
     mine = principal.id if principal.role == Role.OFFICER else None
-    found = HomeVisits(state.queue).list(VisitFilter(day=day, officer_id=mine), with_contact=True)
+    found = HomeVisits(state.queue).find(VisitFilter(day=day, officer_id=mine), with_contact=True)
     language = state.settings.center.language
     page = render_template(
         "screens/visits_print.html",

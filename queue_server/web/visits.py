@@ -102,7 +102,7 @@ def list_visits() -> Response:
         message = _("Unknown status: {status}").format(status=status[:30])
         raise ApiError(400, message, field="status")
     filters = VisitFilter(status=status, day=_day_arg("day"), officer_id=officer)
-    found = home_visits().list(filters, with_contact=_contacts_wanted(principal))
+    found = home_visits().find(filters, with_contact=_contacts_wanted(principal))
     return jsonify({"visits": [visit.to_dict() for visit in found]})
 
 

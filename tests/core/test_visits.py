@@ -166,10 +166,10 @@ def test_lists_filter_by_status_day_and_officer(
     visits.schedule(first.id, Appointment(MONDAY, "14:00", "16:00", (officer,)), actor="a")
     cancelled = visits.record_outcome(second.id, "cancelled", "a").value
     assert cancelled.outcomes[0]["day"] is None  # it never had a visit day
-    assert [v.id for v in visits.list(VisitFilter(day=MONDAY))] == [first.id]
-    assert [v.id for v in visits.list(VisitFilter(officer_id=officer))] == [first.id]
-    assert [v.id for v in visits.list(VisitFilter(status="cancelled"))] == [second.id]
-    assert len(visits.list(VisitFilter())) == 3
+    assert [v.id for v in visits.find(VisitFilter(day=MONDAY))] == [first.id]
+    assert [v.id for v in visits.find(VisitFilter(officer_id=officer))] == [first.id]
+    assert [v.id for v in visits.find(VisitFilter(status="cancelled"))] == [second.id]
+    assert len(visits.find(VisitFilter())) == 3
     assert [s["name"] for s in visits.staff()] == ["Nguyễn Thị Lan"]
 
 
@@ -209,7 +209,7 @@ def test_purge_deletes_contacts_of_visits_closed_long_enough_ago(
     visits.record_outcome(recent.id, "cancelled", "a")
     now = start + timedelta(days=30, seconds=1)
     assert purge_visit_contacts(queue.db, now, 30, actor="cli") == 1
-    kept = {v.id: v.contact for v in visits.list(VisitFilter(), with_contact=True)}
+    kept = {v.id: v.contact for v in visits.find(VisitFilter(), with_contact=True)}
     assert kept[old.id] == {"phone": None, "address": None, "hamlet": None}
     assert kept[recent.id]["phone"] == kept[still_open.id]["phone"] == "0912345678"  # type: ignore[index]
     assert visits.get(old.id).status == "cancelled"  # the visit itself stays, for the report

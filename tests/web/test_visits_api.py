@@ -105,7 +105,7 @@ def test_from_phone_call_to_outcome(visits_app: Flask, published: list[Envelope]
 def test_bad_input_is_refused_and_changes_nothing(visits_app: Flask) -> None:
     desk, csrf = sign_in(visits_app, "helpdesk")
     officer, _ = sign_in(visits_app, "officer")
-    refusals = [
+    refusals: list[tuple[dict[str, Any], int, str]] = [
         ({"consent": False}, 400, "đồng ý"),
         ({"consent": None}, 400, "consent"),
         ({"service": "XX"}, 404, "XX"),
