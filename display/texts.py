@@ -54,7 +54,58 @@ KIOSK: dict[str, str] = {
     "done": N_("Done"),
 }
 
+# Home visits booked by phone: shared by the help desk's panel and the officer console.
+VISITS: dict[str, str] = {
+    "v_title": N_("Home visits booked by phone"),
+    "v_phone": N_("Phone number"),
+    "v_address": N_("Address"),
+    "v_hamlet": N_("Hamlet (tổ dân phố)"),
+    "v_service": N_("Service"),
+    "v_category": N_("Priority category"),
+    "v_none": N_("None"),
+    "v_days": N_("Preferred days"),
+    "v_day_1": N_("Mon"),
+    "v_day_2": N_("Tue"),
+    "v_day_3": N_("Wed"),
+    "v_day_4": N_("Thu"),
+    "v_day_5": N_("Fri"),
+    "v_day_6": N_("Sat"),
+    "v_day_7": N_("Sun"),
+    "v_consent": N_(
+        "The citizen agrees that the center keeps this phone number and address to "
+        "arrange the visit; they are deleted {days} days after the visit is closed."
+    ),
+    "v_consent_needed": N_("Tick the consent box: without it nothing is kept."),
+    "v_register": N_("Register the request"),
+    "v_registered": N_("Home visit request {id} registered."),
+    "v_open": N_("Open requests and visits"),
+    "v_empty": N_("No open home visit."),
+    "v_requested": N_("Waiting for a date"),
+    "v_scheduled": N_("Scheduled"),
+    "v_visit_day": N_("Visit date"),
+    "v_from": N_("Start time"),
+    "v_to": N_("End time"),
+    "v_officer": N_("Officer"),
+    "v_schedule": N_("Schedule"),
+    "v_scheduled_one": N_("Home visit {id} scheduled for {day}."),
+    "v_done_dossier": N_("Done, dossier received"),
+    "v_done_advice": N_("Done, advice only"),
+    "v_not_home": N_("Not at home"),
+    "v_cancel": N_("Cancel the visit"),
+    "v_reschedule": N_("Reschedule"),
+    "v_new_day": N_("New date"),
+    "v_outcome": N_("Outcome"),
+    "v_record": N_("Record the outcome"),
+    "v_visit": N_("Home visit {id}"),
+    "v_recorded": N_("Outcome recorded for home visit {id}."),
+    "v_print": N_("Print the visit list"),
+    "v_today": N_("My home visits today"),
+    "v_none_today": N_("No home visit for you today."),
+    "v_refresh": N_("Refresh"),
+}
+
 OFFICER: dict[str, str] = {
+    **VISITS,
     "title": N_("Officer console"),
     "choose_counter": N_("Choose your counter"),
     "change_counter": N_("Change counter"),
@@ -123,8 +174,29 @@ ASSIST_PAGE: dict[str, str] = {
     "sign_out": N_("Sign out"),
 }
 
+VISIT_PRINT: dict[str, str] = {
+    "title": N_("Home visit list"),
+    "day": N_("Day"),
+    "show": N_("Show"),
+    "print": N_("Print the list"),
+    "window": N_("Time"),
+    "service": N_("Service"),
+    "category": N_("Priority"),
+    "where": N_("Address / hamlet"),
+    "phone": N_("Phone"),
+    "officers": N_("Officers"),
+    "result": N_("Outcome (tick one)"),
+    "empty": N_("No home visit is planned for this day."),
+    "privacy": N_(
+        "Contains personal data: keep this list with you and destroy it after the visits."
+    ),
+    "purged": N_("(deleted)"),
+    "outcomes": N_("Dossier received · Advice only · Not at home · Cancelled · New date: ……"),
+}
+
 HELPDESK: dict[str, str] = {
     **ASSIST,
+    **VISITS,
     "title": N_("Help desk"),
     "issue": N_("Issue a ticket"),
     "service": N_("Service"),
@@ -203,6 +275,7 @@ PAGES: dict[str, dict[str, str]] = {
     "officer": OFFICER,
     "helpdesk": HELPDESK,
     "assist": ASSIST_PAGE,
+    "visits_print": VISIT_PRINT,
     "rate": RATE,
     "track": TRACK,
 }

@@ -79,22 +79,31 @@ def archive(before: date | None, config_path: Path | None) -> None:
 @config_option
 @handles_errors
 def purge(config_path: Path | None) -> None:
-    """Delete old callback phone numbers (privacy.contact_days, audit-logged) and events."""
+    """Delete old callback phone numbers (privacy.contact_days), the phone numbers and
+    addresses of closed home visits (privacy.visit_days), audit-logged, and old events."""
     from queue_server.core import outbox
     from queue_server.core.bootstrap import open_queue
-    from queue_server.core.contacts import purge_contacts
+    from queue_server.core.contacts import purge_contacts, purge_visit_contacts
     from queue_server.core.maintenance import OUTBOX_KEEP
 
     settings = load(config_path)
     queue = open_queue(settings)
     days = settings.privacy.contact_days
     deleted = purge_contacts(queue.db, queue.clock.now(), days, actor="cli")
+    visit_days = settings.privacy.visit_days
+    visits = purge_visit_contacts(queue.db, queue.clock.now(), visit_days, actor="cli")
     with queue.db.write() as conn:
         events = outbox.purge(conn, queue.clock.now() - OUTBOX_KEEP)
     click.echo(
         _("Deleted {count} phone number(s) older than {days} days.").format(
             count=deleted, days=days
         )
+    )
+    click.echo(
+        _(
+            "Deleted the phone number and address of {count} home visit(s) closed more "
+            "than {days} days ago."
+        ).format(count=visits, days=visit_days)
     )
     click.echo(_("Deleted {count} event(s) older than two days.").format(count=events))
     queue.db.dispose()

@@ -1,5 +1,8 @@
 """A citizen's phone number for a callback, kept only with consent and purged on schedule.
 
+The same machinery purges the phone numbers and addresses of closed home visits
+(:func:`purge_visit_contacts`, see :mod:`queue_server.core.visits`).
+
 The help desk may note a phone number when a citizen asks to be called back (home
 visits booked by phone, results to collect). It is stored in ``ticket_contacts``, apart
 from the ticket: never on a ticket, a screen, the bus, a printout, a log or a report.
@@ -21,6 +24,7 @@ from queue_server.core.clock import day_bounds_utc
 from queue_server.core.db import Database
 from queue_server.core.errors import Rejected
 from queue_server.core.models import Service, Ticket, TicketContact
+from queue_server.core.visit_models import HomeVisit, VisitContact
 from queue_server.i18n import N_, _
 
 PURPOSES: dict[str, str] = {
@@ -140,5 +144,27 @@ def purge_contacts(db: Database, now: datetime, keep_days: int, actor: str) -> i
             PURGE_ACTION,
             target="ticket_contacts",
             detail={"deleted": deleted, "older_than_days": keep_days},
+        )
+    return int(deleted)
+
+
+def purge_visit_contacts(db: Database, now: datetime, keep_days: int, actor: str) -> int:
+    """Delete the phone number and address of home visits closed more than ``keep_days``
+    days ago (done, not at home, cancelled); the audit log gets the count."""
+    cutoff = now - timedelta(days=keep_days)
+    closed = select(HomeVisit.id).where(
+        HomeVisit.closed_at.is_not(None), HomeVisit.closed_at < cutoff
+    )
+    with db.write() as conn:
+        deleted = conn.execute(
+            delete(VisitContact).where(VisitContact.visit_id.in_(closed))
+        ).rowcount
+        audit.record(
+            conn,
+            now,
+            actor,
+            PURGE_ACTION,
+            target="visit_contacts",
+            detail={"deleted": deleted, "closed_more_than_days": keep_days},
         )
     return int(deleted)

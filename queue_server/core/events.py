@@ -217,6 +217,41 @@ class AssistRecorded(DomainEvent):
     service: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class VisitRequested(DomainEvent):
+    """A home visit was asked for by phone: service and category, never the phone or
+    address."""
+
+    name: ClassVar[str] = "visit_requested"
+    visit_id: int
+    service: str
+    category: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class VisitScheduled(DomainEvent):
+    """A home visit got (or moved to) a day, window and officers (user ids);
+    ``rescheduled`` when an outcome moved it."""
+
+    name: ClassVar[str] = "visit_scheduled"
+    visit_id: int
+    day: str  # ISO date
+    window_start: str
+    window_end: str
+    officers: tuple[int, ...]
+    rescheduled: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class VisitClosed(DomainEvent):
+    """A home visit was closed: done, not at home or cancelled."""
+
+    name: ClassVar[str] = "visit_closed"
+    visit_id: int
+    outcome: str
+    day: str | None  # the visit day (ISO), None for a request cancelled before one
+
+
 EVENT_TYPES: Mapping[str, type[DomainEvent]] = MappingProxyType(
     {
         event_type.name: event_type
@@ -230,6 +265,9 @@ EVENT_TYPES: Mapping[str, type[DomainEvent]] = MappingProxyType(
             SettingsChanged,
             TicketRated,
             AssistRecorded,
+            VisitRequested,
+            VisitScheduled,
+            VisitClosed,
         )
     }
 )

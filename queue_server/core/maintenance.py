@@ -1,4 +1,5 @@
-"""The daily maintenance: close leftover tickets, archive old days, purge phone numbers.
+"""The daily maintenance: close leftover tickets, archive old days, purge phone numbers
+(callbacks, and the phone numbers and addresses of closed home visits).
 
 It is due once a day at ``maintenance.hour`` (local time). A run that was missed
 (the server was off at that hour) is made as soon as the server starts. A row in
@@ -20,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from queue_server.core import outbox
 from queue_server.core.archive import ArchivedDay, archive_before, archive_horizon
-from queue_server.core.contacts import purge_contacts
+from queue_server.core.contacts import purge_contacts, purge_visit_contacts
 from queue_server.core.db import Database
 from queue_server.core.models import CenterSetting
 from queue_server.core.operations import Outcome, Queue
@@ -43,6 +44,7 @@ class MaintenancePlan:
     hour: int = 2
     keep_days: int = 7
     contact_days: int = 30
+    visit_days: int = 30
     enabled: bool = True
 
     @classmethod
@@ -51,6 +53,7 @@ class MaintenancePlan:
             hour=settings.maintenance.hour,
             keep_days=settings.archive.keep_days,
             contact_days=settings.privacy.contact_days,
+            visit_days=settings.privacy.visit_days,
             enabled=settings.maintenance.enabled,
         )
 
@@ -64,6 +67,7 @@ class MaintenanceResult:
     archived: list[ArchivedDay] = field(default_factory=list)
     contacts_purged: int = 0
     outbox_purged: int = 0
+    visit_contacts_purged: int = 0
 
     def counts(self) -> dict[str, int]:
         return {
@@ -73,6 +77,7 @@ class MaintenanceResult:
             "events_archived": sum(day.events for day in self.archived),
             "contacts_purged": self.contacts_purged,
             "outbox_purged": self.outbox_purged,
+            "visit_contacts_purged": self.visit_contacts_purged,
         }
 
 
@@ -158,6 +163,7 @@ def run_maintenance(
     queue: Queue, plan: MaintenancePlan, *, due: datetime | None = None, actor: str = ACTOR
 ) -> Outcome[MaintenanceResult]:
     """Close leftover tickets, archive days before the horizon, purge old phone numbers
+    (callbacks; home visits closed more than ``visit_days`` ago, with their addresses)
     and outbox events older than :data:`OUTBOX_KEEP`.
 
     Each step is its own short transaction(s); the events of closing are returned for
@@ -167,9 +173,10 @@ def run_maintenance(
     closed = queue.close_day(actor=actor)
     archived = archive_before(queue.db, archive_horizon(queue.today(), plan.keep_days))
     purged = purge_contacts(queue.db, now, plan.contact_days, actor)
+    visits = purge_visit_contacts(queue.db, now, plan.visit_days, actor)
     with queue.db.write() as conn:
         events = outbox.purge(conn, now - OUTBOX_KEEP)
-    result = MaintenanceResult(due or now, closed.value, archived, purged, events)
+    result = MaintenanceResult(due or now, closed.value, archived, purged, events, visits)
     return Outcome(result, closed.events, closed.envelopes)
 
 

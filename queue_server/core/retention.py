@@ -20,9 +20,11 @@ class ArchiveConfig(_Model):
 
 
 class PrivacyConfig(_Model):
-    """Phone numbers given for a callback are deleted after ``contact_days``."""
+    """Phone numbers given for a callback are deleted after ``contact_days``; the phone
+    number and address of a home visit ``visit_days`` after the visit was closed."""
 
     contact_days: int = Field(30, ge=1, le=365)
+    visit_days: int = Field(30, ge=1, le=365)
 
 
 class MaintenanceConfig(_Model):

@@ -7,7 +7,8 @@ the call, service times around each service's ``default_service_s``, recalls, no
 transfers from the guidance desk, citizens who give up and leave, satisfaction ratings
 for part of the served tickets (at the counter's tablet and a few from the tracking
 page), help records for part of the served citizens and for a few who take no ticket
-(:mod:`.helping`), and ``close_day`` after each day. Every step is a real
+(:mod:`.helping`), home visits booked by phone with their outcomes (:mod:`.visiting`),
+and ``close_day`` after each day. Every step is a real
 :class:`~queue_server.core.operations.Queue` or
 :class:`~queue_server.core.ratings.Ratings` operation under a
 :class:`~queue_server.core.clock.FrozenClock`. The same seed and the same "today" give
@@ -40,6 +41,7 @@ from queue_server.core.ratings import NOT_SATISFIED, SATISFIED, VERY_SATISFIED, 
 from queue_server.demo import DEFAULT_DAYS, DEFAULT_SEED
 from queue_server.demo.arrivals import Arrival, plan_day
 from queue_server.demo.helping import HelpPlayer
+from queue_server.demo.visiting import VisitPlayer, working_days_from
 
 DEFAULT_PER_DAY = 175  # tickets on an ordinary weekday
 WORKING_WEEKDAYS = range(6)  # Monday … Saturday
@@ -97,6 +99,7 @@ class HistorySummary:
     recalled: int = 0
     rated: int = 0
     helped: int = 0  # help records
+    visits: int = 0  # home visits requested
     closed: int = 0  # left over and closed by close_day (normally none)
     seconds: float = 0.0
 
@@ -180,6 +183,8 @@ def play_history(
     dates = working_days_before(played.today(), days)
     urgent_days = set(rng.sample(dates, k=max(1, round(len(dates) / 4)))) if dates else set()
     summary = HistorySummary(days=dates)
+    staff_ids = sorted({officer.user_id for officer in officers.values()})
+    visits = VisitPlayer(played, staff_ids, seed, helpdesk.actor if helpdesk else "system:demo")
     try:
         for day in dates:
             helper = HelpPlayer(played, assists, seed, day)
@@ -188,6 +193,9 @@ def play_history(
             )
             player.play(day, per_day, emergency=day in urgent_days)
             summary.helped += helper.recorded
+            ahead = working_days_from(day, 5, WORKING_WEEKDAYS)
+            visits.end_of_day(day, queue.options.zone, ahead)
+            summary.visits = visits.requested
             midnight = datetime.combine(day + timedelta(days=1), dt_time(), queue.options.zone)
             _at(played, min(midnight + CLOSE_DAY_AT, now))
             summary.closed += played.close_day(actor="system").value

@@ -24,8 +24,9 @@ from queue_server.reports.categories import (
 from queue_server.reports.collation import vietnamese_key
 from queue_server.reports.labels import by_counter_name
 from queue_server.reports.satisfaction import Satisfaction, satisfaction_report
-from queue_server.reports.sections import Appointments, AssistanceCalls, Feedback, HomeVisits
+from queue_server.reports.sections import Appointments, AssistanceCalls, Feedback
 from queue_server.reports.tally import Tally, TicketFacts
+from queue_server.reports.visits import VisitFigures, visit_figures
 
 HOURS = 24
 
@@ -40,8 +41,9 @@ class Report:
     same days (see :mod:`queue_server.reports.satisfaction`), ``help`` the help records
     (see :mod:`queue_server.reports.assists`), ``by_category`` the priority categories,
     vulnerable citizens, emergencies and help-desk tickets (see
-    :mod:`queue_server.reports.categories`). ``home_visits``, ``appointments``,
-    ``feedback`` and ``assistance_calls`` are filled by their own modules.
+    :mod:`queue_server.reports.categories`). ``home_visits`` the home visits (see
+    :mod:`queue_server.reports.visits`); ``appointments``, ``feedback`` and
+    ``assistance_calls`` are filled by their own modules.
     """
 
     start: date
@@ -58,10 +60,10 @@ class Report:
     satisfaction: Satisfaction
     help: HelpCounts = field(default_factory=HelpCounts)
     by_category: CategoryFigures = field(default_factory=CategoryFigures)
-    home_visits: HomeVisits = field(default_factory=HomeVisits)
     appointments: Appointments = field(default_factory=Appointments)
     feedback: Feedback = field(default_factory=Feedback)
     assistance_calls: AssistanceCalls = field(default_factory=AssistanceCalls)
+    home_visits: VisitFigures = field(default_factory=VisitFigures)
 
     @property
     def priority_served(self) -> int:
@@ -106,6 +108,7 @@ def compute_report(
         categories = report_categories(conn, {t.category for t in facts if t.category})
         satisfaction = satisfaction_report(conn, start, end)
         help_given = help_counts(conn, start, end, kinds)
+        home_visits = visit_figures(conn, start, end)
     per_day: dict[date, list[TicketFacts]] = defaultdict(list)
     for ticket in facts:
         per_day[ticket.day].append(ticket)

@@ -1,6 +1,6 @@
 """Placeholder report sections for features built on other branches.
 
-Home visits, appointments, feedback and calls for assistance each get their own figures
+Appointments, feedback and calls for assistance each get their own figures
 module; until they are merged, ``Report`` holds these empty sections so that the JSON
 report always has every key. Each ``as_json()`` returns the section's structure with no
 records (documented in docs/reports.md as "no records"). The integrator replaces each
@@ -15,14 +15,6 @@ from typing import Any
 
 def _no_records() -> dict[str, Any]:
     return {"total": 0, "by_category": {}}
-
-
-@dataclass
-class HomeVisits:
-    """Home visits (hỗ trợ tại nhà): none recorded yet."""
-
-    def as_json(self) -> dict[str, Any]:
-        return _no_records()
 
 
 @dataclass

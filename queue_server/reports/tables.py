@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from queue_server.core.rating_config import DEFAULT_REASONS, ReasonConfig
 from queue_server.i18n import _
 from queue_server.reports.compute import Report
 from queue_server.reports.stats import Durations
 from queue_server.reports.tally import Tally
+from queue_server.reports.visits import VisitTally
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +126,7 @@ def report_tables(
             [_("Tickets issued by the help desk"), report.by_category.helpdesk.issued],
             [_("Help given (help records)"), report.help.total],
             [_("Help given to citizens with a priority category"), report.help.with_priority],
+            [_("Home visits done"), report.home_visits.total.done],
         ],
         key="summary",
     )
@@ -175,6 +178,7 @@ def report_tables(
         priority_table(report),
         category_service_table(report),
         help_table(report),
+        visits_table(report),
         hours,
         *satisfaction_tables(report.satisfaction, total.served, reasons),
         category_satisfaction_table(report),
@@ -193,3 +197,37 @@ def help_table(report: Report) -> Table:
     rows.append([total_label, *(counts.category_total(c) for c in categories), counts.total])
     headers = [_("Kind of help"), *counts.categories, _("No priority category"), total_label]
     return Table(_("Help given (help records)"), headers, rows, key="help")
+
+
+def _visit_rows() -> list[tuple[str, Any]]:
+    return [
+        (_("Requested (day of the call)"), lambda t: t.requested),
+        (_("Scheduled (appointments on the visit day)"), lambda t: t.scheduled),
+        (_("Done, dossier received"), lambda t: t.done_dossier),
+        (_("Done, advice only"), lambda t: t.done_advice),
+        (_("Done (total)"), lambda t: t.done),
+        (_("Not at home"), lambda t: t.not_at_home),
+        (_("Cancelled"), lambda t: t.cancelled),
+        (_("Rescheduled"), lambda t: t.rescheduled),
+        (_("Awaiting an outcome"), lambda t: t.awaiting_outcome),
+    ]
+
+
+def visits_table(report: Report) -> Table:
+    """Home visits: one row per figure, one column per priority category, with totals."""
+    figures = report.home_visits
+    columns: list[VisitTally] = [
+        *(figures.tally(code) for code, _name in figures.categories),
+        figures.tally(None),
+        figures.total,
+    ]
+    rows: list[list[Cell]] = [
+        [label, *(value(tally) for tally in columns)] for label, value in _visit_rows()
+    ]
+    headers = [
+        _("Home visits"),
+        *(name for _code, name in figures.categories),
+        _("No priority category"),
+        _("Total"),
+    ]
+    return Table(_("Home visits booked by phone"), headers, rows, key="home_visits")

@@ -28,6 +28,8 @@ from queue_server.web.realtime import bridge_devices
 from queue_server.web.screens import register_screens
 from queue_server.web.start import start
 from queue_server.web.state import EXTENSION
+from queue_server.web.visit_pages import visit_pages
+from queue_server.web.visits import visits_api
 
 if TYPE_CHECKING:
     from queue_server.runtime import Runtime
@@ -72,6 +74,8 @@ def create_app(runtime: Runtime) -> Flask:
     app.register_blueprint(api)
     app.register_blueprint(contacts_api)
     app.register_blueprint(assists_api)
+    app.register_blueprint(visits_api)
+    app.register_blueprint(visit_pages)
     app.register_blueprint(printing_api)
     app.register_blueprint(device_api)
     app.register_blueprint(ops)

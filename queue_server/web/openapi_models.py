@@ -14,6 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from queue_server.auth.roles import Role
+from queue_server.web.visit_schemas import VISIT_ANSWERS
 
 Status = Literal["waiting", "called", "serving", "done", "no_show", "cancelled"]
 # A default only makes a field optional: defaults are left out of the document.
@@ -405,4 +406,5 @@ ANSWERS: tuple[type[BaseModel], ...] = (
     PrintJobRecorded,
     StatusStored,
     Leases,
+    *VISIT_ANSWERS,
 )

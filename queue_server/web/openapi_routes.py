@@ -22,6 +22,7 @@ from queue_server.web.bodies import (
 from queue_server.web.device_api import LeaseRequest, PrintJobReport, StatusReport
 from queue_server.web.openapi_models import SettingsSection
 from queue_server.web.ratings import CounterRatingBody, TrackRatingBody
+from queue_server.web.visit_schemas import OutcomeBody, ScheduleBody, VisitBody
 
 ERRORS = {
     400: "Malformed JSON, a wrong type or a bad header (the field is named).",
@@ -106,6 +107,33 @@ RANGE = (
      "schema": {"type": "string", "format": "date"}},
     {"name": "to", "in": "query", "description": "Last local day, included (default: from).",
      "schema": {"type": "string", "format": "date"}},
+)  # fmt: skip
+VISIT_ID = _path("visit_id", {"type": "integer", "minimum": 0})
+CONTACTS = {
+    "name": "contacts",
+    "in": "query",
+    "description": "1: add the phone number and address (signed-in help desk, admin).",
+    "schema": {"type": "string", "enum": ["1", "true", "0"]},
+}
+VISIT_STATUSES = [
+    "open",
+    "requested",
+    "scheduled",
+    "done_dossier",
+    "done_advice",
+    "not_home",
+    "cancelled",
+]
+VISIT_FILTERS = (
+    {"name": "status", "in": "query", "description": "open: requested or scheduled.",
+     "schema": {"type": "string", "enum": VISIT_STATUSES}},
+    {"name": "day", "in": "query", "description": "Only visits planned for this local day "
+     "(YYYY-MM-DD, or today).", "schema": {"type": "string"}},
+    {"name": "officer", "in": "query", "description": "Only visits of this staff user id.",
+     "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}},
+    {"name": "mine", "in": "query", "description": "1: only the signed-in user's visits.",
+     "schema": {"type": "string", "enum": ["1", "0"]}},
+    CONTACTS,
 )  # fmt: skip
 STORED: dict[int, Answer] = {201: ("RatingReceipt", "Stored (the score is not echoed).")}
 ADMIN_NOTES = {
@@ -258,6 +286,47 @@ ROUTES: tuple[Route, ...] = (
     Route("get", "/assists/kinds", "assist_kinds", "The kinds of help offered now",
           {200: ("AssistKinds", "In the configured order.")},
           roles="helpdesk, officer, volunteer, manager, admin", errors=READ),
+    # Home visits (queue_server/web/visits.py)
+    Route("post", "/visits", "register_visit", "Register a home visit asked for by phone",
+          {201: ("HomeVisitAnswer", "Registered (status requested); no contact in the answer.")},
+          roles=DESK, body=VisitBody, params=(IDEMPOTENCY,),
+          notes={400: "A malformed field, or no consent for the phone number and address "
+                      "(nothing is stored).",
+                 404: "Unknown service or priority category.",
+                 422: "Not a Vietnamese phone number, no address and no hamlet, or the "
+                      "Idempotency-Key was used for another request."}),
+    Route("get", "/visits", "list_visits", "Home visits, filtered",
+          {200: ("HomeVisitList", "By visit day and window, then unscheduled ones (at most "
+                                  "500).")},
+          roles="helpdesk, manager, admin; officer (signed in): own visits only",
+          params=VISIT_FILTERS, errors=(400, 401, 403),
+          notes={403: "The role may not read visits, an officer token, or contacts=1 "
+                      "asked by anyone but signed-in help desk staff or an admin."}),
+    Route("get", "/visits/{visit_id}", "get_visit", "One home visit",
+          {200: ("HomeVisitAnswer", "The visit.")},
+          roles="helpdesk, manager, admin; officer (signed in): own visits only",
+          params=(VISIT_ID, CONTACTS), errors=LOOKUP),
+    Route("get", "/visits/staff", "visit_staff", "Staff who may be sent on a home visit",
+          {200: ("VisitStaff", "Active officers, help desk staff and admins.")},
+          roles=DESK, errors=READ),
+    Route("post", "/visits/{visit_id}/schedule", "schedule_visit",
+          "Give an open home visit its day, time window and staff",
+          {200: ("HomeVisitAnswer", "Scheduled (again).")}, roles=DESK, body=ScheduleBody,
+          params=(VISIT_ID, IDEMPOTENCY),
+          notes={404: "Unknown visit or staff user.",
+                 409: "The visit is closed.",
+                 422: "A day in the past, a window that ends before it starts, or the "
+                      "Idempotency-Key was used for another request."}),
+    Route("post", "/visits/{visit_id}/outcome", "record_visit_outcome",
+          "Record what happened on a home visit",
+          {200: ("HomeVisitAnswer", "Recorded; closed unless rescheduled.")},
+          roles="helpdesk, admin; officer (signed in): own visits only", body=OutcomeBody,
+          params=(VISIT_ID, IDEMPOTENCY),
+          notes={403: "Not assigned to this visit (officers), or the role may not.",
+                 409: "The visit is closed, or has no day yet (done, not at home, "
+                      "rescheduled).",
+                 422: "A new day in the past or missing with rescheduled, a visit day not "
+                      "yet come, or the Idempotency-Key was used for another request."}),
     # Admin (queue_server/web/admin/api.py)
     _admin("get", "/admin/settings", "admin_settings",
            "The effective settings sections and which ones the admin changed", "AdminSettings"),

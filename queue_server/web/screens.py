@@ -223,6 +223,7 @@ def helpdesk_page() -> str | Response:
         kinds=_kinds(second),
         user=principal.name,
         contact_days=xephang().settings.privacy.contact_days,
+        visit_days=xephang().settings.privacy.visit_days,
     )
 
 

@@ -27,6 +27,9 @@ from queue_server.core.events import (
     TicketChanged,
     TicketIssued,
     TicketRated,
+    VisitClosed,
+    VisitRequested,
+    VisitScheduled,
 )
 from queue_server.core.leases import new_holder
 from queue_server.settings import Settings
@@ -244,7 +247,15 @@ class DeviceWorker:
     }
     """What the devices do per event type (keyed by class: a renamed event still lands)."""
     IGNORED: ClassVar[frozenset[type[DomainEvent]]] = frozenset(
-        {TicketChanged, QueueChanged, TicketRated, AssistRecorded}
+        {
+            TicketChanged,
+            QueueChanged,
+            TicketRated,
+            AssistRecorded,
+            VisitRequested,
+            VisitScheduled,
+            VisitClosed,
+        }
     )
     """Event types the devices have nothing to do with (the boards follow ``counter_changed``)."""
 

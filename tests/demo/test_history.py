@@ -218,3 +218,13 @@ def test_the_history_needs_only_the_core() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_home_visits_with_outcomes(
+    played: tuple[Queue, DemoStaff, HistorySummary, Report],
+) -> None:
+    _queue, _staff, summary, report = played
+    figures = report.home_visits.total
+    assert figures.requested == summary.visits > 3
+    assert figures.done > 0 and figures.scheduled >= figures.done
+    assert figures.done + figures.not_at_home + figures.cancelled + figures.rescheduled > 3

@@ -62,6 +62,7 @@ def test_csv_has_bom_sections_and_vietnamese_headers(tables: list[Table]) -> Non
         "Đối tượng ưu tiên",
         "Số phiếu theo đối tượng ưu tiên và lĩnh vực",
         "Lượt hỗ trợ người dân",
+        "Hỗ trợ tại nhà (đăng ký qua điện thoại)",
         "Lượt đến theo giờ",
         "Mức độ hài lòng",
         "Hài lòng theo quầy",

@@ -146,6 +146,7 @@ def test_maintenance_closes_leftovers_archives_and_purges(
         "events_archived": 0,
         "contacts_purged": 0,
         "outbox_purged": old_events,
+        "visit_contacts_purged": 0,
     }
     assert outbox_before(queue, clock.now() - OUTBOX_KEEP) == 0
     assert [e.name for e in published] == ["counter_changed"]  # counter 3 is free again
@@ -164,16 +165,20 @@ def test_maintenance_closes_leftovers_archives_and_purges(
         "events_archived": count(queue.db, ticket_events_archive),
         "contacts_purged": 1,  # 24 November is more than 30 days ago; 25 November is not
         "outbox_purged": old_events,  # all: closing a waiting ticket publishes nothing
+        "visit_contacts_purged": 0,
     }
     assert count(queue.db, OutboxEvent.__table__) == 0
     assert ticket_counts(queue.db) == (1, 8)
     assert compute_report(queue.db, ZONE, *to_tuesday) == before
     assert len(published) == 1
     purges = audit_entries(queue.db, PURGE_ACTION)
-    assert [(entry.actor, entry.detail) for entry in purges] == [
+    assert [(e.actor, e.detail) for e in purges if e.target == "ticket_contacts"] == [
         (ACTOR, {"deleted": 0, "older_than_days": 30}),
         (ACTOR, {"deleted": 1, "older_than_days": 30}),
     ]
+    assert [(e.actor, e.detail) for e in purges if e.target == "visit_contacts"] == [
+        (ACTOR, {"deleted": 0, "closed_more_than_days": 30}),
+    ] * 2
 
 
 def test_the_thread_runs_a_missed_maintenance_at_start(queue: Queue, clock: FrozenClock) -> None:

@@ -257,6 +257,7 @@ def test_xephang_purge(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr.decode()
     assert result.stdout.decode().splitlines() == [
         "Đã xóa 1 số điện thoại lưu quá 30 ngày.",
+        "Đã xóa số điện thoại và địa chỉ của 0 lượt thăm tại nhà đã kết thúc quá 30 ngày.",
         "Đã xóa 2 sự kiện cũ hơn hai ngày.",  # the 40-day-old ticket's issue and queue change
     ]
     queue = open_queue(load_settings(config), migrate=False, sync=False)

@@ -2,10 +2,12 @@
 
 Every role (API tokens and signed-in users) joins every Socket.IO namespace it may and
 reads every state it may over HTTP while a realistic day goes by: issue (a kiosk, and
-the help desk with a callback number), call, recall, transfer, finish, ratings, a
-settings change and a reprint. No payload of any of them may carry a tracking code or a
-phone number, by key or by value. The code reaches only the answer to the issuing
-request and the device worker that prints it as a QR code.
+the help desk with a callback number), call, recall, transfer, finish, a home visit
+booked by phone (registered, scheduled, done), ratings, a settings change and a
+reprint. No payload of any of them may carry a tracking code, a phone number or a
+visit's address, by key or by value (the visits are read without ``contacts=1``). The
+code reaches only the answer to the issuing request and the device worker that prints it
+as a QR code.
 """
 
 from __future__ import annotations
@@ -27,7 +29,12 @@ from .conftest import Headers, TokenMaker, sign_in
 
 PHONE = "0912 345 678"
 PHONE_DIGITS = "912345678"  # in any form it may be stored or shown (+84…, 0…)
-SECRET_KEYS = frozenset({"track_code", "tracking_code", "track_url", "phone", "contact"})
+VISIT_PHONE = "0987 654 321"  # a home visit's phone number and address (issue 16)
+VISIT_PHONE_DIGITS = "987654321"
+ADDRESS = "Số 7 ngõ Hòe Nhai"
+SECRET_KEYS = frozenset(
+    {"track_code", "tracking_code", "track_url", "phone", "contact", "address", "hamlet"}
+)
 NAMESPACES = ("/display", "/officer", "/devices", "/rate")
 TOKEN_ROLES = {
     "kiosk": None,
@@ -66,6 +73,7 @@ class Viewer:
     auth: dict[str, str] | None
     sockets: dict[str, SocketIOTestClient] = field(default_factory=dict)
     payloads: list[tuple[str, Any]] = field(default_factory=list)
+    visit_ids: list[int] = field(default_factory=list)
 
     def join(self, app: Flask, socketio: SocketIO) -> None:
         for namespace in NAMESPACES:
@@ -87,6 +95,9 @@ class Viewer:
             "/api/v1/counters/2/rating",
             "/api/v1/session",
             "/officer/summary",
+            "/api/v1/visits",
+            "/api/v1/visits?day=today&mine=1",
+            *(f"/api/v1/visits/{visit_id}" for visit_id in self.visit_ids),
             *(f"/api/v1/tickets/{ticket_id}" for ticket_id in ticket_ids),
             *(f"/api/v1/tickets/by-number/{number}" for number in numbers),
         ]
@@ -177,6 +188,27 @@ def test_no_role_receives_a_tracking_code_or_a_phone_number(
         act("/api/v1/counters/2/next")
         act("/api/v1/counters/2/finish")
 
+    # A home visit booked by phone: registered, scheduled, done (help desk and officer).
+    visit = helpdesk.post(
+        "/api/v1/visits",
+        json={"phone": VISIT_PHONE, "consent": True, "service": "HT", "address": ADDRESS,
+              "hamlet": "Tổ 9"},
+        headers=helpdesk_csrf,
+    )  # fmt: skip
+    assert visit.status_code == 201, visit.get_json()
+    visit_id = visit.get_json()["id"]
+    staff = helpdesk.get("/api/v1/visits/staff").get_json()["staff"]
+    me = officer.get("/api/v1/session").get_json()["name"]
+    plan = {"day": "2026-11-23", "window_start": "14:00", "window_end": "15:00",
+            "officers": [next(s["id"] for s in staff if s["name"] == me)]}  # fmt: skip
+    path = f"/api/v1/visits/{visit_id}"
+    scheduled = helpdesk.post(f"{path}/schedule", json=plan, headers=helpdesk_csrf)
+    assert scheduled.status_code == 200, scheduled.get_json()
+    answers.append(("POST schedule", scheduled.get_json()))
+    for viewer in viewers:
+        viewer.visit_ids.append(visit_id)
+    act(f"{path}/outcome", {"outcome": "done_advice"})
+
     # Ratings: the tablet rates the last ticket; the citizen rates the first from the phone.
     tablet = token("rating", 2)
     pending = citizen.get("/api/v1/counters/2/rating", headers=tablet).get_json()["pending"]
@@ -200,7 +232,7 @@ def test_no_role_receives_a_tracking_code_or_a_phone_number(
     bus.publish(queue.reprint(first["id"], "kiosk-1").envelopes)
     read_all()
 
-    secrets = [*codes, PHONE_DIGITS]
+    secrets = [*codes, PHONE_DIGITS, VISIT_PHONE_DIGITS, ADDRESS, "Tổ 9"]
     received = {viewer.label: viewer.received() for viewer in viewers}
     received["staff writes"] = answers
     checked: dict[str, set[str]] = {}
@@ -220,6 +252,9 @@ def test_no_role_receives_a_tracking_code_or_a_phone_number(
         assert {"/display snapshot", "/display batch"} <= checked[label], checked[label]
     for label in ("officer user", "helpdesk user", "admin user"):
         assert {"/officer batch", "/officer print_requested"} <= checked[label], checked[label]
+        assert {"/officer visit_requested", "/officer visit_closed"} <= checked[label]
+    for label in ("helpdesk user", "manager user", "officer user"):
+        assert "GET /api/v1/visits" in checked[label], checked[label]
     for label in ("display token", "admin token"):
         assert {"/devices ticket_issued", "/devices print_requested"} <= checked[label]
     assert "/rate ask" in checked["rating token"] and "/rate rated" in checked["rating token"]
