@@ -79,7 +79,7 @@ def archive(before: date | None, config_path: Path | None) -> None:
 @config_option
 @handles_errors
 def purge(config_path: Path | None) -> None:
-    """Delete old callback phone numbers (privacy.contact_days, audit-logged) and events."""
+    """Delete old callback and feedback phone numbers (audit-logged) and old events."""
     from queue_server.core import outbox
     from queue_server.core.bootstrap import open_queue
     from queue_server.core.contacts import purge_contacts
@@ -88,7 +88,13 @@ def purge(config_path: Path | None) -> None:
     settings = load(config_path)
     queue = open_queue(settings)
     days = settings.privacy.contact_days
-    deleted = purge_contacts(queue.db, queue.clock.now(), days, actor="cli")
+    deleted = purge_contacts(
+        queue.db,
+        queue.clock.now(),
+        days,
+        actor="cli",
+        feedback_days=settings.feedback.phone_keep_days,
+    )
     with queue.db.write() as conn:
         events = outbox.purge(conn, queue.clock.now() - OUTBOX_KEEP)
     click.echo(

@@ -217,6 +217,18 @@ class AssistRecorded(DomainEvent):
     service: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class FeedbackChanged(DomainEvent):
+    """A feedback record was received, forwarded or answered: its id, kind, channel and
+    status only (never its text, answer or phone number)."""
+
+    name: ClassVar[str] = "feedback_changed"
+    feedback_id: int
+    kind: str
+    channel: str
+    status: str
+
+
 EVENT_TYPES: Mapping[str, type[DomainEvent]] = MappingProxyType(
     {
         event_type.name: event_type
@@ -230,6 +242,7 @@ EVENT_TYPES: Mapping[str, type[DomainEvent]] = MappingProxyType(
             SettingsChanged,
             TicketRated,
             AssistRecorded,
+            FeedbackChanged,
         )
     }
 )

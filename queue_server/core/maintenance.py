@@ -43,6 +43,7 @@ class MaintenancePlan:
     hour: int = 2
     keep_days: int = 7
     contact_days: int = 30
+    feedback_phone_days: int = 30
     enabled: bool = True
 
     @classmethod
@@ -51,6 +52,7 @@ class MaintenancePlan:
             hour=settings.maintenance.hour,
             keep_days=settings.archive.keep_days,
             contact_days=settings.privacy.contact_days,
+            feedback_phone_days=settings.feedback.phone_keep_days,
             enabled=settings.maintenance.enabled,
         )
 
@@ -166,7 +168,9 @@ def run_maintenance(
     now = queue.clock.now()
     closed = queue.close_day(actor=actor)
     archived = archive_before(queue.db, archive_horizon(queue.today(), plan.keep_days))
-    purged = purge_contacts(queue.db, now, plan.contact_days, actor)
+    purged = purge_contacts(
+        queue.db, now, plan.contact_days, actor, feedback_days=plan.feedback_phone_days
+    )
     with queue.db.write() as conn:
         events = outbox.purge(conn, now - OUTBOX_KEEP)
     result = MaintenanceResult(due or now, closed.value, archived, purged, events)

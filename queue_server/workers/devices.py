@@ -20,6 +20,7 @@ from queue_server.core.events import (
     AssistRecorded,
     CounterChanged,
     DomainEvent,
+    FeedbackChanged,
     PrintRequested,
     QueueChanged,
     SettingsChanged,
@@ -244,7 +245,7 @@ class DeviceWorker:
     }
     """What the devices do per event type (keyed by class: a renamed event still lands)."""
     IGNORED: ClassVar[frozenset[type[DomainEvent]]] = frozenset(
-        {TicketChanged, QueueChanged, TicketRated, AssistRecorded}
+        {TicketChanged, QueueChanged, TicketRated, AssistRecorded, FeedbackChanged}
     )
     """Event types the devices have nothing to do with (the boards follow ``counter_changed``)."""
 
