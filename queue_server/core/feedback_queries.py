@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 
 from queue_server.core.context import QueueContext
-from queue_server.core.errors import Rejected
+from queue_server.core.errors import NotFound, Rejected
 from queue_server.core.feedback import ANSWERED, CHANNELS, STATUSES
 from queue_server.core.models import Counter, Feedback, Service, User
 from queue_server.i18n import _
@@ -65,17 +65,32 @@ def list_feedback(
     query = _filtered(chosen, today).order_by(Feedback.at.desc(), Feedback.id.desc())
     with queue.db.read() as conn:
         rows = conn.execute(query.limit(MAX_ROWS)).all()
-    return [_as_dict(row, today, with_phone, queue) for row in rows]
+    return [_as_dict(row, today, with_phone) for row in rows]
 
 
-def _filtered(chosen: FeedbackFilter, today: date) -> Any:
-    query: Any = (
+def one_feedback(
+    queue: QueueContext, feedback_id: int, *, with_phone: bool = False
+) -> dict[str, Any]:
+    """The record ``feedback_id``; :class:`NotFound` if there is none."""
+    query = _joined().where(Feedback.id == feedback_id)
+    with queue.db.read() as conn:
+        row = conn.execute(query).one_or_none()
+    if row is None:
+        raise NotFound(_("Unknown feedback: {id}").format(id=feedback_id))
+    return _as_dict(row, queue.today(), with_phone)
+
+
+def _joined() -> Any:
+    return (
         select(*COLUMNS)
         .outerjoin(Service, Service.id == Feedback.service_id)
         .outerjoin(Counter, Counter.id == Feedback.counter_id)
         .outerjoin(User, User.id == Feedback.forwarded_user_id)
-        .where(Feedback.day >= chosen.start, Feedback.day <= chosen.end)
     )
+
+
+def _filtered(chosen: FeedbackFilter, today: date) -> Any:
+    query = _joined().where(Feedback.day >= chosen.start, Feedback.day <= chosen.end)
     if chosen.status:
         query = query.where(Feedback.status == chosen.status)
     if chosen.channel:
@@ -95,7 +110,7 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
-def _as_dict(row: Any, today: date, with_phone: bool, queue: QueueContext) -> dict[str, Any]:
+def _as_dict(row: Any, today: date, with_phone: bool) -> dict[str, Any]:
     record = row
     forwarded_to = row.user_name or row.user_login or record.forwarded_unit
     data: dict[str, Any] = {
