@@ -14,6 +14,8 @@ from sqlalchemy import Connection, select
 from queue_server.core.archive import tickets_between
 from queue_server.core.assist_config import DEFAULT_KINDS, HelpKindConfig
 from queue_server.core.db import Database
+from queue_server.core.feedback_config import DEFAULT_KINDS as DEFAULT_FEEDBACK_KINDS
+from queue_server.core.feedback_config import FeedbackKindConfig
 from queue_server.core.models import (
     Counter,
     PriorityCategory,
@@ -23,6 +25,7 @@ from queue_server.core.models import (
 )
 from queue_server.reports.assists import HelpCounts, help_counts
 from queue_server.reports.collation import vietnamese_key
+from queue_server.reports.feedback import FeedbackFigures, feedback_figures
 from queue_server.reports.labels import by_counter_name
 from queue_server.reports.satisfaction import Satisfaction, satisfaction_report
 from queue_server.reports.stats import Durations, summarize
@@ -87,7 +90,8 @@ class Report:
     ``by_counter`` and ``by_officer`` hold only tickets that reached a counter (their
     ``issued`` is the number handled there). ``satisfaction`` counts the ratings of the
     same days (see :mod:`queue_server.reports.satisfaction`), ``help`` the help records
-    (see :mod:`queue_server.reports.assists`).
+    (see :mod:`queue_server.reports.assists`), ``feedback`` the citizens' feedback
+    (see :mod:`queue_server.reports.feedback`).
     """
 
     start: date
@@ -103,6 +107,7 @@ class Report:
     arrivals_by_hour: list[int]
     satisfaction: Satisfaction
     help: HelpCounts = field(default_factory=HelpCounts)
+    feedback: FeedbackFigures = field(default_factory=FeedbackFigures)
 
     @property
     def priority_served(self) -> int:
@@ -140,11 +145,13 @@ def compute_report(
     *,
     progress: Callable[[date], None] | None = None,
     kinds: Sequence[HelpKindConfig] = DEFAULT_KINDS,
+    feedback_kinds: Sequence[FeedbackKindConfig] = DEFAULT_FEEDBACK_KINDS,
 ) -> Report:
     """Count and time the tickets issued on local days ``start``..``end``.
 
     ``progress`` is called once per day of the range as it is added up; ``kinds``: the
-    configured kinds of help (``settings.assists.kinds``), for the help records.
+    configured kinds of help (``settings.assists.kinds``), for the help records;
+    ``feedback_kinds``: the kinds of feedback (``settings.feedback.kinds``).
     """
     if start > end:
         raise ValueError("start is after end")
@@ -159,6 +166,7 @@ def compute_report(
         )
         satisfaction = satisfaction_report(conn, start, end)
         help_given = help_counts(conn, start, end, kinds)
+        feedback = feedback_figures(conn, start, end, zone, feedback_kinds)
     per_day: dict[date, list[TicketFacts]] = defaultdict(list)
     for ticket in facts:
         per_day[ticket.day].append(ticket)
@@ -199,6 +207,7 @@ def compute_report(
         arrivals_by_hour=arrivals,
         satisfaction=satisfaction,
         help=help_given,
+        feedback=feedback,
     )
 
 

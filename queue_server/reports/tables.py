@@ -95,6 +95,7 @@ def report_tables(
     officers, priority categories, arrivals by hour, then the satisfaction sections
     (``reasons``: the configured reasons for "not satisfied", ``settings.ratings.reasons``)."""
     # Imported here: the satisfaction tables are built from this module's Table.
+    from queue_server.reports.feedback_tables import feedback_table
     from queue_server.reports.satisfaction_tables import satisfaction_tables
 
     total = report.total
@@ -180,6 +181,7 @@ def report_tables(
         by_officer,
         priority,
         help_table(report),
+        feedback_table(report.feedback),
         hours,
         *satisfaction_tables(report.satisfaction, total.served, reasons),
     ]
