@@ -17,6 +17,7 @@ from queue_server.web.device_api import device_api
 from queue_server.web.devices import register_devices
 from queue_server.web.errors import register_error_handlers
 from queue_server.web.feedback import feedback_api
+from queue_server.web.feedback_screens import feedback_pages
 from queue_server.web.health import ops
 from queue_server.web.join_guard import JoinGuard
 from queue_server.web.language import LANGUAGES, remember_choice, request_language
@@ -74,6 +75,7 @@ def create_app(runtime: Runtime) -> Flask:
     app.register_blueprint(contacts_api)
     app.register_blueprint(assists_api)
     app.register_blueprint(feedback_api)
+    app.register_blueprint(feedback_pages)
     app.register_blueprint(printing_api)
     app.register_blueprint(device_api)
     app.register_blueprint(ops)
