@@ -71,9 +71,10 @@ def list_feedback(
 def one_feedback(
     queue: QueueContext, feedback_id: int, *, with_phone: bool = False
 ) -> dict[str, Any]:
-    """The record ``feedback_id``; :class:`NotFound` if there is none."""
+    """The record ``feedback_id``; :class:`NotFound` if there is none. Read in a write
+    transaction: inside a request's transaction (idempotency) it sees what it wrote."""
     query = _joined().where(Feedback.id == feedback_id)
-    with queue.db.read() as conn:
+    with queue.db.write() as conn:
         row = conn.execute(query).one_or_none()
     if row is None:
         raise NotFound(_("Unknown feedback: {id}").format(id=feedback_id))
