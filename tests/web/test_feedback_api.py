@@ -15,7 +15,7 @@ from queue_server.core.operations import Queue
 from queue_server.relay import Relay
 from queue_server.runtime import start_app
 from queue_server.settings import Settings
-from tests.web.conftest import Headers, make_token_maker, sign_in
+from tests.web.conftest import make_token_maker, sign_in
 
 PATH = "/api/v1/feedback"
 TEXT = "Quầy Hộ tịch đông, chờ hơn một tiếng mới đến lượt."
@@ -133,8 +133,9 @@ def test_bad_input_changes_nothing(settings: Settings, sqlite_app: Flask) -> Non
     ):
         assert manager.post(path, json=body, headers=manager_csrf).status_code == 404
     new_id = desk.post(PATH, json={"text": TEXT}, headers=csrf).get_json()["id"]
-    for body in ({}, {"unit": "UBND", "user_id": 1}, {"user_id": 9999}):
-        answer = manager.post(f"{PATH}/{new_id}/forward", json=body, headers=manager_csrf)
+    forwards: list[dict[str, object]] = [{}, {"unit": "UBND", "user_id": 1}, {"user_id": 9999}]
+    for target in forwards:
+        answer = manager.post(f"{PATH}/{new_id}/forward", json=target, headers=manager_csrf)
         assert answer.status_code in (404, 422) and "error" in answer.get_json()
     empty = manager.post(f"{PATH}/{new_id}/answer", json={"text": ""}, headers=manager_csrf)
     assert empty.status_code == 422
