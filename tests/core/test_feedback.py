@@ -202,7 +202,7 @@ def test_phone_numbers_are_purged_after_the_answer_with_an_audit_entry(
 
 
 @pytest.mark.postgres
-def test_on_postgresql_two_answers_at_once_keep_one(
+def test_on_postgresql_a_second_answer_is_refused(
     settings: Settings, pg_url: str, clock: FrozenClock
 ) -> None:
     queue = open_on(pg_url, settings, clock)
