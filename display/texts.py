@@ -194,9 +194,60 @@ VISIT_PRINT: dict[str, str] = {
     "outcomes": N_("Dossier received · Advice only · Not at home · Cancelled · New date: ……"),
 }
 
+# Citizens' feedback (phản ánh, kiến nghị): the help desk's form, the staff page.
+FEEDBACK_FORM: dict[str, str] = {
+    "fb_title": N_("Record feedback or a complaint"),
+    "fb_kind": N_("Kind"),
+    "fb_text": N_("What the citizen says"),
+    "fb_service": N_("Service concerned (optional)"),
+    "fb_counter": N_("Counter concerned (optional)"),
+    "fb_none": N_("Not given"),
+    "fb_phone": N_("Phone number for the answer (optional)"),
+    "fb_consent": N_(
+        "The citizen agrees to be called back with the answer; the number is deleted "
+        "{days} days after the answer."
+    ),
+    "fb_save": N_("Record"),
+    "fb_saved": N_("Recorded (no. {id}); to be answered by {due}."),
+    "fb_empty": N_("Write what the citizen says."),
+}
+
+FEEDBACK_PAGE: dict[str, str] = {
+    "title": N_("Citizens' feedback"),
+    "sign_out": N_("Sign out"),
+    "from": N_("From"),
+    "to": N_("To"),
+    "status": N_("Status"),
+    "channel": N_("Channel"),
+    "all": N_("All"),
+    "overdue_only": N_("Overdue only"),
+    "show": N_("Show"),
+    "received": N_("Received"),
+    "forwarded": N_("Forwarded"),
+    "answered": N_("Answered"),
+    "overdue": N_("Overdue"),
+    "helpdesk": N_("At the help desk"),
+    "track": N_("From the tracking page"),
+    "rating": N_("With a 'not satisfied' rating"),
+    "due": N_("Due {day}"),
+    "none_found": N_("No feedback for these filters."),
+    "forward_to_user": N_("Forward to a staff member"),
+    "forward_to_unit": N_("or to a unit"),
+    "forward": N_("Forward"),
+    "forwarded_to": N_("Forwarded to {target}"),
+    "answer_text": N_("Answer given to the citizen"),
+    "answer": N_("Record the answer"),
+    "answered_by": N_("Answered by {who} on {day}"),
+    "phone_given": N_("Phone for the answer: {phone}"),
+    "has_phone": N_("The citizen left a phone number for the answer."),
+    "saved": N_("Saved."),
+    "choose": N_("Choose…"),
+}
+
 HELPDESK: dict[str, str] = {
     **ASSIST,
     **VISITS,
+    **FEEDBACK_FORM,
     "title": N_("Help desk"),
     "issue": N_("Issue a ticket"),
     "service": N_("Service"),
@@ -239,6 +290,7 @@ RATING: dict[str, str] = {
     "confidential": N_("Your rating is anonymous and confidential."),
     "ticket": N_("Ticket {number}"),
     "already": N_("This ticket has already been rated. Thank you."),
+    "comment": N_("Anything to add? (optional)"),
 }
 
 RATE: dict[str, str] = {
@@ -264,6 +316,17 @@ TRACK: dict[str, str] = {
     "soon": N_("It is almost your turn."),
     "updated": N_("Updated at {time}"),
     "closed": N_("This ticket can no longer be rated."),
+    "fb_title": N_("Send feedback or a suggestion"),
+    "fb_kind": N_("Kind"),
+    "fb_text": N_("Your feedback"),
+    "fb_phone": N_("Phone number, if you want an answer (optional)"),
+    "fb_consent": N_(
+        "I agree that the center keeps this number to call me back with the answer; "
+        "it is deleted {days} days after the answer."
+    ),
+    "fb_send": N_("Send feedback"),
+    "fb_sent": N_("Thank you. Your feedback was received (no. {id})."),
+    "fb_empty": N_("Please write your feedback."),
     "missing": N_(
         "We could not find this ticket. Please check the code on your ticket or ask the help desk."
     ),
@@ -276,6 +339,7 @@ PAGES: dict[str, dict[str, str]] = {
     "helpdesk": HELPDESK,
     "assist": ASSIST_PAGE,
     "visits_print": VISIT_PRINT,
+    "feedback": FEEDBACK_PAGE,
     "rate": RATE,
     "track": TRACK,
 }

@@ -177,7 +177,9 @@ class Runtime:
                 secret_key=secret_key(effective),
                 metrics=metrics,
                 issue_limiter=shared.issue_limiter,
-                ratings=RatingsState(Ratings(queue, effective.ratings), shared.track_limiter),
+                ratings=RatingsState(
+                    Ratings(queue, effective.ratings, effective.feedback), shared.track_limiter
+                ),
                 screens=effective.screens,
                 socketio=socketio,
                 screen_feed=screen_feed,

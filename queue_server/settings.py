@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from queue_server.core.assist_config import AssistsConfig
+from queue_server.core.feedback_config import FeedbackConfig
 from queue_server.core.options import NumberingConfig, PolicyConfig
 from queue_server.core.rating_config import RatingsConfig
 from queue_server.core.retention import ArchiveConfig, MaintenanceConfig, PrivacyConfig
@@ -229,6 +230,7 @@ class Settings(_Model):
     screens: ScreensConfig = Field(default_factory=ScreensConfig)
     ratings: RatingsConfig = Field(default_factory=RatingsConfig)
     assists: AssistsConfig = Field(default_factory=AssistsConfig)
+    feedback: FeedbackConfig = Field(default_factory=FeedbackConfig)
     archive: ArchiveConfig = Field(default_factory=ArchiveConfig)
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     maintenance: MaintenanceConfig = Field(default_factory=MaintenanceConfig)

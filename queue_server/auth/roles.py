@@ -14,7 +14,7 @@ class Role(enum.StrEnum):
     OFFICER = "officer"  # operates its own counter
     DISPLAY = "display"  # reads the state
     RATING = "rating"  # the satisfaction tablet of one counter
-    MANAGER = "manager"  # reads the reports (the center's manager); changes nothing
+    MANAGER = "manager"  # reads the reports (the center's manager); handles feedback
     VOLUNTEER = "volunteer"  # records help given to citizens (help records), nothing else
     DEVICE = "device"  # the device worker process: gets the tracking codes it prints as QR
     ADMIN = "admin"  # everything

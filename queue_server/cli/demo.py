@@ -178,6 +178,7 @@ def _history(
         kiosk=kiosk,
         ratings=settings.ratings,
         assists=settings.assists,
+        feedback=settings.feedback,
     )
     click.echo(
         _(

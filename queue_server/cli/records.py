@@ -79,8 +79,8 @@ def archive(before: date | None, config_path: Path | None) -> None:
 @config_option
 @handles_errors
 def purge(config_path: Path | None) -> None:
-    """Delete old callback phone numbers (privacy.contact_days), the phone numbers and
-    addresses of closed home visits (privacy.visit_days), audit-logged, and old events."""
+    """Delete old callback and feedback phone numbers, the phone numbers and addresses of
+    closed home visits (privacy.visit_days), audit-logged, and old events."""
     from queue_server.core import outbox
     from queue_server.core.bootstrap import open_queue
     from queue_server.core.contacts import purge_contacts, purge_visit_contacts
@@ -89,7 +89,13 @@ def purge(config_path: Path | None) -> None:
     settings = load(config_path)
     queue = open_queue(settings)
     days = settings.privacy.contact_days
-    deleted = purge_contacts(queue.db, queue.clock.now(), days, actor="cli")
+    deleted = purge_contacts(
+        queue.db,
+        queue.clock.now(),
+        days,
+        actor="cli",
+        feedback_days=settings.feedback.phone_keep_days,
+    )
     visit_days = settings.privacy.visit_days
     visits = purge_visit_contacts(queue.db, queue.clock.now(), visit_days, actor="cli")
     with queue.db.write() as conn:

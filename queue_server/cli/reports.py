@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -154,14 +154,23 @@ def _compute(settings: Settings, start: date, end: date) -> Report:
         if current_revision(database) is None:
             fail(_("The database has no xephang tables yet; run xephang init."))
         zone = settings.center.zone
-        kinds = settings.assists.kinds
+
+        def compute(progress: Callable[[date], None] | None = None) -> Report:
+            return compute_report(
+                database,
+                zone,
+                start,
+                end,
+                progress=progress,
+                kinds=settings.assists.kinds,
+                feedback_kinds=settings.feedback.kinds,
+            )
+
         days = len(days_between(start, end))
         if days <= PROGRESS_AFTER_DAYS:
-            return compute_report(database, zone, start, end, kinds=kinds)
+            return compute()
         with click.progressbar(length=days, label=_("Adding up days"), file=sys.stderr) as bar:
-            return compute_report(
-                database, zone, start, end, progress=lambda _day: bar.update(1), kinds=kinds
-            )
+            return compute(lambda _day: bar.update(1))
     finally:
         database.dispose()
 

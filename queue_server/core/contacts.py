@@ -17,13 +17,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, delete, insert, select, update
 
 from queue_server.core import audit
 from queue_server.core.clock import day_bounds_utc
 from queue_server.core.db import Database
 from queue_server.core.errors import Rejected
-from queue_server.core.models import Service, Ticket, TicketContact
+from queue_server.core.models import Feedback, Service, Ticket, TicketContact
 from queue_server.core.visit_models import HomeVisit, VisitContact
 from queue_server.i18n import N_, _
 
@@ -130,21 +130,23 @@ def withdraw_contact(db: Database, ticket_id: int, now: datetime, actor: str) ->
     return bool(deleted)
 
 
-def purge_contacts(db: Database, now: datetime, keep_days: int, actor: str) -> int:
-    """Delete phone numbers older than ``keep_days`` days; the audit log gets the count."""
+def purge_contacts(
+    db: Database, now: datetime, keep_days: int, actor: str, *, feedback_days: int | None = None
+) -> int:
+    """Delete callback phone numbers older than ``keep_days`` days and, with
+    ``feedback_days``, the phone numbers of feedback answered more than that many days
+    ago; the audit log gets the counts. Returns how many numbers were deleted."""
     cutoff = now - timedelta(days=keep_days)
     with db.write() as conn:
         deleted = conn.execute(
             delete(TicketContact).where(TicketContact.created_at < cutoff)
         ).rowcount
-        audit.record(
-            conn,
-            now,
-            actor,
-            PURGE_ACTION,
-            target="ticket_contacts",
-            detail={"deleted": deleted, "older_than_days": keep_days},
-        )
+        detail: dict[str, Any] = {"deleted": deleted, "older_than_days": keep_days}
+        if feedback_days is not None:
+            cleared = _purge_feedback_phones(conn, now - timedelta(days=feedback_days))
+            detail |= {"feedback_phones": cleared, "feedback_answered_days": feedback_days}
+            deleted += cleared
+        audit.record(conn, now, actor, PURGE_ACTION, target="ticket_contacts", detail=detail)
     return int(deleted)
 
 
@@ -168,3 +170,18 @@ def purge_visit_contacts(db: Database, now: datetime, keep_days: int, actor: str
             detail={"deleted": deleted, "closed_more_than_days": keep_days},
         )
     return int(deleted)
+
+
+def _purge_feedback_phones(conn: Connection, answered_before: datetime) -> int:
+    """Clear the phone numbers of feedback answered before ``answered_before``."""
+    return int(
+        conn.execute(
+            update(Feedback)
+            .where(
+                Feedback.phone.is_not(None),
+                Feedback.answered_at.is_not(None),
+                Feedback.answered_at < answered_before,
+            )
+            .values(phone=None, phone_consented_at=None)
+        ).rowcount
+    )

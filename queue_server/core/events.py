@@ -252,6 +252,18 @@ class VisitClosed(DomainEvent):
     day: str | None  # the visit day (ISO), None for a request cancelled before one
 
 
+@dataclass(frozen=True, slots=True)
+class FeedbackChanged(DomainEvent):
+    """A feedback record was received, forwarded or answered: its id, kind, channel and
+    status only (never its text, answer or phone number)."""
+
+    name: ClassVar[str] = "feedback_changed"
+    feedback_id: int
+    kind: str
+    channel: str
+    status: str
+
+
 EVENT_TYPES: Mapping[str, type[DomainEvent]] = MappingProxyType(
     {
         event_type.name: event_type
@@ -268,6 +280,7 @@ EVENT_TYPES: Mapping[str, type[DomainEvent]] = MappingProxyType(
             VisitRequested,
             VisitScheduled,
             VisitClosed,
+            FeedbackChanged,
         )
     }
 )

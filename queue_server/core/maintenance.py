@@ -45,6 +45,7 @@ class MaintenancePlan:
     keep_days: int = 7
     contact_days: int = 30
     visit_days: int = 30
+    feedback_phone_days: int = 30
     enabled: bool = True
 
     @classmethod
@@ -54,6 +55,7 @@ class MaintenancePlan:
             keep_days=settings.archive.keep_days,
             contact_days=settings.privacy.contact_days,
             visit_days=settings.privacy.visit_days,
+            feedback_phone_days=settings.feedback.phone_keep_days,
             enabled=settings.maintenance.enabled,
         )
 
@@ -172,7 +174,9 @@ def run_maintenance(
     now = queue.clock.now()
     closed = queue.close_day(actor=actor)
     archived = archive_before(queue.db, archive_horizon(queue.today(), plan.keep_days))
-    purged = purge_contacts(queue.db, now, plan.contact_days, actor)
+    purged = purge_contacts(
+        queue.db, now, plan.contact_days, actor, feedback_days=plan.feedback_phone_days
+    )
     visits = purge_visit_contacts(queue.db, now, plan.visit_days, actor)
     with queue.db.write() as conn:
         events = outbox.purge(conn, now - OUTBOX_KEEP)

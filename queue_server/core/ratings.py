@@ -19,7 +19,9 @@ from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
 
 from queue_server.core.errors import InvalidState, NotFound, Rejected
-from queue_server.core.events import TicketRated
+from queue_server.core.events import DomainEvent, TicketRated
+from queue_server.core.feedback import rating_comment, rating_feedback
+from queue_server.core.feedback_config import FeedbackConfig
 from queue_server.core.models import Rating, Ticket, TicketStatus
 from queue_server.core.operations import Outcome, Queue
 from queue_server.core.outbox import recorded
@@ -130,9 +132,15 @@ RATING_TICKET_COLUMNS = (
 class Ratings:
     """Satisfaction ratings of one center's queue."""
 
-    def __init__(self, queue: Queue, config: RatingsConfig | None = None) -> None:
+    def __init__(
+        self,
+        queue: Queue,
+        config: RatingsConfig | None = None,
+        feedback: FeedbackConfig | None = None,
+    ) -> None:
         self.queue = queue
         self.config = config or RatingsConfig()
+        self.feedback = feedback or FeedbackConfig()
 
     # ----------------------------------------------------------------- reading
     def pending_at_counter(self, counter_number: int) -> PendingRating | None:
@@ -173,11 +181,18 @@ class Ratings:
 
     # ----------------------------------------------------------------- rating
     def rate_at_counter(
-        self, counter_number: int, ticket_id: int, score: int, reasons: Iterable[str] = ()
+        self,
+        counter_number: int,
+        ticket_id: int,
+        score: int,
+        reasons: Iterable[str] = (),
+        comment: str | None = None,
     ) -> Outcome[RatingReceipt]:
-        """The counter's tablet rates the ticket it last saw finished there."""
+        """The counter's tablet rates the ticket it last saw finished there; a comment
+        with "not satisfied" becomes a feedback record linked to the rating."""
         counter = self._counter_id(counter_number)
         chosen = self._check(score, reasons)
+        said = rating_comment(self.feedback, score == NOT_SATISFIED, comment)
         now = self.queue.clock.now()
 
         def fits(conn: Connection, row: Row) -> None:
@@ -193,14 +208,20 @@ class Ratings:
             return self._ticket_by_id(conn, ticket_id)
 
         return recorded(
-            self.queue.db, lambda: self._store(find, fits, score, chosen, AT_COUNTER, now)
+            self.queue.db,
+            lambda: self._store(find, fits, (score, chosen, said), AT_COUNTER, now),
         )
 
     def rate_by_track_code(
-        self, track_code: str, score: int, reasons: Iterable[str] = ()
+        self,
+        track_code: str,
+        score: int,
+        reasons: Iterable[str] = (),
+        comment: str | None = None,
     ) -> Outcome[RatingReceipt]:
-        """The citizen rates from the ticket's tracking page."""
+        """The citizen rates from the ticket's tracking page (a comment as above)."""
         chosen = self._check(score, reasons)
+        said = rating_comment(self.feedback, score == NOT_SATISFIED, comment)
 
         def fits(conn: Connection, row: Row) -> None:
             if not self._track_window_open(row.day):
@@ -211,7 +232,8 @@ class Ratings:
 
         now = self.queue.clock.now()
         return recorded(
-            self.queue.db, lambda: self._store(find, fits, score, chosen, FROM_TRACKING, now)
+            self.queue.db,
+            lambda: self._store(find, fits, (score, chosen, said), FROM_TRACKING, now),
         )
 
     # ----------------------------------------------------------------- helpers
@@ -219,13 +241,14 @@ class Ratings:
         self,
         find: Callable[[Connection], Row],
         fits: Callable[[Connection, Row], None],
-        score: int,
-        reasons: list[str],
+        given: tuple[int, list[str], str | None],
         channel: str,
         now: datetime,
     ) -> Outcome[RatingReceipt]:
-        """Insert the rating of the ticket ``find`` returns, if it is done, unrated and
-        ``fits`` the channel's rules."""
+        """Insert the rating (score, reasons, comment) of the ticket ``find`` returns,
+        if it is done, unrated and ``fits`` the channel's rules."""
+        score, reasons, comment = given
+        events: list[DomainEvent] = []
         try:
             with self.queue.db.write() as conn:
                 row = find(conn)
@@ -234,8 +257,9 @@ class Ratings:
                 if self._rated(conn, row.id):
                     raise _already_rated(row.number)
                 fits(conn, row)
-                conn.execute(
-                    insert(Rating).values(
+                rating_id = conn.execute(
+                    insert(Rating)
+                    .values(
                         ticket_id=row.id,
                         day=row.day,
                         service_id=row.service_id,
@@ -246,7 +270,12 @@ class Ratings:
                         channel=channel,
                         at=now,
                     )
-                )
+                    .returning(Rating.id)
+                ).scalar_one()
+                if comment is not None:
+                    zone = self.queue.options.zone
+                    link = (row, rating_id, zone)
+                    events.append(rating_feedback(conn, self.feedback, link, comment, now))
         except IntegrityError:  # the other of two simultaneous ratings won
             raise _already_rated(None) from None
         # None for a counter deactivated since (no tablet is left there to tell).
@@ -254,7 +283,7 @@ class Ratings:
         receipt = RatingReceipt(row.id, row.number, channel, now, score)
         number = counter.number if counter else None
         rated = TicketRated(ticket_id=row.id, counter=number, channel=channel, at=now)
-        return Outcome(receipt, [rated])
+        return Outcome(receipt, [rated, *events])
 
     def _check(self, score: int, reasons: Iterable[str]) -> list[str]:
         """The reasons in configured order, without repeats; refuses what does not fit."""

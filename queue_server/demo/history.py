@@ -34,12 +34,14 @@ from queue_server.core.assist_config import AssistsConfig
 from queue_server.core.clock import FrozenClock
 from queue_server.core.db import Database
 from queue_server.core.events import TicketView
+from queue_server.core.feedback_config import FeedbackConfig
 from queue_server.core.models import Rating, Ticket, TicketStatus, tickets_archive
 from queue_server.core.operations import Queue
 from queue_server.core.rating_config import RatingsConfig
 from queue_server.core.ratings import NOT_SATISFIED, SATISFIED, VERY_SATISFIED, Ratings
 from queue_server.demo import DEFAULT_DAYS, DEFAULT_SEED
 from queue_server.demo.arrivals import Arrival, plan_day
+from queue_server.demo.feedback import play_feedback
 from queue_server.demo.helping import HelpPlayer
 from queue_server.demo.visiting import VisitPlayer, working_days_from
 
@@ -100,6 +102,7 @@ class HistorySummary:
     rated: int = 0
     helped: int = 0  # help records
     visits: int = 0  # home visits requested
+    feedback: int = 0  # feedback records (demo/feedback.py)
     closed: int = 0  # left over and closed by close_day (normally none)
     seconds: float = 0.0
 
@@ -169,6 +172,7 @@ def play_history(
     kiosk: str | None = None,
     ratings: RatingsConfig | None = None,
     assists: AssistsConfig | None = None,
+    feedback: FeedbackConfig | None = None,
 ) -> HistorySummary:
     """Play the ``days`` working days before ``queue``'s today into its database.
 
@@ -196,6 +200,7 @@ def play_history(
             ahead = working_days_from(day, 5, WORKING_WEEKDAYS)
             visits.end_of_day(day, queue.options.zone, ahead)
             summary.visits = visits.requested
+            summary.feedback += play_feedback(played, feedback, seed, day)
             midnight = datetime.combine(day + timedelta(days=1), dt_time(), queue.options.zone)
             _at(played, min(midnight + CLOSE_DAY_AT, now))
             summary.closed += played.close_day(actor="system").value

@@ -14,7 +14,15 @@ from sqlalchemy import Connection, select
 from queue_server.core.archive import tickets_between
 from queue_server.core.assist_config import DEFAULT_KINDS, HelpKindConfig
 from queue_server.core.db import Database
-from queue_server.core.models import Counter, PriorityCategory, Service, TicketStatus, User
+from queue_server.core.feedback_config import DEFAULT_KINDS as DEFAULT_FEEDBACK_KINDS
+from queue_server.core.feedback_config import FeedbackKindConfig
+from queue_server.core.models import (
+    Counter,
+    PriorityCategory,
+    Service,
+    TicketStatus,
+    User,
+)
 from queue_server.reports.assists import HelpCounts, help_counts
 from queue_server.reports.categories import (
     CategoryFigures,
@@ -22,9 +30,10 @@ from queue_server.reports.categories import (
     report_categories,
 )
 from queue_server.reports.collation import vietnamese_key
+from queue_server.reports.feedback import FeedbackFigures, feedback_figures
 from queue_server.reports.labels import by_counter_name
 from queue_server.reports.satisfaction import Satisfaction, satisfaction_report
-from queue_server.reports.sections import Appointments, AssistanceCalls, Feedback
+from queue_server.reports.sections import Appointments, AssistanceCalls
 from queue_server.reports.tally import Tally, TicketFacts
 from queue_server.reports.visits import VisitFigures, visit_figures
 
@@ -42,7 +51,8 @@ class Report:
     (see :mod:`queue_server.reports.assists`), ``by_category`` the priority categories,
     vulnerable citizens, emergencies and help-desk tickets (see
     :mod:`queue_server.reports.categories`). ``home_visits`` the home visits (see
-    :mod:`queue_server.reports.visits`); ``appointments``, ``feedback`` and
+    :mod:`queue_server.reports.visits`); ``feedback`` the citizens' feedback
+    (see :mod:`queue_server.reports.feedback`); ``appointments`` and
     ``assistance_calls`` are filled by their own modules.
     """
 
@@ -61,7 +71,7 @@ class Report:
     help: HelpCounts = field(default_factory=HelpCounts)
     by_category: CategoryFigures = field(default_factory=CategoryFigures)
     appointments: Appointments = field(default_factory=Appointments)
-    feedback: Feedback = field(default_factory=Feedback)
+    feedback: FeedbackFigures = field(default_factory=FeedbackFigures)
     assistance_calls: AssistanceCalls = field(default_factory=AssistanceCalls)
     home_visits: VisitFigures = field(default_factory=VisitFigures)
 
@@ -95,11 +105,13 @@ def compute_report(
     *,
     progress: Callable[[date], None] | None = None,
     kinds: Sequence[HelpKindConfig] = DEFAULT_KINDS,
+    feedback_kinds: Sequence[FeedbackKindConfig] = DEFAULT_FEEDBACK_KINDS,
 ) -> Report:
     """Count and time the tickets issued on local days ``start``..``end``.
 
     ``progress`` is called once per day of the range as it is added up; ``kinds``: the
-    configured kinds of help (``settings.assists.kinds``), for the help records.
+    configured kinds of help (``settings.assists.kinds``), for the help records;
+    ``feedback_kinds``: the kinds of feedback (``settings.feedback.kinds``).
     """
     if start > end:
         raise ValueError("start is after end")
@@ -109,6 +121,7 @@ def compute_report(
         satisfaction = satisfaction_report(conn, start, end)
         help_given = help_counts(conn, start, end, kinds)
         home_visits = visit_figures(conn, start, end)
+        feedback = feedback_figures(conn, start, end, zone, feedback_kinds)
     per_day: dict[date, list[TicketFacts]] = defaultdict(list)
     for ticket in facts:
         per_day[ticket.day].append(ticket)
@@ -149,6 +162,8 @@ def compute_report(
         satisfaction=satisfaction,
         help=help_given,
         by_category=by_category,
+        home_visits=home_visits,
+        feedback=feedback,
     )
 
 

@@ -104,6 +104,7 @@ def report_tables(
         category_service_table,
         priority_table,
     )
+    from queue_server.reports.feedback_tables import feedback_table
     from queue_server.reports.periods import Period
     from queue_server.reports.satisfaction_tables import satisfaction_tables
 
@@ -179,6 +180,7 @@ def report_tables(
         category_service_table(report),
         help_table(report),
         visits_table(report),
+        feedback_table(report.feedback),
         hours,
         *satisfaction_tables(report.satisfaction, total.served, reasons),
         category_satisfaction_table(report),

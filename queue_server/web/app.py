@@ -16,6 +16,8 @@ from queue_server.web.contacts import contacts_api
 from queue_server.web.device_api import device_api
 from queue_server.web.devices import register_devices
 from queue_server.web.errors import register_error_handlers
+from queue_server.web.feedback import feedback_api
+from queue_server.web.feedback_screens import feedback_pages
 from queue_server.web.health import ops
 from queue_server.web.join_guard import JoinGuard
 from queue_server.web.language import LANGUAGES, remember_choice, request_language
@@ -76,6 +78,8 @@ def create_app(runtime: Runtime) -> Flask:
     app.register_blueprint(assists_api)
     app.register_blueprint(visits_api)
     app.register_blueprint(visit_pages)
+    app.register_blueprint(feedback_api)
+    app.register_blueprint(feedback_pages)
     app.register_blueprint(printing_api)
     app.register_blueprint(device_api)
     app.register_blueprint(ops)

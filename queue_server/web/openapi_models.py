@@ -303,6 +303,49 @@ class AssistCounts(BaseModel):
     cells: list[AssistCell]
 
 
+class FeedbackRecord(Closed):
+    id: int
+    day: date = Field(description="The local day it was received.")
+    at: datetime
+    due_day: date = Field(description="The last local day to answer it (working days).")
+    overdue: bool = Field(description="Not answered and the due day is past.")
+    kind: str
+    text: str
+    channel: Literal["helpdesk", "track", "rating"]
+    service: str | None
+    service_name: str | None
+    counter: int | None
+    ticket_id: int | None
+    rating_id: int | None = Field(description="The 'not satisfied' rating it came with.")
+    recorded_by: str
+    status: Literal["received", "forwarded", "answered"]
+    forwarded_at: datetime | None
+    forwarded_by: str | None
+    forwarded_user_id: int | None
+    forwarded_to: str | None = Field(description="The staff account's name, or the unit.")
+    answered_at: datetime | None
+    answered_by: str | None
+    answer: str | None
+    has_phone: bool = Field(description="The citizen left a number (with consent).")
+    phone: str | None = Field(None, description="Only for the manager and the admin.")
+
+
+class FeedbackList(Closed):
+    start: date
+    end: date
+    records: list[FeedbackRecord] = Field(description="Newest first, at most 500.")
+
+
+class FeedbackReceipt(Closed):
+    id: int
+    status: Literal["received"]
+    due_day: date
+
+
+class FeedbackKinds(Closed):
+    kinds: list[AssistKind]
+
+
 class Override(BaseModel):
     updated_at: datetime = SOME_TIME
     updated_by: str | None = None
@@ -398,6 +441,10 @@ ANSWERS: tuple[type[BaseModel], ...] = (
     AssistRecord,
     AssistKinds,
     AssistCounts,
+    FeedbackRecord,
+    FeedbackList,
+    FeedbackReceipt,
+    FeedbackKinds,
     AdminSettings,
     AdminSection,
     AdminSettingsError,

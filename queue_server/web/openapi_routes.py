@@ -20,6 +20,7 @@ from queue_server.web.bodies import (
     TransferBody,
 )
 from queue_server.web.device_api import LeaseRequest, PrintJobReport, StatusReport
+from queue_server.web.feedback import AnswerBody, CitizenFeedbackBody, FeedbackBody, ForwardBody
 from queue_server.web.openapi_models import SettingsSection
 from queue_server.web.ratings import CounterRatingBody, TrackRatingBody
 from queue_server.web.visit_schemas import OutcomeBody, ScheduleBody, VisitBody
@@ -134,6 +135,21 @@ VISIT_FILTERS = (
     {"name": "mine", "in": "query", "description": "1: only the signed-in user's visits.",
      "schema": {"type": "string", "enum": ["1", "0"]}},
     CONTACTS,
+)  # fmt: skip
+HANDLER = "manager, admin"
+FEEDBACK_ID = _path("feedback_id", {"type": "integer", "minimum": 0})
+FEEDBACK_FILTERS = (
+    {"name": "from", "in": "query", "description": "First local day (default 30 days ago).",
+     "schema": {"type": "string", "format": "date"}},
+    {"name": "to", "in": "query", "description": "Last local day, included (default today).",
+     "schema": {"type": "string", "format": "date"}},
+    {"name": "status", "in": "query",
+     "schema": {"type": "string", "enum": ["received", "forwarded", "answered"]}},
+    {"name": "channel", "in": "query",
+     "schema": {"type": "string", "enum": ["helpdesk", "track", "rating"]}},
+    {"name": "kind", "in": "query", "schema": {"type": "string"}},
+    {"name": "overdue", "in": "query", "description": "true: only the overdue ones.",
+     "schema": {"type": "boolean"}},
 )  # fmt: skip
 STORED: dict[int, Answer] = {201: ("RatingReceipt", "Stored (the score is not echoed).")}
 ADMIN_NOTES = {
@@ -327,6 +343,42 @@ ROUTES: tuple[Route, ...] = (
                       "rescheduled).",
                  422: "A new day in the past or missing with rescheduled, a visit day not "
                       "yet come, or the Idempotency-Key was used for another request."}),
+    # Feedback (queue_server/web/feedback.py)
+    Route("post", "/feedback", "record_feedback",
+          "Record a citizen's feedback, complaint or suggestion (the help desk)",
+          {201: ("FeedbackRecord", "Recorded, status received.")}, roles=DESK,
+          body=FeedbackBody, params=(IDEMPOTENCY,),
+          notes={404: "Unknown kind of feedback, service or counter.",
+                 422: "Empty or too long text, a phone number without consent or not "
+                      "Vietnamese, a kind no longer recorded, or a reused Idempotency-Key."}),
+    Route("get", "/feedback", "list_feedback", "Feedback records received over local days",
+          {200: ("FeedbackList", "With status, due day and overdue flag.")},
+          roles="helpdesk, manager, admin", params=FEEDBACK_FILTERS, errors=(400, 401, 403, 422),
+          notes={400: "A date that is not YYYY-MM-DD or overdue not true/false.",
+                 422: "An end before the start, more than 366 days, an unknown status or "
+                      "channel."}),
+    Route("post", "/feedback/{feedback_id}/forward", "forward_feedback",
+          "Forward an unanswered record to a staff account or a unit",
+          {200: ("FeedbackRecord", "Forwarded.")}, roles=HANDLER, body=ForwardBody,
+          params=(FEEDBACK_ID,), errors=(400, 401, 403, 404, 409, 413, 422),
+          notes={409: "Already answered.", 422: "Neither or both of user_id and unit."}),
+    Route("post", "/feedback/{feedback_id}/answer", "answer_feedback",
+          "Record the answer given to the citizen (once)",
+          {200: ("FeedbackRecord", "Answered.")}, roles=HANDLER, body=AnswerBody,
+          params=(FEEDBACK_ID,), errors=(400, 401, 403, 404, 409, 413, 422),
+          notes={409: "Already answered.", 422: "Empty or too long text."}),
+    Route("get", "/feedback/kinds", "feedback_kinds", "The kinds of feedback offered now",
+          {200: ("FeedbackKinds", "In the configured order.")},
+          roles="helpdesk, officer, manager, admin", errors=READ),
+    Route("post", "/track/{track_code}/feedback", "feedback_from_tracking",
+          "The citizen's feedback from the ticket's tracking page",
+          {201: ("FeedbackReceipt", "Recorded; the id and the day it is due.")},
+          body=CitizenFeedbackBody, params=(TRACK_CODE, IDEMPOTENCY),
+          errors=(400, 403, 404, 413, 415, 422, 429),
+          notes={403: "Sent with staff credentials: staff use POST /feedback.",
+                 429: "Too many messages from this address (see Retry-After), or this "
+                      "ticket has sent as many as it may."},
+          public=True),
     # Admin (queue_server/web/admin/api.py)
     _admin("get", "/admin/settings", "admin_settings",
            "The effective settings sections and which ones the admin changed", "AdminSettings"),

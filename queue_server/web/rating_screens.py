@@ -31,6 +31,7 @@ from queue_server.core.events import SettingsChanged, TicketChanged
 from queue_server.core.models import TicketStatus
 from queue_server.core.ratings import TicketRated
 from queue_server.web.api import TRACK_CODE, public_track_view
+from queue_server.web.feedback_screens import citizen_form_data
 from queue_server.web.ratings import RatingsState, counter_state, ratings_state
 from queue_server.web.screens import _render
 from queue_server.web.sockets import socket_guard
@@ -84,6 +85,7 @@ def rate_page(number: int) -> Response:
             missing=False,
             counter={"number": counter.number, "name": counter.name},
             ratings=_rating_data(_languages()),
+            feedback_max=xephang().settings.feedback.max_chars,
         )
     )
 
@@ -109,6 +111,7 @@ def track_page(track_code: str) -> Response:
             rating_state=rating,
             counters=counters,
             ratings=_rating_data(_languages()),
+            **citizen_form_data(),
         )
     )
 

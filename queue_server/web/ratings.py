@@ -22,6 +22,7 @@ from queue_server.auth.roles import Principal, Role
 from queue_server.core.errors import NotFound
 from queue_server.core.operations import Outcome
 from queue_server.core.ratings import RatingReceipt, Ratings
+from queue_server.core.text import Lines
 from queue_server.i18n import _
 from queue_server.web import idempotency
 from queue_server.web.api import TRACK_CODE
@@ -42,6 +43,9 @@ class TrackRatingBody(Body):
 
     score: Score
     reasons: Reasons = Field(default_factory=list)
+    comment: Annotated[Lines, Field(max_length=5000)] | None = Field(
+        None, description="With 'not satisfied' only: stored as feedback linked to the rating."
+    )
 
 
 class CounterRatingBody(TrackRatingBody):
@@ -107,7 +111,9 @@ def rate_at_counter(number: int) -> Response:
     service = ratings_state().service
 
     def produce() -> Response:
-        return _stored(service.rate_at_counter(number, body.ticket_id, body.score, body.reasons))
+        return _stored(
+            service.rate_at_counter(number, body.ticket_id, body.score, body.reasons, body.comment)
+        )
 
     return idempotency.run_once(
         service.queue.db, principal.scope, service.queue.clock.now(), produce
@@ -152,7 +158,7 @@ def rate_from_tracking(track_code: str) -> Response:
         service.queue.db,
         f"track:{code}",
         service.queue.clock.now(),
-        lambda: _stored(service.rate_by_track_code(code, body.score, body.reasons)),
+        lambda: _stored(service.rate_by_track_code(code, body.score, body.reasons, body.comment)),
     )
 
 

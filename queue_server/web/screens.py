@@ -52,6 +52,7 @@ from queue_server.core.models import Ticket, TicketStatus
 from queue_server.i18n import _
 from queue_server.web.counter_holders import counter_holders
 from queue_server.web.errors import ApiError
+from queue_server.web.feedback_screens import feedback_form_data
 from queue_server.web.ratings import ratings_state
 from queue_server.web.realtime import (
     DEVICE_VIEWERS_ROOM,
@@ -224,6 +225,7 @@ def helpdesk_page() -> str | Response:
         user=principal.name,
         contact_days=xephang().settings.privacy.contact_days,
         visit_days=xephang().settings.privacy.visit_days,
+        **feedback_form_data(),
     )
 
 

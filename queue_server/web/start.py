@@ -47,6 +47,12 @@ SCREENS = (
         frozenset({Role.VOLUNTEER, Role.HELPDESK, Role.OFFICER}),
     ),
     Screen(
+        "feedback_pages.feedback_page",
+        N_("Citizens' feedback"),
+        N_("Feedback and complaints: forward them and record the answers."),
+        frozenset({Role.MANAGER, Role.HELPDESK}),
+    ),
+    Screen(
         "admin.reports",
         N_("Reports"),
         N_("Tickets, waiting times and ratings by day."),

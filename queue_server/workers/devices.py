@@ -20,6 +20,7 @@ from queue_server.core.events import (
     AssistRecorded,
     CounterChanged,
     DomainEvent,
+    FeedbackChanged,
     PrintRequested,
     QueueChanged,
     SettingsChanged,
@@ -255,6 +256,7 @@ class DeviceWorker:
             VisitRequested,
             VisitScheduled,
             VisitClosed,
+            FeedbackChanged,
         }
     )
     """Event types the devices have nothing to do with (the boards follow ``counter_changed``)."""

@@ -119,6 +119,17 @@ def test_help_records_of_every_kind_mostly_for_priority_citizens(
     assert help_given.cells[("Phiên dịch tiếng dân tộc", "Đồng bào dân tộc thiểu số")] > 0
 
 
+def test_feedback_over_the_days_mostly_answered(
+    played: tuple[Queue, DemoStaff, HistorySummary, Report],
+) -> None:
+    _queue, _staff, summary, report = played
+    figures = report.feedback
+    assert figures.received == summary.feedback > 5
+    assert figures.by_channel["helpdesk"] > 0 and figures.by_channel["track"] > 0
+    assert 0 < figures.answered < figures.received
+    assert figures.mean_days_to_answer is not None and figures.mean_days_to_answer > 0
+
+
 def test_waits_services_and_peaks_are_plausible(
     played: tuple[Queue, DemoStaff, HistorySummary, Report],
 ) -> None:

@@ -63,6 +63,7 @@ def test_csv_has_bom_sections_and_vietnamese_headers(tables: list[Table]) -> Non
         "Số phiếu theo đối tượng ưu tiên và lĩnh vực",
         "Lượt hỗ trợ người dân",
         "Hỗ trợ tại nhà (đăng ký qua điện thoại)",
+        "Phản ánh, kiến nghị",
         "Lượt đến theo giờ",
         "Mức độ hài lòng",
         "Hài lòng theo quầy",

@@ -173,8 +173,24 @@ def test_maintenance_closes_leftovers_archives_and_purges(
     assert len(published) == 1
     purges = audit_entries(queue.db, PURGE_ACTION)
     assert [(e.actor, e.detail) for e in purges if e.target == "ticket_contacts"] == [
-        (ACTOR, {"deleted": 0, "older_than_days": 30}),
-        (ACTOR, {"deleted": 1, "older_than_days": 30}),
+        (
+            ACTOR,
+            {
+                "deleted": 0,
+                "older_than_days": 30,
+                "feedback_phones": 0,
+                "feedback_answered_days": 30,
+            },
+        ),
+        (
+            ACTOR,
+            {
+                "deleted": 1,
+                "older_than_days": 30,
+                "feedback_phones": 0,
+                "feedback_answered_days": 30,
+            },
+        ),
     ]
     assert [(e.actor, e.detail) for e in purges if e.target == "visit_contacts"] == [
         (ACTOR, {"deleted": 0, "closed_more_than_days": 30}),

@@ -27,7 +27,8 @@ from queue_server.core.contacts import (
 )
 from queue_server.core.envelope import Envelope
 from queue_server.core.errors import Rejected
-from queue_server.core.models import Base, TicketContact
+from queue_server.core.feedback import Feedbacks, Submission
+from queue_server.core.models import Base, Feedback, TicketContact
 from queue_server.core.operations import Queue
 from queue_server.relay import Relay
 from queue_server.reports import compute_report
@@ -250,16 +251,23 @@ def test_xephang_purge(tmp_path: Path) -> None:
     clock = FrozenClock(now - timedelta(days=40))
     queue = open_queue(load_settings(config), clock=clock)
     queue.issue("HT", contact=Contact("0911111111"))
+    # Feedback with a phone number, answered 40 days ago: its number goes too.
+    feedback = Feedbacks(queue)
+    said = Submission("feedback", "Xin gọi lại", phone="0933333333", consent=True)
+    feedback.answer(feedback.record(said, actor="user:hd").value, "Đã gọi", actor="user:ql")
     clock.set(now - timedelta(days=1))
     queue.issue("HT", contact=Contact("0922222222"))
     queue.db.dispose()
     result = xephang("purge", config=config)
     assert result.returncode == 0, result.stderr.decode()
     assert result.stdout.decode().splitlines() == [
-        "Đã xóa 1 số điện thoại lưu quá 30 ngày.",
+        "Đã xóa 2 số điện thoại lưu quá 30 ngày.",
         "Đã xóa số điện thoại và địa chỉ của 0 lượt thăm tại nhà đã kết thúc quá 30 ngày.",
-        "Đã xóa 2 sự kiện cũ hơn hai ngày.",  # the 40-day-old ticket's issue and queue change
+        # the 40-day-old ticket's issue and queue change, the feedback's two steps
+        "Đã xóa 4 sự kiện cũ hơn hai ngày.",
     ]
     queue = open_queue(load_settings(config), migrate=False, sync=False)
     assert [phone for _id, phone, _purpose in contacts(queue)] == ["0922222222"]
+    with queue.db.read() as conn:
+        assert conn.execute(select(Feedback.phone)).scalars().all() == [None]
     queue.db.dispose()

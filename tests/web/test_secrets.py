@@ -32,6 +32,7 @@ PHONE_DIGITS = "912345678"  # in any form it may be stored or shown (+84…, 0�
 VISIT_PHONE = "0987 654 321"  # a home visit's phone number and address (issue 16)
 VISIT_PHONE_DIGITS = "987654321"
 ADDRESS = "Số 7 ngõ Hòe Nhai"
+FEEDBACK = "Cán bộ quầy 2 hướng dẫn chưa rõ"  # a citizen's words: never broadcast
 SECRET_KEYS = frozenset(
     {"track_code", "tracking_code", "track_url", "phone", "contact", "address", "hamlet"}
 )
@@ -223,6 +224,21 @@ def test_no_role_receives_a_tracking_code_or_a_phone_number(
     by_phone = citizen.post(f"/api/v1/track/{other['track_code']}/rating", json={"score": 2})
     assert by_phone.status_code == 201, by_phone.get_json()
 
+    # Feedback with a phone number: at the help desk and from the tracking page; answered.
+    said = {"kind": "complaint", "text": FEEDBACK, "phone": PHONE, "consent": True}
+    recorded = helpdesk.post("/api/v1/feedback", json=said, headers=helpdesk_csrf)
+    assert recorded.status_code == 201 and "phone" not in recorded.get_json()
+    sent = citizen.post(f"/api/v1/track/{other['track_code']}/feedback", json=said)
+    assert sent.status_code == 201, sent.get_json()
+    assert "phone" not in sent.get_json() and "text" not in sent.get_json()
+    done = citizen.post(
+        f"/api/v1/feedback/{sent.get_json()['id']}/answer",
+        json={"text": "Đã trả lời"},
+        headers=token("admin"),
+    )
+    assert done.status_code == 200, done.get_json()
+    read_all()
+
     # A settings change, and a reprint of the first ticket on the kiosk's printer.
     notice = citizen.put(
         "/api/v1/admin/settings/center.notice", json={"value": "Xin chào"}, headers=token("admin")
@@ -232,7 +248,7 @@ def test_no_role_receives_a_tracking_code_or_a_phone_number(
     bus.publish(queue.reprint(first["id"], "kiosk-1").envelopes)
     read_all()
 
-    secrets = [*codes, PHONE_DIGITS, VISIT_PHONE_DIGITS, ADDRESS, "Tổ 9"]
+    secrets = [*codes, PHONE_DIGITS, VISIT_PHONE_DIGITS, ADDRESS, "Tổ 9", FEEDBACK]
     received = {viewer.label: viewer.received() for viewer in viewers}
     received["staff writes"] = answers
     checked: dict[str, set[str]] = {}
@@ -247,6 +263,8 @@ def test_no_role_receives_a_tracking_code_or_a_phone_number(
             text = json.dumps(payload, ensure_ascii=False)
             assert not any(secret in text for secret in secrets), (label, where)
 
+    # The feedback events were broadcast (so the check above covered them).
+    assert "feedback_changed" in json.dumps(received["helpdesk user"], ensure_ascii=False)
     # Every role saw the live events, not only a first snapshot.
     for label in ("display token", "kiosk token", "manager user"):
         assert {"/display snapshot", "/display batch"} <= checked[label], checked[label]

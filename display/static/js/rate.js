@@ -58,9 +58,10 @@
   }
 
   const form = window.XP.ratingForm({
-    async send(score, reasons) {
+    async send(score, reasons, comment) {
       if (!current) return;
       const body = { ticket_id: current.ticket_id, score, reasons };
+      if (comment) body.comment = comment;
       sending = true;
       try {
         await window.XP.api("POST", `/api/v1/counters/${counter}/rating`, body, { token });

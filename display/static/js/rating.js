@@ -1,5 +1,6 @@
 /* The satisfaction form shared by the counter tablet and the tracking page:
- * three faces; "not satisfied" opens optional reason chips and "Send"; then thanks.
+ * three faces; "not satisfied" opens optional reason chips, an optional comment (kept
+ * as feedback linked to the rating) and "Send"; then thanks.
  * The page decides what sending means (an HTTP POST) through options.send. */
 (function () {
   "use strict";
@@ -19,17 +20,23 @@
       return Array.from(document.querySelectorAll("[data-reason][aria-pressed=true]"), (b) => b.dataset.reason);
     }
 
+    function comment() {
+      const box = $("rating-comment");
+      return box ? box.value.trim() : "";
+    }
+
     function reset() {
       busy = false;
+      if ($("rating-comment")) $("rating-comment").value = "";
       for (const chip of document.querySelectorAll("[data-reason]")) chip.setAttribute("aria-pressed", "false");
       show("rating-choose");
     }
 
-    async function send(score, reasons) {
+    async function send(score, reasons, said) {
       if (busy) return;
       busy = true;
       try {
-        await options.send(score, reasons);
+        await options.send(score, reasons, said || "");
       } finally {
         busy = false;
       }
@@ -53,7 +60,7 @@
     for (const button of document.querySelectorAll("[data-score]")) {
       button.addEventListener("click", () => {
         const score = Number(button.dataset.score);
-        if (score === 1 && document.querySelector("[data-reason]")) show("rating-reasons");
+        if (score === 1) show("rating-reasons");
         else send(score, []);
       });
     }
@@ -62,12 +69,12 @@
         chip.setAttribute("aria-pressed", chip.getAttribute("aria-pressed") === "true" ? "false" : "true");
       });
     }
-    $("rating-send").addEventListener("click", () => send(1, chosenReasons()));
+    $("rating-send").addEventListener("click", () => send(1, chosenReasons(), comment()));
 
     return {
       reset, thanks, error, chosenReasons,
       get part() { return parts.find((id) => !$(id).hidden) || null; },
-      sendPending() { return send(1, chosenReasons()); },
+      sendPending() { return send(1, chosenReasons(), comment()); },
     };
   }
 

@@ -67,9 +67,11 @@
   }
 
   const form = window.XP.ratingForm({
-    async send(score, reasons) {
+    async send(score, reasons, comment) {
+      const body = { score, reasons };
+      if (comment) body.comment = comment;
       try {
-        await window.XP.api("POST", `/api/v1/track/${code}/rating`, { score, reasons });
+        await window.XP.api("POST", `/api/v1/track/${code}/rating`, body);
         ratingState = "rated";
         form.thanks();
       } catch (error) {

@@ -180,6 +180,7 @@ def _compute(chosen: ReportRange) -> Report:
         chosen.start,
         chosen.end,
         kinds=state.settings.assists.kinds,
+        feedback_kinds=state.settings.feedback.kinds,
     )
 
 
