@@ -396,4 +396,6 @@ tickets_archive = _archive_table(Ticket.__table__, "tickets_archive", "day")
 ticket_events_archive = _archive_table(TicketEvent.__table__, "ticket_events_archive", "ticket_id")
 
 
-# The device tables are defined apart (this module stays small), in the same metadata.
+# The device tables and result slips are defined apart (this module stays small), in the
+# same metadata.
+from queue_server.core import devicetables, slip_tables  # noqa: E402, F401

@@ -22,6 +22,9 @@ from queue_server.core.events import (
     DomainEvent,
     PrintRequested,
     QueueChanged,
+    ResultSlipCollected,
+    ResultSlipIssued,
+    ResultSlipPostponed,
     SettingsChanged,
     TicketCalled,
     TicketChanged,
@@ -244,7 +247,15 @@ class DeviceWorker:
     }
     """What the devices do per event type (keyed by class: a renamed event still lands)."""
     IGNORED: ClassVar[frozenset[type[DomainEvent]]] = frozenset(
-        {TicketChanged, QueueChanged, TicketRated, AssistRecorded}
+        {
+            TicketChanged,
+            QueueChanged,
+            TicketRated,
+            AssistRecorded,
+            ResultSlipIssued,
+            ResultSlipPostponed,
+            ResultSlipCollected,
+        }
     )
     """Event types the devices have nothing to do with (the boards follow ``counter_changed``)."""
 
