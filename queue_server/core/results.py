@@ -369,7 +369,7 @@ def _check_collectable(row: Row[Any], today: date) -> None:
         )
 
 
-def _ticket(conn: Connection, ticket_id: int) -> Row[Any]:
+def _ticket(conn: Connection, ticket_id: int) -> Any:
     row = conn.execute(
         select(Ticket.id, Ticket.status, Ticket.service_id, Ticket.counter_id).where(
             Ticket.id == ticket_id
