@@ -2,8 +2,8 @@
 
 Every role (API tokens and signed-in users) joins every Socket.IO namespace it may and
 reads every state it may over HTTP while a realistic day goes by: issue (a kiosk, and
-the help desk with a callback number), call, recall, transfer, finish, ratings, a
-settings change and a reprint. No payload of any of them may carry a tracking code or a
+the help desk with a callback number), call, recall, transfer, finish, ratings, a result
+slip given, postponed and collected, a settings change and a reprint. No payload of any of them may carry a tracking code or a
 phone number, by key or by value. The code reaches only the answer to the issuing
 request and the device worker that prints it as a QR code.
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -27,7 +28,9 @@ from .conftest import Headers, TokenMaker, sign_in
 
 PHONE = "0912 345 678"
 PHONE_DIGITS = "912345678"  # in any form it may be stored or shown (+84…, 0…)
-SECRET_KEYS = frozenset({"track_code", "tracking_code", "track_url", "phone", "contact"})
+SECRET_KEYS = frozenset(
+    {"track_code", "tracking_code", "track_url", "phone", "contact", "result_code", "print_url"}
+)
 NAMESPACES = ("/display", "/officer", "/devices", "/rate")
 TOKEN_ROLES = {
     "kiosk": None,
@@ -191,6 +194,29 @@ def test_no_role_receives_a_tracking_code_or_a_phone_number(
     by_phone = citizen.post(f"/api/v1/track/{other['track_code']}/rating", json={"score": 2})
     assert by_phone.status_code == 201, by_phone.get_json()
 
+    # A result slip for the last ticket finished (ready today), postponed by the help desk
+    # and collected at the kiosk: its code is a secret like a tracking code. The answers
+    # to these requests are for the code's holder, so they are not checked.
+    slip = officer.post(
+        f"/api/v1/tickets/{pending['ticket_id']}/result-slip",
+        json={"ready_on": "2026-11-23"},
+        headers=officer_csrf,
+    )
+    assert slip.status_code == 201, slip.get_json()
+    slip_code = slip.get_json()["result_code"]
+    moved = helpdesk.post(
+        f"/api/v1/result-slips/{slip_code}/postpone",
+        json={"ready_on": "2026-11-24", "reason": "overload"},
+        headers=helpdesk_csrf,
+    )
+    assert moved.status_code == 200, moved.get_json()
+    queue.clock.set(queue.clock.now() + timedelta(days=1))  # type: ignore[attr-defined]
+    collected = citizen.post(f"/api/v1/result-slips/{slip_code}/ticket", headers=kiosk)
+    assert collected.status_code == 201, collected.get_json()
+    tickets[collected.get_json()["id"]] = collected.get_json()
+    codes.append(collected.get_json()["track_code"])
+    read_all()
+
     # A settings change, and a reprint of the first ticket on the kiosk's printer.
     notice = citizen.put(
         "/api/v1/admin/settings/center.notice", json={"value": "Xin chào"}, headers=token("admin")
@@ -200,7 +226,7 @@ def test_no_role_receives_a_tracking_code_or_a_phone_number(
     bus.publish(queue.reprint(first["id"], "kiosk-1").envelopes)
     read_all()
 
-    secrets = [*codes, PHONE_DIGITS]
+    secrets = [*codes, PHONE_DIGITS, slip_code, slip_code.replace("-", "")]
     received = {viewer.label: viewer.received() for viewer in viewers}
     received["staff writes"] = answers
     checked: dict[str, set[str]] = {}
@@ -233,3 +259,9 @@ def test_no_role_receives_a_tracking_code_or_a_phone_number(
         if where in ("/devices ticket_issued", "/devices print_requested")
     }
     assert printed == set(codes)
+    # Nobody, the device worker included, gets a slip's code; staff saw the slip events.
+    everything = json.dumps(received, ensure_ascii=False, default=str)
+    assert slip_code not in everything and slip_code.replace("-", "") not in everything
+    officer_frames = json.dumps(received["officer user"], ensure_ascii=False, default=str)
+    for name in ("result_slip_issued", "result_slip_postponed", "result_slip_collected"):
+        assert name in officer_frames, name
