@@ -3,8 +3,9 @@
 Every role (API tokens and signed-in users) joins every Socket.IO namespace it may and
 reads every state it may over HTTP while a realistic day goes by: issue (a kiosk, and
 the help desk with a callback number), call, recall, transfer, finish, ratings, a result
-slip given, postponed and collected, a settings change and a reprint. No payload of any of them may carry a tracking code or a
-phone number, by key or by value. The code reaches only the answer to the issuing
+slip given, postponed and collected, a settings change and a reprint. No payload of any
+of them may carry a tracking code, a result slip's code or a phone number, by key or by
+value. The code reaches only the answer to the issuing
 request and the device worker that prints it as a QR code.
 """
 
