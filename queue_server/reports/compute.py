@@ -24,6 +24,7 @@ from queue_server.core.models import (
 from queue_server.reports.assists import HelpCounts, help_counts
 from queue_server.reports.collation import vietnamese_key
 from queue_server.reports.labels import by_counter_name
+from queue_server.reports.results import ResultFigures, result_figures
 from queue_server.reports.satisfaction import Satisfaction, satisfaction_report
 from queue_server.reports.stats import Durations, summarize
 
@@ -87,7 +88,8 @@ class Report:
     ``by_counter`` and ``by_officer`` hold only tickets that reached a counter (their
     ``issued`` is the number handled there). ``satisfaction`` counts the ratings of the
     same days (see :mod:`queue_server.reports.satisfaction`), ``help`` the help records
-    (see :mod:`queue_server.reports.assists`).
+    (see :mod:`queue_server.reports.assists`), ``results`` the result slips issued on
+    those days (see :mod:`queue_server.reports.results`).
     """
 
     start: date
@@ -103,6 +105,7 @@ class Report:
     arrivals_by_hour: list[int]
     satisfaction: Satisfaction
     help: HelpCounts = field(default_factory=HelpCounts)
+    results: ResultFigures = field(default_factory=ResultFigures)
 
     @property
     def priority_served(self) -> int:
@@ -159,6 +162,7 @@ def compute_report(
         )
         satisfaction = satisfaction_report(conn, start, end)
         help_given = help_counts(conn, start, end, kinds)
+        slips = result_figures(conn, start, end)
     per_day: dict[date, list[TicketFacts]] = defaultdict(list)
     for ticket in facts:
         per_day[ticket.day].append(ticket)
@@ -199,6 +203,7 @@ def compute_report(
         arrivals_by_hour=arrivals,
         satisfaction=satisfaction,
         help=help_given,
+        results=slips,
     )
 
 

@@ -180,6 +180,7 @@ def report_tables(
         by_officer,
         priority,
         help_table(report),
+        results_table(report),
         hours,
         *satisfaction_tables(report.satisfaction, total.served, reasons),
     ]
@@ -197,3 +198,20 @@ def help_table(report: Report) -> Table:
     rows.append([total_label, *(counts.category_total(c) for c in categories), counts.total])
     headers = [_("Kind of help"), *counts.categories, _("No priority category"), total_label]
     return Table(_("Help given (help records)"), headers, rows, key="help")
+
+
+def results_table(report: Report) -> Table:
+    """Result slips issued on the report's days per service, with what became of them."""
+    rows: list[list[Cell]] = [
+        [name, t.issued, t.collected, t.collected_on_time, t.late, t.not_collected]
+        for name, t in [*report.results.by_service.items(), (_("Total"), report.results.total)]
+    ]
+    headers = [
+        _("Service"),
+        _("Slips issued"),
+        _("Collected"),
+        _("Collected on time"),
+        _("Late (postponed)"),
+        _("Not yet collected"),
+    ]
+    return Table(_("Result slips"), headers, rows, key="results")
