@@ -20,11 +20,12 @@ SCRIPTS = REPO / "display" / "static" / "js"
 PAGE_SCRIPTS = {
     "display": ["common.js", "display.js"],
     "kiosk": ["common.js", "kiosk.js"],
-    "officer": ["common.js", "staff.js", "officer.js"],
+    "officer": ["common.js", "staff.js", "officer.js", "slips.js"],
     "helpdesk": ["common.js", "staff.js", "helpdesk.js", "assist.js"],
     "assist": ["common.js", "staff.js", "assist.js"],
     "rate": ["common.js", "rating.js", "rate.js"],
     "track": ["common.js", "rating.js", "track.js"],
+    "result_slip": ["common.js", "slip.js"],
 }
 
 
