@@ -1,8 +1,9 @@
 """Result slips in the demo history: slips given, a few dates postponed, results collected.
 
 During the day, officers give a slip for part of the tickets they finish (most of the
-land and social-protection dossiers, few certifications, none for guidance). Each morning from 07:00, before
-the center's queue opens at 07:30, a few results due that day are postponed, and citizens
+land and social-protection dossiers, few certifications, none for guidance). Each
+morning from 07:00, before the center's queue opens at 07:30, a few results due that
+day are postponed, and citizens
 whose results are ready come with their code: a "receive results" ticket each, served at
 the results service's counter one after another and finished before 07:30. Each day
 draws from a random generator of its own and the morning ends with that counter idle,
