@@ -151,6 +151,9 @@ HELPDESK: dict[str, str] = {
     "reprint": N_("Reprint"),
     "reprint_sent": N_("Ticket {number} sent to the printer again."),
     "issued_one": N_("Issued {number}"),
+    "result_code": N_("Result code"),
+    "result_code_hint": N_("For “receive results”: the code on the slip"),
+    "result_code_needed": N_("Enter the code on the result slip first."),
     "waiting_count": N_("{count} waiting"),
     "sign_out": N_("Sign out"),
     # Callbacks: a phone number kept only with the citizen's consent (records part).

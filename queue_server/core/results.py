@@ -90,7 +90,7 @@ class SlipView:
     collected_day: date | None
 
     @property
-    def display_code(self) -> str:
+    def display_code(self) -> str:  # as printed: ACD34-EFH79
         return format_code(self.code)
 
     def to_dict(self) -> dict[str, Any]:
@@ -142,7 +142,7 @@ def normalize_code(raw: str) -> str | None:
 
 
 def unknown_code() -> NotFound:
-    return NotFound(_("No result slip has this code."))
+    return NotFound(_("No result slip has this code."))  # the same for a malformed code
 
 
 class ResultSlips:
@@ -152,14 +152,12 @@ class ResultSlips:
         self.queue = queue
         self.rules = rules or ResultRules()
 
-    # ---------------------------------------------------------------- commands
     def issue(
         self,
         ticket_id: int,
         *,
         counter: int | None,
         ready_on: date | None = None,
-        actor: str | None = None,
     ) -> Outcome[SlipView]:
         """Give a slip for a finished ticket. ``counter``: the officer's counter, which
         must be the one that served it (None: the admin, any counter)."""
@@ -181,9 +179,7 @@ class ResultSlips:
             ).one_or_none()
             return None if row is None else self._view(conn, row)
 
-    def postpone(
-        self, raw_code: str, ready_on: date, reason: str, *, actor: str | None = None
-    ) -> Outcome[SlipView]:
+    def postpone(self, raw_code: str, ready_on: date, reason: str) -> Outcome[SlipView]:
         """Move a slip's ready date later, for one of the configured reasons."""
         if self.rules.config.reason(reason) is None:
             raise NotFound(_("Unknown reason: {code}").format(code=reason))
@@ -242,7 +238,6 @@ class ResultSlips:
 
         return recorded(self.queue.db, run)
 
-    # ----------------------------------------------------------------- helpers
     def _issue(self, ticket_id: int, counter: int | None, ready_on: date | None) -> Outcome[Any]:
         now = self.queue.clock.now()
         today = local_day(now, self.queue.options.zone)

@@ -55,7 +55,7 @@ class SlipPlayer:
             return
         if self.rng.random() >= SLIP_SHARE.get(ticket.service, DEFAULT_SHARE):
             return
-        self.slips.issue(ticket.id, counter=counter, actor="demo")
+        self.slips.issue(ticket.id, counter=counter)
         self.given += 1
 
     def morning(self, officer: tuple[str | None, int | None]) -> tuple[int, int]:
@@ -73,7 +73,7 @@ class SlipPlayer:
                     ready_on, self.rng.randint(*POSTPONE_DAYS)
                 )
                 reason = self.rng.choice(self.rules.config.reasons).code
-                self.slips.postpone(code, later, reason, actor="demo")
+                self.slips.postpone(code, later, reason)
         now = start
         served = 0
         for code, _ready_on in self._open_slips():

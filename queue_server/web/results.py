@@ -133,9 +133,7 @@ def issue_slip(ticket_id: int) -> Response:
     slips = result_slips()
 
     def produce() -> Response:
-        outcome: Outcome[SlipView] = slips.issue(
-            ticket_id, counter=counter, ready_on=ready_on, actor=principal.actor
-        )
+        outcome: Outcome[SlipView] = slips.issue(ticket_id, counter=counter, ready_on=ready_on)
         xephang().relay.publish(outcome.envelopes)
         response = jsonify(slip_answer(outcome.value))
         response.status_code = 201
@@ -153,14 +151,13 @@ def find_slip(code: str) -> Response:
 @results_api.post("/result-slips/<code>/postpone")
 @require(*STAFF)
 def postpone_slip(code: str) -> Response:
-    principal: Principal = g.principal
     body = parse_body(PostponeBody)
     ready_on = _day(body.ready_on, "ready_on")
     assert ready_on is not None
     slips = result_slips()
 
     def produce() -> Response:
-        outcome = slips.postpone(_code(code), ready_on, body.reason, actor=principal.actor)
+        outcome = slips.postpone(_code(code), ready_on, body.reason)
         xephang().relay.publish(outcome.envelopes)
         return jsonify(slip_answer(outcome.value))
 

@@ -90,7 +90,7 @@ def test_codes_are_unambiguous_and_typed_in_any_form() -> None:
 # ------------------------------------------------------------------------ issue
 def test_a_slip_for_a_served_ticket_with_a_secret_code(queue: Queue, slips: ResultSlips) -> None:
     ticket_id = served(queue, "HT", 2)
-    outcome = slips.issue(ticket_id, counter=2, actor="user:officer")
+    outcome = slips.issue(ticket_id, counter=2)
     slip = outcome.value
     assert slip.ready_on == slip.promised_on == date(2026, 11, 26)  # HT: 3 working days
     assert len(slip.code) == CODE_LENGTH and set(slip.code) <= set(CODE_ALPHABET)
@@ -148,7 +148,7 @@ def test_postpone_then_collect_on_the_new_date(
     with pytest.raises(NotFound):
         slips.postpone("ACD34EFH79", date(2026, 11, 27), "verification")
     assert slips.find(slip.code) == slip  # nothing changed
-    outcome = slips.postpone(slip.code, date(2026, 11, 30), "other_agency", actor="user:x")
+    outcome = slips.postpone(slip.code, date(2026, 11, 30), "other_agency")
     moved = outcome.value
     assert (moved.promised_on, moved.ready_on) == (date(2026, 11, 26), date(2026, 11, 30))
     assert (moved.postponements, moved.postpone_reason) == (1, "other_agency")

@@ -181,3 +181,22 @@ def test_bad_codes_and_states(sqlite_app: Flask) -> None:
     after = client.get(f"/api/v1/result-slips/{code}", headers=officer).get_json()
     assert (after["ready_on"], after["postponements"]) == ("2026-11-26", 0)
     assert queue.waiting_for_counter(1) == []  # no "receive results" ticket was issued
+
+
+def test_the_help_desk_takes_a_results_ticket_for_a_citizen(sqlite_app: Flask) -> None:
+    queue: Queue = sqlite_app.extensions["xephang"].queue
+    officer = make_token_maker(queue)("officer", counter=2)
+    client = sqlite_app.test_client()
+    path = f"/api/v1/tickets/{served(queue)}/result-slip"
+    code = client.post(path, json={"ready_on": "2026-11-23"}, headers=officer).get_json()
+    desk, csrf = sign_in(sqlite_app, "helpdesk")
+    url = f"/api/v1/result-slips/{code['result_code']}/ticket"
+    issued = desk.post(url, json={"priority": "emergency"}, headers=csrf)
+    assert issued.status_code == 201, issued.get_json()
+    ticket = issued.get_json()
+    assert (ticket["channel"], ticket["priority"], ticket["emergency"]) == (
+        "helpdesk",
+        "emergency",
+        True,
+    )
+    assert desk.post(url, json={}, headers=csrf).status_code == 409
