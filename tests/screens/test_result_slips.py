@@ -1,7 +1,8 @@
 """Result slips in Chromium: the officer finishes a ticket and gives a slip, the slip
 prints from its own page (code as text and QR, the print button not printed), and the
 citizen enters the code on the kiosk's keypad: too early is refused politely, on the day
-it gives a "receive results" number. Every page is checked with axe."""
+it gives a "receive results" number; the help desk types a code for a citizen. Every page
+is checked with axe."""
 
 from __future__ import annotations
 
@@ -101,3 +102,23 @@ def test_officer_gives_a_slip_it_prints_and_the_kiosk_takes_the_code(
     expect(kiosk_page.locator("#ticket-slip")).to_contain_text(date.today().strftime("%d/%m/%Y"))
     answer = server.api("GET", f"/api/v1/result-slips/{code}", server.token("admin")).json()
     assert answer["collected"] is True
+
+    # The help desk does the same for a citizen: the code typed in the issue form.
+    ticket = server.queue.issue("CT").value
+    server.queue.call_ticket(3, ticket.id, actor="t")
+    server.queue.finish(3, actor="t")
+    admin = server.token("admin")
+    second = server.api("POST", f"/api/v1/tickets/{ticket.id}/result-slip", admin, {}).json()
+    with server.queue.db.write() as conn:
+        conn.execute(update(ResultSlip).values(ready_on=date.today()))
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
+    desk = context.new_page()
+    sign_in(desk, server, server.user("hoa", "helpdesk"), "/helpdesk")
+    desk.click('button[name="service"][value="NKQ"]')
+    expect(desk.locator("#message")).to_have_text("Vui lòng nhập mã trên giấy hẹn trước.")
+    desk.fill("#result-code", second["result_code"])
+    desk.click('button[name="service"][value="NKQ"]')
+    expect(desk.locator("#message")).to_contain_text("N002")
+    expect(desk.locator("#result-code")).to_have_value("")
+    assert_accessible(desk)
+    context.close()
