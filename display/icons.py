@@ -35,6 +35,8 @@ _SHAPES: dict[str, str] = {
     '<path d="M13 21l4-9 4 9M14.5 18h5"/>',
     "emergency": '<path d="M12 3l10 18H2z"/><path d="M12 10v5"/><circle cx="12" cy="18" '
     'r=".6" fill="currentColor"/>',
+    "inbox": '<path d="M4 13l2-8h12l2 8v6H4z"/><path d="M4 13h5l1 2h4l1-2h5"/>'
+    '<path d="M12 7v5M10 10l2 2 2-2"/>',
     "ticket": '<path d="M4 6h16v4a2 2 0 0 0 0 4v4H4v-4a2 2 0 0 0 0-4z"/><path d="M10 9v6"/>',
     "none": '<circle cx="12" cy="12" r="9"/><path d="M8 12h8"/>',
     "back": '<path d="M15 5l-7 7 7 7"/>',

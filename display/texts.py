@@ -52,6 +52,12 @@ KIOSK: dict[str, str] = {
     "issue_failed": N_("No number could be given. Please ask the help desk."),
     "busy": N_("Please wait…"),
     "done": N_("Done"),
+    "code_question": N_("Enter the code on your result slip"),
+    "code_hint": N_("10 letters and digits, as printed on the slip."),
+    "code_label": N_("Result code"),
+    "delete": N_("Delete"),
+    "next": N_("Continue"),
+    "ready_on": N_("Results ready on {date}"),
 }
 
 # Home visits booked by phone: shared by the help desk's panel and the officer console.
@@ -152,6 +158,17 @@ OFFICER: dict[str, str] = {
         " · {percent} % satisfied"
     ),
     "ratings_few": N_("The breakdown is shown from {min} ratings."),
+    "slip_title": N_("Result slip"),
+    "slip_for": N_("For {number}, just finished"),
+    "slip_date": N_("Results ready on"),
+    "slip_give": N_("Give a result slip"),
+    "slip_given": N_("Slip {code} given: results ready on {date}."),
+    "slip_print": N_("Print the slip"),
+    "slip_postpone": N_("Postpone a result"),
+    "slip_code": N_("Result code"),
+    "slip_new_date": N_("New date"),
+    "slip_reason": N_("Reason"),
+    "slip_postponed": N_("Slip {code}: results now ready on {date}."),
 }
 
 # Help records (lượt hỗ trợ): the help desk's panel and the volunteers' page.
@@ -257,6 +274,9 @@ HELPDESK: dict[str, str] = {
     "reprint": N_("Reprint"),
     "reprint_sent": N_("Ticket {number} sent to the printer again."),
     "issued_one": N_("Issued {number}"),
+    "result_code": N_("Result code"),
+    "result_code_hint": N_("For “receive results”: the code on the slip"),
+    "result_code_needed": N_("Enter the code on the result slip first."),
     "waiting_count": N_("{count} waiting"),
     "sign_out": N_("Sign out"),
     # Callbacks: a phone number kept only with the citizen's consent (records part).
@@ -327,9 +347,29 @@ TRACK: dict[str, str] = {
     "fb_send": N_("Send feedback"),
     "fb_sent": N_("Thank you. Your feedback was received (no. {id})."),
     "fb_empty": N_("Please write your feedback."),
+    "slip": N_("Your results will be ready on {date}."),
+    "slip_open": N_("Open the result slip"),
     "missing": N_(
         "We could not find this ticket. Please check the code on your ticket or ask the help desk."
     ),
+}
+
+RESULT_SLIP: dict[str, str] = {
+    "title": N_("Result collection slip"),
+    "service": N_("Service"),
+    "ticket": N_("Ticket {number}"),
+    "ready_on": N_("Results ready on"),
+    "code": N_("Result code"),
+    "how": N_(
+        "On that day or later, take a “{service}” ticket at the kiosk and enter this code, "
+        "or show this slip at the help desk."
+    ),
+    "bring": N_("Please bring"),
+    "postponed": N_("The date was moved; the first date given was {date}."),
+    "collected": N_("This result has been collected."),
+    "issued": N_("Issued on {date}"),
+    "print": N_("Print this slip"),
+    "missing": N_("We could not find this slip. Please check the code or ask the help desk."),
 }
 
 PAGES: dict[str, dict[str, str]] = {
@@ -342,6 +382,7 @@ PAGES: dict[str, dict[str, str]] = {
     "feedback": FEEDBACK_PAGE,
     "rate": RATE,
     "track": TRACK,
+    "result_slip": RESULT_SLIP,
 }
 
 # Language names as their speakers write them (never translated).

@@ -28,6 +28,7 @@ from queue_server.core.assist_config import AssistsConfig
 from queue_server.core.feedback_config import FeedbackConfig
 from queue_server.core.options import NumberingConfig, PolicyConfig
 from queue_server.core.rating_config import RatingsConfig
+from queue_server.core.result_config import MAX_DAYS, ResultsConfig
 from queue_server.core.retention import ArchiveConfig, MaintenanceConfig, PrivacyConfig
 from queue_server.core.text import NOT_ALLOWED, Line, Lines, bad_strings
 from xephang.devices.audio.config import VoiceConfig
@@ -96,6 +97,8 @@ class ServiceConfig(_Model):
     helpdesk: bool = False
     default_service_s: int = Field(300, ge=10, le=7200)
     active: bool = True  # inactive: kept for history, no new tickets
+    results: bool = False  # the "receive results" service (Nhận kết quả): at most one
+    result_days: int | None = Field(None, ge=0, le=MAX_DAYS)  # None: [results] default_days
 
     @field_validator("prefix")
     @classmethod
@@ -231,6 +234,7 @@ class Settings(_Model):
     ratings: RatingsConfig = Field(default_factory=RatingsConfig)
     assists: AssistsConfig = Field(default_factory=AssistsConfig)
     feedback: FeedbackConfig = Field(default_factory=FeedbackConfig)
+    results: ResultsConfig = Field(default_factory=ResultsConfig)
     archive: ArchiveConfig = Field(default_factory=ArchiveConfig)
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     maintenance: MaintenanceConfig = Field(default_factory=MaintenanceConfig)
@@ -243,6 +247,9 @@ class Settings(_Model):
         _unique("counters", "number", [c.number for c in self.counters])
         _unique("priorities", "code", [p.code for p in self.priorities])
         _unique("kiosks", "name", [k.name for k in self.kiosks])
+        flagged = [index for index, s in enumerate(self.services) if s.results]
+        if len(flagged) > 1:
+            raise ValueError(f"services[{flagged[1]}].results: only one service receives results")
         if self.archive.keep_days < self.ratings.track_window_days:
             raise ValueError(
                 f"archive.keep_days: must be at least ratings.track_window_days "

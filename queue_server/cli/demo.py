@@ -156,6 +156,7 @@ def _history(
     queue: Queue, settings: Settings, staff: DemoStaff, days: int, seed: int, new_database: bool
 ) -> None:
     """Play the history into a database this command has just made, never into others."""
+    from queue_server.core.results import ResultRules
     from queue_server.demo.history import has_tickets, play_history
 
     if not new_database or has_tickets(queue):
@@ -179,6 +180,7 @@ def _history(
         ratings=settings.ratings,
         assists=settings.assists,
         feedback=settings.feedback,
+        results=ResultRules.from_settings(settings),
     )
     click.echo(
         _(

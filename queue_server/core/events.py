@@ -264,6 +264,39 @@ class FeedbackChanged(DomainEvent):
     status: str
 
 
+@dataclass(frozen=True, slots=True)
+class ResultSlipIssued(DomainEvent):
+    """A result slip was given for a served ticket. Never its code (a bearer secret)."""
+
+    name: ClassVar[str] = "result_slip_issued"
+    slip_id: int
+    ticket_id: int
+    service: str
+    counter: int | None
+    ready_on: str  # ISO date
+
+
+@dataclass(frozen=True, slots=True)
+class ResultSlipPostponed(DomainEvent):
+    """A slip's ready date was moved (the result is late): the new date and the reason."""
+
+    name: ClassVar[str] = "result_slip_postponed"
+    slip_id: int
+    service: str
+    ready_on: str  # ISO date
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ResultSlipCollected(DomainEvent):
+    """A "receive results" ticket was issued with a slip's code: the slip is collected."""
+
+    name: ClassVar[str] = "result_slip_collected"
+    slip_id: int
+    service: str
+    ticket_id: int  # the "receive results" ticket
+
+
 EVENT_TYPES: Mapping[str, type[DomainEvent]] = MappingProxyType(
     {
         event_type.name: event_type
@@ -281,6 +314,9 @@ EVENT_TYPES: Mapping[str, type[DomainEvent]] = MappingProxyType(
             VisitScheduled,
             VisitClosed,
             FeedbackChanged,
+            ResultSlipIssued,
+            ResultSlipPostponed,
+            ResultSlipCollected,
         )
     }
 )

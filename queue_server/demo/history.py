@@ -8,7 +8,8 @@ transfers from the guidance desk, citizens who give up and leave, satisfaction r
 for part of the served tickets (at the counter's tablet and a few from the tracking
 page), help records for part of the served citizens and for a few who take no ticket
 (:mod:`.helping`), home visits booked by phone with their outcomes (:mod:`.visiting`),
-and ``close_day`` after each day. Every step is a real
+result slips given, postponed and collected (:mod:`.results`), and ``close_day`` after
+each day. Every step is a real
 :class:`~queue_server.core.operations.Queue` or
 :class:`~queue_server.core.ratings.Ratings` operation under a
 :class:`~queue_server.core.clock.FrozenClock`. The same seed and the same "today" give
@@ -26,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as dt_time
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event, func, select
 
@@ -43,7 +44,11 @@ from queue_server.demo import DEFAULT_DAYS, DEFAULT_SEED
 from queue_server.demo.arrivals import Arrival, plan_day
 from queue_server.demo.feedback import play_feedback
 from queue_server.demo.helping import HelpPlayer
+from queue_server.demo.results import SlipPlayer
 from queue_server.demo.visiting import VisitPlayer, working_days_from
+
+if TYPE_CHECKING:
+    from queue_server.core.results import ResultRules
 
 DEFAULT_PER_DAY = 175  # tickets on an ordinary weekday
 WORKING_WEEKDAYS = range(6)  # Monday … Saturday
@@ -103,6 +108,8 @@ class HistorySummary:
     helped: int = 0  # help records
     visits: int = 0  # home visits requested
     feedback: int = 0  # feedback records (demo/feedback.py)
+    slips: int = 0  # result slips given
+    collected: int = 0  # result slips collected ("receive results" tickets served)
     closed: int = 0  # left over and closed by close_day (normally none)
     seconds: float = 0.0
 
@@ -173,11 +180,13 @@ def play_history(
     ratings: RatingsConfig | None = None,
     assists: AssistsConfig | None = None,
     feedback: FeedbackConfig | None = None,
+    results: ResultRules | None = None,
 ) -> HistorySummary:
     """Play the ``days`` working days before ``queue``'s today into its database.
 
     ``officers`` maps a counter number to the officer signed in there; ``helpdesk`` is
-    who issues tickets at the help desk, ``kiosk`` the kiosk the others come from.
+    who issues tickets at the help desk, ``kiosk`` the kiosk the others come from;
+    ``results``: the result slips' rules (none: no slips, and no service left out).
     """
     started = time.perf_counter()
     now = queue.clock.now()
@@ -192,15 +201,22 @@ def play_history(
     try:
         for day in dates:
             helper = HelpPlayer(played, assists, seed, day)
+            slips = SlipPlayer(played, results, seed, day) if results else None
+            if slips is not None:
+                _collections(slips, officers, summary)
             player = _DayPlayer(
                 played, Ratings(played, ratings), rng, officers, helpdesk, kiosk, summary, helper
             )
+            player.slips = slips
+            if results is not None:
+                player.services = [s for s in player.services if s.code != results.results_service]
             player.play(day, per_day, emergency=day in urgent_days)
             summary.helped += helper.recorded
             ahead = working_days_from(day, 5, WORKING_WEEKDAYS)
             visits.end_of_day(day, queue.options.zone, ahead)
             summary.visits = visits.requested
             summary.feedback += play_feedback(played, feedback, seed, day)
+            summary.slips += slips.given if slips else 0
             midnight = datetime.combine(day + timedelta(days=1), dt_time(), queue.options.zone)
             _at(played, min(midnight + CLOSE_DAY_AT, now))
             summary.closed += played.close_day(actor="system").value
@@ -208,6 +224,15 @@ def play_history(
         database.dispose()
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _collections(slips: SlipPlayer, officers: Mapping[int, Staff], summary: HistorySummary) -> None:
+    """The morning's result collections, before the queue opens (:mod:`.results`)."""
+    officer = officers.get(slips.counter) if slips.counter is not None else None
+    issued, served = slips.morning((officer.actor, officer.user_id) if officer else (None, None))
+    summary.issued += issued
+    summary.served += served
+    summary.collected += served
 
 
 def _filling(db: Database) -> Database:
@@ -280,6 +305,7 @@ class _DayPlayer:
         self.services = [s for s in catalogue.services.values() if s.code in served]
         self.reasons = ratings.config.reason_codes()
         self.helper = helper
+        self.slips: SlipPlayer | None = None
 
     # ------------------------------------------------------------------ the loop
     def play(self, day: date, per_day: float, *, emergency: bool) -> None:
@@ -402,6 +428,8 @@ class _DayPlayer:
         self._call(number)
         if self.helper is not None:
             self.helper.served(ticket, "officer")
+        if self.slips is not None:
+            self.slips.finished(ticket, number)
         self._maybe_rate(number, ticket)
 
     def _transfer_target(self, number: int, service: str) -> str | None:

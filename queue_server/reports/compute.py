@@ -32,6 +32,7 @@ from queue_server.reports.categories import (
 from queue_server.reports.collation import vietnamese_key
 from queue_server.reports.feedback import FeedbackFigures, feedback_figures
 from queue_server.reports.labels import by_counter_name
+from queue_server.reports.results import ResultFigures, result_figures
 from queue_server.reports.satisfaction import Satisfaction, satisfaction_report
 from queue_server.reports.sections import Appointments, AssistanceCalls
 from queue_server.reports.tally import Tally, TicketFacts
@@ -52,7 +53,8 @@ class Report:
     vulnerable citizens, emergencies and help-desk tickets (see
     :mod:`queue_server.reports.categories`). ``home_visits`` the home visits (see
     :mod:`queue_server.reports.visits`); ``feedback`` the citizens' feedback
-    (see :mod:`queue_server.reports.feedback`); ``appointments`` and
+    (see :mod:`queue_server.reports.feedback`), ``results`` the result slips issued on
+    those days (see :mod:`queue_server.reports.results`); ``appointments`` and
     ``assistance_calls`` are filled by their own modules.
     """
 
@@ -74,6 +76,7 @@ class Report:
     feedback: FeedbackFigures = field(default_factory=FeedbackFigures)
     assistance_calls: AssistanceCalls = field(default_factory=AssistanceCalls)
     home_visits: VisitFigures = field(default_factory=VisitFigures)
+    results: ResultFigures = field(default_factory=ResultFigures)
 
     @property
     def priority_served(self) -> int:
@@ -122,6 +125,7 @@ def compute_report(
         help_given = help_counts(conn, start, end, kinds)
         home_visits = visit_figures(conn, start, end)
         feedback = feedback_figures(conn, start, end, zone, feedback_kinds)
+        slips = result_figures(conn, start, end)
     per_day: dict[date, list[TicketFacts]] = defaultdict(list)
     for ticket in facts:
         per_day[ticket.day].append(ticket)
@@ -164,6 +168,7 @@ def compute_report(
         by_category=by_category,
         home_visits=home_visits,
         feedback=feedback,
+        results=slips,
     )
 
 

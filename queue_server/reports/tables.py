@@ -181,6 +181,7 @@ def report_tables(
         help_table(report),
         visits_table(report),
         feedback_table(report.feedback),
+        results_table(report),
         hours,
         *satisfaction_tables(report.satisfaction, total.served, reasons),
         category_satisfaction_table(report),
@@ -233,3 +234,20 @@ def visits_table(report: Report) -> Table:
         _("Total"),
     ]
     return Table(_("Home visits booked by phone"), headers, rows, key="home_visits")
+
+
+def results_table(report: Report) -> Table:
+    """Result slips issued on the report's days per service, with what became of them."""
+    rows: list[list[Cell]] = [
+        [name, t.issued, t.collected, t.collected_on_time, t.late, t.not_collected]
+        for name, t in [*report.results.by_service.items(), (_("Total"), report.results.total)]
+    ]
+    headers = [
+        _("Service"),
+        _("Slips issued"),
+        _("Collected"),
+        _("Collected on time"),
+        _("Late (postponed)"),
+        _("Not yet collected"),
+    ]
+    return Table(_("Result slips"), headers, rows, key="results")

@@ -27,6 +27,8 @@ from queue_server.web.proxies import ForwardedFrom, TrustedProxies
 from queue_server.web.rating_screens import register_rating_screens
 from queue_server.web.ratings import register_ratings_api
 from queue_server.web.realtime import bridge_devices
+from queue_server.web.result_pages import result_pages
+from queue_server.web.results import results_api
 from queue_server.web.screens import register_screens
 from queue_server.web.start import start
 from queue_server.web.state import EXTENSION
@@ -80,6 +82,8 @@ def create_app(runtime: Runtime) -> Flask:
     app.register_blueprint(visit_pages)
     app.register_blueprint(feedback_api)
     app.register_blueprint(feedback_pages)
+    app.register_blueprint(results_api)
+    app.register_blueprint(result_pages)
     app.register_blueprint(printing_api)
     app.register_blueprint(device_api)
     app.register_blueprint(ops)

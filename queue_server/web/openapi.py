@@ -15,6 +15,11 @@ from pydantic.json_schema import models_json_schema
 
 from queue_server.web.openapi_models import ANSWERS
 from queue_server.web.openapi_routes import ERRORS, ROUTES, Answer, Route
+from queue_server.web.result_openapi import RESULT_ANSWERS, RESULT_ROUTES
+
+# Every operation and answer: the core API's, and those of features documented apart.
+ALL_ROUTES: tuple[Route, ...] = (*ROUTES, *RESULT_ROUTES)
+ALL_ANSWERS: tuple[type[BaseModel], ...] = (*ANSWERS, *RESULT_ANSWERS)
 
 API_VERSION = "1.0.0"
 REF = "#/components/schemas/{model}"
@@ -85,10 +90,10 @@ def _schemas(models: list[type[BaseModel]], drop: frozenset[str]) -> dict[str, A
 
 def component_schemas() -> dict[str, Any]:
     """Request bodies (with their defaults) and answers (whose defaults mean nothing)."""
-    bodies = list(dict.fromkeys(route.body for route in ROUTES if route.body is not None))
+    bodies = list(dict.fromkeys(route.body for route in ALL_ROUTES if route.body is not None))
     return {
         **_schemas(bodies, frozenset({"title"})),
-        **_schemas(list(ANSWERS), frozenset({"title", "default"})),
+        **_schemas(list(ALL_ANSWERS), frozenset({"title", "default"})),
     }
 
 
@@ -96,7 +101,7 @@ def component_schemas() -> dict[str, Any]:
 def openapi_document() -> dict[str, Any]:
     """The document served at /api/v1/openapi.json."""
     paths: dict[str, Any] = {}
-    for route in ROUTES:
+    for route in ALL_ROUTES:
         paths.setdefault(route.path, {})[route.method] = _operation(route)
     return {
         "openapi": "3.1.0",

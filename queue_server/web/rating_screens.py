@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from flask import Blueprint, Flask, Response, make_response, request
+from flask import Blueprint, Flask, Response, make_response, request, url_for
 
 # ConnectionRefusedError: re-exported by Flask-SocketIO (documented), missing from its stubs
 from flask_socketio import (  # type: ignore[attr-defined]
@@ -33,6 +33,8 @@ from queue_server.core.ratings import TicketRated
 from queue_server.web.api import TRACK_CODE, public_track_view
 from queue_server.web.feedback_screens import citizen_form_data
 from queue_server.web.ratings import RatingsState, counter_state, ratings_state
+from queue_server.web.result_pages import slip_data
+from queue_server.web.results import result_slips
 from queue_server.web.screens import _render
 from queue_server.web.sockets import socket_guard
 from queue_server.web.state import xephang
@@ -112,8 +114,17 @@ def track_page(track_code: str) -> Response:
             counters=counters,
             ratings=_rating_data(_languages()),
             **citizen_form_data(),
+            slip=_slip(ticket.id),
         )
     )
+
+
+def _slip(ticket_id: int) -> dict[str, Any] | None:
+    """The ticket's result slip, if one was given: for its holder only."""
+    slip = result_slips().for_ticket(ticket_id)
+    if slip is None:
+        return None
+    return {**slip_data(slip), "url": url_for("result_pages.slip_page", code=slip.code)}
 
 
 def _serve_namespace(socketio: SocketIO) -> None:

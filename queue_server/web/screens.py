@@ -62,6 +62,7 @@ from queue_server.web.realtime import (
     SCREENS_ROOM,
     bridge_batches,
 )
+from queue_server.web.results import CODE_ALPHABET, officer_slip_data
 from queue_server.web.resume import device_frames, join_or_resume, public_frames
 from queue_server.web.resync import ResyncLimiter
 from queue_server.web.security import VERSION_KEY, current_principal, signed_in
@@ -151,6 +152,7 @@ def _services(second: str | None) -> list[dict[str, Any]]:
             "labels": dict(s.labels),
             "icon": s.icon,
             "helpdesk": s.helpdesk,
+            "results": s.results,
         }
         for s in xephang().settings.services
         if s.active
@@ -191,7 +193,12 @@ def display_page() -> str:
 @screens.get("/kiosk")
 def kiosk_page() -> str:
     second = xephang().settings.center.second_language
-    return _render("kiosk", services=_services(second), priorities=_priorities(kiosk=True))
+    return _render(
+        "kiosk",
+        services=_services(second),
+        priorities=_priorities(kiosk=True),
+        code_keys=CODE_ALPHABET,
+    )
 
 
 @screens.get("/officer")
@@ -208,6 +215,7 @@ def officer_page() -> str | Response:
         services=_services(second),
         priorities=_priorities(kiosk=False),
         user=principal.name,
+        **officer_slip_data(settings, xephang().queue.today()),
     )
 
 

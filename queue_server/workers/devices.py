@@ -23,6 +23,9 @@ from queue_server.core.events import (
     FeedbackChanged,
     PrintRequested,
     QueueChanged,
+    ResultSlipCollected,
+    ResultSlipIssued,
+    ResultSlipPostponed,
     SettingsChanged,
     TicketCalled,
     TicketChanged,
@@ -257,6 +260,9 @@ class DeviceWorker:
             VisitScheduled,
             VisitClosed,
             FeedbackChanged,
+            ResultSlipIssued,
+            ResultSlipPostponed,
+            ResultSlipCollected,
         }
     )
     """Event types the devices have nothing to do with (the boards follow ``counter_changed``)."""

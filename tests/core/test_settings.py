@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from queue_server.settings import ConfigError, load_settings
+from queue_server.settings import ConfigError, Settings, load_settings, parse_settings
 
 VALID = """
 [center]
@@ -139,3 +140,45 @@ active = false
 def test_bad_kinds_of_help_are_refused(tmp_path: Path, kinds: str, expected: str) -> None:
     with pytest.raises(ConfigError, match=expected):
         load_settings(write(tmp_path, VALID + "\n" + kinds))
+
+
+def test_result_slips_configuration(tmp_path: Path, demo_settings: Settings) -> None:
+    assert [s.code for s in demo_settings.services if s.results] == ["NKQ"]
+    own = """
+[results]
+default_days = 5
+holidays = ["2027-01-01"]
+bring = "Giấy hẹn"
+
+[[results.reasons]]
+code = "late"
+name = "Chậm"
+"""
+    settings = load_settings(write(tmp_path, VALID + own))
+    assert settings.results.default_days == 5 and settings.results.reason("late") is not None
+    assert not settings.results.is_working_day(date(2027, 1, 1))
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ("[results]\ndefault_days = 91\n", r"results.default_days"),
+        ('[results]\nholidays = ["1/1/2027"]\n', r"results.holidays\[0\]"),
+        ("[results]\nreasons = []\n", r"results.reasons: .*at least 1 item"),
+        (
+            '[[results.reasons]]\ncode = "a"\nname = "A"\n' * 2,
+            r"results.reasons\[1\].code: 'a' is used",
+        ),
+    ],
+)
+def test_bad_result_settings_are_refused(tmp_path: Path, extra: str, expected: str) -> None:
+    with pytest.raises(ConfigError, match=expected):
+        load_settings(write(tmp_path, VALID + "\n" + extra))
+
+
+def test_only_one_service_receives_results(demo_settings: Settings) -> None:
+    data = demo_settings.model_dump(mode="json")
+    for service in data["services"][:2]:
+        service["results"] = True
+    with pytest.raises(ConfigError, match=r"services\[1\].results: only one service"):
+        parse_settings(data)

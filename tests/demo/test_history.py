@@ -16,6 +16,7 @@ from queue_server.core.bootstrap import open_queue
 from queue_server.core.clock import FrozenClock
 from queue_server.core.models import FINAL, Ticket, TicketEvent
 from queue_server.core.operations import Queue
+from queue_server.core.results import ResultRules
 from queue_server.demo.history import (
     HistorySummary,
     days_before_today,
@@ -59,6 +60,7 @@ def played(
         helpdesk=staff.helpdesk,
         kiosk="kiosk-1",
         ratings=demo_settings.ratings,
+        results=ResultRules.from_settings(demo_settings),
     )
     yield queue, staff, summary, report_of(queue, summary)
     queue.db.dispose()
@@ -128,6 +130,33 @@ def test_feedback_over_the_days_mostly_answered(
     assert figures.by_channel["helpdesk"] > 0 and figures.by_channel["track"] > 0
     assert 0 < figures.answered < figures.received
     assert figures.mean_days_to_answer is not None and figures.mean_days_to_answer > 0
+
+
+def test_result_slips_given_postponed_and_collected_before_opening(
+    played: tuple[Queue, DemoStaff, HistorySummary, Report],
+) -> None:
+    queue, _staff, summary, report = played
+    slips = report.results.total
+    assert slips.issued == summary.slips and 15 < slips.issued / len(summary.days) < 80
+    assert slips.collected == summary.collected > 0 and slips.late > 0
+    assert 0 < slips.collected_on_time <= slips.collected < slips.issued
+    by_service = report.results.by_service
+    assert by_service["Đất đai"].issued > by_service["Chứng thực"].issued
+    assert "Nhận kết quả" not in by_service and "Hướng dẫn – Hỗ trợ" not in by_service
+    receiving = report.by_service["Nhận kết quả"]
+    assert receiving.issued == receiving.served == summary.collected
+    assert report.by_counter["Quầy 1 – Hướng dẫn, ưu tiên, trả kết quả"].served > 0
+    with queue.db.read() as conn:
+        hours = conn.execute(
+            select(Ticket.issued_at, Ticket.finished_at).where(Ticket.number.like("N%"))
+        ).all()
+    zone = queue.options.zone
+    assert hours and all(finished is not None for _issued, finished in hours)
+    assert all(
+        issued.astimezone(zone).hour == 7 and finished.astimezone(zone).minute < 30
+        for issued, finished in hours
+        if finished is not None
+    )
 
 
 def test_waits_services_and_peaks_are_plausible(

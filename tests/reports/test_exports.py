@@ -64,6 +64,7 @@ def test_csv_has_bom_sections_and_vietnamese_headers(tables: list[Table]) -> Non
         "Lượt hỗ trợ người dân",
         "Hỗ trợ tại nhà (đăng ký qua điện thoại)",
         "Phản ánh, kiến nghị",
+        "Giấy hẹn trả kết quả",
         "Lượt đến theo giờ",
         "Mức độ hài lòng",
         "Hài lòng theo quầy",

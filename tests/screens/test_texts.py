@@ -20,12 +20,13 @@ SCRIPTS = REPO / "display" / "static" / "js"
 PAGE_SCRIPTS = {
     "display": ["common.js", "display.js"],
     "kiosk": ["common.js", "kiosk.js"],
-    "officer": ["common.js", "staff.js", "officer.js", "visits.js"],
+    "officer": ["common.js", "staff.js", "officer.js", "visits.js", "slips.js"],
     "helpdesk": ["common.js", "staff.js", "helpdesk.js", "assist.js", "visits.js"],
     "assist": ["common.js", "staff.js", "assist.js"],
     "rate": ["common.js", "rating.js", "rate.js"],
     "track": ["common.js", "rating.js", "track.js"],
     "visits_print": ["visits-print.js"],
+    "result_slip": ["common.js", "slip.js"],
 }
 
 

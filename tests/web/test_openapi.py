@@ -25,9 +25,9 @@ from queue_server.core.bootstrap import open_queue
 from queue_server.core.db import Database
 from queue_server.runtime import start_app
 from queue_server.settings import Settings
+from queue_server.web.openapi import ALL_ANSWERS as ANSWERS
+from queue_server.web.openapi import ALL_ROUTES as ROUTES
 from queue_server.web.openapi import openapi_document
-from queue_server.web.openapi_models import ANSWERS
-from queue_server.web.openapi_routes import ROUTES
 
 from .conftest import sign_in
 
@@ -231,7 +231,8 @@ def _refs(node: Any) -> Iterator[str]:
 
 def test_the_schemas_are_the_models_and_only_the_issue_answer_has_the_tracking_code() -> None:
     """Request bodies and answers are pydantic's schemas of the models; every reference
-    resolves; ``track_code`` is in ``IssuedTicket`` alone, the answer to POST /tickets."""
+    resolves; ``track_code`` is in ``IssuedTicket`` (the answer to POST /tickets) and
+    ``ResultTicket`` (the "receive results" ticket issued with a slip's code) alone."""
     document = openapi_document()
     schemas = document["components"]["schemas"]
     for route in ROUTES:
@@ -249,12 +250,12 @@ def test_the_schemas_are_the_models_and_only_the_issue_answer_has_the_tracking_c
     carrying = {
         name for name, schema in schemas.items() if "track_code" in schema.get("properties", {})
     }
-    assert carrying == {"IssuedTicket"}
+    assert carrying == {"IssuedTicket", "ResultTicket"}
     answering = {
         (method, path)
         for path, item in document["paths"].items()
         for method, operation in item.items()
         for answer in operation["responses"].values()
-        if "IssuedTicket" in json.dumps(answer)
+        if "IssuedTicket" in json.dumps(answer) or "ResultTicket" in json.dumps(answer)
     }
-    assert answering == {("post", "/tickets")}
+    assert answering == {("post", "/tickets"), ("post", "/result-slips/{code}/ticket")}

@@ -3,9 +3,10 @@
 Every role (API tokens and signed-in users) joins every Socket.IO namespace it may and
 reads every state it may over HTTP while a realistic day goes by: issue (a kiosk, and
 the help desk with a callback number), call, recall, transfer, finish, a home visit
-booked by phone (registered, scheduled, done), ratings, a settings change and a
-reprint. No payload of any of them may carry a tracking code, a phone number or a
-visit's address, by key or by value (the visits are read without ``contacts=1``). The
+booked by phone (registered, scheduled, done), feedback, ratings, a result slip given,
+postponed and collected, a settings change and a reprint. No payload of any of them may
+carry a tracking code, a result slip's code, a phone number or a visit's address, by key
+or by value (the visits are read without ``contacts=1``). The
 code reaches only the answer to the issuing request and the device worker that prints it
 as a QR code.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -34,7 +36,17 @@ VISIT_PHONE_DIGITS = "987654321"
 ADDRESS = "Số 7 ngõ Hòe Nhai"
 FEEDBACK = "Cán bộ quầy 2 hướng dẫn chưa rõ"  # a citizen's words: never broadcast
 SECRET_KEYS = frozenset(
-    {"track_code", "tracking_code", "track_url", "phone", "contact", "address", "hamlet"}
+    {
+        "track_code",
+        "tracking_code",
+        "track_url",
+        "phone",
+        "contact",
+        "address",
+        "hamlet",
+        "result_code",
+        "print_url",
+    }
 )
 NAMESPACES = ("/display", "/officer", "/devices", "/rate")
 TOKEN_ROLES = {
@@ -237,6 +249,27 @@ def test_no_role_receives_a_tracking_code_or_a_phone_number(
         headers=token("admin"),
     )
     assert done.status_code == 200, done.get_json()
+    # A result slip for the last ticket finished (ready today), postponed by the help desk
+    # and collected at the kiosk: its code is a secret like a tracking code. The answers
+    # to these requests are for the code's holder, so they are not checked.
+    slip = officer.post(
+        f"/api/v1/tickets/{pending['ticket_id']}/result-slip",
+        json={"ready_on": "2026-11-23"},
+        headers=officer_csrf,
+    )
+    assert slip.status_code == 201, slip.get_json()
+    slip_code = slip.get_json()["result_code"]
+    moved = helpdesk.post(
+        f"/api/v1/result-slips/{slip_code}/postpone",
+        json={"ready_on": "2026-11-24", "reason": "overload"},
+        headers=helpdesk_csrf,
+    )
+    assert moved.status_code == 200, moved.get_json()
+    queue.clock.set(queue.clock.now() + timedelta(days=1))  # type: ignore[attr-defined]
+    collected = citizen.post(f"/api/v1/result-slips/{slip_code}/ticket", headers=kiosk)
+    assert collected.status_code == 201, collected.get_json()
+    tickets[collected.get_json()["id"]] = collected.get_json()
+    codes.append(collected.get_json()["track_code"])
     read_all()
 
     # A settings change, and a reprint of the first ticket on the kiosk's printer.
@@ -249,6 +282,7 @@ def test_no_role_receives_a_tracking_code_or_a_phone_number(
     read_all()
 
     secrets = [*codes, PHONE_DIGITS, VISIT_PHONE_DIGITS, ADDRESS, "Tổ 9", FEEDBACK]
+    secrets += [slip_code, slip_code.replace("-", "")]
     received = {viewer.label: viewer.received() for viewer in viewers}
     received["staff writes"] = answers
     checked: dict[str, set[str]] = {}
@@ -286,3 +320,9 @@ def test_no_role_receives_a_tracking_code_or_a_phone_number(
         if where in ("/devices ticket_issued", "/devices print_requested")
     }
     assert printed == set(codes)
+    # Nobody, the device worker included, gets a slip's code; staff saw the slip events.
+    everything = json.dumps(received, ensure_ascii=False, default=str)
+    assert slip_code not in everything and slip_code.replace("-", "") not in everything
+    officer_frames = json.dumps(received["officer user"], ensure_ascii=False, default=str)
+    for name in ("result_slip_issued", "result_slip_postponed", "result_slip_collected"):
+        assert name in officer_frames, name

@@ -98,7 +98,20 @@
     const chosen = document.querySelector('input[name="priority"]:checked');
     const body = { service };
     if (chosen && chosen.value) body.priority = chosen.value;
-    const number = phone.value.trim();
+    // "Receive results": the ticket is issued for the code of the citizen's result slip.
+    const info = services.get(service);
+    const code = $("result-code").value.trim();
+    let path = "/api/v1/tickets";
+    if (info && info.results) {
+      if (!code) {
+        staff.message(t("result_code_needed"), true);
+        $("result-code").focus();
+        return;
+      }
+      path = `/api/v1/result-slips/${encodeURIComponent(code)}/ticket`;
+      delete body.service;
+    }
+    const number = path === "/api/v1/tickets" ? phone.value.trim() : "";
     if (number) {
       if (!consent.checked) {
         staff.message(t("consent_needed"), true);
@@ -108,7 +121,8 @@
       body.contact = { phone: number, consent: true, purpose: purpose.value };
     }
     try {
-      const ticket = await staff.post("/api/v1/tickets", body);
+      const ticket = await staff.post(path, body);
+      if (info && info.results) $("result-code").value = "";
       issued.unshift(ticket);
       save();
       document.dispatchEvent(new CustomEvent("xp:issued", { detail: ticket }));

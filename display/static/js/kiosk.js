@@ -4,9 +4,10 @@
   const { data, t } = window.XP;
   const token = window.XP.token("kiosk");
   const [primary, second] = data.languages;
-  const steps = ["step-service", "step-priority", "step-busy", "step-ticket", "step-error"];
+  const steps = ["step-service", "step-code", "step-priority", "step-busy", "step-ticket", "step-error"];
   const $ = (id) => document.getElementById(id);
   let chosenService = null;
+  let resultCode = null; // the code of a result slip, for a "receive results" ticket
   let idleTimer = null;
   let requestKey = null;
 
@@ -26,6 +27,7 @@
   function restart() {
     following += 1; // stop following the last ticket's print job
     chosenService = null;
+    resultCode = null;
     requestKey = null;
     if (window.XP.language !== primary) applyLanguage(primary);
     show("step-service");
@@ -114,18 +116,59 @@
   async function issue(priority) {
     show("step-busy");
     requestKey = requestKey || window.XP.newKey();
-    const body = { service: chosenService };
+    const body = resultCode ? {} : { service: chosenService };
     if (priority) body.priority = priority;
+    const path = resultCode
+      ? `/api/v1/result-slips/${encodeURIComponent(resultCode)}/ticket`
+      : "/api/v1/tickets";
     try {
-      const ticket = await window.XP.api("POST", "/api/v1/tickets", body, { token, key: requestKey });
+      const ticket = await window.XP.api("POST", path, body, { token, key: requestKey });
       requestKey = null;
       showTicket(ticket);
+      const slip = $("ticket-slip");
+      slip.hidden = !ticket.slip;
+      if (ticket.slip) {
+        const [y, m, d] = ticket.slip.ready_on.split("-");
+        slip.textContent = t("ready_on").replace("{date}", `${d}/${m}/${y}`);
+      }
     } catch (error) {
       requestKey = null;
       if (error.status === 401) $("no-access").hidden = false;
+      // A refused code (unknown, collected, not ready yet): the server's polite message.
+      $("error-text").textContent = resultCode && error.status >= 400 && error.status < 500
+        ? error.message : t("issue_failed");
       show("step-error");
     }
   }
+
+  // The result slip's code: typed on the keypad (or by a QR scanner into the field).
+  function typedCode() {
+    return $("code-input").value.toUpperCase().replace(/[^0-9A-Z]/g, "");
+  }
+  function codeChanged() {
+    const code = typedCode();
+    $("code-input").value = code.length > 5 ? `${code.slice(0, 5)}-${code.slice(5, 10)}` : code;
+    $("code-next").disabled = code.length !== 10;
+  }
+  function askCode() {
+    $("code-input").value = "";
+    codeChanged();
+    show("step-code");
+  }
+  $("code-keys").addEventListener("click", (event) => {
+    const key = event.target.closest("[data-key]");
+    if (!key) return;
+    const code = typedCode();
+    $("code-input").value = key.dataset.key === "del" ? code.slice(0, -1) : (code + key.dataset.key).slice(0, 10);
+    codeChanged();
+  });
+  $("code-input").addEventListener("input", codeChanged);
+  $("code-back").addEventListener("click", restart);
+  $("code-next").addEventListener("click", () => {
+    resultCode = typedCode();
+    if (data.priorities.length === 0) issue(null);
+    else show("step-priority");
+  });
 
   // One listener for all buttons: the admin may change them while the kiosk runs.
   document.addEventListener("click", (event) => {
@@ -133,7 +176,10 @@
     const priority = event.target.closest("[data-priority]");
     if (service) {
       chosenService = service.dataset.service;
-      if (data.priorities.length === 0) issue(null);
+      resultCode = null;
+      const info = data.services.find((s) => s.code === chosenService);
+      if (info && info.results) askCode();
+      else if (data.priorities.length === 0) issue(null);
       else show("step-priority");
     } else if (priority) {
       issue(priority.dataset.priority || null);
@@ -141,7 +187,10 @@
   });
   $("back").addEventListener("click", () => show("step-service"));
   $("done").addEventListener("click", restart);
-  $("error-back").addEventListener("click", restart);
+  $("error-back").addEventListener("click", () => {
+    $("error-text").textContent = t("issue_failed");
+    restart();
+  });
   const toggle = $("lang-toggle");
   if (toggle) {
     toggle.addEventListener("click", () => {

@@ -166,7 +166,11 @@
   const noShow = () => enqueue(withCurrent((ticket) =>
     act("no-show", {}, () => t("no_show_done", { number: ticket.number }))));
   const finish = () => enqueue(withCurrent((ticket) =>
-    act("finish", {}, () => t("finished", { number: ticket.number }))));
+    act("finish", {}, (result) => {
+      // The result slip panel (slips.js) offers a slip for the ticket just finished.
+      if (result && result.ticket) document.dispatchEvent(new CustomEvent("xp:finished", { detail: result.ticket }));
+      return t("finished", { number: ticket.number });
+    })));
   const togglePause = () => enqueue(() => (paused()
     ? act("resume", {}, () => t("resumed"))
     : act("pause", {}, () => t("paused_done"))));

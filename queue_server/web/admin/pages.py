@@ -81,6 +81,7 @@ ICON_NAMES = {
     "help": N_("Question mark"),
     "home": N_("Home with a heart"),
     "house": N_("House"),
+    "inbox": N_("Tray with a document"),
     "land": N_("Land"),
     "language": N_("Languages"),
     "medal": N_("Medal"),
