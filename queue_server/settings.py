@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from queue_server.core.assist_config import AssistsConfig
+from queue_server.core.assistance_config import AssistanceConfig
 from queue_server.core.options import NumberingConfig, PolicyConfig
 from queue_server.core.rating_config import RatingsConfig
 from queue_server.core.retention import ArchiveConfig, MaintenanceConfig, PrivacyConfig
@@ -228,6 +229,7 @@ class Settings(_Model):
     screens: ScreensConfig = Field(default_factory=ScreensConfig)
     ratings: RatingsConfig = Field(default_factory=RatingsConfig)
     assists: AssistsConfig = Field(default_factory=AssistsConfig)
+    assistance: AssistanceConfig = Field(default_factory=AssistanceConfig)
     archive: ArchiveConfig = Field(default_factory=ArchiveConfig)
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     maintenance: MaintenanceConfig = Field(default_factory=MaintenanceConfig)
@@ -270,6 +272,18 @@ class Settings(_Model):
                         f"counters[{index}].services: unknown service {code!r} "
                         f"(known: {', '.join(sorted(known))})"
                     )
+        return self
+
+    @model_validator(mode="after")
+    def _assistance_kinds(self) -> Settings:
+        """Each reason for help leads to a kind of help that exists."""
+        kinds = {kind.code for kind in self.assists.kinds}
+        for index, reason in enumerate(self.assistance.reasons):
+            if reason.help_kind not in kinds:
+                raise ValueError(
+                    f"assistance.reasons[{index}].help_kind: no kind {reason.help_kind!r} "
+                    f"in [assists] (known: {', '.join(sorted(kinds))})"
+                )
         return self
 
     def section(self, key: str) -> Any:

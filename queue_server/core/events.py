@@ -217,6 +217,45 @@ class AssistRecorded(DomainEvent):
     service: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class AssistanceEvent(DomainEvent):
+    """A call for assistance changed: ``call`` is its public view (where it comes from,
+    why, how long it waits, the role and first name of who took it; never the citizen).
+    Published to staff only (the ``/assistance`` and ``/officer`` namespaces)."""
+
+    call: dict[str, Any]
+
+    def payload(self) -> dict[str, Any]:
+        return {"call": dict(self.call), "at": self.at.isoformat()}
+
+
+@dataclass(frozen=True, slots=True)
+class AssistanceRequested(AssistanceEvent):
+    name: ClassVar[str] = "assistance_requested"
+
+
+@dataclass(frozen=True, slots=True)
+class AssistanceAccepted(AssistanceEvent):
+    name: ClassVar[str] = "assistance_accepted"
+
+
+@dataclass(frozen=True, slots=True)
+class AssistanceClosed(AssistanceEvent):
+    """Closed by who took it; ``call["help_kind"]`` is the help recorded."""
+
+    name: ClassVar[str] = "assistance_closed"
+
+
+@dataclass(frozen=True, slots=True)
+class AssistanceCancelled(AssistanceEvent):
+    name: ClassVar[str] = "assistance_cancelled"
+
+
+ASSISTANCE_EVENTS = frozenset(
+    {"assistance_requested", "assistance_accepted", "assistance_closed", "assistance_cancelled"}
+)
+"""Events for staff only: never to the hall display or the kiosks (``web/realtime.py``)."""
+
 EVENT_TYPES: Mapping[str, type[DomainEvent]] = MappingProxyType(
     {
         event_type.name: event_type
@@ -230,6 +269,10 @@ EVENT_TYPES: Mapping[str, type[DomainEvent]] = MappingProxyType(
             SettingsChanged,
             TicketRated,
             AssistRecorded,
+            AssistanceRequested,
+            AssistanceAccepted,
+            AssistanceClosed,
+            AssistanceCancelled,
         )
     }
 )
