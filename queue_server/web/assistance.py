@@ -172,3 +172,18 @@ def first_name(principal: Principal) -> str:
         ).scalar_one_or_none()
     words = (full or "").split()
     return (words[-1] if words else principal.name)[:40]
+
+
+def page_reasons(second: str | None) -> list[dict[str, Any]]:
+    """The reasons offered now, for the pages (names in the center's language and the
+    second one; the kind of help each leads to; whether it alerts the manager)."""
+    return [
+        {
+            "code": r.code,
+            "name": r.name,
+            "label": r.labels.get(second, "") if second else "",
+            "help_kind": r.help_kind,
+            "manager": r.manager,
+        }
+        for r in xephang().settings.assistance.active_reasons()
+    ]
