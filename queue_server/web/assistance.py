@@ -88,7 +88,7 @@ def raise_call() -> Response:
     def produce() -> Response:
         if principal.role == Role.KIOSK:
             outcome = desk.raise_call(
-                "kiosk", body.reason, raised_by=principal.scope, kiosk=principal.name
+                "kiosk", body.reason, raised_by=principal.scope, kiosk=kiosk_label(principal.name)
             )
         else:
             counter = principal.counter if principal.counter is not None else body.counter
@@ -159,6 +159,12 @@ def cancel_call(call_id: int) -> Response:
     parse_body(EmptyBody)
     desk = assistance_desk()
     return _once(lambda: _answer(desk.cancel(call_id, by=principal.scope)))
+
+
+def kiosk_label(name: str) -> str:
+    """How helpers know the kiosk: its label in ``[[kiosks]]`` (else its token's name)."""
+    kiosk = next((k for k in xephang().settings.kiosks if k.name == name), None)
+    return kiosk.label if kiosk is not None and kiosk.label else name
 
 
 def first_name(principal: Principal) -> str:
