@@ -90,12 +90,19 @@ def _compute(settings: Settings, start: date, end: date) -> Report:
             fail(_("The database has no xephang tables yet; run xephang init."))
         zone = settings.center.zone
         kinds = settings.assists.kinds
+        reasons = settings.assistance.reasons
         days = len(days_between(start, end))
         if days <= PROGRESS_AFTER_DAYS:
-            return compute_report(database, zone, start, end, kinds=kinds)
+            return compute_report(database, zone, start, end, kinds=kinds, call_reasons=reasons)
         with click.progressbar(length=days, label=_("Adding up days"), file=sys.stderr) as bar:
             return compute_report(
-                database, zone, start, end, progress=lambda _day: bar.update(1), kinds=kinds
+                database,
+                zone,
+                start,
+                end,
+                progress=lambda _day: bar.update(1),
+                kinds=kinds,
+                call_reasons=reasons,
             )
     finally:
         database.dispose()

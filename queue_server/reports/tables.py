@@ -8,6 +8,7 @@ from datetime import date
 
 from queue_server.core.rating_config import DEFAULT_REASONS, ReasonConfig
 from queue_server.i18n import _
+from queue_server.reports.assistance import ReasonTally
 from queue_server.reports.compute import Report, Tally
 from queue_server.reports.stats import Durations
 
@@ -113,6 +114,7 @@ def report_tables(
             [_("Vulnerable citizens served"), report.priority_served],
             [_("Help given (help records)"), report.help.total],
             [_("Help given to citizens with a priority category"), report.help.with_priority],
+            [_("Calls for assistance"), report.assistance_calls.total.raised],
         ],
         key="summary",
     )
@@ -180,6 +182,7 @@ def report_tables(
         by_officer,
         priority,
         help_table(report),
+        assistance_table(report),
         hours,
         *satisfaction_tables(report.satisfaction, total.served, reasons),
     ]
@@ -197,3 +200,42 @@ def help_table(report: Report) -> Table:
     rows.append([total_label, *(counts.category_total(c) for c in categories), counts.total])
     headers = [_("Kind of help"), *counts.categories, _("No priority category"), total_label]
     return Table(_("Help given (help records)"), headers, rows, key="help")
+
+
+def assistance_table(report: Report) -> Table:
+    """Calls for assistance per reason (rows): from where, taken, closed, cancelled and
+    the time to take them (seconds), with a total row."""
+    figures = report.assistance_calls
+
+    def row(name: str, tally: ReasonTally) -> list[Cell]:
+        waited = tally.time_to_accept
+        return [
+            name,
+            tally.raised,
+            tally.by_origin.get("kiosk", 0),
+            tally.by_origin.get("counter", 0),
+            tally.accepted,
+            tally.closed,
+            tally.cancelled,
+            _whole(waited.median),
+            _whole(waited.p90),
+        ]
+
+    rows = [row(tally.name, tally) for tally in figures.reasons]
+    rows.append(row(_("Total"), figures.total))
+    headers = [
+        _("Reason"),
+        _("Calls"),
+        _("From a kiosk"),
+        _("From a counter"),
+        _("Taken"),
+        _("Closed"),
+        _("Cancelled"),
+        _("Median time to take (s)"),
+        _("90th percentile time to take (s)"),
+    ]
+    return Table(_("Calls for assistance"), headers, rows, key="assistance_calls")
+
+
+def _whole(seconds: float | None) -> int | None:
+    return None if seconds is None else round(seconds)

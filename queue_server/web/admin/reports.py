@@ -144,6 +144,7 @@ def _compute(chosen: ReportRange) -> Report:
         chosen.start,
         chosen.end,
         kinds=state.settings.assists.kinds,
+        call_reasons=state.settings.assistance.reasons,
     )
 
 
