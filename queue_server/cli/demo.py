@@ -178,6 +178,7 @@ def _history(
         kiosk=kiosk,
         ratings=settings.ratings,
         assists=settings.assists,
+        assistance=settings.assistance,
     )
     click.echo(
         _(

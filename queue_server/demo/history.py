@@ -7,7 +7,8 @@ the call, service times around each service's ``default_service_s``, recalls, no
 transfers from the guidance desk, citizens who give up and leave, satisfaction ratings
 for part of the served tickets (at the counter's tablet and a few from the tracking
 page), help records for part of the served citizens and for a few who take no ticket
-(:mod:`.helping`), and ``close_day`` after each day. Every step is a real
+(:mod:`.helping`), calls for assistance from the kiosk and the counters
+(:mod:`.assistance`), and ``close_day`` after each day. Every step is a real
 :class:`~queue_server.core.operations.Queue` or
 :class:`~queue_server.core.ratings.Ratings` operation under a
 :class:`~queue_server.core.clock.FrozenClock`. The same seed and the same "today" give
@@ -20,7 +21,7 @@ import heapq
 import itertools
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as dt_time
@@ -30,6 +31,7 @@ from typing import Any
 from sqlalchemy import event, func, select
 
 from queue_server.core.assist_config import AssistsConfig
+from queue_server.core.assistance_config import AssistanceConfig
 from queue_server.core.clock import FrozenClock
 from queue_server.core.db import Database
 from queue_server.core.events import TicketView
@@ -39,6 +41,7 @@ from queue_server.core.rating_config import RatingsConfig
 from queue_server.core.ratings import NOT_SATISFIED, SATISFIED, VERY_SATISFIED, Ratings
 from queue_server.demo import DEFAULT_DAYS, DEFAULT_SEED
 from queue_server.demo.arrivals import Arrival, plan_day
+from queue_server.demo.assistance import CallPlayer
 from queue_server.demo.helping import HelpPlayer
 
 DEFAULT_PER_DAY = 175  # tickets on an ordinary weekday
@@ -96,7 +99,8 @@ class HistorySummary:
     transferred: int = 0
     recalled: int = 0
     rated: int = 0
-    helped: int = 0  # help records
+    helped: int = 0  # help records (also those closing a call for assistance)
+    assistance_calls: int = 0  # calls for assistance raised
     closed: int = 0  # left over and closed by close_day (normally none)
     seconds: float = 0.0
 
@@ -166,6 +170,7 @@ def play_history(
     kiosk: str | None = None,
     ratings: RatingsConfig | None = None,
     assists: AssistsConfig | None = None,
+    assistance: AssistanceConfig | None = None,
 ) -> HistorySummary:
     """Play the ``days`` working days before ``queue``'s today into its database.
 
@@ -183,11 +188,14 @@ def play_history(
     try:
         for day in dates:
             helper = HelpPlayer(played, assists, seed, day)
+            caller = CallPlayer(played, assists, assistance, seed, day)
             player = _DayPlayer(
                 played, Ratings(played, ratings), rng, officers, helpdesk, kiosk, summary, helper
             )
-            player.play(day, per_day, emergency=day in urgent_days)
-            summary.helped += helper.recorded
+            calls = caller.plan(day, queue.options.zone, kiosk)
+            player.play(day, per_day, emergency=day in urgent_days, extra=calls)
+            summary.helped += helper.recorded + caller.closed
+            summary.assistance_calls += caller.raised
             midnight = datetime.combine(day + timedelta(days=1), dt_time(), queue.options.zone)
             _at(played, min(midnight + CLOSE_DAY_AT, now))
             summary.closed += played.close_day(actor="system").value
@@ -269,9 +277,19 @@ class _DayPlayer:
         self.helper = helper
 
     # ------------------------------------------------------------------ the loop
-    def play(self, day: date, per_day: float, *, emergency: bool) -> None:
+    def play(
+        self,
+        day: date,
+        per_day: float,
+        *,
+        emergency: bool,
+        extra: Iterable[tuple[datetime, Callable[[], object]]] = (),
+    ) -> None:
+        """Play the day; ``extra``: more (when, step) pairs (calls for assistance)."""
         if not self.services:  # no counter serves anything: nobody comes
             return
+        for at, step in extra:
+            self._schedule(at, step)
         zone = self.queue.options.zone
         categories = list(self.queue.catalogue.categories.values())
         for arrival in plan_day(
