@@ -276,7 +276,10 @@ class Settings(_Model):
 
     @model_validator(mode="after")
     def _assistance_kinds(self) -> Settings:
-        """Each reason for help leads to a kind of help that exists."""
+        """Each reason for help given in the file leads to a kind of help that exists
+        (with the default reasons, a kind not configured falls back at closing time)."""
+        if "assistance" not in self.model_fields_set:
+            return self
         kinds = {kind.code for kind in self.assists.kinds}
         for index, reason in enumerate(self.assistance.reasons):
             if reason.help_kind not in kinds:

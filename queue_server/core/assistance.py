@@ -242,8 +242,15 @@ class AssistanceDesk:
             raise Rejected(_("This reason for help is no longer offered: {code}").format(code=code))
 
     def _reason_kind(self, code: str) -> str:
+        """The kind of help the reason leads to; if the center does not record that kind
+        (it replaced the kinds of help), ``other``, else its first kind."""
         reason = self.config.reason(code)
-        return reason.help_kind if reason is not None else "other"
+        kinds = self.assists.config.active_kinds()
+        codes = [kind.code for kind in kinds]
+        for candidate in (reason.help_kind if reason else None, "other"):
+            if candidate in codes:
+                return candidate
+        return codes[0] if codes else "other"
 
     def _insert(self, values: dict[str, Any]) -> Outcome[CallView]:
         now = self.queue.clock.now()

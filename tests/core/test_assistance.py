@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from queue_server.core.assist_config import AssistsConfig, HelpKindConfig
 from queue_server.core.assistance import AssistanceDesk
 from queue_server.core.assistance_config import AssistanceConfig, ReasonConfig
 from queue_server.core.assists import Assists
@@ -22,7 +23,7 @@ from queue_server.core.catalogue import sync_catalogue
 from queue_server.core.clock import FrozenClock
 from queue_server.core.db import Database
 from queue_server.core.errors import InvalidState, NotAllowed, NotFound, Rejected
-from queue_server.core.models import AssistanceCall, Assist
+from queue_server.core.models import Assist, AssistanceCall
 from queue_server.core.operations import Queue
 from queue_server.core.outbox import read_after
 from queue_server.core.schema import upgrade
@@ -222,3 +223,11 @@ def test_times_are_utc_and_days_local(
     with queue.db.read() as conn:
         day = conn.execute(select(AssistanceCall.day)).scalar_one()
     assert day.isoformat() == "2026-11-24" and call.raised_at.tzinfo is not None
+
+
+def test_a_reason_whose_kind_is_not_recorded_closes_as_other(queue: Queue) -> None:
+    kinds = AssistsConfig(kinds=(HelpKindConfig(code="other", name="Khác"),))
+    desk = AssistanceDesk(Assists(queue, kinds), AssistanceConfig())
+    call = desk.raise_call("counter", "interpreter", raised_by="user:9", counter=1).value
+    desk.accept(call.id, taker="user:3", role="volunteer", name="Lan")
+    assert desk.close(call.id, closer="user:3", role="volunteer").value.help_kind == "other"
