@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from queue_server.core import outbox
 from queue_server.core.assistance_config import AssistanceConfig
+from queue_server.core.assistance_table import AssistanceCall
 from queue_server.core.assists import Assists
 from queue_server.core.clock import local_day
 from queue_server.core.context import Outcome
@@ -32,7 +33,6 @@ from queue_server.core.events import (
     AssistanceClosed,
     AssistanceRequested,
 )
-from queue_server.core.models import AssistanceCall
 from queue_server.core.outbox import recorded
 from queue_server.i18n import _
 

@@ -218,37 +218,38 @@ class AssistRecorded(DomainEvent):
 
 
 @dataclass(frozen=True, slots=True)
-class AssistanceEvent(DomainEvent):
-    """A call for assistance changed: ``call`` is its public view (where it comes from,
-    why, how long it waits, the role and first name of who took it; never the citizen).
-    Published to staff only (the ``/assistance`` and ``/officer`` namespaces)."""
+class AssistanceRequested(DomainEvent):
+    """A call for assistance was raised. ``call`` is its public view (where it comes
+    from, why, since when; the role and first name of who took it, once taken; never
+    anything about the citizen). Like the three below, published to staff only (the
+    ``/assistance`` and ``/officer`` namespaces), never to ``/display``."""
 
+    name: ClassVar[str] = "assistance_requested"
     call: dict[str, Any]
 
-    def payload(self) -> dict[str, Any]:
-        return {"call": dict(self.call), "at": self.at.isoformat()}
-
 
 @dataclass(frozen=True, slots=True)
-class AssistanceRequested(AssistanceEvent):
-    name: ClassVar[str] = "assistance_requested"
+class AssistanceAccepted(DomainEvent):
+    """Someone took the call."""
 
-
-@dataclass(frozen=True, slots=True)
-class AssistanceAccepted(AssistanceEvent):
     name: ClassVar[str] = "assistance_accepted"
+    call: dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
-class AssistanceClosed(AssistanceEvent):
+class AssistanceClosed(DomainEvent):
     """Closed by who took it; ``call["help_kind"]`` is the help recorded."""
 
     name: ClassVar[str] = "assistance_closed"
+    call: dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
-class AssistanceCancelled(AssistanceEvent):
+class AssistanceCancelled(DomainEvent):
+    """Withdrawn by who raised it."""
+
     name: ClassVar[str] = "assistance_cancelled"
+    call: dict[str, Any]
 
 
 ASSISTANCE_EVENTS = frozenset(

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from queue_server.core.assistance_config import DEFAULT_REASONS, ReasonConfig
-from queue_server.core.models import AssistanceCall
+from queue_server.core.assistance_table import AssistanceCall
 from queue_server.reports.stats import Durations, summarize
 
 ORIGINS = ("kiosk", "counter")

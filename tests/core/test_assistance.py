@@ -17,13 +17,14 @@ from sqlalchemy import func, select
 from queue_server.core.assist_config import AssistsConfig, HelpKindConfig
 from queue_server.core.assistance import AssistanceDesk
 from queue_server.core.assistance_config import AssistanceConfig, ReasonConfig
+from queue_server.core.assistance_table import AssistanceCall
 from queue_server.core.assists import Assists
 from queue_server.core.bootstrap import open_queue
 from queue_server.core.catalogue import sync_catalogue
 from queue_server.core.clock import FrozenClock
 from queue_server.core.db import Database
 from queue_server.core.errors import InvalidState, NotAllowed, NotFound, Rejected
-from queue_server.core.models import Assist, AssistanceCall
+from queue_server.core.models import Assist
 from queue_server.core.operations import Queue
 from queue_server.core.outbox import read_after
 from queue_server.core.schema import upgrade

@@ -12,9 +12,10 @@ import pytest
 from sqlalchemy import func, select
 
 from queue_server.cli.demo_access import DemoStaff, demo_accounts
+from queue_server.core.assistance_table import AssistanceCall
 from queue_server.core.bootstrap import open_queue
 from queue_server.core.clock import FrozenClock
-from queue_server.core.models import FINAL, AssistanceCall, Ticket, TicketEvent
+from queue_server.core.models import FINAL, Ticket, TicketEvent
 from queue_server.core.operations import Queue
 from queue_server.demo.history import (
     HistorySummary,

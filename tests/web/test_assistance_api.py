@@ -13,7 +13,8 @@ from flask_socketio import SocketIO
 from sqlalchemy import func, select, update
 
 from queue_server.auth.tokens import create_token
-from queue_server.core.models import Assist, AssistanceCall, User
+from queue_server.core.assistance_table import AssistanceCall
+from queue_server.core.models import Assist, User
 from queue_server.core.operations import Queue
 from tests.web.conftest import Headers, make_token_maker, sign_in
 
