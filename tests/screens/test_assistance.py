@@ -48,7 +48,8 @@ def test_a_kiosk_call_is_seen_live_taken_on_a_phone_and_closed_with_a_help_recor
     sign_in(desk, server, server.user("thu-hd", "helpdesk"), "/helpdesk")
     sign_in(phone, server, volunteer, "/assist")
     alerts = desk.locator("#alerts")
-    expect(alerts).to_have_text("Hiện không có yêu cầu hỗ trợ.")
+    empty = desk.locator("#alerts-empty")
+    expect(empty).to_have_text("Hiện không có yêu cầu hỗ trợ.")
 
     token, _info = create_token(server.queue.db, "kiosk", name="kiosk-1")
     kiosk.goto(f"{server.url}/kiosk?token={token}")
@@ -59,6 +60,7 @@ def test_a_kiosk_call_is_seen_live_taken_on_a_phone_and_closed_with_a_help_recor
 
     call = alerts.locator(".al-call")
     expect(call).to_have_count(1)
+    expect(empty).to_be_hidden()
     expect(call).to_contain_text("Ki-ốt Kiosk sảnh chờ")
     expect(call).to_contain_text("Cần hỗ trợ chung")
     timer = call.locator("[role=timer]")
@@ -80,7 +82,8 @@ def test_a_kiosk_call_is_seen_live_taken_on_a_phone_and_closed_with_a_help_recor
     expect(phone_call.get_by_role("combobox", name="Hỗ trợ đã thực hiện")).to_have_value("guidance")
     phone_call.get_by_role("button", name="Xong: ghi nhận hỗ trợ").click()
     expect(phone.locator("#alerts-message")).to_have_text("Đã đóng; đã ghi nhận hỗ trợ.")
-    expect(alerts).to_have_text("Hiện không có yêu cầu hỗ trợ.")
+    expect(alerts.locator(".al-call")).to_have_count(0)
+    expect(empty).to_be_visible()
     counts = server.api("GET", "/api/v1/assists", server.token("admin")).json()
     assert [(c["kind"], c["count"]) for c in counts["cells"]] == [("guidance", 1)]
     closed = server.api("GET", "/api/v1/assistance-calls?status=closed", server.token("admin"))

@@ -94,7 +94,8 @@
 
   function render() {
     const open = [...calls.values()].sort((a, b) => a.raised_at.localeCompare(b.raised_at));
-    list.replaceChildren(...(open.length ? open.map(item) : [el("li", { class: "h-empty", text: t("alerts_none") })]));
+    list.replaceChildren(...open.map(item));
+    $("alerts-empty").hidden = open.length > 0;
     $("alerts-count").textContent = open.length ? `(${open.length})` : "";
   }
 
