@@ -5,6 +5,8 @@ events reach the helpers (managers: only upset citizens), never the hall display
 
 from __future__ import annotations
 
+import wave
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -17,8 +19,11 @@ from queue_server.core.assistance_table import AssistanceCall
 from queue_server.core.models import Assist, User
 from queue_server.core.operations import Queue
 from tests.web.conftest import Headers, make_token_maker, sign_in
+from xephang.devices.audio.chime import synth_chime
+from xephang.devices.audio.wavio import write_wav
 
 PATH = "/api/v1/assistance-calls"
+REPO = Path(__file__).resolve().parents[2]
 
 
 def named(app: Flask, client: FlaskClient, full_name: str) -> None:
@@ -184,3 +189,18 @@ def test_roles_and_bad_input_change_nothing(sqlite_app: Flask) -> None:
     taken = rows(app)
     refused = volunteer.post(f"{url}/close", json={"kind": "nap"}, headers=v_csrf)
     assert refused.status_code == 404 and rows(app) == taken
+
+
+def test_the_sounds_are_vendored_and_served(sqlite_app: Flask, tmp_path: Path) -> None:
+    """The alert chime is xephang's own synthesised chime (scripts/make_sounds.py), and the
+    kiosk's spoken phrases are WAV files, all served from the package."""
+    vendored = REPO / "display" / "static" / "sounds"
+    with wave.open(str(vendored / "alert.wav")) as vendored_wav:
+        rate = vendored_wav.getframerate()
+    write_wav(tmp_path / "alert.wav", synth_chime(rate))
+    assert (vendored / "alert.wav").read_bytes() == (tmp_path / "alert.wav").read_bytes()
+    client = sqlite_app.test_client()
+    for name in ("alert.wav", "help-coming-vi.wav", "help-coming-en.wav"):
+        answer = client.get(f"/screens/static/sounds/{name}")
+        assert answer.status_code == 200 and answer.data[:4] == b"RIFF", name
+        answer.close()
