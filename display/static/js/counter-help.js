@@ -55,11 +55,20 @@
     const button = event.target.closest("[data-reason]");
     if (button) raise(button.dataset.reason);
   });
+  /* This counter's calls: those raised here, and after a reload those the snapshot has
+   * for the counter chosen in the session. */
+  function ours(call) {
+    const counter = staff.session && staff.session.counter;
+    return calls.has(call.id) || (call.origin === "counter" && counter !== null && call.counter === counter);
+  }
+
   window.XP.live("/assistance", {}, {
     snapshot: (s) => {
-      for (const call of s.calls) if (calls.has(call.id)) calls.set(call.id, call);
+      const live = new Set(s.calls.map((call) => call.id));
+      for (const id of [...calls.keys()]) if (!live.has(id)) calls.delete(id);
+      for (const call of s.calls) if (ours(call)) calls.set(call.id, call);
       render();
     },
-    event: (_name, payload) => { if (calls.has(payload.call.id)) update(payload.call); },
+    event: (_name, payload) => { if (ours(payload.call)) update(payload.call); },
   });
 })();
