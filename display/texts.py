@@ -112,6 +112,24 @@ VISITS: dict[str, str] = {
 
 OFFICER: dict[str, str] = {
     **VISITS,
+    # Calls for assistance: the one big button and what follows it.
+    "need_help": N_("I need help"),
+    "help_coming": N_("A staff member is coming to help you. Please wait here."),
+    "help_cancel": N_("I no longer need help"),
+    "help_failed": N_("Help could not be called. Please go to the help desk."),
+}
+
+# Who took a call for assistance: a role and a first name.
+ROLE_NAMES: dict[str, str] = {
+    "role_helpdesk": N_("Help desk"),
+    "role_volunteer": N_("Volunteer"),
+    "role_officer": N_("Officer"),
+    "role_manager": N_("Manager"),
+    "role_admin": N_("Administrator"),
+}
+
+OFFICER: dict[str, str] = {
+    **ROLE_NAMES,
     "title": N_("Officer console"),
     "choose_counter": N_("Choose your counter"),
     "change_counter": N_("Change counter"),
@@ -169,6 +187,12 @@ OFFICER: dict[str, str] = {
     "slip_new_date": N_("New date"),
     "slip_reason": N_("Reason"),
     "slip_postponed": N_("Slip {code}: results now ready on {date}."),
+    # Calls for assistance from the counter.
+    "help_ask": N_("Help needed at the counter"),
+    "help_reason": N_("What help is needed?"),
+    "help_sent": N_("Help requested: {reason}"),
+    "help_on_way": N_("{who} is on the way: {reason}"),
+    "help_cancel": N_("Cancel the request"),
 }
 
 # Help records (lượt hỗ trợ): the help desk's panel and the volunteers' page.
@@ -183,8 +207,28 @@ ASSIST: dict[str, str] = {
     "assist_already": N_("Already recorded for this ticket: {kind}."),
 }
 
+# Calls for assistance as the helpers see them (help desk, /assist, the manager).
+ALERTS: dict[str, str] = {
+    "alerts_title": N_("Calls for help"),
+    "alerts_none": N_("Nobody is asking for help now."),
+    "alert_kiosk": N_("Kiosk {name}"),
+    "alert_counter": N_("Counter {number}"),
+    "alert_waiting": N_("Waiting {time}"),
+    "alert_accept": N_("I will go"),
+    "alert_taken": N_("Taken by {who}"),
+    "alert_mine": N_("You took this call."),
+    "alert_kind": N_("Help given"),
+    "alert_close": N_("Done: record the help"),
+    "alert_closed": N_("Closed; the help was recorded."),
+    "alert_manager": N_("For the manager"),
+    "alert_sound": N_("Turn the alert sound on"),
+    "alert_new": N_("New call for help: {where}"),
+    **ROLE_NAMES,
+}
+
 ASSIST_PAGE: dict[str, str] = {
     **ASSIST,
+    **ALERTS,
     "title": N_("Help records"),
     "category": N_("Priority category"),
     "none": N_("None"),
@@ -265,6 +309,7 @@ HELPDESK: dict[str, str] = {
     **ASSIST,
     **VISITS,
     **FEEDBACK_FORM,
+    **ALERTS,
     "title": N_("Help desk"),
     "issue": N_("Issue a ticket"),
     "service": N_("Service"),

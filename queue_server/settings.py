@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from queue_server.core.assist_config import AssistsConfig
+from queue_server.core.assistance_config import AssistanceConfig
 from queue_server.core.feedback_config import FeedbackConfig
 from queue_server.core.options import NumberingConfig, PolicyConfig
 from queue_server.core.rating_config import RatingsConfig
@@ -235,6 +236,7 @@ class Settings(_Model):
     assists: AssistsConfig = Field(default_factory=AssistsConfig)
     feedback: FeedbackConfig = Field(default_factory=FeedbackConfig)
     results: ResultsConfig = Field(default_factory=ResultsConfig)
+    assistance: AssistanceConfig = Field(default_factory=AssistanceConfig)
     archive: ArchiveConfig = Field(default_factory=ArchiveConfig)
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     maintenance: MaintenanceConfig = Field(default_factory=MaintenanceConfig)
@@ -280,6 +282,21 @@ class Settings(_Model):
                         f"counters[{index}].services: unknown service {code!r} "
                         f"(known: {', '.join(sorted(known))})"
                     )
+        return self
+
+    @model_validator(mode="after")
+    def _assistance_kinds(self) -> Settings:
+        """Each reason for help given in the file leads to a kind of help that exists
+        (with the default reasons, a kind not configured falls back at closing time)."""
+        if "assistance" not in self.model_fields_set:
+            return self
+        kinds = {kind.code for kind in self.assists.kinds}
+        for index, reason in enumerate(self.assistance.reasons):
+            if reason.help_kind not in kinds:
+                raise ValueError(
+                    f"assistance.reasons[{index}].help_kind: no kind {reason.help_kind!r} "
+                    f"in [assists] (known: {', '.join(sorted(kinds))})"
+                )
         return self
 
     def section(self, key: str) -> Any:

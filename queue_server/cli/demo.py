@@ -181,6 +181,7 @@ def _history(
         assists=settings.assists,
         feedback=settings.feedback,
         results=ResultRules.from_settings(settings),
+        assistance=settings.assistance,
     )
     click.echo(
         _(

@@ -164,6 +164,7 @@ def _compute(settings: Settings, start: date, end: date) -> Report:
                 progress=progress,
                 kinds=settings.assists.kinds,
                 feedback_kinds=settings.feedback.kinds,
+                call_reasons=settings.assistance.reasons,
             )
 
         days = len(days_between(start, end))

@@ -297,6 +297,46 @@ class ResultSlipCollected(DomainEvent):
     ticket_id: int  # the "receive results" ticket
 
 
+@dataclass(frozen=True, slots=True)
+class AssistanceRequested(DomainEvent):
+    """A call for assistance was raised. ``call`` is its public view (where it comes
+    from, why, since when; the role and first name of who took it, once taken; never
+    anything about the citizen). Like the three below, published to staff only (the
+    ``/assistance`` and ``/officer`` namespaces), never to ``/display``."""
+
+    name: ClassVar[str] = "assistance_requested"
+    call: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class AssistanceAccepted(DomainEvent):
+    """Someone took the call."""
+
+    name: ClassVar[str] = "assistance_accepted"
+    call: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class AssistanceClosed(DomainEvent):
+    """Closed by who took it; ``call["help_kind"]`` is the help recorded."""
+
+    name: ClassVar[str] = "assistance_closed"
+    call: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class AssistanceCancelled(DomainEvent):
+    """Withdrawn by who raised it."""
+
+    name: ClassVar[str] = "assistance_cancelled"
+    call: dict[str, Any]
+
+
+ASSISTANCE_EVENTS = frozenset(
+    {"assistance_requested", "assistance_accepted", "assistance_closed", "assistance_cancelled"}
+)
+"""Events for staff only: never to the hall display or the kiosks (``web/realtime.py``)."""
+
 EVENT_TYPES: Mapping[str, type[DomainEvent]] = MappingProxyType(
     {
         event_type.name: event_type
@@ -317,6 +357,10 @@ EVENT_TYPES: Mapping[str, type[DomainEvent]] = MappingProxyType(
             ResultSlipIssued,
             ResultSlipPostponed,
             ResultSlipCollected,
+            AssistanceRequested,
+            AssistanceAccepted,
+            AssistanceClosed,
+            AssistanceCancelled,
         )
     }
 )

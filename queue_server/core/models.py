@@ -396,5 +396,5 @@ tickets_archive = _archive_table(Ticket.__table__, "tickets_archive", "day")
 ticket_events_archive = _archive_table(TicketEvent.__table__, "ticket_events_archive", "ticket_id")
 
 
-from queue_server.core import devicetables, slip_tables  # noqa: E402, F401
+from queue_server.core import assistance_table, devicetables, slip_tables  # noqa: E402, F401
 from queue_server.core.feedback_model import Feedback  # noqa: E402, F401

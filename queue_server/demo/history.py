@@ -8,8 +8,9 @@ transfers from the guidance desk, citizens who give up and leave, satisfaction r
 for part of the served tickets (at the counter's tablet and a few from the tracking
 page), help records for part of the served citizens and for a few who take no ticket
 (:mod:`.helping`), home visits booked by phone with their outcomes (:mod:`.visiting`),
-result slips given, postponed and collected (:mod:`.results`), and ``close_day`` after
-each day. Every step is a real
+result slips given, postponed and collected (:mod:`.results`), calls for assistance from
+the kiosk and the counters (:mod:`.assistance`), and ``close_day`` after each day. Every
+step is a real
 :class:`~queue_server.core.operations.Queue` or
 :class:`~queue_server.core.ratings.Ratings` operation under a
 :class:`~queue_server.core.clock.FrozenClock`. The same seed and the same "today" give
@@ -22,7 +23,7 @@ import heapq
 import itertools
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as dt_time
@@ -32,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import event, func, select
 
 from queue_server.core.assist_config import AssistsConfig
+from queue_server.core.assistance_config import AssistanceConfig
 from queue_server.core.clock import FrozenClock
 from queue_server.core.db import Database
 from queue_server.core.events import TicketView
@@ -42,6 +44,7 @@ from queue_server.core.rating_config import RatingsConfig
 from queue_server.core.ratings import NOT_SATISFIED, SATISFIED, VERY_SATISFIED, Ratings
 from queue_server.demo import DEFAULT_DAYS, DEFAULT_SEED
 from queue_server.demo.arrivals import Arrival, plan_day
+from queue_server.demo.assistance import CallPlayer
 from queue_server.demo.feedback import play_feedback
 from queue_server.demo.helping import HelpPlayer
 from queue_server.demo.results import SlipPlayer
@@ -105,11 +108,12 @@ class HistorySummary:
     transferred: int = 0
     recalled: int = 0
     rated: int = 0
-    helped: int = 0  # help records
     visits: int = 0  # home visits requested
     feedback: int = 0  # feedback records (demo/feedback.py)
     slips: int = 0  # result slips given
     collected: int = 0  # result slips collected ("receive results" tickets served)
+    helped: int = 0  # help records (also those closing a call for assistance)
+    assistance_calls: int = 0  # calls for assistance raised
     closed: int = 0  # left over and closed by close_day (normally none)
     seconds: float = 0.0
 
@@ -181,6 +185,7 @@ def play_history(
     assists: AssistsConfig | None = None,
     feedback: FeedbackConfig | None = None,
     results: ResultRules | None = None,
+    assistance: AssistanceConfig | None = None,
 ) -> HistorySummary:
     """Play the ``days`` working days before ``queue``'s today into its database.
 
@@ -204,14 +209,17 @@ def play_history(
             slips = SlipPlayer(played, results, seed, day) if results else None
             if slips is not None:
                 _collections(slips, officers, summary)
+            caller = CallPlayer(played, assists, assistance, seed, day)
             player = _DayPlayer(
                 played, Ratings(played, ratings), rng, officers, helpdesk, kiosk, summary, helper
             )
             player.slips = slips
             if results is not None:
                 player.services = [s for s in player.services if s.code != results.results_service]
-            player.play(day, per_day, emergency=day in urgent_days)
-            summary.helped += helper.recorded
+            calls = caller.plan(day, queue.options.zone, kiosk)
+            player.play(day, per_day, emergency=day in urgent_days, extra=calls)
+            summary.helped += helper.recorded + caller.closed
+            summary.assistance_calls += caller.raised
             ahead = working_days_from(day, 5, WORKING_WEEKDAYS)
             visits.end_of_day(day, queue.options.zone, ahead)
             summary.visits = visits.requested
@@ -308,9 +316,19 @@ class _DayPlayer:
         self.slips: SlipPlayer | None = None
 
     # ------------------------------------------------------------------ the loop
-    def play(self, day: date, per_day: float, *, emergency: bool) -> None:
+    def play(
+        self,
+        day: date,
+        per_day: float,
+        *,
+        emergency: bool,
+        extra: Iterable[tuple[datetime, Callable[[], object]]] = (),
+    ) -> None:
+        """Play the day; ``extra``: more (when, step) pairs (calls for assistance)."""
         if not self.services:  # no counter serves anything: nobody comes
             return
+        for at, step in extra:
+            self._schedule(at, step)
         zone = self.queue.options.zone
         categories = list(self.queue.catalogue.categories.values())
         for arrival in plan_day(

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, select
 
 from queue_server.core.archive import tickets_between
 from queue_server.core.assist_config import DEFAULT_KINDS, HelpKindConfig
+from queue_server.core.assistance_config import DEFAULT_REASONS, ReasonConfig
 from queue_server.core.db import Database
 from queue_server.core.feedback_config import DEFAULT_KINDS as DEFAULT_FEEDBACK_KINDS
 from queue_server.core.feedback_config import FeedbackKindConfig
@@ -23,6 +24,7 @@ from queue_server.core.models import (
     TicketStatus,
     User,
 )
+from queue_server.reports.assistance import AssistanceFigures, assistance_figures
 from queue_server.reports.assists import HelpCounts, help_counts
 from queue_server.reports.categories import (
     CategoryFigures,
@@ -34,7 +36,7 @@ from queue_server.reports.feedback import FeedbackFigures, feedback_figures
 from queue_server.reports.labels import by_counter_name
 from queue_server.reports.results import ResultFigures, result_figures
 from queue_server.reports.satisfaction import Satisfaction, satisfaction_report
-from queue_server.reports.sections import Appointments, AssistanceCalls
+from queue_server.reports.sections import Appointments
 from queue_server.reports.tally import Tally, TicketFacts
 from queue_server.reports.visits import VisitFigures, visit_figures
 
@@ -54,8 +56,9 @@ class Report:
     :mod:`queue_server.reports.categories`). ``home_visits`` the home visits (see
     :mod:`queue_server.reports.visits`); ``feedback`` the citizens' feedback
     (see :mod:`queue_server.reports.feedback`), ``results`` the result slips issued on
-    those days (see :mod:`queue_server.reports.results`); ``appointments`` and
-    ``assistance_calls`` are filled by their own modules.
+    those days (see :mod:`queue_server.reports.results`), ``assistance_calls`` the calls
+    for assistance (see :mod:`queue_server.reports.assistance`); ``appointments`` is
+    filled by its own module.
     """
 
     start: date
@@ -74,9 +77,9 @@ class Report:
     by_category: CategoryFigures = field(default_factory=CategoryFigures)
     appointments: Appointments = field(default_factory=Appointments)
     feedback: FeedbackFigures = field(default_factory=FeedbackFigures)
-    assistance_calls: AssistanceCalls = field(default_factory=AssistanceCalls)
     home_visits: VisitFigures = field(default_factory=VisitFigures)
     results: ResultFigures = field(default_factory=ResultFigures)
+    assistance_calls: AssistanceFigures = field(default_factory=AssistanceFigures)
 
     @property
     def priority_served(self) -> int:
@@ -109,12 +112,14 @@ def compute_report(
     progress: Callable[[date], None] | None = None,
     kinds: Sequence[HelpKindConfig] = DEFAULT_KINDS,
     feedback_kinds: Sequence[FeedbackKindConfig] = DEFAULT_FEEDBACK_KINDS,
+    call_reasons: Sequence[ReasonConfig] = DEFAULT_REASONS,
 ) -> Report:
     """Count and time the tickets issued on local days ``start``..``end``.
 
     ``progress`` is called once per day of the range as it is added up; ``kinds``: the
     configured kinds of help (``settings.assists.kinds``), for the help records;
     ``feedback_kinds``: the kinds of feedback (``settings.feedback.kinds``).
+    ``call_reasons``: the reasons for calls for assistance (``settings.assistance.reasons``).
     """
     if start > end:
         raise ValueError("start is after end")
@@ -126,6 +131,7 @@ def compute_report(
         home_visits = visit_figures(conn, start, end)
         feedback = feedback_figures(conn, start, end, zone, feedback_kinds)
         slips = result_figures(conn, start, end)
+        calls = assistance_figures(conn, start, end, call_reasons)
     per_day: dict[date, list[TicketFacts]] = defaultdict(list)
     for ticket in facts:
         per_day[ticket.day].append(ticket)
@@ -169,6 +175,7 @@ def compute_report(
         home_visits=home_visits,
         feedback=feedback,
         results=slips,
+        assistance_calls=calls,
     )
 
 

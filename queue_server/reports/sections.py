@@ -1,6 +1,6 @@
 """Placeholder report sections for features built on other branches.
 
-Appointments and calls for assistance each get their own figures
+Appointments get their own figures
 module; until they are merged, ``Report`` holds these empty sections so that the JSON
 report always has every key. Each ``as_json()`` returns the section's structure with no
 records (documented in docs/reports.md as "no records"). The integrator replaces each
@@ -20,14 +20,6 @@ def _no_records() -> dict[str, Any]:
 @dataclass
 class Appointments:
     """Appointments (lịch hẹn): none recorded yet."""
-
-    def as_json(self) -> dict[str, Any]:
-        return _no_records()
-
-
-@dataclass
-class AssistanceCalls:
-    """Calls for assistance (yêu cầu hỗ trợ): none recorded yet."""
 
     def as_json(self) -> dict[str, Any]:
         return _no_records()

@@ -9,6 +9,7 @@ from typing import Any
 
 from queue_server.core.rating_config import DEFAULT_REASONS, ReasonConfig
 from queue_server.i18n import _
+from queue_server.reports.assistance import ReasonTally
 from queue_server.reports.compute import Report
 from queue_server.reports.stats import Durations
 from queue_server.reports.tally import Tally
@@ -128,6 +129,7 @@ def report_tables(
             [_("Help given (help records)"), report.help.total],
             [_("Help given to citizens with a priority category"), report.help.with_priority],
             [_("Home visits done"), report.home_visits.total.done],
+            [_("Calls for assistance"), report.assistance_calls.total.raised],
         ],
         key="summary",
     )
@@ -182,6 +184,7 @@ def report_tables(
         visits_table(report),
         feedback_table(report.feedback),
         results_table(report),
+        assistance_table(report),
         hours,
         *satisfaction_tables(report.satisfaction, total.served, reasons),
         category_satisfaction_table(report),
@@ -251,3 +254,42 @@ def results_table(report: Report) -> Table:
         _("Not yet collected"),
     ]
     return Table(_("Result slips"), headers, rows, key="results")
+
+
+def assistance_table(report: Report) -> Table:
+    """Calls for assistance per reason (rows): from where, taken, closed, cancelled and
+    the time to take them (seconds), with a total row."""
+    figures = report.assistance_calls
+
+    def row(name: str, tally: ReasonTally) -> list[Cell]:
+        waited = tally.time_to_accept
+        return [
+            name,
+            tally.raised,
+            tally.by_origin.get("kiosk", 0),
+            tally.by_origin.get("counter", 0),
+            tally.accepted,
+            tally.closed,
+            tally.cancelled,
+            _whole(waited.median),
+            _whole(waited.p90),
+        ]
+
+    rows = [row(tally.name, tally) for tally in figures.reasons]
+    rows.append(row(_("Total"), figures.total))
+    headers = [
+        _("Reason"),
+        _("Calls"),
+        _("From a kiosk"),
+        _("From a counter"),
+        _("Taken"),
+        _("Closed"),
+        _("Cancelled"),
+        _("Median time to take (s)"),
+        _("90th percentile time to take (s)"),
+    ]
+    return Table(_("Calls for assistance"), headers, rows, key="assistance_calls")
+
+
+def _whole(seconds: float | None) -> int | None:
+    return None if seconds is None else round(seconds)

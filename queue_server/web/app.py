@@ -11,6 +11,8 @@ from flask import Flask, Response, g, request
 from queue_server.i18n import set_language
 from queue_server.web.admin import register_admin
 from queue_server.web.api import api
+from queue_server.web.assistance import assistance_api
+from queue_server.web.assistance_live import register_assistance
 from queue_server.web.assists import assists_api
 from queue_server.web.contacts import contacts_api
 from queue_server.web.device_api import device_api
@@ -84,6 +86,7 @@ def create_app(runtime: Runtime) -> Flask:
     app.register_blueprint(feedback_pages)
     app.register_blueprint(results_api)
     app.register_blueprint(result_pages)
+    app.register_blueprint(assistance_api)
     app.register_blueprint(printing_api)
     app.register_blueprint(device_api)
     app.register_blueprint(ops)
@@ -118,6 +121,7 @@ def create_app(runtime: Runtime) -> Flask:
     JoinGuard(socketio, settings.server.socket_join_timeout_s)
     bridge_devices(runtime.relay, socketio)
     register_screens(app, runtime)
+    register_assistance(app, runtime)
     register_ratings_api(app)
     register_rating_screens(app, runtime)
     register_admin(app)

@@ -346,6 +346,35 @@ class FeedbackKinds(Closed):
     kinds: list[AssistKind]
 
 
+class AssistanceTaker(Closed):
+    role: str = Field(description="The staff role of who took the call.")
+    name: str = Field(description="Their first name (a token's name for a token).")
+
+
+class AssistanceCall(Closed):
+    id: int
+    origin: str = Field(description="kiosk or counter.")
+    kiosk: str | None = Field(description="The kiosk's name (origin kiosk).")
+    counter: int | None = Field(description="The counter's number (origin counter).")
+    reason: str = Field(description="A reason code of [assistance].")
+    status: str = Field(description="open, accepted, closed or cancelled.")
+    manager: bool = Field(description="The reason alerts the manager too.")
+    raised_at: datetime
+    accepted_at: datetime | None
+    taken_by: AssistanceTaker | None
+    ended_at: datetime | None = Field(description="When it was closed or cancelled.")
+    help_kind: str | None = Field(description="The kind of help recorded on closing.")
+    assist_id: int | None = Field(description="The help record closing made.")
+    created: bool = Field(
+        description="False: this kiosk (or counter and reason) had this "
+        "call open already; nothing changed."
+    )
+
+
+class AssistanceCalls(Closed):
+    calls: list[AssistanceCall]
+
+
 class Override(BaseModel):
     updated_at: datetime = SOME_TIME
     updated_by: str | None = None
@@ -445,6 +474,8 @@ ANSWERS: tuple[type[BaseModel], ...] = (
     FeedbackList,
     FeedbackReceipt,
     FeedbackKinds,
+    AssistanceCall,
+    AssistanceCalls,
     AdminSettings,
     AdminSection,
     AdminSettingsError,

@@ -11,10 +11,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from queue_server.web.assistance import CloseBody, RaiseBody
 from queue_server.web.assists import AssistBody
 from queue_server.web.bodies import (
     CallBody,
     CounterChoiceBody,
+    EmptyBody,
     IssueBody,
     ReprintBody,
     TransferBody,
@@ -103,6 +105,9 @@ DESK = "helpdesk, admin"
 TABLET = "rating (the tablet of this counter), admin"
 DEVICE = "device (xephang devices), admin"
 RECORDERS = "helpdesk, officer, volunteer, admin"
+HELPERS = "helpdesk, volunteer, manager, officer, admin"
+RAISERS = "kiosk, officer, admin"
+CALL_ID = _path("call_id", {"type": "integer", "minimum": 0})
 RANGE = (
     {"name": "from", "in": "query", "description": "First local day (default today).",
      "schema": {"type": "string", "format": "date"}},
@@ -379,6 +384,46 @@ ROUTES: tuple[Route, ...] = (
                  429: "Too many messages from this address (see Retry-After), or this "
                       "ticket has sent as many as it may."},
           public=True),
+    # Calls for assistance (queue_server/web/assistance.py)
+    Route("post", "/assistance-calls", "raise_assistance_call",
+          "Ask for help from a kiosk (no reason needed) or a counter (with a reason)",
+          {201: ("AssistanceCall", "Raised; staff see it live on /assistance."),
+           200: ("AssistanceCall", "This kiosk (or counter and reason) has this call open "
+                                   "already (created false); nothing changed.")},
+          roles=RAISERS, body=RaiseBody, params=(IDEMPOTENCY,),
+          errors=(400, 401, 403, 404, 409, 413, 415, 422, 503),
+          notes={403: "Not the officer's own counter, or a role that may not ask.",
+                 404: "Unknown reason or counter.",
+                 422: "A reason no longer offered, no counter chosen, or no reason given "
+                      "for a counter."}),
+    Route("get", "/assistance-calls", "list_assistance_calls",
+          "Calls open or taken, oldest first (a manager: those that alert the manager)",
+          {200: ("AssistanceCalls", "The calls.")}, roles=HELPERS,
+          params=({"name": "status", "in": "query",
+                   "description": "open, accepted (open or taken when absent), or closed, "
+                                  "cancelled: today's.",
+                   "schema": {"type": "string",
+                              "enum": ["open", "accepted", "closed", "cancelled"]}},),
+          errors=(400, 401, 403), notes={400: "An unknown status."}),
+    Route("post", "/assistance-calls/{call_id}/accept", "accept_assistance_call",
+          "Take an open call (one person does)", {200: ("AssistanceCall", "Taken by you.")},
+          roles=HELPERS, body=EmptyBody, optional_body=True, params=(CALL_ID, IDEMPOTENCY),
+          errors=(400, 401, 403, 404, 409, 413, 415, 503),
+          notes={409: "Already taken (the message names by whom) or over."}),
+    Route("post", "/assistance-calls/{call_id}/close", "close_assistance_call",
+          "Close a call you took, recording the help given (a help record)",
+          {200: ("AssistanceCall", "Closed; assist_id is the help record.")},
+          roles=HELPERS, body=CloseBody, optional_body=True, params=(CALL_ID, IDEMPOTENCY),
+          errors=(400, 401, 403, 404, 409, 413, 415, 422, 503),
+          notes={403: "Someone else took this call.",
+                 404: "Unknown call, kind of help or category.",
+                 409: "Not taken yet, or over.",
+                 422: "A kind of help no longer recorded."}),
+    Route("post", "/assistance-calls/{call_id}/cancel", "cancel_assistance_call",
+          "Withdraw a call you raised", {200: ("AssistanceCall", "Cancelled.")},
+          roles=RAISERS, body=EmptyBody, optional_body=True, params=(CALL_ID, IDEMPOTENCY),
+          errors=(400, 401, 403, 404, 409, 413, 415, 503),
+          notes={403: "Someone else raised this call.", 409: "Over already."}),
     # Admin (queue_server/web/admin/api.py)
     _admin("get", "/admin/settings", "admin_settings",
            "The effective settings sections and which ones the admin changed", "AdminSettings"),

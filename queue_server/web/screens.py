@@ -50,6 +50,7 @@ from queue_server.auth.tokens import principal_for_token
 from queue_server.core.clock import local_day
 from queue_server.core.models import Ticket, TicketStatus
 from queue_server.i18n import _
+from queue_server.web.assistance import page_reasons
 from queue_server.web.counter_holders import counter_holders
 from queue_server.web.errors import ApiError
 from queue_server.web.feedback_screens import feedback_form_data
@@ -214,6 +215,7 @@ def officer_page() -> str | Response:
         counters=counters,
         services=_services(second),
         priorities=_priorities(kiosk=False),
+        reasons=page_reasons(second),
         user=principal.name,
         **officer_slip_data(settings, xephang().queue.today()),
     )
@@ -230,7 +232,9 @@ def helpdesk_page() -> str | Response:
         services=_services(second),
         priorities=_priorities(kiosk=False),
         kinds=_kinds(second),
+        reasons=page_reasons(second),
         user=principal.name,
+        role=principal.role.value,
         contact_days=xephang().settings.privacy.contact_days,
         visit_days=xephang().settings.privacy.visit_days,
         **feedback_form_data(),
@@ -246,8 +250,9 @@ def _kinds(second: str | None) -> list[dict[str, Any]]:
 
 @screens.get("/assist")
 def assist_page() -> str | Response:
-    """Volunteers (and the help desk, officers) record help on a phone."""
-    principal = signed_in(Role.VOLUNTEER, Role.HELPDESK, Role.OFFICER)
+    """Volunteers (and the help desk, officers) record help and answer calls for help on
+    a phone; the manager sees the calls that alert them."""
+    principal = signed_in(Role.VOLUNTEER, Role.HELPDESK, Role.OFFICER, Role.MANAGER)
     if isinstance(principal, Response):
         return principal
     second = xephang().settings.center.second_language
@@ -256,7 +261,9 @@ def assist_page() -> str | Response:
         services=_services(second),
         priorities=_priorities(kiosk=False),
         kinds=_kinds(second),
+        reasons=page_reasons(second),
         user=principal.name,
+        role=principal.role.value,
     )
 
 

@@ -44,7 +44,7 @@ SCREENS = (
         "screens.assist_page",
         N_("Help records"),
         N_("Record the help given to a citizen, in one tap."),
-        frozenset({Role.VOLUNTEER, Role.HELPDESK, Role.OFFICER}),
+        frozenset({Role.VOLUNTEER, Role.HELPDESK, Role.OFFICER, Role.MANAGER}),
     ),
     Screen(
         "feedback_pages.feedback_page",

@@ -17,6 +17,10 @@ from typing import Any, ClassVar
 
 from queue_server.core.envelope import Envelope
 from queue_server.core.events import (
+    AssistanceAccepted,
+    AssistanceCancelled,
+    AssistanceClosed,
+    AssistanceRequested,
     AssistRecorded,
     CounterChanged,
     DomainEvent,
@@ -263,6 +267,10 @@ class DeviceWorker:
             ResultSlipIssued,
             ResultSlipPostponed,
             ResultSlipCollected,
+            AssistanceRequested,
+            AssistanceAccepted,
+            AssistanceClosed,
+            AssistanceCancelled,
         }
     )
     """Event types the devices have nothing to do with (the boards follow ``counter_changed``)."""

@@ -182,3 +182,48 @@ def test_only_one_service_receives_results(demo_settings: Settings) -> None:
         service["results"] = True
     with pytest.raises(ConfigError, match=r"services\[1\].results: only one service"):
         parse_settings(data)
+
+
+def test_reasons_for_help_default_to_the_plans_and_can_be_replaced(tmp_path: Path) -> None:
+    default = load_settings(write(tmp_path, VALID)).assistance
+    assert [r.code for r in default.reasons] == [
+        "general",
+        "wheelchair",
+        "sign_language",
+        "interpreter",
+        "forms",
+        "upset",
+    ]
+    upset = default.reason("upset")
+    assert upset is not None and upset.manager and upset.help_kind == "guidance"
+    assert default.kiosk_reason == "general"
+    own = """
+[assistance]
+kiosk_reason = "any"
+
+[[assistance.reasons]]
+code = "any"
+name = "Cần hỗ trợ"
+help_kind = "forms"
+"""
+    settings = load_settings(write(tmp_path, VALID + own))
+    assert [(r.code, r.help_kind) for r in settings.assistance.reasons] == [("any", "forms")]
+
+
+@pytest.mark.parametrize(
+    ("section", "expected"),
+    [
+        (
+            '[[assistance.reasons]]\ncode = "general"\nname = "A"\nhelp_kind = "nap"\n',
+            r"assistance.reasons\[0\].help_kind: no kind 'nap'",
+        ),
+        (
+            '[[assistance.reasons]]\ncode = "a"\nname = "A"\n' * 2,
+            r"assistance.reasons\[1\].code: 'a' is used",
+        ),
+        ('[assistance]\nkiosk_reason = "nap"\n', r"kiosk_reason: no reason 'nap'"),
+    ],
+)
+def test_bad_reasons_for_help_are_refused(tmp_path: Path, section: str, expected: str) -> None:
+    with pytest.raises(ConfigError, match=expected):
+        load_settings(write(tmp_path, VALID + "\n" + section))

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from queue_server.cli.demo_access import DemoStaff, demo_accounts
+from queue_server.core.assistance_table import AssistanceCall
 from queue_server.core.bootstrap import open_queue
 from queue_server.core.clock import FrozenClock
 from queue_server.core.models import FINAL, Ticket, TicketEvent
@@ -157,6 +158,23 @@ def test_result_slips_given_postponed_and_collected_before_opening(
         for issued, finished in hours
         if finished is not None
     )
+
+
+def test_calls_for_assistance_every_day_taken_within_minutes(
+    played: tuple[Queue, DemoStaff, HistorySummary, Report],
+) -> None:
+    queue, _staff, summary, report = played
+    calls = report.assistance_calls.as_json()
+    assert calls["raised"] == summary.assistance_calls
+    assert 10 <= calls["raised"] <= 50
+    assert calls["by_origin"]["kiosk"] > 0 and calls["by_origin"]["counter"] > 0
+    assert calls["closed"] + calls["cancelled"] == calls["raised"]  # none left open
+    assert calls["accepted"] == calls["closed"]
+    taken = calls["time_to_accept_s"]
+    assert 15 <= taken["median"] <= taken["p90"] <= 240
+    with queue.db.read() as conn:
+        days = set(conn.execute(select(AssistanceCall.day).distinct()).scalars())
+    assert len(days) >= len(summary.days) - 1
 
 
 def test_waits_services_and_peaks_are_plausible(

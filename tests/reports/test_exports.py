@@ -65,6 +65,7 @@ def test_csv_has_bom_sections_and_vietnamese_headers(tables: list[Table]) -> Non
         "Hỗ trợ tại nhà (đăng ký qua điện thoại)",
         "Phản ánh, kiến nghị",
         "Giấy hẹn trả kết quả",
+        "Yêu cầu hỗ trợ",
         "Lượt đến theo giờ",
         "Mức độ hài lòng",
         "Hài lòng theo quầy",

@@ -48,7 +48,7 @@ SECRET_KEYS = frozenset(
         "print_url",
     }
 )
-NAMESPACES = ("/display", "/officer", "/devices", "/rate")
+NAMESPACES = ("/display", "/officer", "/devices", "/rate", "/assistance")
 TOKEN_ROLES = {
     "kiosk": None,
     "officer": 2,
@@ -111,6 +111,8 @@ class Viewer:
             "/api/v1/visits",
             "/api/v1/visits?day=today&mine=1",
             *(f"/api/v1/visits/{visit_id}" for visit_id in self.visit_ids),
+            "/api/v1/assistance-calls",
+            "/api/v1/assistance-calls?status=closed",
             *(f"/api/v1/tickets/{ticket_id}" for ticket_id in ticket_ids),
             *(f"/api/v1/tickets/by-number/{number}" for number in numbers),
         ]
@@ -270,6 +272,19 @@ def test_no_role_receives_a_tracking_code_or_a_phone_number(
     assert collected.status_code == 201, collected.get_json()
     tickets[collected.get_json()["id"]] = collected.get_json()
     codes.append(collected.get_json()["track_code"])
+    # Calls for assistance: the kiosk's button, an officer's upset citizen (the manager's),
+    # a volunteer takes the first and closes it with the help given.
+    volunteer, volunteer_csrf = sign_in(app, "volunteer")
+    kiosk_call = citizen.post("/api/v1/assistance-calls", json={}, headers=kiosk)
+    assert kiosk_call.status_code == 201, kiosk_call.get_json()
+    upset = officer.post("/api/v1/assistance-calls", json={"reason": "upset"}, headers=officer_csrf)
+    assert upset.status_code == 201, upset.get_json()
+    call_url = f"/api/v1/assistance-calls/{kiosk_call.get_json()['id']}"
+    for step in ("accept", "close"):
+        done = volunteer.post(f"{call_url}/{step}", json={}, headers=volunteer_csrf)
+        assert done.status_code == 200, done.get_json()
+        answers.append((f"POST {call_url}/{step}", done.get_json()))
+    answers += [("POST raise", kiosk_call.get_json()), ("POST raise", upset.get_json())]
     read_all()
 
     # A settings change, and a reprint of the first ticket on the kiosk's printer.
@@ -309,6 +324,20 @@ def test_no_role_receives_a_tracking_code_or_a_phone_number(
         assert "GET /api/v1/visits" in checked[label], checked[label]
     for label in ("display token", "admin token"):
         assert {"/devices ticket_issued", "/devices print_requested"} <= checked[label]
+    for label in ("helpdesk user", "volunteer user", "officer user", "admin user"):
+        assert {
+            "/assistance snapshot",
+            "/assistance assistance_requested",
+            "/assistance assistance_accepted",
+            "/assistance assistance_closed",
+        } <= checked[label], checked[label]
+    assert "/assistance assistance_requested" in checked["manager user"]  # the upset citizen
+    assert "/assistance assistance_closed" not in checked["manager user"]  # not the kiosk's
+    # Calls for assistance are for staff: never on the hall display or the kiosks.
+    for label, frames in received.items():
+        for where, payload in frames:
+            if where.startswith("/display"):
+                assert "assistance" not in json.dumps(payload), (label, where)
     assert "/rate ask" in checked["rating token"] and "/rate rated" in checked["rating token"]
     assert "GET /api/v1/state" in checked["device token"]
     assert "GET /api/v1/counters/2/waiting" in checked["officer token"]

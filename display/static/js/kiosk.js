@@ -4,7 +4,7 @@
   const { data, t } = window.XP;
   const token = window.XP.token("kiosk");
   const [primary, second] = data.languages;
-  const steps = ["step-service", "step-code", "step-priority", "step-busy", "step-ticket", "step-error"];
+  const steps = ["step-service", "step-code", "step-priority", "step-busy", "step-ticket", "step-help", "step-error"];
   const $ = (id) => document.getElementById(id);
   let chosenService = null;
   let resultCode = null; // the code of a result slip, for a "receive results" ticket
@@ -15,6 +15,7 @@
 
   function show(step) {
     for (const id of steps) $(id).hidden = id !== step;
+    $("need-help").hidden = step !== "step-service" && step !== "step-priority";
     armIdle(step);
   }
 
@@ -169,6 +170,39 @@
     if (data.priorities.length === 0) issue(null);
     else show("step-priority");
   });
+  /* "I need help": one call per kiosk (pressing again shows the same call), said aloud
+   * when the center has voice; the citizen may withdraw it. */
+  let helpCall = null;
+  const helpVoice = new Audio();
+  window.XP.helpLog = []; // what was said, for the tests and for troubleshooting
+  async function askForHelp() {
+    show("step-help");
+    $("help-failed").hidden = true;
+    $("help-cancel").hidden = false;
+    try {
+      helpCall = await window.XP.api("POST", "/api/v1/assistance-calls", {}, { token });
+      if (data.voice) {
+        helpVoice.src = `/screens/static/sounds/help-coming-${window.XP.language === "vi" ? "vi" : "en"}.wav`;
+        helpVoice.play().then(() => window.XP.helpLog.push(helpVoice.src)).catch(() => {});
+      }
+    } catch (error) {
+      helpCall = null;
+      if (error.status === 401) $("no-access").hidden = false;
+      $("help-failed").hidden = false;
+      $("help-cancel").hidden = true;
+    }
+  }
+  async function cancelHelp() {
+    const call = helpCall;
+    helpCall = null;
+    if (call) {
+      try { await window.XP.api("POST", `/api/v1/assistance-calls/${call.id}/cancel`, {}, { token }); } catch (e) { /* over already */ }
+    }
+    restart();
+  }
+  $("need-help").addEventListener("click", askForHelp);
+  $("help-cancel").addEventListener("click", cancelHelp);
+  $("help-done").addEventListener("click", restart);
 
   // One listener for all buttons: the admin may change them while the kiosk runs.
   document.addEventListener("click", (event) => {

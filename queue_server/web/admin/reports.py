@@ -181,6 +181,7 @@ def _compute(chosen: ReportRange) -> Report:
         chosen.end,
         kinds=state.settings.assists.kinds,
         feedback_kinds=state.settings.feedback.kinds,
+        call_reasons=state.settings.assistance.reasons,
     )
 
 
