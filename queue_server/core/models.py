@@ -176,6 +176,7 @@ class Ticket(Base):
     track_code: Mapped[str] = mapped_column(String(32), unique=True)
     ahead_at_issue: Mapped[int] = mapped_column(Integer, default=0)
     estimated_wait_s: Mapped[int | None] = mapped_column(Integer)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # an appointment's slot
 
 
 class TicketEvent(Base):
@@ -395,5 +396,5 @@ def _archive_table(source: Any, name: str, indexed: str) -> Any:
 tickets_archive = _archive_table(Ticket.__table__, "tickets_archive", "day")
 ticket_events_archive = _archive_table(TicketEvent.__table__, "ticket_events_archive", "ticket_id")
 
-
-# The device tables are defined apart (this module stays small), in the same metadata.
+# The device and appointment tables are defined apart (small modules), in the same metadata.
+from queue_server.core import appointment_models as _appointments  # noqa: E402, F401
