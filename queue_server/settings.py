@@ -24,6 +24,7 @@ from pydantic import (
     model_validator,
 )
 
+from queue_server.core.appointment_config import AppointmentsConfig
 from queue_server.core.assist_config import AssistsConfig
 from queue_server.core.options import NumberingConfig, PolicyConfig
 from queue_server.core.rating_config import RatingsConfig
@@ -228,6 +229,7 @@ class Settings(_Model):
     screens: ScreensConfig = Field(default_factory=ScreensConfig)
     ratings: RatingsConfig = Field(default_factory=RatingsConfig)
     assists: AssistsConfig = Field(default_factory=AssistsConfig)
+    appointments: AppointmentsConfig = Field(default_factory=AppointmentsConfig)
     archive: ArchiveConfig = Field(default_factory=ArchiveConfig)
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     maintenance: MaintenanceConfig = Field(default_factory=MaintenanceConfig)
@@ -270,6 +272,11 @@ class Settings(_Model):
                         f"counters[{index}].services: unknown service {code!r} "
                         f"(known: {', '.join(sorted(known))})"
                     )
+        for index, entry in enumerate(self.appointments.services):
+            if entry.service not in known:
+                raise ValueError(
+                    f"appointments.services[{index}].service: unknown service {entry.service!r}"
+                )
         return self
 
     def section(self, key: str) -> Any:

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 
 from queue_server.core.envelope import Envelope
 from queue_server.core.events import (
+    AppointmentChanged,
     AssistRecorded,
     CounterChanged,
     DomainEvent,
@@ -244,7 +245,7 @@ class DeviceWorker:
     }
     """What the devices do per event type (keyed by class: a renamed event still lands)."""
     IGNORED: ClassVar[frozenset[type[DomainEvent]]] = frozenset(
-        {TicketChanged, QueueChanged, TicketRated, AssistRecorded}
+        {TicketChanged, QueueChanged, TicketRated, AssistRecorded, AppointmentChanged}
     )
     """Event types the devices have nothing to do with (the boards follow ``counter_changed``)."""
 
