@@ -168,3 +168,18 @@ def test_codes_are_read_forgivingly() -> None:
     assert normal_code(" k7mx-4rpa ") == "K7MX4RPA"
     with pytest.raises(NotFound):
         normal_code("K7MX")
+
+
+def test_a_counter_calls_the_appointment_at_its_slot_after_walk_ins_past_their_estimate(
+    queue: Queue, clock: FrozenClock, appointments: Appointments
+) -> None:
+    booked = appointments.book("HT", MONDAY_1000, channel="helpdesk").value
+    ticket = appointments.check_in(booked.code).value.ticket  # at 09:00, an hour early
+    early_walk_in = queue.issue("HT").value
+    first = queue.call_next(2).value
+    assert first is not None and first.id == early_walk_in.id  # the appointment is not due
+    waited = queue.issue("HT").value  # 09:00, told a few minutes: past it by 10:00
+    clock.advance(hours=1)
+    fresh = queue.issue("HT").value  # 10:00: after the slot started
+    called = [queue.call_next(2).value for _ in range(3)]
+    assert [t.id for t in called if t] == [waited.id, ticket.id, fresh.id]
