@@ -13,8 +13,13 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from queue_server.web.openapi_models import ANSWERS
-from queue_server.web.openapi_routes import ERRORS, ROUTES, Answer, Route
+from queue_server.web.openapi_appointments import APPOINTMENT_ANSWERS, APPOINTMENT_ROUTES
+from queue_server.web.openapi_models import ANSWERS as BASE_ANSWERS
+from queue_server.web.openapi_routes import ERRORS, Answer, Route
+from queue_server.web.openapi_routes import ROUTES as BASE_ROUTES
+
+ROUTES = BASE_ROUTES + APPOINTMENT_ROUTES
+ANSWERS = BASE_ANSWERS + APPOINTMENT_ANSWERS
 
 API_VERSION = "1.0.0"
 REF = "#/components/schemas/{model}"

@@ -25,9 +25,7 @@ from queue_server.core.bootstrap import open_queue
 from queue_server.core.db import Database
 from queue_server.runtime import start_app
 from queue_server.settings import Settings
-from queue_server.web.openapi import openapi_document
-from queue_server.web.openapi_models import ANSWERS
-from queue_server.web.openapi_routes import ROUTES
+from queue_server.web.openapi import ANSWERS, ROUTES, openapi_document
 
 from .conftest import sign_in
 

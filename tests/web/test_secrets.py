@@ -2,8 +2,8 @@
 
 Every role (API tokens and signed-in users) joins every Socket.IO namespace it may and
 reads every state it may over HTTP while a realistic day goes by: issue (a kiosk, and
-the help desk with a callback number), call, recall, transfer, finish, ratings, a
-settings change and a reprint. No payload of any of them may carry a tracking code or a
+the help desk with a callback number), appointments booked and checked in, call, recall,
+transfer, finish, ratings, a settings change and a reprint. No payload of any of them may carry a tracking code or a
 phone number, by key or by value. The code reaches only the answer to the issuing
 request and the device worker that prints it as a QR code.
 """
@@ -168,6 +168,21 @@ def test_no_role_receives_a_tracking_code_or_a_phone_number(
         assert len(ticket["track_code"]) >= 12
         tickets[ticket["id"]] = ticket
     codes = [ticket["track_code"] for ticket in tickets.values()]
+    # Appointments: booked by the help desk and on the public page, checked in at the
+    # kiosk. Their codes are secrets like tracking codes: only the booking's answer has one.
+    for client, headers in ((helpdesk, helpdesk_csrf), (citizen, {})):
+        booked = client.post(
+            "/api/v1/appointments",
+            json={"service": "HT", "start": "2026-11-23T10:00:00+07:00"},
+            headers=headers,
+        )
+        assert booked.status_code == 201, booked.get_json()
+        codes.append(booked.get_json()["code"])
+    checked = citizen.post(f"/api/v1/appointments/{codes[-1]}/check-in", headers=kiosk)
+    assert checked.status_code == 200, checked.get_json()
+    ticket_codes = [ticket["track_code"] for ticket in tickets.values()]
+    ticket_codes.append(queue.ticket(checked.get_json()["ticket"]["id"]).track_code)
+    codes.append(ticket_codes[-1])
     read_all()
 
     first = act("/api/v1/counters/2/next")["ticket"]
@@ -232,4 +247,4 @@ def test_no_role_receives_a_tracking_code_or_a_phone_number(
         for where, args in received["device token"]
         if where in ("/devices ticket_issued", "/devices print_requested")
     }
-    assert printed == set(codes)
+    assert printed == set(ticket_codes)
