@@ -3,8 +3,8 @@
 Every role (API tokens and signed-in users) joins every Socket.IO namespace it may and
 reads every state it may over HTTP while a realistic day goes by: issue (a kiosk, and
 the help desk with a callback number), appointments booked and checked in, call, recall,
-transfer, finish, ratings, a settings change and a reprint. No payload of any of them may carry a tracking code or a
-phone number, by key or by value. The code reaches only the answer to the issuing
+transfer, finish, ratings, a settings change and a reprint. No payload of any of them
+may carry a tracking code, an appointment code or a phone number, by key or by value. The code reaches only the answer to the issuing
 request and the device worker that prints it as a QR code.
 """
 
