@@ -4,8 +4,9 @@ Every role (API tokens and signed-in users) joins every Socket.IO namespace it m
 reads every state it may over HTTP while a realistic day goes by: issue (a kiosk, and
 the help desk with a callback number), appointments booked and checked in, call, recall,
 transfer, finish, ratings, a settings change and a reprint. No payload of any of them
-may carry a tracking code, an appointment code or a phone number, by key or by value. The code reaches only the answer to the issuing
-request and the device worker that prints it as a QR code.
+may carry a tracking code, an appointment code or a phone number, by key or by value.
+The tracking code reaches only the answer to the issuing request and the device worker
+that prints it as a QR code; an appointment code only the answer to the booking.
 """
 
 from __future__ import annotations
