@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Annotated, Any
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
@@ -23,7 +23,7 @@ from pydantic import AwareDatetime, Field
 
 from queue_server.auth.roles import Principal, Role
 from queue_server.core.appointment_views import STATUSES, ListFilter
-from queue_server.core.appointments import CHANNELS, Appointments
+from queue_server.core.appointments import CHANNELS, CODE_ALPHABET, Appointments
 from queue_server.core.errors import NotFound
 from queue_server.core.operations import Outcome
 from queue_server.i18n import _
@@ -42,6 +42,7 @@ DESK = (Role.HELPDESK,)  # and the admin
 ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 LIMITER_KEY = "xephang_appointments_limiter"
 MAX_LIST_DAYS = 62
+DAYS_SHOWN = 14  # open days offered for booking on the screens
 
 
 class BookingBody(Body):
@@ -239,7 +240,32 @@ def _service_id(service: Appointments, code: str | None) -> int | None:
     return found.id
 
 
-def slot_label(start: datetime, end: datetime) -> str:
-    """``08:00–08:30`` in the center's time zone (the slip, the lists)."""
-    zone = xephang().queue.options.zone
-    return f"{start.astimezone(zone):%H:%M}–{end.astimezone(zone):%H:%M}"
+def appointment_data(*, from_tomorrow: bool = False) -> dict[str, Any]:
+    """The services that take appointments and the next open days (ISO dates)."""
+    service = appointments_service()
+    config = service.config
+    settings = xephang().settings
+    second = settings.center.second_language
+    services = [
+        {
+            "code": s.code,
+            "name": s.name,
+            "label": s.labels.get(second, "") if second else "",
+            "labels": dict(s.labels),
+            "icon": s.icon,
+        }
+        for s in settings.services
+        if s.active and config.enabled and config.capacity_of(s.code) > 0
+    ]
+    today = service.queue.today()
+    days: list[str] = []
+    day = today + timedelta(days=1 if from_tomorrow else 0)
+    while len(days) < DAYS_SHOWN and day <= today + timedelta(days=config.days_ahead):
+        if not config.is_closed(day):
+            days.append(day.isoformat())
+        day += timedelta(days=1)
+    return {
+        "appointment_services": services,
+        "appointment_days": days,
+        "appointment_alphabet": sorted(CODE_ALPHABET, key=lambda c: (c.isdigit(), c)),
+    }

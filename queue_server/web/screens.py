@@ -50,6 +50,7 @@ from queue_server.auth.tokens import principal_for_token
 from queue_server.core.clock import local_day
 from queue_server.core.models import Ticket, TicketStatus
 from queue_server.i18n import _
+from queue_server.web.appointments import appointment_data
 from queue_server.web.counter_holders import counter_holders
 from queue_server.web.errors import ApiError
 from queue_server.web.ratings import ratings_state
@@ -190,7 +191,12 @@ def display_page() -> str:
 @screens.get("/kiosk")
 def kiosk_page() -> str:
     second = xephang().settings.center.second_language
-    return _render("kiosk", services=_services(second), priorities=_priorities(kiosk=True))
+    return _render(
+        "kiosk",
+        services=_services(second),
+        priorities=_priorities(kiosk=True),
+        **appointment_data(from_tomorrow=True),
+    )
 
 
 @screens.get("/officer")
@@ -223,6 +229,7 @@ def helpdesk_page() -> str | Response:
         kinds=_kinds(second),
         user=principal.name,
         contact_days=xephang().settings.privacy.contact_days,
+        **appointment_data(),
     )
 
 
