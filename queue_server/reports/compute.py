@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,6 +13,7 @@ from sqlalchemy import Connection, select
 
 from queue_server.core.archive import tickets_between
 from queue_server.core.assist_config import DEFAULT_KINDS, HelpKindConfig
+from queue_server.core.clock import local_day
 from queue_server.core.db import Database
 from queue_server.core.models import (
     Counter,
@@ -21,6 +22,7 @@ from queue_server.core.models import (
     TicketStatus,
     User,
 )
+from queue_server.reports.appointments import AppointmentFigures, appointment_figures
 from queue_server.reports.assists import HelpCounts, help_counts
 from queue_server.reports.collation import vietnamese_key
 from queue_server.reports.labels import by_counter_name
@@ -87,7 +89,8 @@ class Report:
     ``by_counter`` and ``by_officer`` hold only tickets that reached a counter (their
     ``issued`` is the number handled there). ``satisfaction`` counts the ratings of the
     same days (see :mod:`queue_server.reports.satisfaction`), ``help`` the help records
-    (see :mod:`queue_server.reports.assists`).
+    (see :mod:`queue_server.reports.assists`), ``appointments`` the appointments of those
+    days (see :mod:`queue_server.reports.appointments`).
     """
 
     start: date
@@ -103,6 +106,7 @@ class Report:
     arrivals_by_hour: list[int]
     satisfaction: Satisfaction
     help: HelpCounts = field(default_factory=HelpCounts)
+    appointments: AppointmentFigures = field(default_factory=AppointmentFigures)
 
     @property
     def priority_served(self) -> int:
@@ -140,11 +144,14 @@ def compute_report(
     *,
     progress: Callable[[date], None] | None = None,
     kinds: Sequence[HelpKindConfig] = DEFAULT_KINDS,
+    today: date | None = None,
 ) -> Report:
     """Count and time the tickets issued on local days ``start``..``end``.
 
     ``progress`` is called once per day of the range as it is added up; ``kinds``: the
-    configured kinds of help (``settings.assists.kinds``), for the help records.
+    configured kinds of help (``settings.assists.kinds``), for the help records;
+    ``today``: the local day appointments still booked before it are no-shows (default:
+    the center's day now).
     """
     if start > end:
         raise ValueError("start is after end")
@@ -159,6 +166,8 @@ def compute_report(
         )
         satisfaction = satisfaction_report(conn, start, end)
         help_given = help_counts(conn, start, end, kinds)
+        today = today or local_day(datetime.now(UTC), zone)
+        booked = appointment_figures(conn, start, end, today)
     per_day: dict[date, list[TicketFacts]] = defaultdict(list)
     for ticket in facts:
         per_day[ticket.day].append(ticket)
@@ -199,6 +208,7 @@ def compute_report(
         arrivals_by_hour=arrivals,
         satisfaction=satisfaction,
         help=help_given,
+        appointments=booked,
     )
 
 

@@ -180,6 +180,7 @@ def report_tables(
         by_officer,
         priority,
         help_table(report),
+        appointments_table(report),
         hours,
         *satisfaction_tables(report.satisfaction, total.served, reasons),
     ]
@@ -197,3 +198,25 @@ def help_table(report: Report) -> Table:
     rows.append([total_label, *(counts.category_total(c) for c in categories), counts.total])
     headers = [_("Kind of help"), *counts.categories, _("No priority category"), total_label]
     return Table(_("Help given (help records)"), headers, rows, key="help")
+
+
+def appointments_table(report: Report) -> Table:
+    """Appointments of the report's days per service and booking channel, with totals."""
+    figures = report.appointments
+    channels = {"helpdesk": _("Help desk"), "kiosk": _("Kiosk"), "public": _("Public page")}
+    rows: list[list[Cell]] = [
+        [service, channels.get(channel, channel), *outcomes.as_json().values()]
+        for (service, channel), outcomes in figures.cells.items()
+    ]
+    rows.append([_("Total"), "", *figures.total.as_json().values()])
+    headers = [
+        _("Service"),
+        _("Booked through"),
+        _("Booked"),
+        _("Came on time"),
+        _("Came late"),
+        _("Did not come"),
+        _("Cancelled"),
+        _("Still to come"),
+    ]
+    return Table(_("Appointments"), headers, rows, key="appointments")

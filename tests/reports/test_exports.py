@@ -61,6 +61,7 @@ def test_csv_has_bom_sections_and_vietnamese_headers(tables: list[Table]) -> Non
         "Theo cán bộ",
         "Đối tượng ưu tiên",
         "Lượt hỗ trợ người dân",
+        "Lịch hẹn",
         "Lượt đến theo giờ",
         "Mức độ hài lòng",
         "Hài lòng theo quầy",
