@@ -178,6 +178,7 @@ def _history(
         kiosk=kiosk,
         ratings=settings.ratings,
         assists=settings.assists,
+        appointments=settings.appointments,
     )
     click.echo(
         _(

@@ -20,7 +20,7 @@ import heapq
 import itertools
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as dt_time
@@ -29,6 +29,7 @@ from typing import Any
 
 from sqlalchemy import event, func, select
 
+from queue_server.core.appointment_config import AppointmentsConfig
 from queue_server.core.assist_config import AssistsConfig
 from queue_server.core.clock import FrozenClock
 from queue_server.core.db import Database
@@ -39,6 +40,7 @@ from queue_server.core.rating_config import RatingsConfig
 from queue_server.core.ratings import NOT_SATISFIED, SATISFIED, VERY_SATISFIED, Ratings
 from queue_server.demo import DEFAULT_DAYS, DEFAULT_SEED
 from queue_server.demo.arrivals import Arrival, plan_day
+from queue_server.demo.booking import Arrive, BookingPlayer
 from queue_server.demo.helping import HelpPlayer
 
 DEFAULT_PER_DAY = 175  # tickets on an ordinary weekday
@@ -97,6 +99,7 @@ class HistorySummary:
     recalled: int = 0
     rated: int = 0
     helped: int = 0  # help records
+    appointments: int = 0  # booked for the played days
     closed: int = 0  # left over and closed by close_day (normally none)
     seconds: float = 0.0
 
@@ -166,6 +169,7 @@ def play_history(
     kiosk: str | None = None,
     ratings: RatingsConfig | None = None,
     assists: AssistsConfig | None = None,
+    appointments: AppointmentsConfig | None = None,
 ) -> HistorySummary:
     """Play the ``days`` working days before ``queue``'s today into its database.
 
@@ -186,8 +190,11 @@ def play_history(
             player = _DayPlayer(
                 played, Ratings(played, ratings), rng, officers, helpdesk, kiosk, summary, helper
             )
-            player.play(day, per_day, emergency=day in urgent_days)
+            booker = BookingPlayer(played, appointments, seed, day)
+            comers = booker.book(day, queue.options.zone, partial(_at, played))
+            player.play(day, per_day, emergency=day in urgent_days, appointments=comers)
             summary.helped += helper.recorded
+            summary.appointments += booker.booked
             midnight = datetime.combine(day + timedelta(days=1), dt_time(), queue.options.zone)
             _at(played, min(midnight + CLOSE_DAY_AT, now))
             summary.closed += played.close_day(actor="system").value
@@ -269,7 +276,9 @@ class _DayPlayer:
         self.helper = helper
 
     # ------------------------------------------------------------------ the loop
-    def play(self, day: date, per_day: float, *, emergency: bool) -> None:
+    def play(
+        self, day: date, per_day: float, *, emergency: bool, appointments: Sequence[Any] = ()
+    ) -> None:
         if not self.services:  # no counter serves anything: nobody comes
             return
         zone = self.queue.options.zone
@@ -280,6 +289,8 @@ class _DayPlayer:
             self._schedule(arrival.at, partial(self._arrive, arrival))
         for at, record in self.helper.walk_ins(day, zone) if self.helper else ():
             self._schedule(at, record)
+        for at, check_in in appointments:
+            self._schedule(at, partial(self._come_by_appointment, check_in))
         while self.events:
             self.now, _order, action = heapq.heappop(self.events)
             _at(self.queue, self.now)
@@ -308,6 +319,15 @@ class _DayPlayer:
         if arrival.patience_s is not None:
             self._later(arrival.patience_s, lambda: self._leave(ticket.id))
         self._now_waiting(ticket.id, arrival.service)
+
+    def _come_by_appointment(self, check_in: Arrive) -> None:
+        """A citizen with an appointment checks in at the kiosk; the ticket waits."""
+        ticket = check_in()
+        self.summary.issued += 1
+        self.visits[ticket.id] = _Visit(
+            ticket, Arrival(self.now, ticket.service, None, "kiosk", None)
+        )
+        self._now_waiting(ticket.id, ticket.service)
 
     def _kiosk_actor(self) -> str | None:
         return f"token:{self.kiosk}" if self.kiosk else None
