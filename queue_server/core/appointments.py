@@ -7,7 +7,8 @@ slot's row only while it is below the capacity, so of two bookings for the last 
 exactly one wins, on SQLite and PostgreSQL alike.
 
 Check-in (on the slot's day) issues a ticket: up to the slot's end plus the grace it is
-an appointment ticket due at the slot's start (:mod:`queue_server.core.policy`, rule 4);
+an appointment ticket due at the slot's start (:mod:`queue_server.core.policy`;
+docs/priority.md, rule 5);
 later the appointment is marked late and the ticket is an ordinary walk-in.
 """
 
