@@ -8,10 +8,10 @@
 3. A counter makes at most ``max_streak`` consecutive priority calls while normal
    tickets wait; after that the best normal ticket goes next.
 4. Appointment tickets (``due_at``: the slot's start; rule 5 of docs/priority.md) are
-   placed into that order: not before their slot starts unless nobody else waits, and once due right after the last
-   walk-in that is protected from them (one issued before the slot started that has
-   waited past the estimate it was given, ``promised_at``). Among themselves, earliest
-   slot first. They do not count in the priority streak.
+   placed into that order: not before their slot starts unless nobody else waits, and
+   once due right after the last walk-in protected from them (one issued before the
+   slot started that has waited past the estimate it was given, ``promised_at``).
+   Among themselves, earliest slot first. They do not count in the priority streak.
 """
 
 from __future__ import annotations

@@ -79,8 +79,8 @@ def test_kiosk_check_in_with_the_code_and_booking_another_day(
     expect(confirm).to_be_disabled()
     page.locator(f'[data-key="{code[7]}"]').click()
     expect(page.locator("#appt-code-shown")).to_have_text(f"{code[:4]}-{code[4:]}")
-    for key in page.locator(".k-key").all():  # big keys for elderly fingers
-        box = key.bounding_box()
+    for button in page.locator(".k-key").all():  # big keys for elderly fingers
+        box = button.bounding_box()
         assert box is not None and box["height"] >= 88
     assert_accessible(page)
     confirm.click()

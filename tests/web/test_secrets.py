@@ -179,10 +179,10 @@ def test_no_role_receives_a_tracking_code_or_a_phone_number(
         )
         assert booked.status_code == 201, booked.get_json()
         codes.append(booked.get_json()["code"])
-    checked = citizen.post(f"/api/v1/appointments/{codes[-1]}/check-in", headers=kiosk)
-    assert checked.status_code == 200, checked.get_json()
+    arrived = citizen.post(f"/api/v1/appointments/{codes[-1]}/check-in", headers=kiosk)
+    assert arrived.status_code == 200, arrived.get_json()
     ticket_codes = [ticket["track_code"] for ticket in tickets.values()]
-    ticket_codes.append(queue.ticket(checked.get_json()["ticket"]["id"]).track_code)
+    ticket_codes.append(queue.ticket(arrived.get_json()["ticket"]["id"]).track_code)
     codes.append(ticket_codes[-1])
     read_all()
 
