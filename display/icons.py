@@ -41,6 +41,8 @@ _SHAPES: dict[str, str] = {
     "none": '<circle cx="12" cy="12" r="9"/><path d="M8 12h8"/>',
     "back": '<path d="M15 5l-7 7 7 7"/>',
     "check": '<path d="M5 12l5 5 9-11"/>',
+    "calendar": '<rect x="3" y="5" width="18" height="16" rx="2"/>'
+    '<path d="M3 10h18M8 3v4M16 3v4"/>',
     # Faces for the satisfaction question (very satisfied, satisfied, not satisfied).
     "face_very": '<circle cx="12" cy="12" r="9.5"/><path d="M7 9.5q1-1.5 2 0M15 9.5q1-1.5 2 0"/>'
     '<path d="M7 13.5h10a5 5 0 0 1-10 0z"/>',

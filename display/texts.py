@@ -33,7 +33,50 @@ DISPLAY: dict[str, str] = {
     "sound_on": N_("Turn the sound on"),
 }
 
+# Appointments (lịch hẹn): the kiosk's check-in and booking, the help desk's panel,
+# the public booking page and the slip.
+APPOINTMENT: dict[str, str] = {
+    "appt_title": N_("Appointments"),
+    "appt_have": N_("I have an appointment"),
+    "appt_book_other": N_("Book an appointment for another day"),
+    "appt_enter_code": N_("Enter the code on your appointment slip"),
+    "appt_code": N_("Appointment code"),
+    "appt_delete": N_("Delete"),
+    "appt_confirm": N_("Confirm"),
+    "appt_service": N_("Service"),
+    "appt_day": N_("Day"),
+    "appt_time": N_("Time"),
+    "appt_choose_service": N_("Choose a service"),
+    "appt_choose_day": N_("Choose a day"),
+    "appt_choose_time": N_("Choose a time"),
+    "appt_free": N_("{free} places left"),
+    "appt_full": N_("Full"),
+    "appt_no_slots": N_("No time is free on this day."),
+    "appt_slip": N_("Appointment slip"),
+    "appt_bring": N_("Please bring"),
+    "appt_keep_code": N_(
+        "Keep this code. When you come, enter it at the kiosk or show it at the help desk."
+    ),
+    "appt_print": N_("Print the slip"),
+    "appt_on_time": N_("Your number {number} will be called from {time}."),
+    "appt_late": N_("You came after your appointment time: number {number} is served in turn."),
+    "appt_check_in": N_("Check in"),
+    "appt_cancel": N_("Cancel"),
+    "appt_list": N_("Today's appointments"),
+    "appt_none": N_("No appointments today."),
+    "appt_booked": N_("Booked: code {code}."),
+    "appt_checked_in": N_("Checked in: ticket {number}."),
+    "appt_cancelled": N_("Appointment {code} cancelled."),
+    "appt_privacy": N_("No name or phone number is asked."),
+    "appt_booked_status": N_("Booked"),
+    "appt_checked_in_status": N_("Came on time"),
+    "appt_late_status": N_("Came late"),
+    "appt_cancelled_status": N_("Cancelled"),
+    "appt_no_show_status": N_("Did not come"),
+}
+
 KIOSK: dict[str, str] = {
+    **APPOINTMENT,
     "title": N_("Take a number"),
     "choose_service": N_("Please choose a service"),
     "priority_question": N_("Do you belong to a priority group?"),
@@ -310,6 +353,7 @@ HELPDESK: dict[str, str] = {
     **VISITS,
     **FEEDBACK_FORM,
     **ALERTS,
+    **APPOINTMENT,
     "title": N_("Help desk"),
     "issue": N_("Issue a ticket"),
     "service": N_("Service"),
@@ -368,6 +412,7 @@ RATE: dict[str, str] = {
 
 TRACK: dict[str, str] = {
     **RATING,
+    "appt_book_other": APPOINTMENT["appt_book_other"],
     "title": N_("Your ticket"),
     "service": N_("Service"),
     "waiting": N_("Please wait until your number is called."),
@@ -417,6 +462,12 @@ RESULT_SLIP: dict[str, str] = {
     "missing": N_("We could not find this slip. Please check the code or ask the help desk."),
 }
 
+BOOK: dict[str, str] = {
+    **APPOINTMENT,
+    "title": N_("Book an appointment"),
+    "missing": N_("We could not find this appointment. Please check the code."),
+}
+
 PAGES: dict[str, dict[str, str]] = {
     "display": DISPLAY,
     "kiosk": KIOSK,
@@ -428,6 +479,8 @@ PAGES: dict[str, dict[str, str]] = {
     "rate": RATE,
     "track": TRACK,
     "result_slip": RESULT_SLIP,
+    "book": BOOK,
+    "slip": BOOK,
 }
 
 # Language names as their speakers write them (never translated).

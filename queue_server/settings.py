@@ -24,6 +24,7 @@ from pydantic import (
     model_validator,
 )
 
+from queue_server.core.appointment_config import AppointmentsConfig
 from queue_server.core.assist_config import AssistsConfig
 from queue_server.core.assistance_config import AssistanceConfig
 from queue_server.core.feedback_config import FeedbackConfig
@@ -237,6 +238,7 @@ class Settings(_Model):
     feedback: FeedbackConfig = Field(default_factory=FeedbackConfig)
     results: ResultsConfig = Field(default_factory=ResultsConfig)
     assistance: AssistanceConfig = Field(default_factory=AssistanceConfig)
+    appointments: AppointmentsConfig = Field(default_factory=AppointmentsConfig)
     archive: ArchiveConfig = Field(default_factory=ArchiveConfig)
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     maintenance: MaintenanceConfig = Field(default_factory=MaintenanceConfig)
@@ -282,6 +284,11 @@ class Settings(_Model):
                         f"counters[{index}].services: unknown service {code!r} "
                         f"(known: {', '.join(sorted(known))})"
                     )
+        for index, entry in enumerate(self.appointments.services):
+            if entry.service not in known:
+                raise ValueError(
+                    f"appointments.services[{index}].service: unknown service {entry.service!r}"
+                )
         return self
 
     @model_validator(mode="after")

@@ -182,6 +182,7 @@ def _history(
         feedback=settings.feedback,
         results=ResultRules.from_settings(settings),
         assistance=settings.assistance,
+        appointments=settings.appointments,
     )
     click.echo(
         _(

@@ -209,9 +209,7 @@ def _claim_by_policy(
         claimed = _claim_first(conn, ranked, info, now, officer_id)
         if claimed is not None:
             chosen = next(c for c in ranked if c.ticket_id == claimed.id)
-            normal_waiting = any(
-                not c.is_priority and not c.emergency for c in found if c is not chosen
-            )
+            normal_waiting = any(c.is_normal for c in found if c is not chosen)
             streak = policy.next_streak(chosen, streak=streak, normal_waiting=normal_waiting)
             return claimed, streak
     return None, streak

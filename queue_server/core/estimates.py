@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import Connection, bindparam, select
+from sqlalchemy.engine import Row
 
 from queue_server.core import policy
 from queue_server.core import statements as sql
@@ -24,7 +25,12 @@ from queue_server.core.models import Ticket, TicketStatus
 NEW_TICKET_ID = sys.maxsize  # a ticket being issued: after every existing one on ties
 
 WAITING_FOR_SERVICE = select(
-    Ticket.id, Ticket.issued_at, Ticket.priority_id, Ticket.emergency
+    Ticket.id,
+    Ticket.issued_at,
+    Ticket.priority_id,
+    Ticket.emergency,
+    Ticket.due_at,
+    Ticket.estimated_wait_s,
 ).where(
     Ticket.status == TicketStatus.WAITING,
     Ticket.service_id == bindparam("service_id"),
@@ -53,17 +59,27 @@ def estimate_place(
     """Where ``target`` stands among the waiting tickets of its service today."""
     facts = fast(conn, sql.ISSUE_FACTS, {"service_id": service_id, "day": day}).one()
     rows = fast(conn, WAITING_FOR_SERVICE, {"service_id": service_id, "day": day})
-    waiting = [
-        policy.Candidate(
-            ticket_id=row.id,
-            issued_at=row.issued_at,
-            weight=catalogue.category_by_id(row.priority_id).weight if row.priority_id else 0.0,
-            emergency=row.emergency,
-        )
-        for row in rows
-    ]
+    waiting = [candidate_of(catalogue, row) for row in rows]
     seconds_per_ticket = float(facts.service_s) / max(1, int(facts.open_counters))
     ahead = policy.calls_before(
         target, waiting, now, seconds_per_call=seconds_per_ticket, max_streak=max_streak
     )
     return Estimate(ahead, round(ahead * seconds_per_ticket))
+
+
+def candidate_of(catalogue: Catalogue, row: Row, service_rank: int = 0) -> policy.Candidate:
+    """A waiting ticket's row as the policy sees it (with ``id``, ``issued_at``,
+    ``priority_id``, ``emergency``, ``due_at``, ``estimated_wait_s``); a walk-in's
+    promise is its issue time plus the estimate it was given."""
+    promised = None
+    if row.due_at is None and row.estimated_wait_s is not None:
+        promised = row.issued_at + timedelta(seconds=row.estimated_wait_s)
+    return policy.Candidate(
+        ticket_id=row.id,
+        issued_at=row.issued_at,
+        weight=catalogue.category_by_id(row.priority_id).weight if row.priority_id else 0.0,
+        emergency=row.emergency,
+        service_rank=service_rank,
+        due_at=row.due_at,
+        promised_at=promised,
+    )

@@ -337,6 +337,21 @@ ASSISTANCE_EVENTS = frozenset(
 )
 """Events for staff only: never to the hall display or the kiosks (``web/realtime.py``)."""
 
+
+@dataclass(frozen=True, slots=True)
+class AppointmentChanged(DomainEvent):
+    """An appointment was booked, checked in (on time or late) or cancelled: its service,
+    slot, channel and new status; never its code (a bearer secret) nor anything personal."""
+
+    name: ClassVar[str] = "appointment_changed"
+    appointment_id: int
+    service: str
+    slot_start: datetime
+    channel: str
+    status: str
+    ticket_id: int | None = None
+
+
 EVENT_TYPES: Mapping[str, type[DomainEvent]] = MappingProxyType(
     {
         event_type.name: event_type
@@ -361,6 +376,7 @@ EVENT_TYPES: Mapping[str, type[DomainEvent]] = MappingProxyType(
             AssistanceAccepted,
             AssistanceClosed,
             AssistanceCancelled,
+            AppointmentChanged,
         )
     }
 )

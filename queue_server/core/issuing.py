@@ -44,12 +44,14 @@ def issue(
     kiosk: str | None = None,
     contact: Contact | None = None,
     public_url: str | None = None,
+    due_at: datetime | None = None,
 ) -> Outcome[TicketView]:
     """Give a new ticket for ``service_code``, optionally with a priority category.
 
     ``kiosk`` names the kiosk (and so the printer) the ticket is printed on;
     ``contact`` is a consented phone number, kept apart from the ticket;
-    ``public_url`` is where the ticket's QR code points (unset: the configured address).
+    ``public_url`` is where the ticket's QR code points (unset: the configured address);
+    ``due_at`` makes it an appointment ticket, due at its slot's start (docs/priority.md).
     """
     service = ctx.service_info(service_code)
     category = _category(ctx, priority_code)
@@ -57,9 +59,11 @@ def issue(
     day = local_day(now, ctx.options.zone)
     track_code = secrets.token_urlsafe(9)
     with ctx.db.write() as conn:
-        place = place_of_new_ticket(ctx, conn, service.id, day, category, now)
+        place = place_of_new_ticket(ctx, conn, service.id, day, category, now, due_at)
         # Numbering last: on PostgreSQL the day's counter row stays locked until commit.
-        ticket = _insert_ticket(ctx, conn, service, category, day, now, channel, track_code, place)
+        ticket = _insert_ticket(
+            ctx, conn, service, category, day, now, (channel, track_code, due_at), place
+        )
         eventlog.record(
             conn,
             ticket.id,
@@ -121,18 +125,19 @@ def place_of_new_ticket(
     day: date,
     category: CategoryInfo | None,
     now: datetime,
+    due_at: datetime | None = None,
 ) -> NewTicketPlace:
     """Tickets waiting for the service, people ahead of a ticket being issued, and
     its estimated wait in seconds.
 
     A normal ticket has everyone waiting ahead of it and an emergency every earlier
-    emergency (counted in one round trip); a priority ticket's place comes from the
-    policy (:mod:`queue_server.core.estimates`).
+    emergency (counted in one round trip); a priority or appointment ticket's place
+    comes from the policy (:mod:`queue_server.core.estimates`).
     """
     emergency = bool(category and category.emergency)
     facts = fast(conn, sql.ISSUE_FACTS, {"service_id": service_id, "day": day}).one()
     waiting = int(facts.waiting)
-    if category is None or emergency or category.weight <= 0:
+    if due_at is None and (category is None or emergency or category.weight <= 0):
         ahead = int(facts.emergencies) if emergency else waiting
         per_ticket = float(facts.service_s) / max(1, int(facts.open_counters))
         return NewTicketPlace(waiting, ahead, round(ahead * per_ticket))
@@ -141,7 +146,9 @@ def place_of_new_ticket(
         ctx.catalogue,
         service_id=service_id,
         day=day,
-        target=policy.Candidate(NEW_TICKET_ID, now, weight=category.weight),
+        target=policy.Candidate(
+            NEW_TICKET_ID, now, weight=category.weight if category else 0.0, due_at=due_at
+        ),
         now=now,
         max_streak=ctx.options.policy.max_consecutive_priority,
     )
@@ -165,11 +172,12 @@ def _insert_ticket(
     category: CategoryInfo | None,
     day: date,
     now: datetime,
-    channel: str,
-    track_code: str,
+    origin: tuple[str, str, datetime | None],
     place: NewTicketPlace,
 ) -> TicketView:
-    """Number the ticket and store it; returns it as issued."""
+    """Number the ticket and store it; returns it as issued. ``origin``: its channel,
+    tracking code and (an appointment's) due time."""
+    channel, track_code, due_at = origin
     numbering = ctx.options.numbering
     sequence = next_sequence(conn, service.id, day)
     number = format_number(
@@ -196,6 +204,7 @@ def _insert_ticket(
             "track_code": track_code,
             "ahead_at_issue": place.ahead,
             "estimated_wait_s": place.wait_s,
+            "due_at": due_at,
         },
     ).scalar_one()
     return TicketView(

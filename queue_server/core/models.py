@@ -176,6 +176,7 @@ class Ticket(Base):
     track_code: Mapped[str] = mapped_column(String(32), unique=True)
     ahead_at_issue: Mapped[int] = mapped_column(Integer, default=0)
     estimated_wait_s: Mapped[int | None] = mapped_column(Integer)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # an appointment's slot
 
 
 class TicketEvent(Base):
@@ -390,11 +391,10 @@ def _archive_table(source: Any, name: str, indexed: str) -> Any:
     return Table(name, Base.metadata, *columns, Index(f"ix_{name}_{indexed}", indexed))
 
 
-# Tickets and their events older than the archive horizon are moved here, so the live
-# tables stay small; reports read both.
+# Tickets and events past the archive horizon move here (live tables stay small).
 tickets_archive = _archive_table(Ticket.__table__, "tickets_archive", "day")
 ticket_events_archive = _archive_table(TicketEvent.__table__, "ticket_events_archive", "ticket_id")
 
-
-from queue_server.core import assistance_table, devicetables, slip_tables  # noqa: E402, F401
-from queue_server.core.feedback_model import Feedback  # noqa: E402, F401
+# Tables defined in modules of their own, registered in the same metadata.
+from queue_server.core import appointment_models, assistance_table, devicetables, slip_tables
+from queue_server.core.feedback_model import Feedback

@@ -19,7 +19,7 @@ from queue_server.core.catalogue import CounterInfo
 from queue_server.core.clock import local_day
 from queue_server.core.context import QueueContext
 from queue_server.core.errors import NotFound
-from queue_server.core.estimates import Estimate, estimate_place
+from queue_server.core.estimates import Estimate, candidate_of, estimate_place
 from queue_server.core.events import CounterView, TicketView
 from queue_server.core.fastsql import execute as fast
 from queue_server.core.models import Counter, Ticket, TicketEvent, TicketStatus
@@ -146,14 +146,12 @@ def live_place(ctx: QueueContext, conn: Connection, row: Row) -> Estimate | None
     """People ahead of a waiting ticket now, in policy order, and its wait from now."""
     if row.status != TicketStatus.WAITING:
         return None
-    catalogue = ctx.catalogue
-    weight = catalogue.category_by_id(row.priority_id).weight if row.priority_id else 0.0
     return estimate_place(
         conn,
-        catalogue,
+        ctx.catalogue,
         service_id=row.service_id,
         day=row.day,
-        target=policy.Candidate(row.id, row.issued_at, weight=weight, emergency=row.emergency),
+        target=candidate_of(ctx.catalogue, row),
         now=ctx.clock.now(),
         max_streak=ctx.options.policy.max_consecutive_priority,
     )
@@ -179,16 +177,7 @@ def candidates(
     ranks = {service_id: rank for rank, service_id in enumerate(info.service_ids)}
     statement = sql.candidates(info.service_ids, catalogue.category_ids)
     rows = fast(conn, statement, {"day": day, "counter_id": info.id, "per_group": per_group})
-    return [
-        policy.Candidate(
-            ticket_id=row.id,
-            issued_at=row.issued_at,
-            weight=catalogue.category_by_id(row.priority_id).weight if row.priority_id else 0.0,
-            emergency=row.emergency,
-            service_rank=ranks[row.service_id],
-        )
-        for row in rows
-    ]
+    return [candidate_of(catalogue, row, ranks[row.service_id]) for row in rows]
 
 
 def recent_calls(

@@ -42,6 +42,7 @@ TICKET_COLUMNS = (
     Ticket.channel,
     Ticket.day,
     Ticket.serving_at,
+    Ticket.due_at,
 )
 
 TICKET_BY_ID = select(*TICKET_COLUMNS).where(Ticket.id == bindparam("ticket_id"))
@@ -109,24 +110,56 @@ LEARN_SERVICE_TIME = (
 )
 
 
+CANDIDATE_COLUMNS = (
+    Ticket.id,
+    Ticket.issued_at,
+    Ticket.priority_id,
+    Ticket.emergency,
+    Ticket.service_id,
+    Ticket.due_at,
+    Ticket.estimated_wait_s,
+)
+
+_FOR_THIS_COUNTER = or_(
+    Ticket.target_counter_id.is_(None), Ticket.target_counter_id == bindparam("counter_id")
+)
+
+
 def _oldest_of_group(service_id: int, priority_id: int | None) -> Any:
-    """The oldest waiting tickets of one (service, category) group, by the queue index."""
+    """The oldest waiting walk-in tickets of one (service, category) group, by the queue
+    index (appointment tickets are read by their slot, below)."""
     category = (
         Ticket.priority_id.is_(None) if priority_id is None else (Ticket.priority_id == priority_id)
     )
     return (
-        select(Ticket.id, Ticket.issued_at, Ticket.priority_id, Ticket.emergency, Ticket.service_id)
+        select(*CANDIDATE_COLUMNS)
         .where(
             Ticket.status == TicketStatus.WAITING,
             Ticket.day == bindparam("day"),
             Ticket.service_id == service_id,
             category,
-            or_(
-                Ticket.target_counter_id.is_(None),
-                Ticket.target_counter_id == bindparam("counter_id"),
-            ),
+            Ticket.due_at.is_(None),
+            _FOR_THIS_COUNTER,
         )
         .order_by(Ticket.issued_at, Ticket.id)
+        .limit(bindparam("per_group"))
+        .subquery()
+        .select()
+    )
+
+
+def _earliest_appointments(service_id: int) -> Any:
+    """The waiting appointment tickets of one service with the earliest slots."""
+    return (
+        select(*CANDIDATE_COLUMNS)
+        .where(
+            Ticket.status == TicketStatus.WAITING,
+            Ticket.day == bindparam("day"),
+            Ticket.service_id == service_id,
+            Ticket.due_at.is_not(None),
+            _FOR_THIS_COUNTER,
+        )
+        .order_by(Ticket.due_at, Ticket.issued_at, Ticket.id)
         .limit(bindparam("per_group"))
         .subquery()
         .select()
@@ -146,6 +179,7 @@ def candidates(service_ids: tuple[int, ...], priority_ids: tuple[int, ...]) -> A
         for service_id in service_ids
         for priority_id in (None, *priority_ids)
     ]
+    groups += [_earliest_appointments(service_id) for service_id in service_ids]
     return union_all(*groups)
 
 

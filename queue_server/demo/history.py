@@ -23,7 +23,7 @@ import heapq
 import itertools
 import random
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as dt_time
@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event, func, select
 
+from queue_server.core.appointment_config import AppointmentsConfig
 from queue_server.core.assist_config import AssistsConfig
 from queue_server.core.assistance_config import AssistanceConfig
 from queue_server.core.clock import FrozenClock
@@ -45,6 +46,7 @@ from queue_server.core.ratings import NOT_SATISFIED, SATISFIED, VERY_SATISFIED, 
 from queue_server.demo import DEFAULT_DAYS, DEFAULT_SEED
 from queue_server.demo.arrivals import Arrival, plan_day
 from queue_server.demo.assistance import CallPlayer
+from queue_server.demo.booking import Arrive, BookingPlayer
 from queue_server.demo.feedback import play_feedback
 from queue_server.demo.helping import HelpPlayer
 from queue_server.demo.results import SlipPlayer
@@ -114,6 +116,7 @@ class HistorySummary:
     collected: int = 0  # result slips collected ("receive results" tickets served)
     helped: int = 0  # help records (also those closing a call for assistance)
     assistance_calls: int = 0  # calls for assistance raised
+    appointments: int = 0  # booked for the played days
     closed: int = 0  # left over and closed by close_day (normally none)
     seconds: float = 0.0
 
@@ -186,6 +189,7 @@ def play_history(
     feedback: FeedbackConfig | None = None,
     results: ResultRules | None = None,
     assistance: AssistanceConfig | None = None,
+    appointments: AppointmentsConfig | None = None,
 ) -> HistorySummary:
     """Play the ``days`` working days before ``queue``'s today into its database.
 
@@ -217,14 +221,24 @@ def play_history(
             if results is not None:
                 player.services = [s for s in player.services if s.code != results.results_service]
             calls = caller.plan(day, queue.options.zone, kiosk)
-            player.play(day, per_day, emergency=day in urgent_days, extra=calls)
+            booker = BookingPlayer(played, appointments, seed, day)
+            comers = booker.book(day, queue.options.zone, partial(_at, played))
+            player.play(
+                day, per_day, emergency=day in urgent_days, extra=calls, appointments=comers
+            )
             summary.helped += helper.recorded + caller.closed
             summary.assistance_calls += caller.raised
+            summary.appointments += booker.booked
             ahead = working_days_from(day, 5, WORKING_WEEKDAYS)
             visits.end_of_day(day, queue.options.zone, ahead)
             summary.visits = visits.requested
             summary.feedback += play_feedback(played, feedback, seed, day)
             summary.slips += slips.given if slips else 0
+            booker = BookingPlayer(played, appointments, seed, day)
+            comers = booker.book(day, queue.options.zone, partial(_at, played))
+            player.play(day, per_day, emergency=day in urgent_days, appointments=comers)
+            summary.helped += helper.recorded
+            summary.appointments += booker.booked
             midnight = datetime.combine(day + timedelta(days=1), dt_time(), queue.options.zone)
             _at(played, min(midnight + CLOSE_DAY_AT, now))
             summary.closed += played.close_day(actor="system").value
@@ -323,8 +337,10 @@ class _DayPlayer:
         *,
         emergency: bool,
         extra: Iterable[tuple[datetime, Callable[[], object]]] = (),
+        appointments: Sequence[Any] = (),
     ) -> None:
-        """Play the day; ``extra``: more (when, step) pairs (calls for assistance)."""
+        """Play the day; ``extra``: more (when, step) pairs (calls for assistance);
+        ``appointments``: the booked citizens who come (check in) this day."""
         if not self.services:  # no counter serves anything: nobody comes
             return
         for at, step in extra:
@@ -337,6 +353,8 @@ class _DayPlayer:
             self._schedule(arrival.at, partial(self._arrive, arrival))
         for at, record in self.helper.walk_ins(day, zone) if self.helper else ():
             self._schedule(at, record)
+        for at, check_in in appointments:
+            self._schedule(at, partial(self._come_by_appointment, check_in))
         while self.events:
             self.now, _order, action = heapq.heappop(self.events)
             _at(self.queue, self.now)
@@ -365,6 +383,15 @@ class _DayPlayer:
         if arrival.patience_s is not None:
             self._later(arrival.patience_s, lambda: self._leave(ticket.id))
         self._now_waiting(ticket.id, arrival.service)
+
+    def _come_by_appointment(self, check_in: Arrive) -> None:
+        """A citizen with an appointment checks in at the kiosk; the ticket waits."""
+        ticket = check_in()
+        self.summary.issued += 1
+        self.visits[ticket.id] = _Visit(
+            ticket, Arrival(self.now, ticket.service, None, "kiosk", None)
+        )
+        self._now_waiting(ticket.id, ticket.service)
 
     def _kiosk_actor(self) -> str | None:
         return f"token:{self.kiosk}" if self.kiosk else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,6 +14,7 @@ from sqlalchemy import Connection, select
 from queue_server.core.archive import tickets_between
 from queue_server.core.assist_config import DEFAULT_KINDS, HelpKindConfig
 from queue_server.core.assistance_config import DEFAULT_REASONS, ReasonConfig
+from queue_server.core.clock import local_day
 from queue_server.core.db import Database
 from queue_server.core.feedback_config import DEFAULT_KINDS as DEFAULT_FEEDBACK_KINDS
 from queue_server.core.feedback_config import FeedbackKindConfig
@@ -24,6 +25,7 @@ from queue_server.core.models import (
     TicketStatus,
     User,
 )
+from queue_server.reports.appointments import AppointmentFigures, appointment_figures
 from queue_server.reports.assistance import AssistanceFigures, assistance_figures
 from queue_server.reports.assists import HelpCounts, help_counts
 from queue_server.reports.categories import (
@@ -36,7 +38,6 @@ from queue_server.reports.feedback import FeedbackFigures, feedback_figures
 from queue_server.reports.labels import by_counter_name
 from queue_server.reports.results import ResultFigures, result_figures
 from queue_server.reports.satisfaction import Satisfaction, satisfaction_report
-from queue_server.reports.sections import Appointments
 from queue_server.reports.tally import Tally, TicketFacts
 from queue_server.reports.visits import VisitFigures, visit_figures
 
@@ -57,8 +58,8 @@ class Report:
     :mod:`queue_server.reports.visits`); ``feedback`` the citizens' feedback
     (see :mod:`queue_server.reports.feedback`), ``results`` the result slips issued on
     those days (see :mod:`queue_server.reports.results`), ``assistance_calls`` the calls
-    for assistance (see :mod:`queue_server.reports.assistance`); ``appointments`` is
-    filled by its own module.
+    for assistance (see :mod:`queue_server.reports.assistance`), ``appointments`` the
+    appointments (see :mod:`queue_server.reports.appointments`).
     """
 
     start: date
@@ -75,7 +76,7 @@ class Report:
     satisfaction: Satisfaction
     help: HelpCounts = field(default_factory=HelpCounts)
     by_category: CategoryFigures = field(default_factory=CategoryFigures)
-    appointments: Appointments = field(default_factory=Appointments)
+    appointments: AppointmentFigures = field(default_factory=AppointmentFigures)
     feedback: FeedbackFigures = field(default_factory=FeedbackFigures)
     home_visits: VisitFigures = field(default_factory=VisitFigures)
     results: ResultFigures = field(default_factory=ResultFigures)
@@ -113,6 +114,7 @@ def compute_report(
     kinds: Sequence[HelpKindConfig] = DEFAULT_KINDS,
     feedback_kinds: Sequence[FeedbackKindConfig] = DEFAULT_FEEDBACK_KINDS,
     call_reasons: Sequence[ReasonConfig] = DEFAULT_REASONS,
+    today: date | None = None,
 ) -> Report:
     """Count and time the tickets issued on local days ``start``..``end``.
 
@@ -120,6 +122,8 @@ def compute_report(
     configured kinds of help (``settings.assists.kinds``), for the help records;
     ``feedback_kinds``: the kinds of feedback (``settings.feedback.kinds``).
     ``call_reasons``: the reasons for calls for assistance (``settings.assistance.reasons``).
+    ``today``: the local day appointments still booked before it are no-shows (default:
+    the center's day now).
     """
     if start > end:
         raise ValueError("start is after end")
@@ -132,6 +136,8 @@ def compute_report(
         feedback = feedback_figures(conn, start, end, zone, feedback_kinds)
         slips = result_figures(conn, start, end)
         calls = assistance_figures(conn, start, end, call_reasons)
+        today = today or local_day(datetime.now(UTC), zone)
+        booked = appointment_figures(conn, start, end, today)
     per_day: dict[date, list[TicketFacts]] = defaultdict(list)
     for ticket in facts:
         per_day[ticket.day].append(ticket)
@@ -176,6 +182,7 @@ def compute_report(
         feedback=feedback,
         results=slips,
         assistance_calls=calls,
+        appointments=booked,
     )
 
 

@@ -70,6 +70,7 @@ def report_json(report: Report, center: str, ward: str | None = None) -> dict[st
         "appointments": report.appointments.as_json(),
         "feedback": report.feedback.as_json(),
         "assistance_calls": report.assistance_calls.as_json(),
+        "results": report.results.as_json(),
     }
     return document
 

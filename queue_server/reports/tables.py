@@ -185,6 +185,7 @@ def report_tables(
         feedback_table(report.feedback),
         results_table(report),
         assistance_table(report),
+        appointments_table(report),
         hours,
         *satisfaction_tables(report.satisfaction, total.served, reasons),
         category_satisfaction_table(report),
@@ -293,3 +294,25 @@ def assistance_table(report: Report) -> Table:
 
 def _whole(seconds: float | None) -> int | None:
     return None if seconds is None else round(seconds)
+
+
+def appointments_table(report: Report) -> Table:
+    """Appointments of the report's days per service and booking channel, with totals."""
+    figures = report.appointments
+    channels = {"helpdesk": _("Help desk"), "kiosk": _("Kiosk"), "public": _("Public page")}
+    rows: list[list[Cell]] = [
+        [service, channels.get(channel, channel), *outcomes.as_json().values()]
+        for (service, channel), outcomes in figures.cells.items()
+    ]
+    rows.append([_("Total"), "", *figures.total.as_json().values()])
+    headers = [
+        _("Service"),
+        _("Booked through"),
+        _("Booked"),
+        _("Came on time"),
+        _("Came late"),
+        _("Did not come"),
+        _("Cancelled"),
+        _("Still to come"),
+    ]
+    return Table(_("Appointments"), headers, rows, key="appointments")

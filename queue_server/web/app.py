@@ -11,6 +11,8 @@ from flask import Flask, Response, g, request
 from queue_server.i18n import set_language
 from queue_server.web.admin import register_admin
 from queue_server.web.api import api
+from queue_server.web.appointment_pages import appointment_pages
+from queue_server.web.appointments import appointments_api
 from queue_server.web.assistance import assistance_api
 from queue_server.web.assistance_live import register_assistance
 from queue_server.web.assists import assists_api
@@ -87,6 +89,8 @@ def create_app(runtime: Runtime) -> Flask:
     app.register_blueprint(results_api)
     app.register_blueprint(result_pages)
     app.register_blueprint(assistance_api)
+    app.register_blueprint(appointments_api)
+    app.register_blueprint(appointment_pages)
     app.register_blueprint(printing_api)
     app.register_blueprint(device_api)
     app.register_blueprint(ops)

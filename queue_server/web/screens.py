@@ -50,6 +50,7 @@ from queue_server.auth.tokens import principal_for_token
 from queue_server.core.clock import local_day
 from queue_server.core.models import Ticket, TicketStatus
 from queue_server.i18n import _
+from queue_server.web.appointments import appointment_data
 from queue_server.web.assistance import page_reasons
 from queue_server.web.counter_holders import counter_holders
 from queue_server.web.errors import ApiError
@@ -199,6 +200,7 @@ def kiosk_page() -> str:
         services=_services(second),
         priorities=_priorities(kiosk=True),
         code_keys=CODE_ALPHABET,
+        **appointment_data(from_tomorrow=True),
     )
 
 
@@ -238,6 +240,7 @@ def helpdesk_page() -> str | Response:
         contact_days=xephang().settings.privacy.contact_days,
         visit_days=xephang().settings.privacy.visit_days,
         **feedback_form_data(),
+        **appointment_data(),
     )
 
 

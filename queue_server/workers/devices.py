@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 
 from queue_server.core.envelope import Envelope
 from queue_server.core.events import (
+    AppointmentChanged,
     AssistanceAccepted,
     AssistanceCancelled,
     AssistanceClosed,
@@ -271,6 +272,7 @@ class DeviceWorker:
             AssistanceAccepted,
             AssistanceClosed,
             AssistanceCancelled,
+            AppointmentChanged,
         }
     )
     """Event types the devices have nothing to do with (the boards follow ``counter_changed``)."""

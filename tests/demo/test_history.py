@@ -177,6 +177,22 @@ def test_calls_for_assistance_every_day_taken_within_minutes(
     assert len(days) >= len(summary.days) - 1
 
 
+def test_appointments_booked_every_day_most_kept(
+    played: tuple[Queue, DemoStaff, HistorySummary, Report],
+) -> None:
+    _queue, _staff, summary, report = played
+    figures = report.appointments.as_json()
+    total = figures["total"]
+    assert total["booked"] == summary.appointments
+    assert 3 <= summary.appointments / len(summary.days) <= 9
+    assert total["pending"] == 0  # every played day is over
+    assert total["on_time"] > total["booked"] / 2
+    assert min(total["late"], total["no_show"], total["cancelled"]) > 0
+    assert all(figures["by_channel"][c]["booked"] > 0 for c in ("helpdesk", "kiosk", "public"))
+    issued = report.by_service  # appointment tickets are tickets like the others
+    assert sum(t.issued for t in issued.values()) == summary.issued
+
+
 def test_waits_services_and_peaks_are_plausible(
     played: tuple[Queue, DemoStaff, HistorySummary, Report],
 ) -> None:

@@ -66,6 +66,7 @@ def test_csv_has_bom_sections_and_vietnamese_headers(tables: list[Table]) -> Non
         "Phản ánh, kiến nghị",
         "Giấy hẹn trả kết quả",
         "Yêu cầu hỗ trợ",
+        "Lịch hẹn",
         "Lượt đến theo giờ",
         "Mức độ hài lòng",
         "Hài lòng theo quầy",

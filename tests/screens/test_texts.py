@@ -19,14 +19,23 @@ TEMPLATES = REPO / "display" / "templates" / "screens"
 SCRIPTS = REPO / "display" / "static" / "js"
 PAGE_SCRIPTS = {
     "display": ["common.js", "display.js"],
-    "kiosk": ["common.js", "kiosk.js"],
+    "kiosk": ["common.js", "kiosk.js", "appointments.js"],
     "officer": ["common.js", "staff.js", "officer.js", "visits.js", "slips.js"],
-    "helpdesk": ["common.js", "staff.js", "helpdesk.js", "assist.js", "visits.js"],
+    "helpdesk": [
+        "common.js",
+        "staff.js",
+        "helpdesk.js",
+        "assist.js",
+        "visits.js",
+        "appointments.js",
+    ],
     "assist": ["common.js", "staff.js", "assist.js"],
     "rate": ["common.js", "rating.js", "rate.js"],
     "track": ["common.js", "rating.js", "track.js"],
     "visits_print": ["visits-print.js"],
     "result_slip": ["common.js", "slip.js"],
+    "book": ["common.js", "appointments.js"],
+    "slip": ["common.js", "appointments.js"],
 }
 
 

@@ -2,13 +2,14 @@
 
 Every role (API tokens and signed-in users) joins every Socket.IO namespace it may and
 reads every state it may over HTTP while a realistic day goes by: issue (a kiosk, and
-the help desk with a callback number), call, recall, transfer, finish, a home visit
-booked by phone (registered, scheduled, done), feedback, ratings, a result slip given,
-postponed and collected, a settings change and a reprint. No payload of any of them may
-carry a tracking code, a result slip's code, a phone number or a visit's address, by key
-or by value (the visits are read without ``contacts=1``). The
-code reaches only the answer to the issuing request and the device worker that prints it
-as a QR code.
+the help desk with a callback number), appointments booked and checked in, call, recall,
+transfer, finish, a home visit booked by phone (registered, scheduled, done), feedback,
+ratings, a result slip given, postponed and collected, calls for assistance, a settings
+change and a reprint. No payload of any of them may carry a tracking code, a result
+slip's or appointment's code, a phone number or a visit's address, by key or by value
+(the visits are read without ``contacts=1``). The tracking code reaches only the answer
+to the issuing request and the device worker that prints it as a QR code; an
+appointment code only the answer to the booking.
 """
 
 from __future__ import annotations
@@ -194,6 +195,21 @@ def test_no_role_receives_a_tracking_code_or_a_phone_number(
         assert len(ticket["track_code"]) >= 12
         tickets[ticket["id"]] = ticket
     codes = [ticket["track_code"] for ticket in tickets.values()]
+    # Appointments: booked by the help desk and on the public page, checked in at the
+    # kiosk. Their codes are secrets like tracking codes: only the booking's answer has one.
+    for client, headers in ((helpdesk, helpdesk_csrf), (citizen, {})):
+        booked = client.post(
+            "/api/v1/appointments",
+            json={"service": "HT", "start": "2026-11-23T10:00:00+07:00"},
+            headers=headers,
+        )
+        assert booked.status_code == 201, booked.get_json()
+        codes.append(booked.get_json()["code"])
+    arrived = citizen.post(f"/api/v1/appointments/{codes[-1]}/check-in", headers=kiosk)
+    assert arrived.status_code == 200, arrived.get_json()
+    ticket_codes = [ticket["track_code"] for ticket in tickets.values()]
+    ticket_codes.append(queue.ticket(arrived.get_json()["ticket"]["id"]).track_code)
+    codes.append(ticket_codes[-1])
     read_all()
 
     first = act("/api/v1/counters/2/next")["ticket"]
@@ -272,6 +288,7 @@ def test_no_role_receives_a_tracking_code_or_a_phone_number(
     assert collected.status_code == 201, collected.get_json()
     tickets[collected.get_json()["id"]] = collected.get_json()
     codes.append(collected.get_json()["track_code"])
+    ticket_codes.append(codes[-1])
     # Calls for assistance: the kiosk's button, an officer's upset citizen (the manager's),
     # a volunteer takes the first and closes it with the help given.
     volunteer, volunteer_csrf = sign_in(app, "volunteer")
@@ -348,7 +365,7 @@ def test_no_role_receives_a_tracking_code_or_a_phone_number(
         for where, args in received["device token"]
         if where in ("/devices ticket_issued", "/devices print_requested")
     }
-    assert printed == set(codes)
+    assert printed == set(ticket_codes)
     # Nobody, the device worker included, gets a slip's code; staff saw the slip events.
     everything = json.dumps(received, ensure_ascii=False, default=str)
     assert slip_code not in everything and slip_code.replace("-", "") not in everything

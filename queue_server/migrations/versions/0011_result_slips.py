@@ -1,7 +1,7 @@
 """result slips (giấy hẹn trả kết quả)
 
 Revision ID: 0011
-Revises: 0008
+Revises: 0010
 Create Date: 2026-12-05
 
 One row per slip: its secret code, the served ticket, service and counter, the date
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0008"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

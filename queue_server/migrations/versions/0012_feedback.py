@@ -1,7 +1,7 @@
 """citizens' feedback (phản ánh, kiến nghị)
 
 Revision ID: 0012
-Revises: 0008
+Revises: 0011
 Create Date: 2026-12-19
 
 One row per feedback, complaint or suggestion: kind, text, channel, optional service,
@@ -17,7 +17,7 @@ from alembic import op
 from queue_server.core.models import UTCDateTime
 
 revision = "0012"
-down_revision = "0008"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """calls for assistance (yêu cầu hỗ trợ)
 
 Revision ID: 0013
-Revises: 0008
+Revises: 0012
 Create Date: 2026-12-05
 
 One row per call for assistance raised at a kiosk or a counter: where from, why, when
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013"
-down_revision = "0008"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

@@ -68,6 +68,7 @@ def _write_label(item: Item, value: Any) -> None:
 
 ICON_NAMES = {
     "back": N_("Back arrow"),
+    "calendar": N_("Calendar"),
     "check": N_("Tick"),
     "disabled": N_("Person with a disability"),
     "elderly": N_("Elderly person"),
