@@ -101,6 +101,11 @@ KIOSK: dict[str, str] = {
     "delete": N_("Delete"),
     "next": N_("Continue"),
     "ready_on": N_("Results ready on {date}"),
+    # Calls for assistance: the one big button and what follows it.
+    "need_help": N_("I need help"),
+    "help_coming": N_("A staff member is coming to help you. Please wait here."),
+    "help_cancel": N_("I no longer need help"),
+    "help_failed": N_("Help could not be called. Please go to the help desk."),
 }
 
 # Home visits booked by phone: shared by the help desk's panel and the officer console.
@@ -153,15 +158,6 @@ VISITS: dict[str, str] = {
     "v_refresh": N_("Refresh"),
 }
 
-OFFICER: dict[str, str] = {
-    **VISITS,
-    # Calls for assistance: the one big button and what follows it.
-    "need_help": N_("I need help"),
-    "help_coming": N_("A staff member is coming to help you. Please wait here."),
-    "help_cancel": N_("I no longer need help"),
-    "help_failed": N_("Help could not be called. Please go to the help desk."),
-}
-
 # Who took a call for assistance: a role and a first name.
 ROLE_NAMES: dict[str, str] = {
     "role_helpdesk": N_("Help desk"),
@@ -172,6 +168,7 @@ ROLE_NAMES: dict[str, str] = {
 }
 
 OFFICER: dict[str, str] = {
+    **VISITS,
     **ROLE_NAMES,
     "title": N_("Officer console"),
     "choose_counter": N_("Choose your counter"),
