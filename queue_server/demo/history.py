@@ -234,11 +234,6 @@ def play_history(
             summary.visits = visits.requested
             summary.feedback += play_feedback(played, feedback, seed, day)
             summary.slips += slips.given if slips else 0
-            booker = BookingPlayer(played, appointments, seed, day)
-            comers = booker.book(day, queue.options.zone, partial(_at, played))
-            player.play(day, per_day, emergency=day in urgent_days, appointments=comers)
-            summary.helped += helper.recorded
-            summary.appointments += booker.booked
             midnight = datetime.combine(day + timedelta(days=1), dt_time(), queue.options.zone)
             _at(played, min(midnight + CLOSE_DAY_AT, now))
             summary.closed += played.close_day(actor="system").value

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import time
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, Response, g, request
+from werkzeug.routing import IntegerConverter, Map
 
 from queue_server.i18n import set_language
 from queue_server.web.admin import register_admin
@@ -16,6 +17,7 @@ from queue_server.web.appointments import appointments_api
 from queue_server.web.assistance import assistance_api
 from queue_server.web.assistance_live import register_assistance
 from queue_server.web.assists import assists_api
+from queue_server.web.bodies import MAX_ID
 from queue_server.web.contacts import contacts_api
 from queue_server.web.device_api import device_api
 from queue_server.web.devices import register_devices
@@ -53,6 +55,14 @@ class TolerantResponse(Response):
         super().set_data(value)
 
 
+class DatabaseInt(IntegerConverter):
+    """``<int:…>`` in a route: a whole number the database's ids can reach (32-bit), so an id
+    beyond it is "not found" (404) rather than an overflow deep in the driver."""
+
+    def __init__(self, url_map: Map, max: int = MAX_ID, **options: Any) -> None:
+        super().__init__(url_map, max=max, **options)
+
+
 def create_app(runtime: Runtime) -> Flask:
     """Build the web app on ``runtime``: REST API, pages, Socket.IO and its relay bridges.
 
@@ -64,6 +74,7 @@ def create_app(runtime: Runtime) -> Flask:
     settings = runtime.settings
     app = Flask(__name__)
     app.response_class = TolerantResponse
+    app.url_map.converters["int"] = DatabaseInt
     app.config.update(
         TESTING=runtime.testing,
         SECRET_KEY=runtime.secret_key,

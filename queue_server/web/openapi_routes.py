@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from queue_server.web.assistance import CloseBody, RaiseBody
 from queue_server.web.assists import AssistBody
 from queue_server.web.bodies import (
+    MAX_ID,
     CallBody,
     CounterChoiceBody,
     EmptyBody,
@@ -72,8 +73,9 @@ def _path(name: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
     return {"name": name, "in": "path", "required": True, "schema": schema or {"type": "string"}}
 
 
-NUMBER = _path("number", {"type": "integer", "minimum": 0})
-TICKET_ID = _path("ticket_id", {"type": "integer", "minimum": 0})
+ROW_ID = {"type": "integer", "minimum": 0, "maximum": MAX_ID}  # a path id (404 beyond)
+NUMBER = _path("number", ROW_ID)
+TICKET_ID = _path("ticket_id", ROW_ID)
 TRACK_CODE = _path("track_code")
 SECTION = {
     **_path("section", {"type": "string", "enum": ["services", "priorities", "counters",
@@ -107,14 +109,14 @@ DEVICE = "device (xephang devices), admin"
 RECORDERS = "helpdesk, officer, volunteer, admin"
 HELPERS = "helpdesk, volunteer, manager, officer, admin"
 RAISERS = "kiosk, officer, admin"
-CALL_ID = _path("call_id", {"type": "integer", "minimum": 0})
+CALL_ID = _path("call_id", ROW_ID)
 RANGE = (
     {"name": "from", "in": "query", "description": "First local day (default today).",
      "schema": {"type": "string", "format": "date"}},
     {"name": "to", "in": "query", "description": "Last local day, included (default: from).",
      "schema": {"type": "string", "format": "date"}},
 )  # fmt: skip
-VISIT_ID = _path("visit_id", {"type": "integer", "minimum": 0})
+VISIT_ID = _path("visit_id", ROW_ID)
 CONTACTS = {
     "name": "contacts",
     "in": "query",
@@ -142,7 +144,7 @@ VISIT_FILTERS = (
     CONTACTS,
 )  # fmt: skip
 HANDLER = "manager, admin"
-FEEDBACK_ID = _path("feedback_id", {"type": "integer", "minimum": 0})
+FEEDBACK_ID = _path("feedback_id", ROW_ID)
 FEEDBACK_FILTERS = (
     {"name": "from", "in": "query", "description": "First local day (default 30 days ago).",
      "schema": {"type": "string", "format": "date"}},

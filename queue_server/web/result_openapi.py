@@ -7,7 +7,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from queue_server.web.openapi_models import IssuedTicket
-from queue_server.web.openapi_routes import IDEMPOTENCY, LOOKUP, Route, _path
+from queue_server.web.openapi_routes import IDEMPOTENCY, LOOKUP, ROW_ID, Route, _path
 from queue_server.web.results import CollectBody, PostponeBody, SlipBody
 
 
@@ -61,7 +61,7 @@ RESULT_ROUTES: tuple[Route, ...] = (
           {201: ("ResultSlip", "The slip, with its code (only in this answer and to its "
                                "holder).")},
           roles="officer (who served it, at their counter), admin", body=SlipBody,
-          optional_body=True, params=(_path("ticket_id", {"type": "integer", "minimum": 0}),
+          optional_body=True, params=(_path("ticket_id", ROW_ID),
                                       IDEMPOTENCY),
           notes={403: "Not the counter that served the ticket, or no counter chosen.",
                  404: "Unknown ticket.",

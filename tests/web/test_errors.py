@@ -194,3 +194,19 @@ def test_pages_refuse_in_the_readers_language(sqlite_app: Flask) -> None:
     english = manager.get("/officer?lang=en").get_data(as_text=True)
     assert "<h1>You are not allowed to do this.</h1>" in english
     assert 'href="/login"' in english  # sign in with another account
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/assistance-calls/28438513524588363776/close",
+        "/api/v1/tickets/2147483648/cancel",
+        "/api/v1/tickets/99999999999999999999999/cancel",
+    ],
+)
+def test_an_id_beyond_the_database_is_not_found(
+    admin: tuple[FlaskClient, dict[str, str]], path: str
+) -> None:
+    """Ids past 32 bits match no route: 404, never an overflow in the driver."""
+    client, headers = admin
+    _error(client.post(path, json={}, headers=headers), 404)
