@@ -75,11 +75,11 @@ def test_kiosk_check_in_with_the_code_and_booking_another_day(
     expect(page.get_by_role("heading", name="Nhập mã trên giấy hẹn của bạn")).to_be_visible()
     confirm = page.locator("#appt-check-in")
     for key in code[:7]:
-        page.locator(f'[data-key="{key}"]').click()
+        page.locator(f'#appt-keypad [data-key="{key}"]').click()
     expect(confirm).to_be_disabled()
-    page.locator(f'[data-key="{code[7]}"]').click()
+    page.locator(f'#appt-keypad [data-key="{code[7]}"]').click()
     expect(page.locator("#appt-code-shown")).to_have_text(f"{code[:4]}-{code[4:]}")
-    for button in page.locator(".k-key").all():  # big keys for elderly fingers
+    for button in page.locator("#appt-keypad .k-key").all():  # big keys for elderly fingers
         box = button.bounding_box()
         assert box is not None and box["height"] >= 88
     assert_accessible(page)
@@ -91,7 +91,7 @@ def test_kiosk_check_in_with_the_code_and_booking_another_day(
     page.locator("#step-appt-ticket [data-appt-back]").click()
     page.get_by_role("button", name="Tôi có lịch hẹn").click()
     for key in code:
-        page.locator(f'[data-key="{key}"]').click()
+        page.locator(f'#appt-keypad [data-key="{key}"]').click()
     confirm.click()
     expect(page.locator("#appt-code-error")).to_have_text("Lịch hẹn này đã được xác nhận đến rồi.")
 

@@ -28,7 +28,7 @@ def laptop(browser: Browser) -> Iterator[Page]:
 
 def type_code(page: Page, code: str) -> None:
     for key in code.replace("-", ""):
-        page.click(f'[data-key="{key}"]')
+        page.click(f'#code-keys [data-key="{key}"]')
 
 
 def test_officer_gives_a_slip_it_prints_and_the_kiosk_takes_the_code(

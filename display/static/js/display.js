@@ -88,7 +88,22 @@
               : null),
           el("span", { class: "d-waiting-count", text: service.waiting })))
     );
+    fitWaiting();
   }
+
+  /* Many services: the list steps down (smaller rows, then no second-language line,
+   * then three columns) until it fits its part, never spilling into the notice line. */
+  const DENSITY = ["dense", "denser", "densest"];
+  function fitWaiting() {
+    const part = document.querySelector(".d-waiting");
+    const list = $("waiting");
+    list.classList.remove(...DENSITY);
+    for (const step of DENSITY) {
+      if (part.scrollHeight <= part.clientHeight + 1) return;
+      list.classList.add(step);
+    }
+  }
+  window.addEventListener("resize", fitWaiting);
 
   function renderAll() { renderLatest(false); renderRecent(); renderBoard(); renderWaiting(); }
 
