@@ -25,11 +25,9 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class HelpKindConfig(_Model):
-    """One kind of help: ``name`` in the center's language, ``labels`` in others.
-
-    An inactive kind is no longer offered, and its records still count in reports.
-    """
+class LabelledKind(_Model):
+    """A kind of something kept as data: a code (kept on the records), ``name`` in the
+    center's language, ``labels`` in others; an inactive one is no longer offered."""
 
     code: Annotated[str, Field(pattern=KIND_CODE)]
     name: Text
@@ -37,8 +35,15 @@ class HelpKindConfig(_Model):
     active: bool = True
 
     def label(self, language: str) -> str:
-        """The kind's name in ``language`` (its own name if it has none there)."""
+        """The name in ``language`` (its own name if it has none there)."""
         return self.labels.get(language) or self.name
+
+
+class HelpKindConfig(LabelledKind):
+    """One kind of help: ``name`` in the center's language, ``labels`` in others.
+
+    An inactive kind is no longer offered, and its records still count in reports.
+    """
 
 
 def _kind(code: str, name: str, english: str) -> HelpKindConfig:

@@ -13,26 +13,19 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from queue_server.core.assist_config import KIND_CODE, Text
+from queue_server.core.assist_config import KIND_CODE, LabelledKind
 
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class ReasonConfig(_Model):
-    """One reason for calling for help. An inactive one is no longer offered."""
+class ReasonConfig(LabelledKind):
+    """One reason for calling for help (``help_kind``: the help record it becomes;
+    ``manager``: the manager sees it too). An inactive one is no longer offered."""
 
-    code: Annotated[str, Field(pattern=KIND_CODE)]
-    name: Text
-    labels: dict[str, Text] = Field(default_factory=dict)
     help_kind: Annotated[str, Field(pattern=KIND_CODE)] = "other"
     manager: bool = False
-    active: bool = True
-
-    def label(self, language: str) -> str:
-        """The reason's name in ``language`` (its own name if it has none there)."""
-        return self.labels.get(language) or self.name
 
 
 def _reason(

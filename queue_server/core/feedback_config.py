@@ -14,20 +14,11 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from queue_server.core.assist_config import KIND_CODE, Text, _Model
+from queue_server.core.assist_config import KIND_CODE, LabelledKind, _Model
 
 
-class FeedbackKindConfig(_Model):
+class FeedbackKindConfig(LabelledKind):
     """One kind of feedback; an inactive kind is no longer offered, its records count."""
-
-    code: Annotated[str, Field(pattern=KIND_CODE)]
-    name: Text
-    labels: dict[str, Text] = Field(default_factory=dict)
-    active: bool = True
-
-    def label(self, language: str) -> str:
-        """The kind's name in ``language`` (its own name if it has none there)."""
-        return self.labels.get(language) or self.name
 
 
 def _kind(code: str, name: str, english: str) -> FeedbackKindConfig:

@@ -396,5 +396,5 @@ tickets_archive = _archive_table(Ticket.__table__, "tickets_archive", "day")
 ticket_events_archive = _archive_table(TicketEvent.__table__, "ticket_events_archive", "ticket_id")
 
 # Tables defined in modules of their own, registered in the same metadata.
-from queue_server.core import appointment_models, assistance_table, devicetables, slip_tables
+from queue_server.core import tables
 from queue_server.core.feedback_model import Feedback

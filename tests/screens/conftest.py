@@ -144,12 +144,31 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
+def page_of(browser: Browser, width: int, height: int) -> Iterator[Page]:
+    """A page in a context of its own, ``width`` × ``height``, in Vietnamese."""
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, locale="vi-VN", accept_downloads=True
+    )
+    yield context.new_page()
+    context.close()
+
+
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="vi-VN")
-    page = context.new_page()
-    yield page
-    context.close()
+    """The hall display's size."""
+    yield from page_of(browser, 1920, 1080)
+
+
+@pytest.fixture
+def laptop(browser: Browser) -> Iterator[Page]:
+    """The help desk's and officers' 1366×768 screen."""
+    yield from page_of(browser, 1366, 768)
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[Page]:
+    """A volunteer's or citizen's phone."""
+    yield from page_of(browser, 390, 844)
 
 
 def serious_violations(page: Page) -> list[dict[str, Any]]:

@@ -5,11 +5,9 @@ and the help desk's panel at 1366×768; each page checked by axe."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 from sqlalchemy import insert
 
 from queue_server.auth.tokens import create_token
@@ -17,22 +15,6 @@ from queue_server.core.appointment_models import Appointment
 from queue_server.core.appointments import new_code
 
 from .conftest import LiveServer, assert_accessible, screenshot, sign_in
-
-
-def _page(browser: Browser, width: int, height: int) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture
-def laptop(browser: Browser) -> Iterator[Page]:
-    yield from _page(browser, 1366, 768)
-
-
-@pytest.fixture
-def phone(browser: Browser) -> Iterator[Page]:
-    yield from _page(browser, 390, 844)
 
 
 def booked_today(server: LiveServer, service_id: int = 2) -> str:

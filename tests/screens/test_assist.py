@@ -3,28 +3,9 @@ on a phone, both readable by axe, one tap per record."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from .conftest import LiveServer, assert_accessible, screenshot, sign_in
-
-
-def _page(browser: Browser, width: int, height: int) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture
-def laptop(browser: Browser) -> Iterator[Page]:
-    yield from _page(browser, 1366, 768)
-
-
-@pytest.fixture
-def phone(browser: Browser) -> Iterator[Page]:
-    yield from _page(browser, 390, 844)
 
 
 def counts(server: LiveServer) -> dict[str, int]:

@@ -15,28 +15,17 @@ from sqlalchemy import update
 from queue_server.auth.tokens import create_token
 from queue_server.core.models import User
 
-from .conftest import LiveServer, assert_accessible, screenshot, sign_in
-
-
-def _page(browser: Browser, width: int, height: int) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
-    yield context.new_page()
-    context.close()
+from .conftest import LiveServer, assert_accessible, page_of, screenshot, sign_in
 
 
 @pytest.fixture
 def kiosk(browser: Browser) -> Iterator[Page]:
-    yield from _page(browser, 1080, 1920)
+    yield from page_of(browser, 1080, 1920)
 
 
 @pytest.fixture
 def desk(browser: Browser) -> Iterator[Page]:
-    yield from _page(browser, 1366, 768)
-
-
-@pytest.fixture
-def phone(browser: Browser) -> Iterator[Page]:
-    yield from _page(browser, 390, 844)
+    yield from page_of(browser, 1366, 768)
 
 
 def seconds(text: str) -> int:

@@ -4,18 +4,9 @@ from __future__ import annotations
 
 import re
 
-import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from .conftest import LiveServer, assert_accessible, screenshot, sign_in
-
-
-@pytest.fixture
-def laptop(browser: Browser):
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def test_officer_calls_recalls_transfers_and_uses_the_keypad(

@@ -3,19 +3,9 @@ in flight, asks before opening a paused counter or taking another officer's coun
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
 from .conftest import LiveServer, sign_in
-
-
-@pytest.fixture
-def laptop(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
-    yield context.new_page()
-    context.close()
 
 
 def open_console(page: Page, server: LiveServer, user: str, counter: int) -> None:

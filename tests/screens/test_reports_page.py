@@ -42,16 +42,6 @@ def days(server: LiveServer) -> Iterator[tuple[date, date]]:
     yield history.days[0], history.days[-1]
 
 
-@pytest.fixture
-def laptop(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(
-        viewport={"width": 1366, "height": 768}, locale="vi-VN", accept_downloads=True
-    )
-    page = context.new_page()
-    yield page
-    context.close()
-
-
 def test_report_page_draws_charts_prints_and_downloads(
     laptop: Page, server: LiveServer, days: tuple[date, date]
 ) -> None:

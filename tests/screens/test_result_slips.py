@@ -7,23 +7,14 @@ is checked with axe."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date
 
-import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import update
 
 from queue_server.core.slip_tables import ResultSlip
 
 from .conftest import LiveServer, assert_accessible, screenshot, sign_in
-
-
-@pytest.fixture
-def laptop(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
-    yield context.new_page()
-    context.close()
 
 
 def type_code(page: Page, code: str) -> None:

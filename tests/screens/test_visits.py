@@ -12,13 +12,6 @@ from .conftest import LiveServer, assert_accessible, screenshot, sign_in
 
 
 @pytest.fixture
-def laptop(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture
 def officer_page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
     yield context.new_page()
