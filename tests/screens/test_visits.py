@@ -85,3 +85,17 @@ def test_a_visit_from_the_phone_call_to_the_officer(
     )
     closed = server.api("GET", "/api/v1/visits?status=done_advice", server.token("admin"))
     assert [v["officers"][0]["name"] for v in closed.json()["visits"]] == [officer]
+
+    # A visit scheduled for this officer today elsewhere appears live, without a reload.
+    desk = server.token("admin")
+    staff = server.api("GET", "/api/v1/visits/staff", desk).json()["staff"]
+    officer_id = next(person["id"] for person in staff if person["name"] == officer)
+    body = {"phone": "0987 654 321", "consent": True, "service": "HT", "hamlet": "Tổ 7"}
+    visit = server.api("POST", "/api/v1/visits", desk, body).json()
+    window = {"day": today, "window_start": "14:00", "window_end": "15:00"}
+    scheduled = server.api(
+        "POST", f"/api/v1/visits/{visit['id']}/schedule", desk, {**window, "officers": [officer_id]}
+    )
+    assert scheduled.ok, scheduled.text
+    expect(console.locator("#visits-today li[data-visit]")).to_have_count(1)
+    expect(console.locator("#visits-today li[data-visit]")).to_contain_text("14:00")

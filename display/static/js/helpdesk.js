@@ -143,7 +143,10 @@
     loadCallbacks();
     window.XP.live("/officer", {}, {
       snapshot: (s) => { for (const service of s.services) showWaiting(service.code, service.waiting); },
-      event: (name, payload) => { if (name === "queue_changed") showWaiting(payload.service, payload.waiting); },
+      event: (name, payload) => {
+        if (name === "queue_changed") showWaiting(payload.service, payload.waiting);
+        if (name.startsWith("visit_") && window.XP.visitsChanged) window.XP.visitsChanged();
+      },
       denied: () => window.location.assign("/login?next=/helpdesk"),
       settings: () => {
         services = new Map(data.services.map((s) => [s.code, s]));

@@ -110,6 +110,7 @@
   }
 
   function onEvent(name, payload) {
+    if (name.startsWith("visit_") && window.XP.visitsChanged) window.XP.visitsChanged();
     if (name === "counter_changed") state.counters.set(payload.number, payload);
     if (name === "counter_changed" && payload.number === state.counter) {
       state.view = payload;

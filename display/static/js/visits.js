@@ -115,6 +115,18 @@
   const refresh = $("visit-refresh");
   if (refresh) refresh.addEventListener("click", load);
 
+  /* visit_* events (from the page's /officer socket) reload the list, but never under the
+   * hands of someone filling in a visit's controls: then once they leave the list. */
+  let stale = false;
+  function changed() {
+    if (list.contains(document.activeElement)) { stale = true; return; }
+    load();
+  }
+  list.addEventListener("focusout", (event) => {
+    if (stale && !list.contains(event.relatedTarget)) { stale = false; load(); }
+  });
+  window.XP.visitsChanged = changed;
+
   (staff.csrf ? Promise.resolve() : staff.load()).then(async () => {
     if (form) {
       try { people = (await window.XP.api("GET", "/api/v1/visits/staff")).staff; } catch (e) { people = []; }
