@@ -353,6 +353,17 @@ class AppointmentChanged(DomainEvent):
     ticket_id: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class OutreachChanged(DomainEvent):
+    """Outreach sessions were planned, changed or cancelled (``change``); screens redraw
+    their "next outreach session" line. Ids and days only."""
+
+    name: ClassVar[str] = "outreach_changed"
+    session_ids: tuple[int, ...]
+    change: str  # created, updated, cancelled
+    days: tuple[str, ...] = ()  # ISO dates
+
+
 EVENT_TYPES: Mapping[str, type[DomainEvent]] = MappingProxyType(
     {
         event_type.name: event_type
@@ -378,6 +389,7 @@ EVENT_TYPES: Mapping[str, type[DomainEvent]] = MappingProxyType(
             AssistanceClosed,
             AssistanceCancelled,
             AppointmentChanged,
+            OutreachChanged,
         )
     }
 )

@@ -28,6 +28,7 @@ from queue_server.web.health import ops
 from queue_server.web.join_guard import JoinGuard
 from queue_server.web.language import LANGUAGES, remember_choice, request_language
 from queue_server.web.login import pages
+from queue_server.web.outreach import outreach_api
 from queue_server.web.printing import printing_api
 from queue_server.web.proxies import ForwardedFrom, TrustedProxies
 from queue_server.web.rating_screens import register_rating_screens
@@ -95,6 +96,7 @@ def create_app(runtime: Runtime) -> Flask:
     app.register_blueprint(assists_api)
     app.register_blueprint(visits_api)
     app.register_blueprint(visit_pages)
+    app.register_blueprint(outreach_api)
     app.register_blueprint(feedback_api)
     app.register_blueprint(feedback_pages)
     app.register_blueprint(results_api)

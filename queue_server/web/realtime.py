@@ -29,7 +29,9 @@ SCREENS_ROOM = "screens"
 DEVICES_NAMESPACE = "/devices"
 DEVICE_WORKERS_ROOM = "workers"  # device tokens: events with the tracking codes they print
 DEVICE_VIEWERS_ROOM = "viewers"  # display and admin tokens: the public payloads
-SCREEN_EVENTS = frozenset({"ticket_called", "queue_changed", "counter_changed", "settings_changed"})
+SCREEN_EVENTS = frozenset(
+    {"ticket_called", "queue_changed", "counter_changed", "settings_changed", "outreach_changed"}
+)
 BATCH_EVENT = "batch"
 
 Events = list[tuple[str, dict[str, Any]]]

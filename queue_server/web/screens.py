@@ -55,6 +55,7 @@ from queue_server.web.assistance import page_reasons
 from queue_server.web.counter_holders import counter_holders
 from queue_server.web.errors import ApiError
 from queue_server.web.feedback_screens import feedback_form_data
+from queue_server.web.outreach_screens import outreach_lines
 from queue_server.web.ratings import ratings_state
 from queue_server.web.realtime import (
     DEVICE_VIEWERS_ROOM,
@@ -126,6 +127,7 @@ def _page_data(page: str) -> dict[str, Any]:
         "center": {"name": center.name, "short_name": center.short_name or center.name},
         "timezone": center.timezone,
         "notice": center.notice,
+        "outreach": outreach_lines(),  # the next outreach sessions (web/outreach_screens.py)
         "config": _config().model_dump(),
         "voice": settings.voice.enabled,
     }

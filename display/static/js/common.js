@@ -13,6 +13,8 @@
   let language = data.languages[0];
   let clockOffset = 0; // server time minus this machine's time, in ms
   const sockets = []; // for diagnostics and tests
+  // Events after which the page's parts are drawn again: settings, the outreach schedule.
+  const REDRAWS = new Set(["settings_changed", "outreach_changed"]);
 
   function t(key, vars, lang) {
     const table = data.texts[lang || language] || data.texts[data.languages[0]];
@@ -121,6 +123,7 @@
         if (chosen.some(([name, value]) => input.name === name && input.value === value)) input.checked = true;
       }
     }
+    document.dispatchEvent(new CustomEvent("xp:redrawn")); // e.g. outreach.js draws its line
   }
 
   /* Connect to a namespace and keep a consistent state.
@@ -146,7 +149,7 @@
       handlers.snapshot(snapshot);
       // A settings change the snapshot already counts: it has the new names, but the
       // page's parts still have to be drawn again.
-      const missed = pending.some((e) => e.name === "settings_changed" && e.payload.seq <= seq);
+      const missed = pending.some((e) => REDRAWS.has(e.name) && e.payload.seq <= seq);
       const queued = pending.filter((e) => e.payload.seq > seq).sort((a, b) => a.payload.seq - b.payload.seq);
       pending = [];
       for (const item of queued) receive(item.name, item.payload);
@@ -173,14 +176,14 @@
       if (name === "snapshot" || !payload || typeof payload.seq !== "number") return;
       if (seq === null) { pending.push({ name, payload }); return; }
       if (payload.seq <= seq) { // already in the snapshot, but not the page's parts
-        if (name === "settings_changed") settingsChanged();
+        if (REDRAWS.has(name)) settingsChanged();
         return;
       }
       const prev = typeof payload.prev === "number" ? payload.prev : payload.seq - 1;
       if (prev > seq) { pending.push({ name, payload }); resync(); return; }
       seq = payload.seq;
       document.body.dataset.seq = String(seq);
-      if (name === "settings_changed") { settingsChanged(); return; }
+      if (REDRAWS.has(name)) { settingsChanged(); return; }
       handlers.event(name, payload);
     }
 
