@@ -91,7 +91,7 @@ def test_roles_and_a_recurring_pattern(
     assert manager.post(f"{PATH}/{second['id']}/cancel", headers=admin).status_code == 200
 
 
-BAD = [
+BAD: list[tuple[dict[str, Any], int, str | None]] = [
     ({"day": "2026-11-22"}, 422, None),  # the clock's yesterday
     ({"ends": "07:00"}, 422, None),
     ({"services": ["HT", "NOPE"]}, 404, None),

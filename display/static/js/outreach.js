@@ -30,7 +30,7 @@
       node.hidden = !session;
       node.dataset.session = session ? String(session.id) : "";
     }
-    document.body.dataset.outreach = session ? String(session.id) : "";
+    document.body.dataset.outreachShown = session ? String(session.id) : "";
   }
 
   draw();
