@@ -355,13 +355,11 @@ class AppointmentChanged(DomainEvent):
 
 @dataclass(frozen=True, slots=True)
 class OutreachChanged(DomainEvent):
-    """Outreach sessions were planned, changed or cancelled (``change``); screens redraw
-    their "next outreach session" line. Ids and days only."""
+    """Outreach sessions were created, updated or cancelled: screens redraw their line."""
 
     name: ClassVar[str] = "outreach_changed"
     session_ids: tuple[int, ...]
-    change: str  # created, updated, cancelled
-    days: tuple[str, ...] = ()  # ISO dates
+    change: str
 
 
 EVENT_TYPES: Mapping[str, type[DomainEvent]] = MappingProxyType(

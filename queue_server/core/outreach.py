@@ -5,7 +5,7 @@ going. A recurring pattern (every week, every two weeks, or every month on the s
 weekday of the month: "every second Saturday") makes all its sessions at once, up to an
 end date; each is then edited or cancelled alone. No session is planned on a past day
 and a past session is not changed. Every command is one short transaction with an
-``outreach_changed`` event (ids and days only): screens redraw their "next outreach
+``outreach_changed`` event (ids only): screens redraw their "next outreach
 session" line. The staff calendar feed is a secret URL: only its SHA-256 is kept.
 """
 
@@ -325,9 +325,4 @@ def _draft_of(row: Any) -> SessionDraft:
 
 
 def _changed(views: Sequence[SessionView], change: str, at: Any) -> OutreachChanged:
-    return OutreachChanged(
-        session_ids=tuple(v.id for v in views),
-        change=change,
-        days=tuple(sorted({v.day.isoformat() for v in views})),
-        at=at,
-    )
+    return OutreachChanged(session_ids=tuple(v.id for v in views), change=change, at=at)
