@@ -11,12 +11,11 @@ from typing import TYPE_CHECKING
 
 import click
 
-from queue_server.cli.context import DEMO_CONFIG, config_option, fail, handles_errors, load
+from queue_server.cli.context import config_option, fail, handles_errors, load
 from queue_server.cli.run import serve
 from queue_server.core.serverlock import ServerLock
 from queue_server.core.storage import DatabaseMissing
 from queue_server.demo import DEFAULT_DAYS, DEFAULT_SEED
-from queue_server.demo.notice import with_demo_notice
 from queue_server.i18n import _
 from queue_server.settings import Settings
 from xephang.devices.printer.config import VirtualPrinterConfig
@@ -68,6 +67,7 @@ def demo(
     from queue_server.cli.demo_tokens import TOKENS_FILE, DemoTokens
     from queue_server.core.bootstrap import open_queue
     from queue_server.demo.history import days_before_today
+    from queue_server.demo.outreach import plan_demo_outreach
 
     settings = load(config_path)
     data_dir = Path(settings.data_dir)
@@ -91,6 +91,8 @@ def demo(
             fail(exc.message + " " + _("xephang demo --reset starts the demo again."))
             raise AssertionError from exc  # fail() exits
         staff = demo_accounts(queue)
+        going = [member.user_id for member in list(staff.officers.values())[:2]]
+        plan_demo_outreach(queue, [*going, staff.helpdesk.user_id])  # docs/outreach.md
         click.echo(_("Demo center ready in {path}.").format(path=data_dir))
         if history_days:
             _history(queue, settings, staff, history_days, seed, new_database)
@@ -107,15 +109,12 @@ def demo(
             tracked=_tracked_ticket(queue, settings, kiosk),
             tokens=DemoTokens(queue, data_dir / TOKENS_FILE),
         )
-        today = queue.today()
         queue.db.dispose()
     click.echo()
     click.echo(_("Open these in a browser:"))
     for line in format_links(links):
         click.echo(line)
     click.echo()
-    if config_path is None or config_path.resolve() == DEMO_CONFIG.resolve():
-        settings = with_demo_notice(settings, today)
     if not no_serve:
         serve(settings, host, port, config_path)
 
