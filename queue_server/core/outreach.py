@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
+from queue_server.core.audit import record
 from queue_server.core.context import Outcome, QueueContext
 from queue_server.core.errors import InvalidState, NotFound, Rejected
 from queue_server.core.events import OutreachChanged
@@ -47,6 +48,7 @@ MAX_SPAN_DAYS = 366
 MAX_STAFF = 20
 MAX_PLACE = 120
 MAX_NOTES = 500
+TARGET, FEED_TARGET = "outreach_sessions", "outreach_feeds"  # in the audit log
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +158,7 @@ class OutreachSchedule:
                     for row in rows
                 ]
                 views = self._read(conn, select(OutreachSession).where(OutreachSession.id.in_(ids)))
+                record(conn, now, actor, "outreach.plan", TARGET, _detail(views))
             return Outcome(views, [_changed(views, "created", now)])
 
         return recorded(self.queue.db, store)
@@ -176,6 +179,7 @@ class OutreachSchedule:
                     .values({**values, "day": draft.day})
                 )
                 view = self._one(conn, session_id)
+                record(conn, now, actor, "outreach.change", TARGET, _detail([view]))
             return Outcome(view, [_changed([view], "updated", now)])
 
         return recorded(self.queue.db, store)
@@ -193,6 +197,7 @@ class OutreachSchedule:
                     .values(status=SessionStatus.CANCELLED.value)
                 )
                 view = self._one(conn, session_id)
+                record(conn, now, actor, "outreach.cancel", TARGET, _detail([view]))
             return Outcome(view, [_changed([view], "cancelled", now)])
 
         return recorded(self.queue.db, store)
@@ -210,6 +215,7 @@ class OutreachSchedule:
                     token_hash=hash_token(token), created_by=actor[:80], created_at=now
                 )
             )
+            record(conn, now, actor, "outreach.feed_create", FEED_TARGET)
         return token
 
     def revoke_feed(self, actor: str) -> bool:
@@ -219,6 +225,8 @@ class OutreachSchedule:
             done = conn.execute(
                 update(OutreachFeed).where(OutreachFeed.revoked_at.is_(None)).values(revoked_at=now)
             )
+            if done.rowcount:
+                record(conn, now, actor, "outreach.feed_revoke", FEED_TARGET)
         return bool(done.rowcount)
 
     # --------------------------------------------------------------------- reads
@@ -322,6 +330,12 @@ def _draft_of(row: Any) -> SessionDraft:
         notes=row.notes,
         site_code=row.site_code,
     )
+
+
+def _detail(views: Sequence[SessionView]) -> dict[str, Any]:
+    """What the audit log shows of a change: the sessions' days and place."""
+    days = ", ".join(f"{v.day:%d/%m/%Y}" for v in views[:12])
+    return {"changed": f"{days}{' …' if len(views) > 12 else ''} – {views[0].place}"}
 
 
 def _changed(views: Sequence[SessionView], change: str, at: Any) -> OutreachChanged:

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from queue_server.auth.users import add_user
+from queue_server.core import audit
 from queue_server.core.clock import FrozenClock
 from queue_server.core.errors import InvalidState, NotFound, Rejected
 from queue_server.core.operations import Queue
@@ -141,3 +142,11 @@ def test_feed_tokens_are_secret_and_revocable(queue: Queue) -> None:
     assert plan.feed_sessions(first) is None and plan.feed_sessions(second) is not None
     assert plan.revoke_feed("admin") and not plan.revoke_feed("admin")
     assert plan.feed_sessions(second) is None
+    with queue.db.read() as conn:
+        actions = [entry.action for entry in audit.entries(conn, limit=10, offset=0)]
+    assert actions == [
+        "outreach.feed_revoke",
+        "outreach.feed_create",
+        "outreach.feed_create",
+        "outreach.plan",
+    ]

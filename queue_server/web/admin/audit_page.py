@@ -31,6 +31,12 @@ ACTIONS = {
     "token.revoke": N_("Revoked an API token"),
     "privacy.purge": N_("Deleted phone numbers kept too long"),
     "privacy.withdraw": N_("Deleted a phone number at the citizen's request"),
+    # outreach (core/outreach.py)
+    "outreach.plan": N_("Planned outreach sessions"),
+    "outreach.change": N_("Changed an outreach session"),
+    "outreach.cancel": N_("Cancelled an outreach session"),
+    "outreach.feed_create": N_("Made a new staff calendar address"),
+    "outreach.feed_revoke": N_("Stopped the staff calendar address"),
 }
 SECTIONS = {
     "services": N_("Services"),
@@ -40,7 +46,12 @@ SECTIONS = {
     "led.boards": N_("LED boards"),
     "center.notice": N_("Display notice"),
 }
-TARGETS = {**SECTIONS, "ticket_contacts": N_("Callback phone numbers")}
+TARGETS = {
+    **SECTIONS,
+    "ticket_contacts": N_("Callback phone numbers"),
+    "outreach_sessions": N_("Outreach sessions"),
+    "outreach_feeds": N_("Calendar for staff phones"),
+}
 
 
 def describe(target: str, detail: dict[str, Any], zone: ZoneInfo = UTC_ZONE) -> list[str]:
