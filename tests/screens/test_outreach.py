@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
-from .conftest import LiveServer, assert_accessible, page_of, sign_in
+from .conftest import LiveServer, assert_accessible, page_of, screenshot, sign_in
 
 PLACE = "Nhà văn hóa tổ dân phố Ngọc Lặc"
 
@@ -53,6 +53,7 @@ def test_a_pattern_reaches_the_display_and_kiosk_and_prints_a_poster(
     second = first + timedelta(days=14)
     expect(kiosk.locator(".k-outreach")).to_have_text(line.format(second))
     expect(page.locator("#notice [data-outreach]")).to_contain_text(line.format(second))
+    screenshot(kiosk, "kiosk-outreach")
 
     poster_link = rows.nth(1).get_by_role("link", name="Thông báo in")
     poster = laptop.context.new_page()
@@ -60,6 +61,7 @@ def test_a_pattern_reaches_the_display_and_kiosk_and_prints_a_poster(
     expect(poster.locator(".op-when")).to_have_text(f"thứ Bảy {second:%d/%m/%Y}, 08:00–11:30")
     expect(poster.locator(".op-place")).to_have_text(PLACE)
     assert_accessible(poster)
+    screenshot(poster, "outreach-poster")
     pdf = PdfReader(io.BytesIO(poster.pdf(prefer_css_page_size=True)))
     assert len(pdf.pages) == 1
     width, height = float(pdf.pages[0].mediabox.width), float(pdf.pages[0].mediabox.height)
