@@ -1,7 +1,8 @@
 /* The "next outreach session" line (elements marked data-outreach): the first session of
  * the page data's list not yet over by the center's clock, so a screen left on overnight
  * never shows a past date; nothing when there is none. Drawn again every minute and
- * after an outreach_changed or settings_changed event has redrawn the page. */
+ * after an outreach_changed or settings_changed event has redrawn the page (the
+ * tracking page, without a live feed, redraws itself every five minutes). */
 (function () {
   "use strict";
 
@@ -35,6 +36,10 @@
 
   draw();
   window.setInterval(draw, 60000);
+  // The tracking page has no live feed: it fetches its parts again now and then.
+  if (XP.data.page === "track") {
+    window.setInterval(() => XP.redraw().catch(() => {}), 300000);
+  }
   document.addEventListener("xp:redrawn", draw);
   XP.outreach = { draw };
 })();
