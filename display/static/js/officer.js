@@ -319,7 +319,7 @@
       return;
     }
     const target = event.target;
-    if (target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA")) return;
+    if (target && ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName)) return;
     if (target && target.tagName === "BUTTON" && event.key === "Enter" && target.id !== "btn-next") return;
     const handler = keys[event.key];
     if (handler) { event.preventDefault(); handler(); }
