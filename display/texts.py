@@ -195,6 +195,8 @@ PAPER: dict[str, str] = {
     "paper_save": N_("Save paper ticket"),
     "paper_saved": N_("Paper ticket {number} saved."),
     "paper_entered": N_("Entered now"),
+    "paper_bad_day": N_("Type the day as on the ticket, e.g. 05/12/2026."),
+    "paper_bad_time": N_("Type the times as on the ticket, e.g. 08:30."),
 }
 
 OFFICER: dict[str, str] = {

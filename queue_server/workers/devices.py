@@ -26,6 +26,7 @@ from queue_server.core.events import (
     CounterChanged,
     DomainEvent,
     FeedbackChanged,
+    PaperTicketEntered,
     PrintRequested,
     QueueChanged,
     ResultSlipCollected,
@@ -273,6 +274,7 @@ class DeviceWorker:
             AssistanceClosed,
             AssistanceCancelled,
             AppointmentChanged,
+            PaperTicketEntered,  # history: never on a board, never spoken
         }
     )
     """Event types the devices have nothing to do with (the boards follow ``counter_changed``)."""

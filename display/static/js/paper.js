@@ -8,7 +8,8 @@
   const form = $("paper-form");
   if (!form) return;
   const offset = form.dataset.offset;
-  $("paper-day").value = form.dataset.today;
+  const [year, month, day] = form.dataset.today.split("-");
+  $("paper-day").value = `${day}/${month}/${year}`;
 
   function say(text, isError) {
     const node = $("paper-message");
@@ -16,35 +17,68 @@
     node.classList.toggle("error", Boolean(isError));
   }
 
-  function moment(time) {
-    return time ? `${$("paper-day").value}T${time}:00${offset}` : null;
+  const pad = (n) => String(n).padStart(2, "0");
+
+  /* "05/12/2026" (or 5-12-2026, 5.12.2026) as 2026-12-05; null if it is no date. */
+  function isoDay(text) {
+    const found = /^(\d{1,2})\D(\d{1,2})\D(\d{4})$/.exec(text.trim());
+    if (!found) return null;
+    const [, d, m, y] = found.map(Number);
+    const date = new Date(Date.UTC(y, m - 1, d));
+    if (date.getUTCDate() !== d || date.getUTCMonth() !== m - 1) return null;
+    return `${y}-${pad(m)}-${pad(d)}`;
+  }
+
+  /* "8:30", "08:30", "0830", "8h30" as 08:30; "" for nothing; null if it is no time. */
+  function clock(text) {
+    const cleaned = text.trim().toLowerCase();
+    if (!cleaned) return "";
+    const found = /^(\d{1,2})[:h.]?(\d{2})$/.exec(cleaned);
+    if (!found || Number(found[1]) > 23 || Number(found[2]) > 59) return null;
+    return `${pad(found[1])}:${found[2]}`;
+  }
+
+  function moment(day, id) {
+    const time = clock($(id).value);
+    if (time === null) throw new Error(t("paper_bad_time"));
+    return time ? `${day}T${time}:00${offset}` : null;
   }
 
   async function officerCounter() {
-    if (!staff.session) await staff.load();
-    const counter = staff.session.counter;
+    const session = await staff.load(); // the counter chosen now
+    const counter = session.counter;
     if (staff.session.role === "officer" && counter) {
       $("paper-counter").value = String(counter);
       $("paper-counter").disabled = true; // an officer enters its own counter's tickets
     }
   }
-  $("paper-panel").addEventListener("toggle", () => { officerCounter().catch(() => {}); });
+  $("paper-panel").addEventListener("toggle", () => {
+    if ($("paper-panel").open) officerCounter().catch(() => {});
+  });
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const outcome = $("paper-outcome").value;
-    const body = {
-      number: $("paper-number").value.trim(),
-      service: $("paper-service").value,
-      issued_at: moment($("paper-issued").value),
-      outcome,
-    };
+    const day = isoDay($("paper-day").value);
+    let body;
+    try {
+      if (!day) throw new Error(t("paper_bad_day"));
+      body = {
+        number: $("paper-number").value.trim(),
+        service: $("paper-service").value,
+        issued_at: moment(day, "paper-issued"),
+        outcome,
+      };
+      const called = moment(day, "paper-called");
+      const finished = moment(day, "paper-finished");
+      if (called) body.called_at = called;
+      if (finished) body.finished_at = finished;
+    } catch (error) {
+      say(error.message, true);
+      return;
+    }
     const category = $("paper-category").value;
     if (category) body.category = category;
-    const called = moment($("paper-called").value);
-    const finished = moment($("paper-finished").value);
-    if (called) body.called_at = called;
-    if (finished) body.finished_at = finished;
     if (outcome !== "cancelled") body.counter = Number($("paper-counter").value);
     const button = form.querySelector("button[type=submit]");
     button.disabled = true;
