@@ -21,6 +21,7 @@ from queue_server.core.paper import PaperEntry, PaperTickets
 from queue_server.core.paper_config import PaperConfig, colliding_prefixes
 from queue_server.core.queries import snapshot
 from queue_server.reports import compute_report
+from queue_server.settings import ConfigError, Settings
 
 MONDAY = date(2026, 11, 23)
 
@@ -175,3 +176,14 @@ def test_printing_continues_the_numbers_and_the_settings_keep_them_apart(queue: 
     assert colliding_prefixes("P", ["A", "B", "PB"]) == ["PB"]
     assert colliding_prefixes("P", ["A", "B", "PC"]) == []
     assert PaperConfig(marker="GI", width=4).number("B", 7) == "GIB0007"
+
+
+def test_the_settings_refuse_a_prefix_that_a_paper_number_would_take(
+    demo_settings: Settings,
+) -> None:
+    services = demo_settings.model_dump(mode="json")["services"]
+    clash = [*services, {**services[1], "code": "PBX", "prefix": "PB", "name": "Khác"}]
+    with pytest.raises(ConfigError, match=r"paper\.marker"):
+        demo_settings.with_sections({"services": clash})
+    fine = demo_settings.with_sections({"paper": {"marker": "GI", "width": 3}})
+    assert fine.paper.number("B", 7) == "GIB007"
