@@ -31,6 +31,8 @@ DISPLAY: dict[str, str] = {
     "paused": N_("Paused"),
     "closed": N_("Closed"),
     "sound_on": N_("Turn the sound on"),
+    # The server is unreachable (docs/outages.md): what citizens do.
+    "offline_paper": N_("Please take a paper ticket at the help desk."),
 }
 
 # Appointments (lịch hẹn): the kiosk's check-in and booking, the help desk's panel,
@@ -93,6 +95,8 @@ KIOSK: dict[str, str] = {
     "printing": N_("Printing your ticket…"),
     "no_printer": N_("Please remember your number and wait to be called."),
     "issue_failed": N_("No number could be given. Please ask the help desk."),
+    # The server is unreachable (docs/outages.md): what citizens do.
+    "offline_paper": N_("Please take a paper ticket at the help desk."),
     "busy": N_("Please wait…"),
     "done": N_("Done"),
     "code_question": N_("Enter the code on your result slip"),
@@ -167,9 +171,38 @@ ROLE_NAMES: dict[str, str] = {
     "role_admin": N_("Administrator"),
 }
 
+# Paper tickets of an outage, entered afterwards (officer console and help desk;
+# docs/outages.md).
+PAPER: dict[str, str] = {
+    "paper_title": N_("Enter paper tickets (after an outage)"),
+    "paper_hint": N_(
+        "For tickets handed out on paper while the system was down: type what is written "
+        "on each ticket; Enter saves it and starts the next one."
+    ),
+    "paper_day": N_("Day"),
+    "paper_number": N_("Paper number"),
+    "paper_service": N_("Service"),
+    "paper_category": N_("Priority category"),
+    "paper_no_category": N_("None"),
+    "paper_issued": N_("Taken at"),
+    "paper_called": N_("Called at"),
+    "paper_finished": N_("Finished at"),
+    "paper_counter": N_("Counter"),
+    "paper_outcome": N_("Outcome"),
+    "paper_done": N_("Served"),
+    "paper_no_show": N_("Absent when called"),
+    "paper_cancelled": N_("Left before the call"),
+    "paper_save": N_("Save paper ticket"),
+    "paper_saved": N_("Paper ticket {number} saved."),
+    "paper_entered": N_("Entered now"),
+    "paper_bad_day": N_("Type the day as on the ticket, e.g. 05/12/2026."),
+    "paper_bad_time": N_("Type the times as on the ticket, e.g. 08:30."),
+}
+
 OFFICER: dict[str, str] = {
     **VISITS,
     **ROLE_NAMES,
+    **PAPER,
     "title": N_("Officer console"),
     "choose_counter": N_("Choose your counter"),
     "change_counter": N_("Change counter"),
@@ -347,6 +380,7 @@ FEEDBACK_PAGE: dict[str, str] = {
 
 HELPDESK: dict[str, str] = {
     **ASSIST,
+    **PAPER,
     **VISITS,
     **FEEDBACK_FORM,
     **ALERTS,

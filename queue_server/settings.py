@@ -29,6 +29,7 @@ from queue_server.core.assist_config import AssistsConfig
 from queue_server.core.assistance_config import AssistanceConfig
 from queue_server.core.feedback_config import FeedbackConfig
 from queue_server.core.options import NumberingConfig, PolicyConfig
+from queue_server.core.paper_config import PaperConfig, colliding_prefixes
 from queue_server.core.rating_config import RatingsConfig
 from queue_server.core.result_config import MAX_DAYS, ResultsConfig
 from queue_server.core.retention import ArchiveConfig, MaintenanceConfig, PrivacyConfig
@@ -242,6 +243,7 @@ class Settings(_Model):
     archive: ArchiveConfig = Field(default_factory=ArchiveConfig)
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     maintenance: MaintenanceConfig = Field(default_factory=MaintenanceConfig)
+    paper: PaperConfig = Field(default_factory=PaperConfig)
     source: str = Field("", exclude=True)
 
     @model_validator(mode="after")
@@ -289,6 +291,17 @@ class Settings(_Model):
                 raise ValueError(
                     f"appointments.services[{index}].service: unknown service {entry.service!r}"
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _paper_numbers(self) -> Settings:
+        """No normal ticket number may look like a paper one (docs/outages.md)."""
+        clash = colliding_prefixes(self.paper.marker, [s.prefix for s in self.services])
+        if clash:
+            raise ValueError(
+                f"paper.marker: {self.paper.marker!r} + a service prefix gives the prefix "
+                f"{clash[0]!r} of another service; paper and printed numbers would collide"
+            )
         return self
 
     @model_validator(mode="after")

@@ -295,6 +295,11 @@ from queue_server.cli.check import check  # noqa: E402
 
 main.add_command(check)
 
+# --- paper tickets for an outage (issue #17) ---
+from queue_server.cli.paper import paper  # noqa: E402
+
+main.add_command(paper)
+
 # --- the demo center with its history, accounts and links ---
 from queue_server.cli.demo import demo  # noqa: E402
 

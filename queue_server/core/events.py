@@ -333,6 +333,19 @@ class AssistanceCancelled(DomainEvent):
     call: dict[str, Any]
 
 
+@dataclass(frozen=True, slots=True)
+class PaperTicketEntered(DomainEvent):
+    """A paper ticket of an outage was entered afterwards: history, never a call (not a
+    screen event, so the hall display neither shows nor speaks it)."""
+
+    name: ClassVar[str] = "paper_ticket_entered"
+    ticket: TicketView
+    counter: int | None
+
+    def payload(self) -> dict[str, Any]:
+        return {"ticket": self.ticket.to_dict(), "counter": self.counter, "at": self.at.isoformat()}
+
+
 ASSISTANCE_EVENTS = frozenset(
     {"assistance_requested", "assistance_accepted", "assistance_closed", "assistance_cancelled"}
 )
@@ -388,6 +401,7 @@ EVENT_TYPES: Mapping[str, type[DomainEvent]] = MappingProxyType(
             AssistanceCancelled,
             AppointmentChanged,
             OutreachChanged,
+            PaperTicketEntered,
         )
     }
 )

@@ -49,6 +49,7 @@ from queue_server.demo.assistance import CallPlayer
 from queue_server.demo.booking import Arrive, BookingPlayer
 from queue_server.demo.feedback import play_feedback
 from queue_server.demo.helping import HelpPlayer
+from queue_server.demo.outage import OutageMorning
 from queue_server.demo.results import SlipPlayer
 from queue_server.demo.visiting import VisitPlayer, working_days_from
 
@@ -118,6 +119,7 @@ class HistorySummary:
     assistance_calls: int = 0  # calls for assistance raised
     appointments: int = 0  # booked for the played days
     closed: int = 0  # left over and closed by close_day (normally none)
+    paper: int = 0  # paper tickets of the outage morning, entered afterwards
     seconds: float = 0.0
 
 
@@ -221,11 +223,21 @@ def play_history(
             if results is not None:
                 player.services = [s for s in player.services if s.code != results.results_service]
             calls = caller.plan(day, queue.options.zone, kiosk)
+            # One outage morning (docs/outages.md): the third last day, if there are five.
+            if len(dates) >= 5 and day == dates[-3]:
+                player.outage = OutageMorning(played, day, officers, seed)
             booker = BookingPlayer(played, appointments, seed, day)
             comers = booker.book(day, queue.options.zone, partial(_at, played))
+            if player.outage is not None:  # what needs the server waits until it is back
+                calls = [*player.outage.after(calls), *player.outage.steps()]
+                comers = player.outage.after(comers)
             player.play(
                 day, per_day, emergency=day in urgent_days, extra=calls, appointments=comers
             )
+            if player.outage is not None:
+                summary.paper = len(player.outage.entries)
+                summary.issued += summary.paper
+                summary.served += summary.paper
             summary.helped += helper.recorded + caller.closed
             summary.assistance_calls += caller.raised
             summary.appointments += booker.booked
@@ -323,6 +335,7 @@ class _DayPlayer:
         self.reasons = ratings.config.reason_codes()
         self.helper = helper
         self.slips: SlipPlayer | None = None
+        self.outage: OutageMorning | None = None  # the server down: paper tickets
 
     # ------------------------------------------------------------------ the loop
     def play(
@@ -364,6 +377,8 @@ class _DayPlayer:
 
     # --------------------------------------------------------------- citizens
     def _arrive(self, arrival: Arrival) -> None:
+        if self.outage is not None and self.outage.takes(arrival):
+            return  # no server: a paper ticket from the help desk (demo/outage.py)
         by_desk = arrival.channel == "helpdesk"
         desk = self.helpdesk if by_desk else None
         ticket = self.queue.issue(

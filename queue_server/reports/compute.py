@@ -81,6 +81,8 @@ class Report:
     home_visits: VisitFigures = field(default_factory=VisitFigures)
     results: ResultFigures = field(default_factory=ResultFigures)
     assistance_calls: AssistanceFigures = field(default_factory=AssistanceFigures)
+    # Tickets per channel (kiosk, helpdesk, paper …), first seen first.
+    by_channel: dict[str, Tally] = field(default_factory=dict)
 
     @property
     def priority_served(self) -> int:
@@ -149,6 +151,7 @@ def compute_report(
     counters: dict[tuple[int, str], Tally] = defaultdict(Tally)
     officers: dict[str | None, Tally] = defaultdict(Tally)
     arrivals = [0] * HOURS
+    channels: dict[str, Tally] = defaultdict(Tally)
     for day in days_between(start, end):
         day_tally = by_day.setdefault(day, Tally())
         month_tally = by_month.setdefault(f"{day:%Y-%m}", Tally())
@@ -159,6 +162,7 @@ def compute_report(
                 counters[(ticket.counter_number, ticket.counter)].add(ticket)
                 officers[ticket.officer].add(ticket)
             arrivals[ticket.local_hour] += 1
+            channels[ticket.channel].add(ticket)
         if progress is not None:
             progress(day)
     by_service = {key[1]: services[key] for key in sorted(services)}
@@ -183,6 +187,7 @@ def compute_report(
         results=slips,
         assistance_calls=calls,
         appointments=booked,
+        by_channel=dict(channels),
     )
 
 

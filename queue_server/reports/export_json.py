@@ -61,6 +61,7 @@ def report_json(report: Report, center: str, ward: str | None = None) -> dict[st
         "by_service": _rows(report.by_service, "service"),
         "by_counter": _rows(report.by_counter, "counter"),
         "by_officer": _rows(report.by_officer, "officer"),
+        "by_channel": _rows(report.by_channel, "channel"),
         "arrivals_by_hour": list(report.arrivals_by_hour),
         "assists": report.help.as_json(),
         "satisfaction": report.satisfaction.as_json(),

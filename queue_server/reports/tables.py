@@ -178,6 +178,7 @@ def report_tables(
         by_service,
         by_counter,
         by_officer,
+        channel_table(report),
         priority_table(report),
         category_service_table(report),
         help_table(report),
@@ -190,6 +191,17 @@ def report_tables(
         *satisfaction_tables(report.satisfaction, total.served, reasons),
         category_satisfaction_table(report),
     ]
+
+
+def channel_table(report: Report) -> Table:
+    """Tickets per channel: kiosk, help desk, paper tickets of an outage (docs/outages.md)."""
+    names = {"kiosk": _("Kiosk"), "helpdesk": _("Help desk"), "paper": _("Paper ticket")}
+    return Table(
+        _("By channel"),
+        _full_headers(_("Channel")),
+        [_full_row(names.get(code, code), t) for code, t in report.by_channel.items()],
+        key="by_channel",
+    )
 
 
 def help_table(report: Report) -> Table:

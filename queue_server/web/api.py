@@ -165,6 +165,8 @@ def issue_ticket() -> Response:
     )
     if principal.role == Role.KIOSK:
         channel = "kiosk"
+    if channel == "paper":  # a paper ticket keeps its number and times: tickets/paper
+        raise ApiError(422, _("Enter paper tickets with their number and times."))
 
     kiosk = _printing_kiosk(principal, state.settings)
 

@@ -29,6 +29,7 @@ from queue_server.web.join_guard import JoinGuard
 from queue_server.web.language import LANGUAGES, remember_choice, request_language
 from queue_server.web.login import pages
 from queue_server.web.outreach import outreach_api
+from queue_server.web.paper import paper_api
 from queue_server.web.printing import printing_api
 from queue_server.web.proxies import ForwardedFrom, TrustedProxies
 from queue_server.web.rating_screens import register_rating_screens
@@ -94,6 +95,7 @@ def create_app(runtime: Runtime) -> Flask:
     app.register_blueprint(api)
     app.register_blueprint(contacts_api)
     app.register_blueprint(assists_api)
+    app.register_blueprint(paper_api)
     app.register_blueprint(visits_api)
     app.register_blueprint(visit_pages)
     app.register_blueprint(outreach_api)

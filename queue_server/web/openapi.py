@@ -17,6 +17,7 @@ from queue_server.web.openapi_appointments import APPOINTMENT_ANSWERS, APPOINTME
 from queue_server.web.openapi_models import ANSWERS
 from queue_server.web.openapi_routes import ERRORS, ROUTES, Answer, Route
 from queue_server.web.outreach_openapi import OUTREACH_ANSWERS, OUTREACH_ROUTES
+from queue_server.web.paper_openapi import PAPER_ANSWERS, PAPER_ROUTES
 from queue_server.web.result_openapi import RESULT_ANSWERS, RESULT_ROUTES
 
 # Every operation and answer: the core API's, and those of features documented apart.
@@ -25,12 +26,14 @@ ALL_ROUTES: tuple[Route, ...] = (
     *RESULT_ROUTES,
     *APPOINTMENT_ROUTES,
     *OUTREACH_ROUTES,
+    *PAPER_ROUTES,
 )
 ALL_ANSWERS: tuple[type[BaseModel], ...] = (
     *ANSWERS,
     *RESULT_ANSWERS,
     *APPOINTMENT_ANSWERS,
     *OUTREACH_ANSWERS,
+    *PAPER_ANSWERS,
 )
 
 API_VERSION = "1.0.0"

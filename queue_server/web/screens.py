@@ -56,6 +56,7 @@ from queue_server.web.counter_holders import counter_holders
 from queue_server.web.errors import ApiError
 from queue_server.web.feedback_screens import feedback_form_data
 from queue_server.web.outreach_screens import outreach_lines
+from queue_server.web.paper import paper_form_data
 from queue_server.web.ratings import ratings_state
 from queue_server.web.realtime import (
     DEVICE_VIEWERS_ROOM,
@@ -222,6 +223,7 @@ def officer_page() -> str | Response:
         reasons=page_reasons(second),
         user=principal.name,
         **officer_slip_data(settings, xephang().queue.today()),
+        **paper_form_data(),
     )
 
 
@@ -243,6 +245,7 @@ def helpdesk_page() -> str | Response:
         visit_days=xephang().settings.privacy.visit_days,
         **feedback_form_data(),
         **appointment_data(),
+        **paper_form_data(),
     )
 
 

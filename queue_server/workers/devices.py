@@ -27,6 +27,7 @@ from queue_server.core.events import (
     DomainEvent,
     FeedbackChanged,
     OutreachChanged,
+    PaperTicketEntered,
     PrintRequested,
     QueueChanged,
     ResultSlipCollected,
@@ -275,6 +276,7 @@ class DeviceWorker:
             AssistanceCancelled,
             AppointmentChanged,
             OutreachChanged,
+            PaperTicketEntered,  # history: never on a board, never spoken
         }
     )
     """Event types the devices have nothing to do with (the boards follow ``counter_changed``)."""

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from datetime import time as dt_time
 from pathlib import Path
 
 import pytest
@@ -302,3 +303,26 @@ def test_home_visits_with_outcomes(
     assert figures.requested == summary.visits > 3
     assert figures.done > 0 and figures.scheduled >= figures.done
     assert figures.done + figures.not_at_home + figures.cancelled + figures.rescheduled > 3
+
+
+def test_one_outage_morning_with_paper_tickets_entered_afterwards(
+    played: tuple[Queue, DemoStaff, HistorySummary, Report],
+) -> None:
+    queue, _staff, summary, report = played
+    day = summary.days[-3]  # Friday 20/11: the server down from opening until 08:30
+    paper = compute_report(queue.db, queue.options.zone, day, day).by_channel["paper"]
+    assert 12 <= summary.paper == paper.issued == paper.served <= 35
+    assert report.by_channel["paper"].issued == summary.paper  # that morning only
+    assert paper.wait.median is not None and 60 < paper.wait.median < 30 * 60
+    zone = queue.options.zone
+    with queue.db.read() as conn:
+        morning = conn.execute(
+            select(Ticket.number, Ticket.channel, Ticket.issued_at).where(Ticket.day == day)
+        ).all()
+    before = [
+        t for t in morning if dt_time(7, 30) <= t.issued_at.astimezone(zone).time() < dt_time(8, 30)
+    ]
+    assert before and {t.channel for t in before} == {"paper"}  # no kiosk, no check-in
+    assert all(t.number.startswith("P") for t in before)
+    normal = sorted(t.number for t in morning if t.channel != "paper" and t.number[0] == "B")
+    assert normal[0] == "B001"  # the day's numbering started after the outage, untouched

@@ -46,8 +46,8 @@ from .test_cli import write_config
 FIRST, LAST = date(2026, 11, 23), date(2026, 11, 25)
 JSON_KEYS = {
     "schema", "center", "period", "totals", "by_day", "by_month", "by_service", "by_counter",
-    "by_officer", "arrivals_by_hour", "by_category", "assists", "home_visits", "appointments",
-    "feedback", "assistance_calls", "results", "satisfaction",
+    "by_officer", "by_channel", "arrivals_by_hour", "by_category", "assists", "home_visits",
+    "appointments", "feedback", "assistance_calls", "results", "satisfaction",
 }  # fmt: skip
 
 

@@ -59,6 +59,7 @@ def test_csv_has_bom_sections_and_vietnamese_headers(tables: list[Table]) -> Non
         "Theo lĩnh vực",
         "Theo quầy",
         "Theo cán bộ",
+        "Theo kênh cấp số",
         "Đối tượng ưu tiên",
         "Số phiếu theo đối tượng ưu tiên và lĩnh vực",
         "Lượt hỗ trợ người dân",

@@ -75,7 +75,9 @@ def test_the_display_survives_a_server_restart(page: Page, demo_settings, tmp_pa
         expect(page.locator("#offline")).to_be_hidden()
         server.stop()
         expect(page.locator("#offline")).to_be_visible(timeout=10_000)
-        expect(page.locator("#offline")).to_have_text("Mất kết nối")
+        expect(page.locator("#offline")).to_have_text(
+            "Mất kết nối. Xin lấy phiếu giấy tại bàn hướng dẫn."
+        )  # what citizens do (docs/outages.md)
 
         # While the server is down a ticket is issued and called from another process
         # (as the CLI would): its events wait in the outbox.

@@ -136,8 +136,9 @@
       requestKey = null;
       if (error.status === 401) $("no-access").hidden = false;
       // A refused code (unknown, collected, not ready yet): the server's polite message.
+      // No answer at all (the server is down): paper tickets at the help desk.
       $("error-text").textContent = resultCode && error.status >= 400 && error.status < 500
-        ? error.message : t("issue_failed");
+        ? error.message : (error.status ? t("issue_failed") : t("offline_paper"));
       show("step-error");
     }
   }

@@ -319,8 +319,8 @@
       return;
     }
     const target = event.target;
-    if (target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA")) return;
-    if (target && target.tagName === "BUTTON" && event.key === "Enter" && target.id !== "btn-next") return;
+    if (target && ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName)) return;
+    if (target && ["BUTTON", "SUMMARY"].includes(target.tagName) && event.key === "Enter" && target.id !== "btn-next") return;
     const handler = keys[event.key];
     if (handler) { event.preventDefault(); handler(); }
   });
