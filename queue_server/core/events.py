@@ -353,6 +353,48 @@ class AppointmentChanged(DomainEvent):
     ticket_id: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class SlipPrintRequested(DomainEvent):
+    """Print the slip of an appointment just booked at a kiosk on that kiosk's printer.
+
+    The public payload says which appointment, service, slot and print job; only the
+    device worker's payload carries the code (a bearer secret) and what to bring.
+    """
+
+    name: ClassVar[str] = "slip_print_requested"
+    appointment_id: int
+    kiosk: str
+    job_id: str
+    service: str
+    service_name: str
+    slot_start: datetime
+    slot_end: datetime
+    appointment_code: str
+    bring: str = ""
+    public_url: str | None = None  # where the slip's QR code points (unset: the config's)
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "appointment_id": self.appointment_id,
+            "kiosk": self.kiosk,
+            "job_id": self.job_id,
+            "service": self.service,
+            "slot_start": self.slot_start.isoformat(),
+            "slot_end": self.slot_end.isoformat(),
+            "at": self.at.isoformat(),
+        }
+
+    def device_payload(self) -> dict[str, Any]:
+        data = self.payload() | {
+            "appointment_code": self.appointment_code,
+            "service_name": self.service_name,
+            "bring": self.bring,
+        }
+        if self.public_url:
+            data["public_url"] = self.public_url
+        return data
+
+
 EVENT_TYPES: Mapping[str, type[DomainEvent]] = MappingProxyType(
     {
         event_type.name: event_type
@@ -378,6 +420,7 @@ EVENT_TYPES: Mapping[str, type[DomainEvent]] = MappingProxyType(
             AssistanceClosed,
             AssistanceCancelled,
             AppointmentChanged,
+            SlipPrintRequested,
         )
     }
 )
