@@ -374,25 +374,13 @@ class SlipPrintRequested(DomainEvent):
     public_url: str | None = None  # where the slip's QR code points (unset: the config's)
 
     def payload(self) -> dict[str, Any]:
-        return {
-            "appointment_id": self.appointment_id,
-            "kiosk": self.kiosk,
-            "job_id": self.job_id,
-            "service": self.service,
-            "slot_start": self.slot_start.isoformat(),
-            "slot_end": self.slot_end.isoformat(),
-            "at": self.at.isoformat(),
-        }
+        data = self.device_payload()
+        for name in ("appointment_code", "service_name", "bring", "public_url"):
+            del data[name]
+        return data
 
     def device_payload(self) -> dict[str, Any]:
-        data = self.payload() | {
-            "appointment_code": self.appointment_code,
-            "service_name": self.service_name,
-            "bring": self.bring,
-        }
-        if self.public_url:
-            data["public_url"] = self.public_url
-        return data
+        return plain(self)
 
 
 EVENT_TYPES: Mapping[str, type[DomainEvent]] = MappingProxyType(
