@@ -60,6 +60,10 @@ APPOINTMENT: dict[str, str] = {
         "Keep this code. When you come, enter it at the kiosk or show it at the help desk."
     ),
     "appt_print": N_("Print the slip"),
+    # The slip booked at a kiosk, printed on its printer (apptslip.po).
+    "appt_slip_printing": N_("Printing your appointment slip…"),
+    "appt_slip_printed": N_("Take your appointment slip below the screen."),
+    "appt_slip_failed": N_("The slip could not be printed: please note the code above."),
     "appt_on_time": N_("Your number {number} will be called from {time}."),
     "appt_late": N_("You came after your appointment time: number {number} is served in turn."),
     "appt_check_in": N_("Check in"),

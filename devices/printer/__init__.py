@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # for type checkers; at run time __getattr__ imports on first
     )
     from .factory import open_printer, parse_printer_config, print_test_ticket, test_printout
     from .printer import EscposPrinter, Printer
-    from .printout import TicketPrintout
+    from .printout import Printout, SlipPrintout, TicketPrintout
     from .render import RenderOptions, render_ticket
     from .spooler import JobState, PrintJob, PrintSpooler, SpoolerStatus
     from .status import FailureReason, Outcome, PrinterState, PrinterStatus, PrintOutcome
@@ -49,11 +49,13 @@ __all__ = [
     "PrinterConfig",
     "PrinterState",
     "PrinterStatus",
+    "Printout",
     "RasterBlock",
     "RenderOptions",
     "RenderedTicket",
     "RetryPolicy",
     "SerialPrinterConfig",
+    "SlipPrintout",
     "SpoolerStatus",
     "TextBlock",
     "TicketPrintout",

@@ -10,7 +10,7 @@ from .blocks import RenderedTicket
 from .config import PrinterBase
 from .encode import DLE, EOT, encode_ticket
 from .links import ConnectionLost, DriverUnavailable, Link, PrinterUnreachable, open_link
-from .printout import TicketPrintout
+from .printout import Printout
 from .render import RenderOptions, render_ticket
 from .status import (
     NO_ANSWER,
@@ -36,7 +36,7 @@ class Printer(ABC):
     config: PrinterBase
 
     @abstractmethod
-    def print_ticket(self, printout: TicketPrintout) -> PrintOutcome:
+    def print_ticket(self, printout: Printout) -> PrintOutcome:
         """Print one ticket; never raises for device problems."""
 
     @abstractmethod
@@ -46,7 +46,7 @@ class Printer(ABC):
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release resources (nothing is kept open between tickets by default)."""
 
-    def render(self, printout: TicketPrintout) -> RenderedTicket:
+    def render(self, printout: Printout) -> RenderedTicket:
         """The ticket laid out for this printer's paper."""
         config = self.config
         options = RenderOptions(
@@ -124,7 +124,7 @@ class EscposPrinter(Printer):
         finally:
             link.close()
 
-    def print_ticket(self, printout: TicketPrintout) -> PrintOutcome:
+    def print_ticket(self, printout: Printout) -> PrintOutcome:
         try:
             payload = self.encode(self.render(printout))
         except Exception as exc:  # a rendering bug must not kill the spooler

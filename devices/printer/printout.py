@@ -33,3 +33,34 @@ class TicketPrintout:
             raise ValueError("issued_at must be timezone-aware (the center's local time)")
         if self.ahead < 0:
             raise ValueError("ahead cannot be negative")
+
+
+@dataclass(frozen=True)
+class SlipPrintout:
+    """Everything printed on an appointment slip (giấy hẹn) booked at a kiosk.
+
+    ``slot_start`` and ``slot_end`` are aware datetimes in the center's local time;
+    ``code_shown`` is the appointment code as the citizen types it (``K7MX-4RPA``).
+    """
+
+    center_name: str
+    service_name: str
+    slot_start: datetime
+    slot_end: datetime
+    code_shown: str
+    bring: str = ""
+    slip_url: str | None = None
+    language: str = "vi"
+
+    def __post_init__(self) -> None:
+        if self.slot_start.tzinfo is None or self.slot_end.tzinfo is None:
+            raise ValueError("the slot must be timezone-aware (the center's local time)")
+
+    @property
+    def number(self) -> str:
+        """What names this printout in logs and the virtual twin's files."""
+        return f"hen-{self.code_shown}"
+
+
+Printout = TicketPrintout | SlipPrintout
+"""What a kiosk's printer prints: a ticket or an appointment slip."""

@@ -18,7 +18,8 @@ from PIL import Image, ImageDraw, ImageFont
 from .blocks import Block, RasterBlock, RenderedTicket, TextBlock
 from .fonts import load_font
 from .labels import Paragraph, Style, paragraphs
-from .printout import TicketPrintout
+from .printout import Printout, SlipPrintout
+from .slip_labels import slip_paragraphs
 
 REFERENCE_WIDTH = 576
 MARGIN = 8
@@ -201,10 +202,14 @@ def _base_length(text: str) -> int:
     return sum(1 for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
 
 
-def render_ticket(printout: TicketPrintout, opts: RenderOptions) -> RenderedTicket:
-    """Lay out ``printout`` for a printer ``opts.width`` dots wide."""
+def render_ticket(printout: Printout, opts: RenderOptions) -> RenderedTicket:
+    """Lay out ``printout`` (a ticket or an appointment slip) for a printer
+    ``opts.width`` dots wide."""
     flow = _Flow(opts)
-    for paragraph in paragraphs(printout):
+    content = (
+        slip_paragraphs(printout) if isinstance(printout, SlipPrintout) else paragraphs(printout)
+    )
+    for paragraph in content:
         flow.pen += opts.px(paragraph.space_before)
         if paragraph.style is Style.NUMBER:
             flow.graphic(*_number_image(paragraph.text, opts))

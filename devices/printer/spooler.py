@@ -20,7 +20,7 @@ from typing import TypedDict, Unpack
 
 from .config import RetryPolicy
 from .printer import Printer
-from .printout import TicketPrintout
+from .printout import Printout
 from .status import FailureReason, Outcome, PrinterState, PrinterStatus, PrintOutcome
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ class PrintJob:
     """A snapshot of one job. ``state`` SENT is final for printers that cannot confirm."""
 
     id: str
-    printout: TicketPrintout
+    printout: Printout
     state: JobState
     attempts: int = 0
     reason: FailureReason | None = None
@@ -168,7 +168,7 @@ class PrintSpooler:
             self._notifier.join(timeout)
 
     # public API
-    def submit(self, printout: TicketPrintout, job_id: str | None = None) -> PrintJob:
+    def submit(self, printout: Printout, job_id: str | None = None) -> PrintJob:
         """Queue a ticket and return at once."""
         return self._enqueue(printout, job_id, reprint=False)
 
@@ -209,7 +209,7 @@ class PrintSpooler:
         return self.wait_for(job_id, lambda job: job.done, timeout)
 
     # internals
-    def _enqueue(self, printout: TicketPrintout, job_id: str | None, reprint: bool) -> PrintJob:
+    def _enqueue(self, printout: Printout, job_id: str | None, reprint: bool) -> PrintJob:
         now = self.now()
         with self._cond:
             job_id = job_id or f"job-{next(self._ids)}"

@@ -12,7 +12,7 @@ from PIL import Image
 
 from .config import VirtualPrinterConfig
 from .printer import Printer
-from .printout import TicketPrintout
+from .printout import Printout
 from .status import (
     COVER_OPEN,
     OFFLINE,
@@ -40,7 +40,7 @@ _REASONS = {
 class VirtualTicket:
     """A ticket the virtual printer "printed"."""
 
-    printout: TicketPrintout
+    printout: Printout
     image: Image.Image
     payload_size: int
     path: Path | None
@@ -72,7 +72,7 @@ class VirtualPrinter(Printer):
             state = self._state
         return PrinterStatus(state, _REASONS.get(state, OFFLINE), "virtual")
 
-    def print_ticket(self, printout: TicketPrintout) -> PrintOutcome:
+    def print_ticket(self, printout: Printout) -> PrintOutcome:
         status = self.status()
         if not status.can_print:
             return PrintOutcome(Outcome.FAILED, status.failure_reason(), status)

@@ -42,8 +42,9 @@ from queue_server.core.catalogue import ServiceInfo
 from queue_server.core.clock import local_day
 from queue_server.core.context import Outcome, QueueContext
 from queue_server.core.errors import InvalidState, NotFound, Rejected
-from queue_server.core.events import AppointmentChanged, DomainEvent
+from queue_server.core.events import AppointmentChanged, DomainEvent, SlipPrintRequested
 from queue_server.core.outbox import recorded
+from queue_server.core.printjobs import SLIP_JOB_PREFIX
 from queue_server.core.slots import Slot, bookable_slot
 from queue_server.i18n import _
 
@@ -66,14 +67,26 @@ class Appointments:
         self.config = config or AppointmentsConfig()
 
     # ---------------------------------------------------------------- commands
-    def book(self, service_code: str, start: datetime, *, channel: str) -> Outcome[AppointmentView]:
-        """Take a place in the slot of ``service_code`` starting at ``start`` (UTC)."""
+    def book(
+        self,
+        service_code: str,
+        start: datetime,
+        *,
+        channel: str,
+        kiosk: str | None = None,
+        public_url: str | None = None,
+    ) -> Outcome[AppointmentView]:
+        """Take a place in the slot of ``service_code`` starting at ``start`` (UTC); with
+        a ``kiosk``, its printer prints the slip (QR code to ``public_url`` if given)."""
         if channel not in CHANNELS:
             raise Rejected(_("Unknown booking channel: {channel}").format(channel=channel))
         service = self.bookable_service(service_code)
         capacity = self.config.capacity_of(service.code)
         slot = bookable_slot(self.config, start, self.queue.clock.now(), self.queue.options.zone)
-        return recorded(self.queue.db, lambda: self._store(service, slot, channel, capacity))
+        printer = (kiosk, public_url) if kiosk else None
+        return recorded(
+            self.queue.db, lambda: self._store(service, slot, channel, capacity, printer)
+        )
 
     def check_in(
         self,
@@ -133,7 +146,12 @@ class Appointments:
 
     # ----------------------------------------------------------------- helpers
     def _store(
-        self, service: ServiceInfo, slot: Slot, channel: str, capacity: int
+        self,
+        service: ServiceInfo,
+        slot: Slot,
+        channel: str,
+        capacity: int,
+        printer: tuple[str, str | None] | None,
     ) -> Outcome[AppointmentView]:
         now = self.queue.clock.now()
         zone = self.queue.options.zone
@@ -152,7 +170,10 @@ class Appointments:
             _new_id, code = _insert_with_code(conn, values)
             row = _row(conn, code)
         view = appointment_view(self.queue.catalogue, self.config, row, self.queue.today())
-        return Outcome(view, [_event(service.code, row, now)])
+        events: list[DomainEvent] = [_event(service.code, row, now)]
+        if printer is not None:
+            events.append(_slip_print(view, *printer, now))
+        return Outcome(view, events)
 
     def _check_in(
         self, code: str, actor: str | None, kiosk: str | None, public_url: str | None
@@ -278,6 +299,29 @@ def _cannot(row: Row, today: date) -> str:
         )
     return _("This appointment is on {day}: check in on that day.").format(
         day=row.day.strftime("%d/%m/%Y")
+    )
+
+
+def slip_job_id(appointment_id: int) -> str:
+    """The print job of an appointment's slip (tickets' jobs are numbers)."""
+    return f"{SLIP_JOB_PREFIX}{appointment_id}"
+
+
+def _slip_print(
+    view: AppointmentView, kiosk: str, public_url: str | None, now: datetime
+) -> SlipPrintRequested:
+    return SlipPrintRequested(
+        appointment_id=view.id,
+        kiosk=kiosk,
+        job_id=slip_job_id(view.id),
+        service=view.service,
+        service_name=view.service_name,
+        slot_start=view.slot_start,
+        slot_end=view.slot_end,
+        appointment_code=view.code,
+        bring=view.bring,
+        public_url=public_url,
+        at=now,
     )
 
 

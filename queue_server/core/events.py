@@ -375,6 +375,36 @@ class OutreachChanged(DomainEvent):
     change: str
 
 
+@dataclass(frozen=True, slots=True)
+class SlipPrintRequested(DomainEvent):
+    """Print the slip of an appointment just booked at a kiosk on that kiosk's printer.
+
+    The public payload says which appointment, service, slot and print job; only the
+    device worker's payload carries the code (a bearer secret) and what to bring.
+    """
+
+    name: ClassVar[str] = "slip_print_requested"
+    appointment_id: int
+    kiosk: str
+    job_id: str
+    service: str
+    service_name: str
+    slot_start: datetime
+    slot_end: datetime
+    appointment_code: str
+    bring: str = ""
+    public_url: str | None = None  # where the slip's QR code points (unset: the config's)
+
+    def payload(self) -> dict[str, Any]:
+        data = self.device_payload()
+        for name in ("appointment_code", "service_name", "bring", "public_url"):
+            del data[name]
+        return data
+
+    def device_payload(self) -> dict[str, Any]:
+        return plain(self)
+
+
 EVENT_TYPES: Mapping[str, type[DomainEvent]] = MappingProxyType(
     {
         event_type.name: event_type
@@ -402,6 +432,7 @@ EVENT_TYPES: Mapping[str, type[DomainEvent]] = MappingProxyType(
             AppointmentChanged,
             OutreachChanged,
             PaperTicketEntered,
+            SlipPrintRequested,
         )
     }
 )

@@ -50,6 +50,17 @@ class PrintJobView:
         }
 
 
+SLIP_JOB_PREFIX = "slip-"
+"""Jobs named ``slip-<appointment id>`` print an appointment's slip: they belong to no
+ticket, so they are not recorded here (the server that drives the printer keeps their
+latest state in memory, ``web/devices.py``)."""
+
+
+def is_slip_job(job_id: str) -> bool:
+    """Whether ``job_id`` prints an appointment slip rather than a ticket."""
+    return job_id.startswith(SLIP_JOB_PREFIX)
+
+
 def ticket_of_job(job_id: str) -> int:
     """Jobs are named ``<ticket id>`` or ``<ticket id>-r<n>`` (reprints)."""
     return int(job_id.split("-", 1)[0])

@@ -2,7 +2,8 @@
 
 - ``POST /api/v1/appointments``: book a slot. The help desk (a phone call) and the
   kiosk (another day) with their credentials; a citizen from the public page without
-  any (JSON only, rate-limited per address, no personal data taken).
+  any (JSON only, rate-limited per address, no personal data taken). A kiosk with a
+  printer prints the slip: its answer's ``print`` is followed like a ticket's.
 - ``GET  /api/v1/appointments``: the staff list with filters (help desk, admin).
 - ``GET  /api/v1/appointments/slots?service=&day=``: a day's slots and free places
   (public).
@@ -23,7 +24,7 @@ from pydantic import AwareDatetime, Field
 
 from queue_server.auth.roles import Principal, Role
 from queue_server.core.appointment_views import STATUSES, ListFilter
-from queue_server.core.appointments import CHANNELS, CODE_ALPHABET, Appointments
+from queue_server.core.appointments import CHANNELS, CODE_ALPHABET, Appointments, slip_job_id
 from queue_server.core.errors import NotFound
 from queue_server.core.operations import Outcome
 from queue_server.i18n import _
@@ -88,10 +89,17 @@ def book() -> Response:
         channel, scope = "public", f"public:{request.remote_addr or '-'}"
     body = parse_body(BookingBody)
     service = appointments_service()
+    kiosk, public_url = _slip_printer(principal)
 
     def produce() -> Response:
-        outcome = service.book(body.service, body.start, channel=channel)
-        response = jsonify(_published(outcome).to_dict())
+        outcome = service.book(
+            body.service, body.start, channel=channel, kiosk=kiosk, public_url=public_url
+        )
+        booked = _published(outcome)
+        answer = booked.to_dict()
+        if principal is not None and principal.role == Role.KIOSK:
+            answer["print"] = print_answer(kiosk, slip_job_id(booked.id))
+        response = jsonify(answer)
         response.status_code = 201
         return response
 
@@ -185,6 +193,19 @@ def cancel(code: str) -> Response:
 
 
 # ------------------------------------------------------------------- helpers
+def _slip_printer(principal: Principal | None) -> tuple[str | None, str | None]:
+    """A kiosk's booking: the kiosk whose printer prints the slip (None: not a kiosk,
+    or one without a configured printer) and where its QR code points."""
+    if principal is None or principal.role != Role.KIOSK:
+        return None, None
+    settings = xephang().settings
+    kiosk = next((k for k in settings.kiosks if k.name == principal.name), None)
+    if kiosk is None or kiosk.printer is None:
+        return None, None
+    public_url = None if settings.center.public_url else request.host_url.rstrip("/")
+    return kiosk.name, public_url
+
+
 def _published(outcome: Outcome[Any]) -> Any:
     xephang().relay.publish(outcome.envelopes)
     return outcome.value

@@ -30,7 +30,7 @@ from flask import (
 
 from queue_server.auth.roles import Role
 from queue_server.core.db import Database
-from queue_server.core.printjobs import record_job
+from queue_server.core.printjobs import is_slip_job, record_job
 from queue_server.i18n import _
 from queue_server.web.audio import audio
 from queue_server.web.errors import ApiError
@@ -62,9 +62,31 @@ class PrintJobRecorder:
         self.database = database
         self.history = history
         self._states: dict[str, str] = {}
+        self.slips: dict[str, tuple[str, PrintJob]] = {}  # appointment slips' jobs
         self._changed = threading.Condition()
 
     def record(self, kiosk: str, job: PrintJob) -> None:
+        if is_slip_job(job.id):  # an appointment slip: no ticket to record it under
+            with self._changed:
+                self.slips.pop(job.id, None)
+                self.slips[job.id] = (kiosk, job)
+                while len(self.slips) > self.history:
+                    del self.slips[next(iter(self.slips))]
+        else:
+            self._record_ticket_job(kiosk, job)
+        with self._changed:
+            self._states.pop(job.id, None)  # the latest change goes last
+            self._states[job.id] = job.state.value
+            while len(self._states) > self.history:
+                del self._states[next(iter(self._states))]
+            self._changed.notify_all()
+
+    def slip_job(self, job_id: str) -> tuple[str, PrintJob] | None:
+        """The kiosk and latest state of an appointment slip's job printed here."""
+        with self._changed:
+            return self.slips.get(job_id)
+
+    def _record_ticket_job(self, kiosk: str, job: PrintJob) -> None:
         record_job(
             self.database,
             job_id=job.id,
@@ -76,12 +98,6 @@ class PrintJobRecorder:
             awaiting_recovery=job.awaiting_recovery,
             at=job.updated_at,
         )
-        with self._changed:
-            self._states.pop(job.id, None)  # the latest change goes last
-            self._states[job.id] = job.state.value
-            while len(self._states) > self.history:
-                del self._states[next(iter(self._states))]
-            self._changed.notify_all()
 
     def wait_for(self, job_id: str, state: str, timeout: float = 10.0) -> bool:
         """Block until ``job_id`` was recorded in ``state``."""

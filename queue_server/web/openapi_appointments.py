@@ -9,7 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from queue_server.web.appointments import BookingBody, CheckInBody
-from queue_server.web.openapi_models import Closed, Ticket
+from queue_server.web.openapi_models import Closed, PrintAnswer, Ticket
 from queue_server.web.openapi_routes import IDEMPOTENCY, Route, _path
 
 AppointmentStatus = Literal["booked", "checked_in", "late", "cancelled", "no_show"]
@@ -34,6 +34,11 @@ class Appointment(Closed):
     checked_in_at: datetime | None
     ticket_id: int | None
     bring: str = Field(description="What to bring, from the configuration (the slip).")
+    print: PrintAnswer | None = Field(
+        None,
+        description="A kiosk's booking: the slip's print job on its printer (None: no "
+        "printer), followed at /print-jobs/{job_id} like a ticket's.",
+    )
 
 
 class AppointmentList(Closed):

@@ -75,7 +75,10 @@ class PrinterReport(BaseModel):
 
 class PrintJob(BaseModel):
     id: str
-    ticket_id: int
+    ticket_id: int | None = Field(description="None for an appointment slip's job.")
+    appointment_id: int | None = Field(
+        None, description="An appointment slip's job (``slip-<id>``): its appointment."
+    )
     kiosk: str
     state: Literal["queued", "sent", "confirmed", "failed"]
     reason: str | None = None

@@ -19,6 +19,7 @@ from typing import Any
 import requests
 
 from queue_server.core.leases import Claim, LeaseState
+from queue_server.core.printjobs import is_slip_job
 from xephang.devices.printer import PrintJob
 
 log = logging.getLogger(__name__)
@@ -135,6 +136,8 @@ class JobReporter:
 
     def record(self, kiosk: str, job: PrintJob) -> None:
         """The spooler's ``on_change``: never blocks on the network."""
+        if is_slip_job(job.id):
+            return  # an appointment slip: the server records only tickets' jobs
         with self._changed:
             self._pending.pop(job.id, None)  # the latest change goes last
             self._pending[job.id] = job_body(kiosk, job)

@@ -34,6 +34,7 @@ from queue_server.core.events import (
     ResultSlipIssued,
     ResultSlipPostponed,
     SettingsChanged,
+    SlipPrintRequested,
     TicketCalled,
     TicketChanged,
     TicketIssued,
@@ -53,7 +54,7 @@ from queue_server.workers.device_set import (
 )
 from queue_server.workers.device_status import board_reports, printer_status
 from queue_server.workers.leased import CenterLink, LeaseDuties
-from queue_server.workers.printouts import printout_for
+from queue_server.workers.printouts import printout_for, slip_printout_for
 from xephang.devices.audio.speaker import Played
 from xephang.devices.led import BoardSet
 
@@ -245,6 +246,19 @@ class DeviceWorker:
         printout = printout_for(ticket, self.settings, data.get("public_url"))
         spooler.submit(printout, job_id=job_id)
 
+    def _print_slip(self, envelope: Envelope) -> None:
+        """An appointment booked at a kiosk with a printer: its slip. Unlike a ticket's
+        job, a slip's job nobody drives is not recorded (the kiosk says so itself)."""
+        kiosk = envelope.payload.get("kiosk") or ""
+        data = envelope.device_payload  # with the appointment's code
+        spooler = self.devices.spoolers.get(kiosk)
+        if self.duties is not None and not self.duties.drives(self._printer_key(kiosk)):
+            return
+        if spooler is None:
+            return
+        printout = slip_printout_for(data, self.settings, data.get("public_url"))
+        spooler.submit(printout, job_id=str(data["job_id"]))
+
     def _printer_key(self, kiosk_name: str) -> str | None:
         kiosk = next((k for k in self.settings.kiosks if k.name == kiosk_name), None)
         return printer_key(self.settings, kiosk) if kiosk is not None else None
@@ -255,6 +269,7 @@ class DeviceWorker:
         SettingsChanged: _on_settings_changed,
         TicketIssued: _print,
         PrintRequested: _print,
+        SlipPrintRequested: _print_slip,
     }
     """What the devices do per event type (keyed by class: a renamed event still lands)."""
     IGNORED: ClassVar[frozenset[type[DomainEvent]]] = frozenset(

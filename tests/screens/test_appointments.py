@@ -81,6 +81,9 @@ def test_kiosk_check_in_with_the_code_and_booking_another_day(
     page.get_by_role("button", name="Đặt lịch hẹn ngày khác").click()
     book_first_free(page, "Hộ tịch", 0)
     expect(page.locator("#slip-bring")).to_contain_text("Căn cước")
+    # The kiosk's (virtual) printer prints the slip; the screen says so, the slip stays.
+    expect(page.locator("#slip-paper")).to_have_text("Mời nhận giấy hẹn ở khe giấy dưới màn hình.")
+    expect(page.locator("#slip-code")).to_be_visible()
     assert_accessible(page)
 
 

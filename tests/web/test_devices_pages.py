@@ -51,6 +51,7 @@ def test_kiosk_ticket_prints_and_call_lights_the_board(
     assert printer.wait_for_prints(1, timeout=10)  # type: ignore[attr-defined]
     # The embedded worker prints the tracking QR code, though the bus payloads lack it.
     (job,) = spooler.jobs()
+    assert isinstance(job.printout, TicketPrintout)
     assert job.printout.track_url is not None
     assert job.printout.track_url.endswith("/track/" + issued.get_json()["track_code"])
 

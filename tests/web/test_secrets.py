@@ -9,7 +9,8 @@ change and a reprint. No payload of any of them may carry a tracking code, a res
 slip's or appointment's code, a phone number or a visit's address, by key or by value
 (the visits are read without ``contacts=1``). The tracking code reaches only the answer
 to the issuing request and the device worker that prints it as a QR code; an
-appointment code only the answer to the booking.
+appointment code only the answer to the booking, and the device worker that prints the
+slip of one booked at a kiosk.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from flask.testing import FlaskClient
 from flask_socketio import SocketIO
 from flask_socketio.test_client import SocketIOTestClient
 
+from queue_server.auth.tokens import create_token
 from queue_server.core.operations import Queue
 from queue_server.relay import Relay
 
@@ -47,6 +49,7 @@ SECRET_KEYS = frozenset(
         "hamlet",
         "result_code",
         "print_url",
+        "appointment_code",
     }
 )
 NAMESPACES = ("/display", "/officer", "/devices", "/rate", "/assistance")
@@ -205,7 +208,20 @@ def test_no_role_receives_a_tracking_code_or_a_phone_number(
         )
         assert booked.status_code == 201, booked.get_json()
         codes.append(booked.get_json()["code"])
-    arrived = citizen.post(f"/api/v1/appointments/{codes[-1]}/check-in", headers=kiosk)
+    # Booked at the kiosk for another day: its printer prints the slip (issue 16), so
+    # the device worker alone gets that code too.
+    secret, _info = create_token(queue.db, "kiosk", name="kiosk-1", clock=queue.clock)
+    kiosk_1 = {"Authorization": f"Bearer {secret}"}
+    at_kiosk = citizen.post(
+        "/api/v1/appointments",
+        json={"service": "HT", "start": "2026-11-24T08:00:00+07:00"},
+        headers=kiosk_1,
+    )
+    assert at_kiosk.status_code == 201, at_kiosk.get_json()
+    kiosk_code = at_kiosk.get_json()["code"]
+    assert at_kiosk.get_json()["print"]["job"] == f"slip-{at_kiosk.get_json()['id']}"
+    codes.append(kiosk_code)
+    arrived = citizen.post(f"/api/v1/appointments/{codes[-2]}/check-in", headers=kiosk)
     assert arrived.status_code == 200, arrived.get_json()
     ticket_codes = [ticket["track_code"] for ticket in tickets.values()]
     ticket_codes.append(queue.ticket(arrived.get_json()["ticket"]["id"]).track_code)
@@ -341,6 +357,7 @@ def test_no_role_receives_a_tracking_code_or_a_phone_number(
         assert "GET /api/v1/visits" in checked[label], checked[label]
     for label in ("display token", "admin token"):
         assert {"/devices ticket_issued", "/devices print_requested"} <= checked[label]
+        assert "/devices slip_print_requested" in checked[label]
     for label in ("helpdesk user", "volunteer user", "officer user", "admin user"):
         assert {
             "/assistance snapshot",
@@ -366,6 +383,13 @@ def test_no_role_receives_a_tracking_code_or_a_phone_number(
         if where in ("/devices ticket_issued", "/devices print_requested")
     }
     assert printed == set(ticket_codes)
+    slips = [
+        args[0]
+        for where, args in received["device token"]
+        if where == "/devices slip_print_requested"
+    ]
+    assert [slip["appointment_code"] for slip in slips] == [kiosk_code]
+    assert all(kiosk_code not in json.dumps(slip) for _w, slip in received["display token"])
     # Nobody, the device worker included, gets a slip's code; staff saw the slip events.
     everything = json.dumps(received, ensure_ascii=False, default=str)
     assert slip_code not in everything and slip_code.replace("-", "") not in everything

@@ -78,9 +78,56 @@
     $("appt-slip").scrollIntoView({ block: "nearest" });
   }
 
+  /* The kiosk's printed slip: "printing", "printed", "failed", or nothing (no printer). */
+  function showPaper(outcome) {
+    const node = $("slip-paper");
+    if (!node) return;
+    node.hidden = !outcome;
+    node.dataset.print = outcome || "";
+    node.classList.toggle("error", outcome === "failed");
+    if (outcome === "printing") node.textContent = t("appt_slip_printing");
+    else if (outcome === "printed") node.textContent = t("appt_slip_printed");
+    else if (outcome === "failed") node.textContent = t("appt_slip_failed");
+    else node.textContent = "";
+  }
+
+  /* Follow the slip's print job like the kiosk follows a ticket's (kiosk.js): printed,
+   * failed, or silence past the deadline (failed: the code stays on screen). */
+  let following = 0;
+  async function followSlip(job) {
+    const mine = ++following;
+    const deadline = Date.now() + 10000;
+    while (mine === following) {
+      let answer = null;
+      try {
+        answer = await api("GET", `/api/v1/print-jobs/${encodeURIComponent(job)}`, null, { token: kioskToken });
+      } catch (error) { answer = null; } // not printed here yet, or the network hiccuped
+      if (mine !== following) return;
+      const state = answer && answer.job.state;
+      if (state === "confirmed" || state === "sent") { showPaper("printed"); return; }
+      if (answer && (state === "failed" || answer.job.reason)) {
+        showPaper("failed");
+        if (state === "failed") return;
+      } else if (Date.now() > deadline) {
+        showPaper("failed");
+        return;
+      }
+      await new Promise((resolve) => window.setTimeout(resolve, 300));
+    }
+  }
+
+  function printSlip(print) {
+    following += 1;
+    if (!print) showPaper(null);
+    else if (print.ok === false) showPaper("failed"); // known before the job: no paper
+    else { showPaper("printing"); followSlip(print.job); }
+  }
+
   function resetPicker() {
     choice.service = choice.day = choice.start = null;
     bookingKey = null;
+    following += 1;
+    showPaper(null);
     for (const box of ["appt-services", "appt-days"]) press($(box), null);
     $("appt-times").replaceChildren();
     $("appt-confirm").disabled = true;
@@ -98,6 +145,7 @@
       bookingKey = null;
       say("appt-message", t("appt_booked", { code: appointment.code_shown }));
       showSlip(appointment);
+      if (kiosk) printSlip(appointment.print);
       if (desk) loadList();
     } catch (error) {
       bookingKey = null;
