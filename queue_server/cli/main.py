@@ -299,3 +299,8 @@ main.add_command(check)
 from queue_server.cli.demo import demo  # noqa: E402
 
 main.add_command(demo)
+
+# --- outreach sites: a laptop that runs one session alone, then merges back ---
+from queue_server.cli.sites import site  # noqa: E402
+
+main.add_command(site)

@@ -353,6 +353,17 @@ class AppointmentChanged(DomainEvent):
     ticket_id: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class SiteImported(DomainEvent):
+    """An outreach site's export was merged: its session, site code and the rows new
+    here per kind (all zero when the same file came again)."""
+
+    name: ClassVar[str] = "site_imported"
+    session_id: int
+    site_code: str
+    new: dict[str, int]
+
+
 EVENT_TYPES: Mapping[str, type[DomainEvent]] = MappingProxyType(
     {
         event_type.name: event_type
@@ -378,6 +389,7 @@ EVENT_TYPES: Mapping[str, type[DomainEvent]] = MappingProxyType(
             AssistanceClosed,
             AssistanceCancelled,
             AppointmentChanged,
+            SiteImported,
         )
     }
 )

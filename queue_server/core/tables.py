@@ -7,6 +7,7 @@ from queue_server.core import (
     devicetables,
     feedback_model,
     outreach_models,
+    site_models,
     slip_tables,
     visit_models,
 )
@@ -17,6 +18,7 @@ __all__ = [
     "devicetables",
     "feedback_model",
     "outreach_models",
+    "site_models",
     "slip_tables",
     "visit_models",
 ]

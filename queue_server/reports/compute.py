@@ -36,6 +36,7 @@ from queue_server.reports.categories import (
 from queue_server.reports.collation import vietnamese_key
 from queue_server.reports.feedback import FeedbackFigures, feedback_figures
 from queue_server.reports.labels import by_counter_name
+from queue_server.reports.outreach import OutreachFigures, outreach_figures
 from queue_server.reports.results import ResultFigures, result_figures
 from queue_server.reports.satisfaction import Satisfaction, satisfaction_report
 from queue_server.reports.tally import Tally, TicketFacts
@@ -81,6 +82,8 @@ class Report:
     home_visits: VisitFigures = field(default_factory=VisitFigures)
     results: ResultFigures = field(default_factory=ResultFigures)
     assistance_calls: AssistanceFigures = field(default_factory=AssistanceFigures)
+    # Tickets imported from outreach sites (see :mod:`queue_server.reports.outreach`).
+    outreach: OutreachFigures = field(default_factory=OutreachFigures)
 
     @property
     def priority_served(self) -> int:
@@ -138,6 +141,7 @@ def compute_report(
         calls = assistance_figures(conn, start, end, call_reasons)
         today = today or local_day(datetime.now(UTC), zone)
         booked = appointment_figures(conn, start, end, today)
+        outreach = outreach_figures(conn, start, end)
     per_day: dict[date, list[TicketFacts]] = defaultdict(list)
     for ticket in facts:
         per_day[ticket.day].append(ticket)
@@ -163,6 +167,7 @@ def compute_report(
             progress(day)
     by_service = {key[1]: services[key] for key in sorted(services)}
     by_category = category_figures(categories, list(by_service), facts)
+    outreach.center_issued, outreach.center_served = total.issued, total.served
     return Report(
         start=start,
         end=end,
@@ -183,6 +188,7 @@ def compute_report(
         results=slips,
         assistance_calls=calls,
         appointments=booked,
+        outreach=outreach,
     )
 
 
