@@ -142,7 +142,7 @@ def import_site(
             merger = _Merger(conn, session_id, code, clock.now(), exported_at)
             result = merger.merge(document.get("data") or {})
         event = SiteImported(session_id=session_id, site_code=code, new=result.new, at=clock.now())
-        return Outcome(result, [event])
+        return Outcome(result, [event] if result.total_new else [])  # none: nothing changed
 
     return recorded(db, run)
 
