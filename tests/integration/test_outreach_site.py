@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import signal
 import subprocess
+import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from queue_server.reports.export_json import report_json
 from queue_server.settings import load_settings
 from tests.core.site_helpers import add_session, center_state, write_package
 
-from .conftest import center_config, free_port, start, wait_for_port, xephang
+from .conftest import _env, center_config, free_port, start, wait_for_port, xephang
 
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 NOON = datetime(2026, 12, 12, 5, 0, tzinfo=UTC)  # 12:00 local, after the session
@@ -60,8 +61,8 @@ def _officer(base: str, username: str, password: str) -> tuple[requests.Session,
 def _play_the_saturday(base: str, kiosk: str, tablet: str, officer: tuple[str, str]) -> list[str]:
     """Five citizens: four served (one rated, one helped), one still waiting at the end."""
     issued = []
-    for service, category in (("HT", "elderly"), ("CT", None), ("HT", None), ("CT", "disabled"),
-                              ("HT", None)):  # fmt: skip
+    citizens = (("HT", "elderly"), ("CT", None), ("HT", None), ("CT", "disabled"), ("HT", None))
+    for service, category in citizens:
         response = requests.post(
             f"{base}/api/v1/tickets",
             json={"service": service, "priority": category},
@@ -102,11 +103,16 @@ def test_an_outreach_saturday_comes_back_into_the_center_once(
     write_package(center.db, settings, session_id, tmp_path / "package.json")
 
     laptop_dir = tmp_path / "laptop"
+    package, session = str(tmp_path / "package.json"), str(session_id)
+    init = ["site", "init", package, "--data-dir", str(laptop_dir), "--session", session]
     made = subprocess.run(
-        [*_cli(), "site", "init", str(tmp_path / "package.json"), "--data-dir", str(laptop_dir),
-         "--session", str(session_id)],  # fmt: skip
-        capture_output=True, text=True, timeout=60, env=_env(), check=True,
-    )  # fmt: skip
+        [sys.executable, "-m", "queue_server.cli", *init],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=_env(),
+        check=True,
+    )
     password = re.search(r"Account lan \(officer\): password (\S+)", made.stdout)
     assert password is not None, made.stdout
     laptop = laptop_dir / "center.toml"
@@ -157,15 +163,3 @@ def test_an_outreach_saturday_comes_back_into_the_center_once(
     assert outreach["center_only"] == {"issued": 0, "served": 0}
     assert report.total.issued == 5  # together with the center's own figures
     center.db.dispose()
-
-
-def _cli() -> list[str]:
-    import sys
-
-    return [sys.executable, "-m", "queue_server.cli"]
-
-
-def _env() -> dict[str, str]:
-    from .conftest import _env as env
-
-    return env()
