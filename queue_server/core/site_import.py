@@ -105,13 +105,14 @@ def check_export(conn: Connection, document: dict[str, Any], settings: Settings)
             )
         )
     session = document.get("session") or {}
-    session_id = session.get("id")
+    given_id = session.get("id")
+    session_id = given_id if type(given_id) is int else None  # not a bool, a float, a text
     link = None
-    if isinstance(session_id, int):
+    if session_id is not None:
         link = conn.execute(
             select(SiteLink.site_code, SiteLink.key).where(SiteLink.session_id == session_id)
         ).first()
-    if link is None or link.site_code != session.get("site_code"):
+    if session_id is None or link is None or link.site_code != session.get("site_code"):
         raise Rejected(
             _(
                 "No package was made here for this session and site ({site}); nothing was imported."
@@ -125,7 +126,7 @@ def check_export(conn: Connection, document: dict[str, Any], settings: Settings)
                 "made with another package. Nothing was imported."
             )
         )
-    return int(session_id)
+    return session_id
 
 
 def import_site(

@@ -32,6 +32,7 @@ from queue_server.core.events import (
     ResultSlipIssued,
     ResultSlipPostponed,
     SettingsChanged,
+    SiteImported,
     TicketCalled,
     TicketChanged,
     TicketIssued,
@@ -273,6 +274,7 @@ class DeviceWorker:
             AssistanceClosed,
             AssistanceCancelled,
             AppointmentChanged,
+            SiteImported,
         }
     )
     """Event types the devices have nothing to do with (the boards follow ``counter_changed``)."""

@@ -124,6 +124,9 @@ def test_the_voice_and_led_boards_leave_the_site_code_out(number: str) -> None:
 
 
 def test_the_laptop_configuration_is_toml_that_reads_back() -> None:
-    data = {"data_dir": ".", "center": {"name": 'A "quoted" name', "notice": "x\ny"}}
+    data: dict[str, Any] = {
+        "data_dir": ".",
+        "center": {"name": 'A "quoted" name', "notice": "x\ny"},
+    }
     data["services"] = [{"code": "HT", "labels": {"en": "Civil status"}, "weight": 1.5}]
     assert tomllib.loads(toml_text(data)) == data
