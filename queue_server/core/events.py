@@ -353,16 +353,7 @@ class AppointmentChanged(DomainEvent):
     ticket_id: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class SiteImported(DomainEvent):
-    """An outreach site's export was merged: its session, site code and the rows new
-    here per kind (all zero when the same file came again)."""
-
-    name: ClassVar[str] = "site_imported"
-    session_id: int
-    site_code: str
-    new: dict[str, int]
-
+from queue_server.core.site_events import SiteImported  # noqa: E402  (uses DomainEvent)
 
 EVENT_TYPES: Mapping[str, type[DomainEvent]] = MappingProxyType(
     {

@@ -25,7 +25,7 @@ from queue_server.core.clock import Clock
 from queue_server.core.context import Outcome
 from queue_server.core.db import Database
 from queue_server.core.errors import Rejected
-from queue_server.core.events import SiteImported
+from queue_server.core.site_events import SiteImported
 from queue_server.core.feedback_model import Feedback
 from queue_server.core.models import (
     FINAL,
