@@ -25,7 +25,6 @@ from queue_server.core.clock import Clock
 from queue_server.core.context import Outcome
 from queue_server.core.db import Database
 from queue_server.core.errors import Rejected
-from queue_server.core.site_events import SiteImported
 from queue_server.core.feedback_model import Feedback
 from queue_server.core.models import (
     FINAL,
@@ -40,6 +39,7 @@ from queue_server.core.models import (
 )
 from queue_server.core.outbox import recorded
 from queue_server.core.schema import alembic_config
+from queue_server.core.site_events import SiteImported
 from queue_server.core.site_export import EXPORT_FORMAT, EXPORT_VERSION, signature
 from queue_server.core.site_models import SiteImportRow, SiteLink
 from queue_server.i18n import _
