@@ -38,11 +38,11 @@ def site() -> None:
 @handles_errors
 def site_package(session_id: int, out: Path, config_path: Path | None) -> None:
     """At the center: write what a laptop needs for one outreach session."""
-    from queue_server.core.bootstrap import open_queue
+    from queue_server.core.bootstrap import open_center
     from queue_server.core.sites import build_package
 
-    settings = load(config_path)
-    queue = open_queue(settings)
+    # The settings as the admin pages left them (services, categories, the notice).
+    settings, queue = open_center(load(config_path))
     package = build_package(queue.db, settings, session_id, queue.clock.now())
     _write_private(out, json.dumps(package, ensure_ascii=False, indent=1))
     session = package["session"]

@@ -32,7 +32,7 @@ SITE_FILE = "site.json"  # the package kept in the laptop's data directory
 FORMAT_VERSION = 1
 SITE_CODE_MAX = 3  # "L1-" + prefix (2) + width (6) fits the 12 characters of a number
 # The parts of the center's configuration a site takes over as they are.
-KEPT_SECTIONS = ("policy", "ratings", "assists", "feedback", "assistance")
+KEPT_SECTIONS = ("policy", "ratings", "assists", "feedback", "assistance", "screens")
 
 
 def site_code_of(session: OutreachSession) -> str:
