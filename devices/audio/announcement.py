@@ -140,6 +140,7 @@ def build_announcement(
     """Announcement for ``ticket`` (e.g. ``"A023"``) called to ``counter`` (e.g. ``5``)."""
     config = config or AnnouncementConfig()
     ticket = unicodedata.normalize("NFC", str(ticket)).strip()
+    ticket = ticket.rsplit("-", 1)[-1]  # an outreach site's "L1-B003" is read "B003"
     counter = unicodedata.normalize("NFC", str(counter)).strip()
     items: list[Item] = []
     spoken: list[str] = []

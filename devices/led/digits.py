@@ -26,10 +26,11 @@ class NumberTooLargeError(LedNumberError):
 
 
 def ticket_digits(number: str | None) -> str:
-    """The ASCII digits of ``number`` in order: ``"A023"`` → ``"023"``."""
+    """The ASCII digits of ``number`` in order: ``"A023"`` → ``"023"``; an outreach
+    site's code before a dash is left out: ``"L1-B003"`` → ``"003"``."""
     if number is None or not number.strip():
         raise MissingNumberError(_("No ticket number was given for the LED board"))
-    found = "".join(_DIGITS.findall(number))
+    found = "".join(_DIGITS.findall(number.rsplit("-", 1)[-1]))  # "L1-B003": a site's
     if not found:
         raise MissingNumberError(
             _("Ticket number “{number}” has no digits to show on the LED board").format(

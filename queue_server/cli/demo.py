@@ -196,6 +196,14 @@ def _history(
             seconds=summary.seconds,
         )
     )
+    from queue_server.demo.sites import play_outreach_saturdays
+
+    outreach = play_outreach_saturdays(queue, settings, staff.officers, summary.days, seed)
+    click.echo(
+        _("Two outreach Saturdays played on a laptop and imported: {count} tickets.").format(
+            count=outreach
+        )
+    )
     click.echo(
         _("The report of these days: xephang report --from {first} --to {last}").format(
             first=summary.days[0], last=summary.days[-1]

@@ -304,3 +304,8 @@ main.add_command(paper)
 from queue_server.cli.demo import demo  # noqa: E402
 
 main.add_command(demo)
+
+# --- outreach sites: a laptop that runs one session alone, then merges back ---
+from queue_server.cli.sites import site  # noqa: E402
+
+main.add_command(site)

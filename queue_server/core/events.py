@@ -405,6 +405,8 @@ class SlipPrintRequested(DomainEvent):
         return plain(self)
 
 
+from queue_server.core.site_events import SiteImported  # noqa: E402  (uses DomainEvent)
+
 EVENT_TYPES: Mapping[str, type[DomainEvent]] = MappingProxyType(
     {
         event_type.name: event_type
@@ -433,6 +435,7 @@ EVENT_TYPES: Mapping[str, type[DomainEvent]] = MappingProxyType(
             OutreachChanged,
             PaperTicketEntered,
             SlipPrintRequested,
+            SiteImported,
         )
     }
 )

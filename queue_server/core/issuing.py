@@ -183,6 +183,8 @@ def _insert_ticket(
     number = format_number(
         service.prefix, sequence, width=numbering.width, first=numbering.first, last=numbering.last
     )
+    if numbering.site:  # an outreach site: its code first, so numbers never collide
+        number = f"{numbering.site}-{number}"
     emergency = bool(category and category.emergency)
     ticket_id = fast(
         conn,

@@ -15,6 +15,8 @@ class NumberingConfig(_Model):
     width: int = Field(3, ge=1, le=6)
     first: int = Field(1, ge=0)
     last: int = Field(999, ge=1)
+    # An outreach site's code (e.g. "L1"): numbers become "L1-B003", never the center's.
+    site: str | None = Field(None, pattern=r"^[A-Z0-9]{1,3}$")
 
     @model_validator(mode="after")
     def _range(self) -> NumberingConfig:

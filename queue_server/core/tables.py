@@ -8,6 +8,7 @@ from queue_server.core import (
     feedback_model,
     outreach_models,
     outreach_tables,
+    site_models,
     slip_tables,
     visit_models,
 )
@@ -19,6 +20,7 @@ __all__ = [
     "feedback_model",
     "outreach_models",
     "outreach_tables",
+    "site_models",
     "slip_tables",
     "visit_models",
 ]

@@ -36,6 +36,7 @@ from queue_server.reports.categories import (
 from queue_server.reports.collation import vietnamese_key
 from queue_server.reports.feedback import FeedbackFigures, feedback_figures
 from queue_server.reports.labels import by_counter_name
+from queue_server.reports.outreach import OutreachFigures, outreach_figures
 from queue_server.reports.results import ResultFigures, result_figures
 from queue_server.reports.satisfaction import Satisfaction, satisfaction_report
 from queue_server.reports.tally import Tally, TicketFacts
@@ -83,6 +84,8 @@ class Report:
     assistance_calls: AssistanceFigures = field(default_factory=AssistanceFigures)
     # Tickets per channel (kiosk, helpdesk, paper …), first seen first.
     by_channel: dict[str, Tally] = field(default_factory=dict)
+    # Tickets imported from outreach sites (see :mod:`queue_server.reports.outreach`).
+    outreach: OutreachFigures = field(default_factory=OutreachFigures)
 
     @property
     def priority_served(self) -> int:
@@ -140,6 +143,7 @@ def compute_report(
         calls = assistance_figures(conn, start, end, call_reasons)
         today = today or local_day(datetime.now(UTC), zone)
         booked = appointment_figures(conn, start, end, today)
+        outreach = outreach_figures(conn, start, end)
     per_day: dict[date, list[TicketFacts]] = defaultdict(list)
     for ticket in facts:
         per_day[ticket.day].append(ticket)
@@ -167,6 +171,7 @@ def compute_report(
             progress(day)
     by_service = {key[1]: services[key] for key in sorted(services)}
     by_category = category_figures(categories, list(by_service), facts)
+    outreach.center_issued, outreach.center_served = total.issued, total.served
     return Report(
         start=start,
         end=end,
@@ -188,6 +193,7 @@ def compute_report(
         assistance_calls=calls,
         appointments=booked,
         by_channel=dict(channels),
+        outreach=outreach,
     )
 
 

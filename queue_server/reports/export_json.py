@@ -72,6 +72,7 @@ def report_json(report: Report, center: str, ward: str | None = None) -> dict[st
         "feedback": report.feedback.as_json(),
         "assistance_calls": report.assistance_calls.as_json(),
         "results": report.results.as_json(),
+        "outreach": report.outreach.as_json(),
     }
     return document
 

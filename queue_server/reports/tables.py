@@ -106,6 +106,7 @@ def report_tables(
         priority_table,
     )
     from queue_server.reports.feedback_tables import feedback_table
+    from queue_server.reports.outreach_tables import outreach_table
     from queue_server.reports.periods import Period
     from queue_server.reports.satisfaction_tables import satisfaction_tables
 
@@ -187,6 +188,7 @@ def report_tables(
         results_table(report),
         assistance_table(report),
         appointments_table(report),
+        outreach_table(report),
         hours,
         *satisfaction_tables(report.satisfaction, total.served, reasons),
         category_satisfaction_table(report),

@@ -34,6 +34,7 @@ from queue_server.core.events import (
     ResultSlipIssued,
     ResultSlipPostponed,
     SettingsChanged,
+    SiteImported,
     SlipPrintRequested,
     TicketCalled,
     TicketChanged,
@@ -292,6 +293,7 @@ class DeviceWorker:
             AppointmentChanged,
             OutreachChanged,
             PaperTicketEntered,  # history: never on a board, never spoken
+            SiteImported,
         }
     )
     """Event types the devices have nothing to do with (the boards follow ``counter_changed``)."""

@@ -47,7 +47,7 @@ FIRST, LAST = date(2026, 11, 23), date(2026, 11, 25)
 JSON_KEYS = {
     "schema", "center", "period", "totals", "by_day", "by_month", "by_service", "by_counter",
     "by_officer", "by_channel", "arrivals_by_hour", "by_category", "assists", "home_visits",
-    "appointments", "feedback", "assistance_calls", "results", "satisfaction",
+    "appointments", "feedback", "assistance_calls", "results", "satisfaction", "outreach",
 }  # fmt: skip
 
 
@@ -203,6 +203,8 @@ def test_json_report_has_every_key_with_the_figures(report: Report) -> None:
     assert all(kind["total"] == 0 for kind in document["assists"]["by_kind"])
     for key in ("home_visits", "appointments", "feedback", "assistance_calls", "results"):
         assert isinstance(document[key], dict), key
+    assert document["outreach"]["sessions"] == 0  # no site imported: all at the center
+    assert document["outreach"]["center_only"]["issued"] == document["totals"]["issued"]
     assert len(document["arrivals_by_hour"]) == 24
     assert [d["day"] for d in document["by_day"]] == ["2026-11-23", "2026-11-24", "2026-11-25"]
     assert document["center"] == {"name": "TTPVHCC phường Hòa Bình", "ward": "UBND phường Hòa Bình"}

@@ -68,6 +68,7 @@ def test_csv_has_bom_sections_and_vietnamese_headers(tables: list[Table]) -> Non
         "Giấy hẹn trả kết quả",
         "Yêu cầu hỗ trợ",
         "Lịch hẹn",
+        "Buổi tiếp nhận lưu động",
         "Lượt đến theo giờ",
         "Mức độ hài lòng",
         "Hài lòng theo quầy",

@@ -31,6 +31,10 @@ def main() -> None:
     ratings = json.loads(os.environ.get("XEPHANG_TEST_RATINGS", "{}"))  # e.g. {"timeout_s": 3}
     if ratings:
         settings = settings.model_copy(update={"ratings": RatingsConfig(**ratings)})
+    site = os.environ.get("XEPHANG_TEST_SITE")  # an outreach site's code, e.g. "L12"
+    if site:
+        numbering = settings.numbering.model_copy(update={"site": site})
+        settings = settings.model_copy(update={"numbering": numbering})
     # No daily maintenance: tests write past days into the database while this server
     # runs (tests/screens/test_reports_page.py), and its start-up run would close-day them.
     app = start_app(settings, maintenance=False)

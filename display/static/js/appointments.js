@@ -196,6 +196,7 @@
       try {
         const answer = await send(`/api/v1/appointments/${code}/check-in`, {});
         $("appt-ticket-number").textContent = answer.ticket.number;
+        $("appt-ticket-number").style.setProperty("--chars", answer.ticket.number.length);
         $("appt-ticket-when").textContent = answer.late
           ? t("appt_late", { number: answer.ticket.number })
           : t("appt_on_time", { number: answer.ticket.number, time: timeLabel(answer.appointment.slot_start) });

@@ -16,6 +16,7 @@
     const latest = state.recent[0];
     const box = $("latest");
     $("latest-number").textContent = latest ? latest.number : "–";
+    $("latest-number").style.setProperty("--chars", latest ? latest.number.length : 1);
     $("latest-counter").textContent = latest ? counterLabel(latest.counter) : t("no_calls");
     box.querySelector(".d-go").hidden = !latest;
     $("latest-recall").hidden = !(latest && latest.recall);
@@ -69,11 +70,13 @@
         if (counter.status === "paused") status = t("paused");
         else if (counter.status === "closed") status = t("closed");
         if (status && !counter.current) current = "";
+        const shown = el("span", { class: "d-board-number", text: current });
+        shown.style.setProperty("--chars", String(current || "").length);  // long: smaller
         // The status shares the counter's line: a paused counter is no taller than the rest.
         return el("li", { class: "d-board-item status-" + counter.status, "data-counter": number },
           el("span", { class: "d-board-counter" }, counterLabel(number),
             status ? el("span", { class: "d-board-status", text: status }) : null),
-          el("span", { class: "d-board-number", text: current }));
+          shown);
       })
     );
   }

@@ -63,6 +63,7 @@
   function showTicket(ticket) {
     const service = data.services.find((s) => s.code === ticket.service);
     $("ticket-number").textContent = ticket.number;
+    $("ticket-number").style.setProperty("--chars", ticket.number.length);
     $("ticket-service").textContent = service ? label(service, window.XP.language) : ticket.service_name;
     $("ticket-ahead").textContent = t("ahead", { count: ticket.ahead });
     const wait = ticket.estimated_wait_s;
