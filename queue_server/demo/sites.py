@@ -21,7 +21,7 @@ from datetime import time as dt_time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select, update
 
 from queue_server.auth.users import add_user
 from queue_server.core.assists import Assists
@@ -71,7 +71,22 @@ def play_outreach_saturdays(
 
 
 def _schedule(queue: Queue, day: date, place: str, services: str, going: list[Staff]) -> int:
+    """The session of ``day``: the demo schedule's own if it has one that day (given the
+    laptop's services and staff), else a new one."""
+    staff_ids = ",".join(str(staff.user_id) for staff in going)
     with queue.db.write() as conn:
+        planned = conn.execute(
+            select(OutreachSession.id).where(
+                OutreachSession.day == day, OutreachSession.status == "planned"
+            )
+        ).scalar()
+        if planned is not None:
+            conn.execute(
+                update(OutreachSession)
+                .where(OutreachSession.id == planned)
+                .values(services=services, staff_ids=staff_ids, site_code="L1")
+            )
+            return int(planned)
         return int(
             conn.execute(
                 insert(OutreachSession)
@@ -81,7 +96,7 @@ def _schedule(queue: Queue, day: date, place: str, services: str, going: list[St
                     ends=ENDS,
                     place=place,
                     services=services,
-                    staff_ids=",".join(str(staff.user_id) for staff in going),
+                    staff_ids=staff_ids,
                     notes="",
                     site_code="L1",
                     status="planned",
