@@ -185,10 +185,13 @@ def run_maintenance(
 
 
 def maintain_if_due(queue: Queue, plan: MaintenancePlan) -> Outcome[MaintenanceResult | None]:
-    """Run the maintenance if today's (or a missed) run has not been made yet."""
+    """Run the maintenance if today's (or a missed) run has not been made yet, and the
+    clock is not suspect (the check also marks the time as seen)."""
     if not plan.enabled:
         return Outcome(None)
     now = queue.clock.now()
+    if queue.clock_guard.watch(queue.db, now, ACTOR) is not None:
+        return Outcome(None)  # a suspect clock: no closing or purging (docs/clock.md)
     due = due_moment(now, queue.options.zone, plan.hour)
     if not claim(queue.db, due, now):
         return Outcome(None)
