@@ -93,6 +93,9 @@ KIOSK: dict[str, str] = {
     "printing": N_("Printing your ticket…"),
     "no_printer": N_("Please remember your number and wait to be called."),
     "issue_failed": N_("No number could be given. Please ask the help desk."),
+    "clock_wrong": N_(
+        "Numbers cannot be given for a moment. Please ask the help desk: the staff know."
+    ),
     "busy": N_("Please wait…"),
     "done": N_("Done"),
     "code_question": N_("Enter the code on your result slip"),

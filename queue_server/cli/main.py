@@ -299,3 +299,8 @@ main.add_command(check)
 from queue_server.cli.demo import demo  # noqa: E402
 
 main.add_command(demo)
+
+# --- the clock after a power cut (issue #17) ---
+from queue_server.cli.clock import clock  # noqa: E402
+
+main.add_command(clock)

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from queue_server.core import outbox
+from queue_server.core import audit, outbox
 from queue_server.core.archive import ArchivedDay, archive_before, archive_horizon
 from queue_server.core.contacts import purge_contacts, purge_visit_contacts
 from queue_server.core.db import Database
@@ -190,8 +190,11 @@ def maintain_if_due(queue: Queue, plan: MaintenancePlan) -> Outcome[MaintenanceR
     if not plan.enabled:
         return Outcome(None)
     now = queue.clock.now()
-    if queue.clock_guard.watch(queue.db, now, ACTOR) is not None:
-        return Outcome(None)  # a suspect clock: no closing or purging (docs/clock.md)
+    suspicion = queue.clock_guard.watch(queue.db, now, ACTOR)
+    if suspicion is not None:  # a suspect clock: no closing or purging (docs/clock.md)
+        with queue.db.write() as conn:
+            audit.record(conn, now, ACTOR, "maintenance.skipped", "clock", suspicion.to_dict())
+        return Outcome(None)
     due = due_moment(now, queue.options.zone, plan.hour)
     if not claim(queue.db, due, now):
         return Outcome(None)

@@ -13,14 +13,20 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from queue_server.web.clock_openapi import CLOCK_ANSWERS, CLOCK_ROUTES
 from queue_server.web.openapi_appointments import APPOINTMENT_ANSWERS, APPOINTMENT_ROUTES
 from queue_server.web.openapi_models import ANSWERS
 from queue_server.web.openapi_routes import ERRORS, ROUTES, Answer, Route
 from queue_server.web.result_openapi import RESULT_ANSWERS, RESULT_ROUTES
 
 # Every operation and answer: the core API's, and those of features documented apart.
-ALL_ROUTES: tuple[Route, ...] = (*ROUTES, *RESULT_ROUTES, *APPOINTMENT_ROUTES)
-ALL_ANSWERS: tuple[type[BaseModel], ...] = (*ANSWERS, *RESULT_ANSWERS, *APPOINTMENT_ANSWERS)
+ALL_ROUTES: tuple[Route, ...] = (*ROUTES, *RESULT_ROUTES, *APPOINTMENT_ROUTES, *CLOCK_ROUTES)
+ALL_ANSWERS: tuple[type[BaseModel], ...] = (
+    *ANSWERS,
+    *RESULT_ANSWERS,
+    *APPOINTMENT_ANSWERS,
+    *CLOCK_ANSWERS,
+)
 
 API_VERSION = "1.0.0"
 REF = "#/components/schemas/{model}"

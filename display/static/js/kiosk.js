@@ -135,9 +135,11 @@
     } catch (error) {
       requestKey = null;
       if (error.status === 401) $("no-access").hidden = false;
-      // A refused code (unknown, collected, not ready yet): the server's polite message.
-      $("error-text").textContent = resultCode && error.status >= 400 && error.status < 500
-        ? error.message : t("issue_failed");
+      // A refused code (unknown, collected, not ready yet): the server's polite message;
+      // a suspect server clock (docs/clock.md): words for the citizen, not the clock's.
+      const clock = error.payload && error.payload.reason === "clock";
+      $("error-text").textContent = clock ? t("clock_wrong")
+        : resultCode && error.status >= 400 && error.status < 500 ? error.message : t("issue_failed");
       show("step-error");
     }
   }
