@@ -57,9 +57,7 @@ def test_back_and_forward_refused_until_confirmed_and_no_number_reused(
     settings: Settings, guarded: Queue, clock: FrozenClock
 ) -> None:
     queue = guarded
-    app = start_app(
-        settings.model_copy(update={"clock": ClockConfig()}), queue=queue, testing=True
-    )
+    app = start_app(settings.model_copy(update={"clock": ClockConfig()}), queue=queue, testing=True)
     client: FlaskClient = app.test_client()
     token = make_token_maker(queue)
     kiosk, officer, admin = token("kiosk"), token("officer", counter=2), token("admin")
@@ -97,7 +95,12 @@ def test_back_and_forward_refused_until_confirmed_and_no_number_reused(
     assert refused.status_code == 503 and refused.get_json()["error"].startswith(AHEAD)
     clock.advance(days=-30, minutes=5)
     assert issue().get_json()["number"] == "B004"
-    assert actions(queue) == ["clock.suspect", "clock.confirmed", "clock.suspect", "clock.recovered"]
+    assert actions(queue) == [
+        "clock.suspect",
+        "clock.confirmed",
+        "clock.suspect",
+        "clock.recovered",
+    ]
     assert numbers(queue) == [
         ("2026-11-23", "B001"),
         ("2026-11-23", "B002"),
@@ -146,8 +149,11 @@ def test_cli_status_and_confirm(tmp_path: Path) -> None:
     issued = runner.invoke(main, ["ticket", "issue", "HT", "--config", str(config)])
     assert issued.exit_code == 0, issued.output
     queue = open_queue(load_settings(config), migrate=False, sync=False)
-    today = [n for day, n in numbers(queue) if day == first.issued_at.astimezone(
-        queue.options.zone).date().isoformat()]
+    today = [
+        n
+        for day, n in numbers(queue)
+        if day == first.issued_at.astimezone(queue.options.zone).date().isoformat()
+    ]
     assert today == [first.number, "B002"]  # the day's numbering goes on
     assert [e.actor for e in audit_entries(queue.db, "clock.confirmed")] == ["cli"]
     queue.db.dispose()
