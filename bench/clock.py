@@ -69,10 +69,10 @@ def main() -> None:
                 with queue.db.read() as conn:
                     guard.admit(conn, clock.now())
                 later = clock.now() + timedelta(seconds=1)
-                cached = per_call_us(lambda: guard.fits(later), args.calls)
+                cached = per_call_us(lambda: guard.fits(later), args.calls)  # noqa: B023
 
                 def read() -> None:
-                    with queue.db.read() as conn:
+                    with queue.db.read() as conn:  # noqa: B023
                         reference(conn)
 
                 database = per_call_us(read, args.calls // 20)

@@ -27,7 +27,7 @@ from pydantic import (
 from queue_server.core.appointment_config import AppointmentsConfig
 from queue_server.core.assist_config import AssistsConfig
 from queue_server.core.assistance_config import AssistanceConfig
-from queue_server.core.clockguard import ClockConfig
+from queue_server.core.clock_config import ClockConfig
 from queue_server.core.feedback_config import FeedbackConfig
 from queue_server.core.options import NumberingConfig, PolicyConfig
 from queue_server.core.rating_config import RatingsConfig

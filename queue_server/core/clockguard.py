@@ -23,31 +23,23 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Connection, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from queue_server.core import audit
+from queue_server.core.clock_config import ClockConfig
 from queue_server.core.db import Database
 from queue_server.core.errors import Unavailable
 from queue_server.core.fastsql import execute as fast
 from queue_server.core.models import CenterSetting, TicketEvent
 from queue_server.i18n import _
 
+__all__ = ["ClockConfig", "ClockGuard", "ClockStatus", "ClockSuspect", "reference"]
+
 SETTING_KEY = "clock"
 RETRY_AFTER_S = 60
 LATEST_EVENT = select(TicketEvent.id, TicketEvent.at).order_by(TicketEvent.id.desc()).limit(1)
 STORED = select(CenterSetting.value).where(CenterSetting.key == SETTING_KEY)
-
-
-class ClockConfig(BaseModel):
-    """When the server's clock is suspect (docs/clock.md)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    enabled: bool = True
-    back_tolerance_s: int = Field(120, ge=0, le=86_400)  # behind the last event by more
-    forward_days: int = Field(10, ge=1, le=3_650)  # ahead of the last event by more
 
 
 class ClockSuspect(Unavailable):

@@ -29,8 +29,8 @@ from ..reports.test_cli import write_config
 from .conftest import make_token_maker
 
 MONDAY_9 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # 09:00 local
-BEHIND = "The server's clock is behind the last recorded ticket"
-AHEAD = "The server's clock is far ahead of the last recorded ticket"
+BEHIND = "Đồng hồ của máy chủ đang chậm hơn"  # the center speaks Vietnamese
+AHEAD = "Đồng hồ của máy chủ đang nhanh hơn nhiều"
 
 
 @pytest.fixture
