@@ -101,6 +101,9 @@ KIOSK: dict[str, str] = {
     "issue_failed": N_("No number could be given. Please ask the help desk."),
     # The server is unreachable (docs/outages.md): what citizens do.
     "offline_paper": N_("Please take a paper ticket at the help desk."),
+    "clock_wrong": N_(
+        "Numbers cannot be given for a moment. Please ask the help desk: the staff know."
+    ),
     "busy": N_("Please wait…"),
     "done": N_("Done"),
     "code_question": N_("Enter the code on your result slip"),

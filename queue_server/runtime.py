@@ -154,6 +154,8 @@ class Runtime:
             else:  # opened by the caller: still apply the admin pages' saved changes
                 with queue.db.write() as conn:
                     effective = apply_saved(conn, file_settings, queue.clock.now())
+            # A clock that jumped while the server was off: refuse tickets until confirmed.
+            queue.clock_guard.watch(queue.db, queue.clock.now(), "system:start-up")
             relay = relay or Relay()
             relay.follow(queue.db)
             process = process_name() if effective.cluster_mode else None

@@ -27,6 +27,7 @@ from pydantic import (
 from queue_server.core.appointment_config import AppointmentsConfig
 from queue_server.core.assist_config import AssistsConfig
 from queue_server.core.assistance_config import AssistanceConfig
+from queue_server.core.clock_config import ClockConfig
 from queue_server.core.feedback_config import FeedbackConfig
 from queue_server.core.options import NumberingConfig, PolicyConfig
 from queue_server.core.paper_config import PaperConfig, colliding_prefixes
@@ -244,6 +245,7 @@ class Settings(_Model):
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     maintenance: MaintenanceConfig = Field(default_factory=MaintenanceConfig)
     paper: PaperConfig = Field(default_factory=PaperConfig)
+    clock: ClockConfig = Field(default_factory=ClockConfig)
     source: str = Field("", exclude=True)
 
     @model_validator(mode="after")

@@ -14,6 +14,7 @@ import pytest
 from queue_server.core.bootstrap import open_queue
 from queue_server.core.catalogue import sync_catalogue
 from queue_server.core.clock import FrozenClock
+from queue_server.core.clockguard import ClockConfig
 from queue_server.core.db import Database
 from queue_server.core.operations import Queue
 from queue_server.core.schema import upgrade
@@ -31,8 +32,12 @@ def demo_settings() -> Settings:
 
 @pytest.fixture
 def settings(demo_settings: Settings, tmp_path: Path) -> Settings:
-    """The demo center with its data directory in a temporary folder."""
-    return demo_settings.model_copy(update={"data_dir": str(tmp_path / "data")})
+    """The demo center with its data directory in a temporary folder, the clock guard
+    off: tests move their frozen clocks freely (tests/core/test_clockguard.py turns it
+    on)."""
+    return demo_settings.model_copy(
+        update={"data_dir": str(tmp_path / "data"), "clock": ClockConfig(enabled=False)}
+    )
 
 
 @pytest.fixture

@@ -309,3 +309,7 @@ main.add_command(demo)
 from queue_server.cli.sites import site  # noqa: E402
 
 main.add_command(site)
+# --- the clock after a power cut (issue #17) ---
+from queue_server.cli.clock import clock  # noqa: E402
+
+main.add_command(clock)

@@ -20,7 +20,10 @@ if TYPE_CHECKING:
 def queue_options(settings: Settings) -> QueueOptions:
     """The queue's options taken from the settings."""
     return QueueOptions(
-        zone=settings.center.zone, numbering=settings.numbering, policy=settings.policy
+        zone=settings.center.zone,
+        numbering=settings.numbering,
+        policy=settings.policy,
+        clock=settings.clock,
     )
 
 

@@ -46,6 +46,7 @@ def call_next(
     events: list[DomainEvent] = []
     log: list[dict[str, Any]] = []
     with ctx.db.write() as conn:
+        ctx.clock_guard.admit(conn, now, actor or "counter")  # no call on a wrong clock
         state = lock_counter(conn, info)
         finish_current(ctx, conn, info, state, now, actor, events, log)
         claimed, streak = _claim_by_policy(ctx, conn, info, state, day, now, officer_id)
@@ -102,6 +103,7 @@ def call_ticket(
     day = local_day(now, ctx.options.zone)
     events: list[DomainEvent] = []
     with ctx.db.write() as conn:
+        ctx.clock_guard.admit(conn, now, actor or "counter")  # no call on a wrong clock
         state = lock_counter(conn, info)
         row = ticket_row(conn, ticket_id)
         if only_served:
@@ -142,6 +144,7 @@ def recall(
     info = ctx.counter_info(counter_number)
     now = ctx.clock.now()
     with ctx.db.write() as conn:
+        ctx.clock_guard.admit(conn, now, actor or "counter")  # no call on a wrong clock
         state = lock_counter(conn, info)
         row = current_row(conn, info, state)
         conn.execute(

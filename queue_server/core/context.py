@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from queue_server.core.catalogue import Catalogue, CounterInfo, ServiceInfo, load_catalogue
 from queue_server.core.clock import Clock, SystemClock, local_day
+from queue_server.core.clockguard import ClockConfig, ClockGuard
 from queue_server.core.db import Database
 from queue_server.core.envelope import Envelope
 from queue_server.core.errors import NotFound
@@ -43,6 +44,7 @@ class QueueOptions:
     zone: ZoneInfo
     numbering: NumberingConfig = field(default_factory=NumberingConfig)
     policy: PolicyConfig = field(default_factory=PolicyConfig)
+    clock: ClockConfig = field(default_factory=ClockConfig)
 
 
 class QueueContext:
@@ -52,6 +54,7 @@ class QueueContext:
         self.db = db
         self.options = options
         self.clock = clock or SystemClock()
+        self.clock_guard = ClockGuard(options.clock)  # docs/outages.md
         self._catalogue_lock = threading.Lock()
         self._catalogue: Catalogue | None = None
 

@@ -59,6 +59,7 @@ def issue(
     day = local_day(now, ctx.options.zone)
     track_code = secrets.token_urlsafe(9)
     with ctx.db.write() as conn:
+        ctx.clock_guard.admit(conn, now, actor or channel)  # no ticket on a wrong clock
         place = place_of_new_ticket(ctx, conn, service.id, day, category, now, due_at)
         # Numbering last: on PostgreSQL the day's counter row stays locked until commit.
         ticket = _insert_ticket(

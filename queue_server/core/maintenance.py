@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from queue_server.core import outbox
+from queue_server.core import audit, outbox
 from queue_server.core.archive import ArchivedDay, archive_before, archive_horizon
 from queue_server.core.contacts import purge_contacts, purge_visit_contacts
 from queue_server.core.db import Database
@@ -185,10 +185,16 @@ def run_maintenance(
 
 
 def maintain_if_due(queue: Queue, plan: MaintenancePlan) -> Outcome[MaintenanceResult | None]:
-    """Run the maintenance if today's (or a missed) run has not been made yet."""
+    """Run the maintenance if today's (or a missed) run has not been made yet, and the
+    clock is not suspect (the check also marks the time as seen)."""
     if not plan.enabled:
         return Outcome(None)
     now = queue.clock.now()
+    suspicion = queue.clock_guard.watch(queue.db, now, ACTOR)
+    if suspicion is not None:  # a suspect clock: no closing or purging (docs/outages.md)
+        with queue.db.write() as conn:
+            audit.record(conn, now, ACTOR, "maintenance.skipped", "clock", suspicion.to_dict())
+        return Outcome(None)
     due = due_moment(now, queue.options.zone, plan.hour)
     if not claim(queue.db, due, now):
         return Outcome(None)

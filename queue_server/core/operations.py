@@ -11,12 +11,38 @@ and :mod:`~queue_server.core.lifecycle`, the read models in
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Concatenate, ParamSpec, TypeVar
+
 from queue_server.core import calling, issuing, lifecycle, queries
+from queue_server.core.clockguard import ClockSuspect
 from queue_server.core.context import Outcome, QueueContext, QueueOptions
 from queue_server.core.outbox import recording
 from queue_server.core.views import status_label
 
 __all__ = ["Outcome", "Queue", "QueueOptions", "status_label"]
+
+T = TypeVar("T")
+P = ParamSpec("P")
+C = TypeVar("C", bound=QueueContext)
+
+
+def guarded(
+    command: Callable[Concatenate[C, P], Outcome[T]],
+) -> Callable[Concatenate[C, P], Outcome[T]]:
+    """``command`` that, when refused for a suspect clock, stores and audits the
+    suspicion after its transaction rolled back (docs/outages.md)."""
+
+    @functools.wraps(command)
+    def run(ctx: C, /, *args: P.args, **kwargs: P.kwargs) -> Outcome[T]:
+        try:
+            return command(ctx, *args, **kwargs)
+        except ClockSuspect:
+            ctx.clock_guard.flush(ctx.db)
+            raise
+
+    return run
 
 
 class Queue(QueueContext):
@@ -31,12 +57,12 @@ class Queue(QueueContext):
     """
 
     # Commands: giving tickets.
-    issue = recording(issuing.issue)
+    issue = guarded(recording(issuing.issue))
     reprint = recording(issuing.reprint)
     # Commands: a counter's calling.
-    call_next = recording(calling.call_next)
-    call_ticket = recording(calling.call_ticket)
-    recall = recording(calling.recall)
+    call_next = guarded(recording(calling.call_next))
+    call_ticket = guarded(recording(calling.call_ticket))
+    recall = guarded(recording(calling.recall))
     pause = recording(calling.pause)
     resume = recording(calling.resume)
     # Commands: after the call.

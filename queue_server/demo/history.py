@@ -24,7 +24,7 @@ import itertools
 import random
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from datetime import time as dt_time
 from functools import partial
@@ -36,6 +36,7 @@ from queue_server.core.appointment_config import AppointmentsConfig
 from queue_server.core.assist_config import AssistsConfig
 from queue_server.core.assistance_config import AssistanceConfig
 from queue_server.core.clock import FrozenClock
+from queue_server.core.clockguard import ClockConfig
 from queue_server.core.db import Database
 from queue_server.core.events import TicketView
 from queue_server.core.feedback_config import FeedbackConfig
@@ -202,7 +203,9 @@ def play_history(
     started = time.perf_counter()
     now = queue.clock.now()
     database = _filling(queue.db)
-    played = Queue(database, queue.options, FrozenClock(now))
+    # Past days are played after today's start: no clock guard (docs/outages.md).
+    options = replace(queue.options, clock=ClockConfig(enabled=False))
+    played = Queue(database, options, FrozenClock(now))
     rng = random.Random(seed)
     dates = working_days_before(played.today(), days)
     urgent_days = set(rng.sample(dates, k=max(1, round(len(dates) / 4)))) if dates else set()

@@ -18,6 +18,7 @@ from queue_server.web.assistance import assistance_api
 from queue_server.web.assistance_live import register_assistance
 from queue_server.web.assists import assists_api
 from queue_server.web.bodies import MAX_ID
+from queue_server.web.clock import register_clock
 from queue_server.web.contacts import contacts_api
 from queue_server.web.device_api import device_api
 from queue_server.web.devices import register_devices
@@ -144,6 +145,7 @@ def create_app(runtime: Runtime) -> Flask:
     register_ratings_api(app)
     register_rating_screens(app, runtime)
     register_admin(app)
+    register_clock(app)
     register_devices(app)
     # Outermost, so that Socket.IO's handlers see the client's address as well.
     proxies = TrustedProxies(settings.server.trusted_proxies)

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from queue_server.web.clock_openapi import CLOCK_ANSWERS, CLOCK_ROUTES
 from queue_server.web.openapi_appointments import APPOINTMENT_ANSWERS, APPOINTMENT_ROUTES
 from queue_server.web.openapi_models import ANSWERS
 from queue_server.web.openapi_routes import ERRORS, ROUTES, Answer, Route
@@ -27,6 +28,7 @@ ALL_ROUTES: tuple[Route, ...] = (
     *APPOINTMENT_ROUTES,
     *OUTREACH_ROUTES,
     *PAPER_ROUTES,
+    *CLOCK_ROUTES,
 )
 ALL_ANSWERS: tuple[type[BaseModel], ...] = (
     *ANSWERS,
@@ -34,6 +36,7 @@ ALL_ANSWERS: tuple[type[BaseModel], ...] = (
     *APPOINTMENT_ANSWERS,
     *OUTREACH_ANSWERS,
     *PAPER_ANSWERS,
+    *CLOCK_ANSWERS,
 )
 
 API_VERSION = "1.0.0"

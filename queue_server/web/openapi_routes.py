@@ -40,7 +40,8 @@ ERRORS = {
     422: "Understood but refused (e.g. an inactive service), or the Idempotency-Key was "
     "used for another request.",
     429: "Too many tickets from this client; see Retry-After.",
-    503: "The database cannot take the write now (locked or disk full); see Retry-After.",
+    503: "The database cannot take the write now (locked or disk full), or the server's "
+    'clock is suspect after a power cut (reason "clock", docs/outages.md); see Retry-After.',
 }
 WRITE = (400, 401, 403, 404, 409, 413, 422, 429, 503)
 READ = (401, 403)

@@ -136,10 +136,13 @@
     } catch (error) {
       requestKey = null;
       if (error.status === 401) $("no-access").hidden = false;
-      // A refused code (unknown, collected, not ready yet): the server's polite message.
-      // No answer at all (the server is down): paper tickets at the help desk.
-      $("error-text").textContent = resultCode && error.status >= 400 && error.status < 500
-        ? error.message : (error.status ? t("issue_failed") : t("offline_paper"));
+      // A refused code (unknown, collected, not ready yet): the server's polite message;
+      // a suspect server clock (docs/outages.md): words for the citizen, not the clock's;
+      // no answer at all (the server is down): paper tickets at the help desk.
+      const clock = error.payload && error.payload.reason === "clock";
+      $("error-text").textContent = clock ? t("clock_wrong")
+        : resultCode && error.status >= 400 && error.status < 500 ? error.message
+          : (error.status ? t("issue_failed") : t("offline_paper"));
       show("step-error");
     }
   }

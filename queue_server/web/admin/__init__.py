@@ -40,6 +40,8 @@ def menu(endpoint: str, label: str, *roles: Role) -> None:
 
 def render_admin(template: str, principal: Principal, title: str, **context: Any) -> str:
     """Draw ``admin/<template>`` inside the admin layout (menu, user, CSRF token)."""
+    from queue_server.web.clock import clock_banner  # the banner while the clock is suspect
+
     entries = [
         {"url": url_for(e.endpoint), "label": _(e.label), "current": request.endpoint == e.endpoint}
         for e in MENU
@@ -54,6 +56,7 @@ def render_admin(template: str, principal: Principal, title: str, **context: Any
         user=principal.name,
         center=xephang().settings.center,
         csrf=csrf_token(),
+        clock_banner=clock_banner(),
         _=_,
         **context,
     )

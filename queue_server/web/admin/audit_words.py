@@ -16,6 +16,7 @@ SYSTEM_ACTORS = {
     "system": N_("The system"),
     "system:maintenance": N_("The system (daily maintenance)"),
     "cli": N_("Command line on the server"),
+    "system:start-up": N_("The system (at start-up)"),
 }
 # Stored names that are not a form field's name (the forms read and write them).
 STORED_FIELDS = {
@@ -31,6 +32,11 @@ STORED_FIELDS = {
     "by": N_("Saved by"),
     "changed": N_("Changed"),
     "id": N_("Id number"),
+    # The clock guard's decisions (docs/outages.md).
+    "server_time": N_("Server clock"),
+    "reference": N_("Last recorded event"),
+    "last_event_at": N_("Last recorded event"),
+    "browser_time": N_("This browser's clock"),
 }
 REASONS = {
     "file_changed": N_("the configuration file was edited since"),
