@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, union_all, update
@@ -136,29 +136,9 @@ class PaperTickets:
         finished = entry.finished_at or entry.called_at or entry.issued_at
         emergency = bool(category and category.emergency)
         counter_id = counter.id if counter else None
-        row: dict[str, Any] = {
-            "service_id": service.id,
-            "origin_service_id": service.id,
-            "day": day,
-            "seq": -sequence,
-            "number": number,
-            "priority_id": category.id if category else None,
-            "priority_weight": category.weight if category else 0.0,
-            "emergency": emergency,
-            "channel": CHANNEL,
-            "status": entry.outcome,
-            "issued_at": entry.issued_at,
-            "called_at": entry.called_at,
-            "first_called_at": entry.called_at,
-            "serving_at": entry.called_at if entry.outcome == TicketStatus.DONE else None,
-            "finished_at": finished,
-            "counter_id": counter_id,
-            "officer_id": officer_id,
-            "recall_count": 0,
-            "transfer_count": 0,
-            "track_code": secrets.token_urlsafe(9),
-            "ahead_at_issue": 0,
-        }
+        row = _ticket_row(
+            entry, (service, category), (day, sequence, number), (counter_id, officer_id)
+        )
         with self.queue.db.write() as conn:
             if _taken(conn, service.id, day, -sequence):
                 raise _repeated(number, day)
@@ -199,6 +179,42 @@ class PaperTickets:
             channel=CHANNEL,
         )
         return Outcome(view, [PaperTicketEntered(ticket=view, counter=entry.counter, at=now)])
+
+
+def _ticket_row(
+    entry: PaperEntry,
+    what: tuple[Any, Any],
+    place: tuple[date, int, str],
+    who: tuple[int | None, int | None],
+) -> dict[str, Any]:
+    """The ``tickets`` row of a paper ticket: ``what`` (service, category), ``place``
+    (its day, paper sequence and number), ``who`` (counter id, officer id)."""
+    service, category = what
+    day, sequence, number = place
+    counter_id, officer_id = who
+    return {
+        "service_id": service.id,
+        "origin_service_id": service.id,
+        "day": day,
+        "seq": -sequence,
+        "number": number,
+        "priority_id": category.id if category else None,
+        "priority_weight": category.weight if category else 0.0,
+        "emergency": bool(category and category.emergency),
+        "channel": CHANNEL,
+        "status": entry.outcome,
+        "issued_at": entry.issued_at,
+        "called_at": entry.called_at,
+        "first_called_at": entry.called_at,
+        "serving_at": entry.called_at if entry.outcome == TicketStatus.DONE else None,
+        "finished_at": entry.finished_at or entry.called_at or entry.issued_at,
+        "counter_id": counter_id,
+        "officer_id": officer_id,
+        "recall_count": 0,
+        "transfer_count": 0,
+        "track_code": secrets.token_urlsafe(9),
+        "ahead_at_issue": 0,
+    }
 
 
 def _check_times(entry: PaperEntry, now: datetime, max_age_days: int) -> None:

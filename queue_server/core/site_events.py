@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from queue_server.core.events import DomainEvent
+from queue_server.core.event_base import DomainEvent
 
 
 @dataclass(frozen=True, slots=True)
