@@ -15,8 +15,7 @@
 
 from __future__ import annotations
 
-import re
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Annotated, Any
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
@@ -30,6 +29,7 @@ from queue_server.core.operations import Outcome
 from queue_server.i18n import _
 from queue_server.web import idempotency
 from queue_server.web.bodies import Body, Code, parse_body
+from queue_server.web.dates import day_arg
 from queue_server.web.errors import ApiError
 from queue_server.web.printing import print_answer
 from queue_server.web.ratelimit import Limiter, RateLimiter
@@ -40,7 +40,6 @@ appointments_api = Blueprint("appointments_api", __name__, url_prefix="/api/v1")
 
 BOOKERS = (Role.KIOSK, Role.HELPDESK)  # and the admin; the public without credentials
 DESK = (Role.HELPDESK,)  # and the admin
-ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 LIMITER_KEY = "xephang_appointments_limiter"
 MAX_LIST_DAYS = 62
 DAYS_SHOWN = 14  # open days offered for booking on the screens
@@ -113,7 +112,7 @@ def slots() -> Response:
     code = request.args.get("service", "")
     if not code:
         raise ApiError(400, _("Choose a service."), field="service")
-    day = _day("day", service.queue.today())
+    day = day_arg("day") or service.queue.today()
     places = service.slots(code, day)
     return jsonify(
         {
@@ -132,8 +131,8 @@ def list_appointments() -> Response:
     and status."""
     service = appointments_service()
     today = service.queue.today()
-    start = _day("from", today)
-    end = _day("to", start if "from" in request.args else today)
+    start = day_arg("from") or today
+    end = day_arg("to") or (start if "from" in request.args else today)
     if end < start or end - start > timedelta(days=MAX_LIST_DAYS):
         raise ApiError(
             400,
@@ -223,20 +222,6 @@ def _public_write() -> None:
             _("Too many bookings from this device; try again in {seconds} s.").format(seconds=wait),
             headers={"Retry-After": str(wait)},
         )
-
-
-def _day(name: str, default: date) -> date:
-    raw = request.args.get(name)
-    if raw is None:
-        return default
-    try:
-        if not ISO_DAY.fullmatch(raw):
-            raise ValueError(raw)
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise ApiError(
-            400, _("{name} must be a date such as 2026-11-23.").format(name=name), field=name
-        ) from None
 
 
 def _choice(name: str, allowed: tuple[str, ...]) -> str | None:

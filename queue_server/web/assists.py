@@ -12,8 +12,6 @@ No route takes or returns a name or an identity number.
 
 from __future__ import annotations
 
-import re
-from datetime import date
 from typing import Annotated, Any
 
 from flask import Blueprint, Response, g, jsonify, request
@@ -25,6 +23,7 @@ from queue_server.core.operations import Outcome
 from queue_server.i18n import _
 from queue_server.web import idempotency
 from queue_server.web.bodies import MAX_ID, Body, Code, parse_body
+from queue_server.web.dates import day_arg
 from queue_server.web.errors import ApiError
 from queue_server.web.security import require
 from queue_server.web.state import xephang
@@ -34,7 +33,6 @@ assists_api = Blueprint("assists_api", __name__, url_prefix="/api/v1")
 RECORDERS = (Role.HELPDESK, Role.OFFICER, Role.VOLUNTEER)  # and the admin
 READERS = (Role.MANAGER, Role.HELPDESK)
 KIND_READERS = (*RECORDERS, Role.MANAGER)
-ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class AssistBody(Body):
@@ -94,8 +92,8 @@ def count_assists() -> Response:
     default today)."""
     service = assists_service()
     today = service.queue.today()
-    start = _day("from", today)
-    end = _day("to", start if "from" in request.args else today)
+    start = day_arg("from") or today
+    end = day_arg("to") or (start if "from" in request.args else today)
     if end < start:
         raise ApiError(400, _("The end date is before the start date."), field="to")
     if (end - start).days >= MAX_RANGE_DAYS:
@@ -103,20 +101,6 @@ def count_assists() -> Response:
             400, _("Choose at most {days} days at a time.").format(days=MAX_RANGE_DAYS), field="to"
         )
     return jsonify(counts_to_dict(service, service.counts(start, end)))
-
-
-def _day(name: str, default: date) -> date:
-    raw = request.args.get(name)
-    if raw is None:
-        return default
-    try:
-        if not ISO_DAY.fullmatch(raw):
-            raise ValueError(raw)
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise ApiError(
-            400, _("{name} must be a date such as 2026-11-23.").format(name=name), field=name
-        ) from None
 
 
 def counts_to_dict(service: Assists, counts: AssistCounts) -> dict[str, Any]:

@@ -25,8 +25,8 @@ from queue_server.core.feedback_queries import FeedbackFilter, list_feedback, on
 from queue_server.core.text import Line, Lines
 from queue_server.i18n import _
 from queue_server.web import idempotency
-from queue_server.web.assists import _day
 from queue_server.web.bodies import MAX_ID, Body, Code, parse_body
+from queue_server.web.dates import day_arg
 from queue_server.web.errors import ApiError
 from queue_server.web.ratings import _staff_credentials, _track_code, ratings_state
 from queue_server.web.security import require
@@ -148,8 +148,8 @@ def list_records() -> Response:
     principal: Principal = g.principal
     service = feedback_service()
     today = service.queue.today()
-    start = _day("from", date.fromordinal(today.toordinal() - 30))
-    end = _day("to", today)
+    start = day_arg("from") or date.fromordinal(today.toordinal() - 30)
+    end = day_arg("to") or today
     chosen = FeedbackFilter(
         start,
         end,

@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from flask import Blueprint, Response, g, jsonify, render_template, request
@@ -27,11 +26,11 @@ from queue_server.core.text import Line
 from queue_server.i18n import _, use_language
 from queue_server.web import idempotency
 from queue_server.web.bodies import MAX_ID, Body, Code, parse_body
+from queue_server.web.dates import day_arg, parse_day
 from queue_server.web.errors import ApiError
 from queue_server.web.security import require, signed_in
 from queue_server.web.state import xephang
 from queue_server.web.visit_schemas import Clock, Day, UserId
-from queue_server.web.visits import ISO_DAY
 
 outreach_api = Blueprint("outreach_api", __name__)
 
@@ -87,8 +86,8 @@ def schedule() -> OutreachSchedule:
 @outreach_api.get("/api/v1/outreach-sessions")
 @require(*READERS)
 def list_outreach_sessions() -> Response:
-    first = _day_arg("from") or xephang().queue.today()
-    last = _day_arg("to")
+    first = day_arg("from") or xephang().queue.today()
+    last = day_arg("to")
     if last is not None and (last < first or (last - first).days > MAX_RANGE_DAYS):
         raise ApiError(400, _("The range must end after it starts, within 400 days."), field="to")
     status = request.args.get("status")
@@ -106,7 +105,7 @@ def create_outreach_sessions() -> Response:
     principal: Principal = g.principal
     body = parse_body(OutreachBody)
     draft = SessionDraft(
-        day=_parse_day(body.day, "day"),
+        day=parse_day(body.day, "day"),
         starts=body.starts,
         ends=body.ends,
         place=body.place,
@@ -117,7 +116,7 @@ def create_outreach_sessions() -> Response:
     )
     repeat = None
     if body.repeat is not None:
-        repeat = Repeat(body.repeat.every, _parse_day(body.repeat.until, "until"))
+        repeat = Repeat(body.repeat.every, parse_day(body.repeat.until, "until"))
     plan = schedule()
 
     def command() -> Any:
@@ -137,7 +136,7 @@ def update_outreach_session(session_id: int) -> Response:
         if value is None and name != "site_code":
             continue
         if name == "day":
-            value = _parse_day(value, "day")
+            value = parse_day(value, "day")
         elif name in ("services", "staff"):
             value = tuple(value)
         changes[name] = value
@@ -218,19 +217,3 @@ def _run(principal: Principal, command: Any, answer: Any, status: int = 200) -> 
 def _known(session_id: int) -> None:
     if session_id > MAX_ID:
         raise ApiError(404, _("Unknown outreach session: {id}").format(id=session_id))
-
-
-def _day_arg(name: str) -> date | None:
-    raw = request.args.get(name)
-    return None if raw is None else _parse_day(raw, name)
-
-
-def _parse_day(raw: str, name: str) -> date:
-    try:
-        if not ISO_DAY.fullmatch(raw):
-            raise ValueError(raw)
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise ApiError(
-            400, _("{name} must be a date such as 2026-11-23.").format(name=name), field=name
-        ) from None

@@ -15,9 +15,9 @@ from flask import Blueprint, Response, render_template, request
 from queue_server.auth.roles import Role
 from queue_server.core.visit_queries import VisitFilter, VisitView
 from queue_server.core.visits import HomeVisits
+from queue_server.web.dates import ISO_DAY
 from queue_server.web.security import signed_in
 from queue_server.web.state import xephang
-from queue_server.web.visits import ISO_DAY
 from xephang.display.texts import texts
 
 visit_pages = Blueprint("visit_pages", __name__)

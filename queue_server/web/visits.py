@@ -17,7 +17,6 @@ Officers act as signed-in users (an officer's counter token has no person behind
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
@@ -33,6 +32,7 @@ from queue_server.core.visits import Appointment, HomeVisits, VisitRequest
 from queue_server.i18n import _
 from queue_server.web import idempotency
 from queue_server.web.bodies import MAX_ID, parse_body
+from queue_server.web.dates import parse_day
 from queue_server.web.errors import ApiError
 from queue_server.web.security import require
 from queue_server.web.state import xephang
@@ -43,7 +43,6 @@ visits_api = Blueprint("visits_api", __name__, url_prefix="/api/v1")
 DESK = (Role.HELPDESK,)  # and the admin
 READERS = (Role.HELPDESK, Role.OFFICER, Role.MANAGER)
 CONTACT_READERS = frozenset({Role.HELPDESK, Role.ADMIN})
-ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def home_visits() -> HomeVisits:
@@ -129,7 +128,7 @@ def schedule_visit(visit_id: int) -> Response:
     principal: Principal = g.principal
     body = parse_body(ScheduleBody)
     appointment = Appointment(
-        _parse_day(body.day, "day"), body.window_start, body.window_end, tuple(body.officers)
+        parse_day(body.day, "day"), body.window_start, body.window_end, tuple(body.officers)
     )
     _visit(visit_id)
     visits = home_visits()
@@ -141,7 +140,7 @@ def schedule_visit(visit_id: int) -> Response:
 def record_outcome(visit_id: int) -> Response:
     principal: Principal = g.principal
     body = parse_body(OutcomeBody)
-    new_day = _parse_day(body.new_day, "new_day") if body.new_day else None
+    new_day = parse_day(body.new_day, "new_day") if body.new_day else None
     mine = own_user(principal)
     _visit(visit_id)
     visits = home_visits()
@@ -184,18 +183,7 @@ def _day_arg(name: str) -> date | None:
     raw = request.args.get(name)
     if raw == "today":
         return xephang().queue.today()
-    return None if raw is None else _parse_day(raw, name)
-
-
-def _parse_day(raw: str, name: str) -> date:
-    try:
-        if not ISO_DAY.fullmatch(raw):
-            raise ValueError(raw)
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise ApiError(
-            400, _("{name} must be a date such as 2026-11-23.").format(name=name), field=name
-        ) from None
+    return None if raw is None else parse_day(raw, name)
 
 
 def _int_arg(name: str) -> int | None:
