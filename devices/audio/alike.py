@@ -1,0 +1,97 @@
+"""Which letters, and which ticket prefixes, sound alike in a voice pack.
+
+Both compare the pack's clips by their sound (:mod:`xephang.devices.audio.likeness`), never
+by their file names: two letters with different names that the voice says the same way (the
+old "dê" and "giê") are found, and so are two letters sharing one clip.
+"""
+
+from __future__ import annotations
+
+import functools
+import wave
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from xephang.devices.audio.languages import LANGUAGES
+from xephang.devices.audio.likeness import (
+    CONFUSABLE_BELOW,
+    AlikePair,
+    Frames,
+    alike_pairs,
+    features,
+    join,
+)
+from xephang.devices.audio.pack import PackError, VoicePack
+from xephang.devices.audio.wavio import read_wav
+
+
+@dataclass(frozen=True, slots=True)
+class AlikeLetters:
+    """Two letters whose clips sound alike: the letters, their names, how far apart."""
+
+    first: str
+    second: str
+    first_name: str
+    second_name: str
+    distance: float
+
+
+@functools.lru_cache(maxsize=1024)
+def _clip_frames(path: Path, mtime_ns: int, size: int) -> Frames | None:
+    """Frames of the clip at ``path`` (cached while the file is unchanged); None if unreadable."""
+    try:
+        return features(read_wav(path))
+    except (wave.Error, EOFError, OSError, ValueError):
+        return None
+
+
+def _frames(pack: VoicePack, name: str) -> Frames | None:
+    path = pack.clip_path(name)
+    if path is None:
+        return None
+    stat = path.stat()
+    return _clip_frames(path, stat.st_mtime_ns, stat.st_size)
+
+
+def _letters(pack_path: str | Path) -> tuple[dict[str, str], dict[str, Frames]]:
+    """The pack's letter names (letter → name) and the frames of each letter it can say."""
+    try:
+        pack = VoicePack.load(pack_path)
+    except PackError:
+        return {}, {}
+    lang = LANGUAGES.get(pack.language)
+    if lang is None:
+        return {}, {}
+    names = dict(lang.letter_names)
+    spoken = {letter: _frames(pack, name) for letter, name in names.items()}
+    return names, {letter: frames for letter, frames in spoken.items() if frames}
+
+
+def alike_letters(pack: str | Path, threshold: float = CONFUSABLE_BELOW) -> list[AlikeLetters]:
+    """Every pair of letters whose clips in ``pack`` sound alike, closest first.
+
+    Letters whose clip is missing or unreadable are left out (the pack check reports them).
+    """
+    names, spoken = _letters(pack)
+    return [
+        AlikeLetters(pair.first, pair.second, names[pair.first], names[pair.second], pair.distance)
+        for pair in alike_pairs(spoken, threshold)
+    ]
+
+
+def alike_prefixes(
+    pack: str | Path, prefixes: Iterable[str], threshold: float = CONFUSABLE_BELOW
+) -> list[AlikePair]:
+    """Every pair of ``prefixes`` that sound alike when ``pack`` says them, closest first.
+
+    A prefix is said letter by letter, so its sound is its letters' clips one after the
+    other. Prefixes with a letter the pack cannot say are left out.
+    """
+    _, spoken = _letters(pack)
+    said = {
+        prefix: join([spoken[letter] for letter in prefix])
+        for prefix in dict.fromkeys(p.upper() for p in prefixes)
+        if prefix and all(letter in spoken for letter in prefix)
+    }
+    return alike_pairs(said, threshold)
