@@ -8,6 +8,7 @@ old "dê" and "giê") are found, and so are two letters sharing one clip.
 from __future__ import annotations
 
 import functools
+import itertools
 import wave
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from xephang.devices.audio.likeness import (
     AlikePair,
     Frames,
     alike_pairs,
+    distance,
     features,
     join,
 )
@@ -85,13 +87,33 @@ def alike_prefixes(
 ) -> list[AlikePair]:
     """Every pair of ``prefixes`` that sound alike when ``pack`` says them, closest first.
 
-    A prefix is said letter by letter, so its sound is its letters' clips one after the
-    other. Prefixes with a letter the pack cannot say are left out.
+    A prefix is said letter by letter. Two prefixes of as many letters are as far apart as
+    their most different position ("DA" and "GA" as D and G); prefixes of different lengths
+    are compared as their letters' clips said one after the other. Prefixes with a letter
+    the pack cannot say are left out.
     """
     _, spoken = _letters(pack)
-    said = {
-        prefix: join([spoken[letter] for letter in prefix])
+    said = [
+        prefix
         for prefix in dict.fromkeys(p.upper() for p in prefixes)
         if prefix and all(letter in spoken for letter in prefix)
-    }
-    return alike_pairs(said, threshold)
+    ]
+    letter_gap: dict[tuple[str, str], float] = {}
+
+    def gap(first: str, second: str) -> float:
+        if first == second:
+            return 0.0
+        key = (min(first, second), max(first, second))
+        if key not in letter_gap:
+            letter_gap[key] = distance(spoken[first], spoken[second])
+        return letter_gap[key]
+
+    found = []
+    for first, second in itertools.combinations(said, 2):
+        if len(first) == len(second):
+            apart = max(gap(a, b) for a, b in zip(first, second, strict=True))
+        else:
+            apart = distance(join([spoken[c] for c in first]), join([spoken[c] for c in second]))
+        if apart < threshold:
+            found.append(AlikePair(first, second, round(apart, 2)))
+    return sorted(found, key=lambda pair: pair.distance)
