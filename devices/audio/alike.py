@@ -56,8 +56,11 @@ def _frames(pack: VoicePack, name: str) -> Frames | None:
     return _clip_frames(path, stat.st_mtime_ns, stat.st_size)
 
 
-def _letters(pack_path: str | Path) -> tuple[dict[str, str], dict[str, Frames]]:
-    """The pack's letter names (letter → name) and the frames of each letter it can say."""
+def _letters(
+    pack_path: str | Path, only: set[str] | None = None
+) -> tuple[dict[str, str], dict[str, Frames]]:
+    """The pack's letter names (letter → name) and the frames of each letter it can say
+    (of the letters in ``only``, when given)."""
     try:
         pack = VoicePack.load(pack_path)
     except PackError:
@@ -66,7 +69,8 @@ def _letters(pack_path: str | Path) -> tuple[dict[str, str], dict[str, Frames]]:
     if lang is None:
         return {}, {}
     names = dict(lang.letter_names)
-    spoken = {letter: _frames(pack, name) for letter, name in names.items()}
+    wanted = names if only is None else {k: v for k, v in names.items() if k in only}
+    spoken = {letter: _frames(pack, name) for letter, name in wanted.items()}
     return names, {letter: frames for letter, frames in spoken.items() if frames}
 
 
@@ -92,10 +96,11 @@ def alike_prefixes(
     are compared as their letters' clips said one after the other. Prefixes with a letter
     the pack cannot say are left out.
     """
-    _, spoken = _letters(pack)
+    wanted = list(dict.fromkeys(p.upper() for p in prefixes))
+    _, spoken = _letters(pack, {letter for prefix in wanted for letter in prefix})
     said = [
         prefix
-        for prefix in dict.fromkeys(p.upper() for p in prefixes)
+        for prefix in wanted
         if prefix and all(letter in spoken for letter in prefix)
     ]
     letter_gap: dict[tuple[str, str], float] = {}
