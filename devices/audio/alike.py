@@ -98,11 +98,7 @@ def alike_prefixes(
     """
     wanted = list(dict.fromkeys(p.upper() for p in prefixes))
     _, spoken = _letters(pack, {letter for prefix in wanted for letter in prefix})
-    said = [
-        prefix
-        for prefix in wanted
-        if prefix and all(letter in spoken for letter in prefix)
-    ]
+    said = [prefix for prefix in wanted if prefix and all(letter in spoken for letter in prefix)]
     letter_gap: dict[tuple[str, str], float] = {}
 
     def gap(first: str, second: str) -> float:
