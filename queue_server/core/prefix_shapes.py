@@ -39,3 +39,23 @@ def look_alike_prefixes(prefixes: list[str]) -> list[tuple[str, str]]:
         for first, second in itertools.combinations(prefixes, 2)
         if first != second and shape(first) == shape(second)
     ]
+
+
+def digit_like_problem(prefix: str) -> str | None:
+    """Why ``prefix`` cannot be used on the display, or None."""
+    if not digit_like_letters(prefix):
+        return None
+    return (
+        f"O, Q and I are not used in prefixes: on the hall display they look like the "
+        f"digits 0 and 1 (got {prefix!r})"
+    )
+
+
+def look_alike_problem(prefixes: list[str]) -> str | None:
+    """The first pair of ``prefixes`` that look alike, as a located message, or None."""
+    for first, second in look_alike_prefixes(prefixes):
+        return (
+            f"services[{prefixes.index(second)}].prefix: {second!r} looks like {first!r} "
+            f"on the hall display (E/F, P/R and U/V differ by one small stroke)"
+        )
+    return None
