@@ -154,8 +154,7 @@ def ask_servers(settings: Settings, timeout_s: float) -> list[Answer]:
 @config_option
 @handles_errors
 def check(timeout_s: float, config_path: Path | None) -> None:
-    """Check the configuration: its mode, whether its database and Redis answer, and
-    whether two prefixes sound alike in its voice."""
+    """Check the configuration: its mode, database, Redis, and prefixes that sound alike."""
     settings = load(config_path)
     click.echo(_("Configuration {path}: valid.").format(path=config_path or DEMO_CONFIG))
     for warning in alike_prefix_warnings(settings):

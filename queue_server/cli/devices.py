@@ -62,8 +62,7 @@ def voice() -> None:
 @config_option
 @handles_errors
 def voice_check(pack: str, config_path: Path | None) -> None:
-    """Check that voice PACK (a folder or a bundled pack name) has every clip needed, and
-    that no two letters, nor two of the configured prefixes, sound alike in it."""
+    """Check voice PACK (a folder or bundled pack name): every clip, no two letters alike."""
     settings = load(config_path)
     spoken = settings.voice.announcement
     templates = [t for t in (spoken.template, spoken.second_template) if t]
