@@ -1,4 +1,5 @@
-"""Letters that sound alike: how long the acoustic voice check takes, and the closest pairs.
+"""Letters that sound alike: how long the acoustic voice check takes (CPU seconds of this
+process, so that other work on the machine does not count), and the closest pairs.
 
 .venv/bin/python bench/alike.py [PACK]      # default: the bundled vi-espeak
 """
@@ -9,7 +10,7 @@ import itertools
 import sys
 import time
 
-from xephang.devices.audio.alike import _clip_frames
+from xephang.devices.audio.alike import clip_frames
 from xephang.devices.audio.check import check_pack
 from xephang.devices.audio.languages import LANGUAGES
 from xephang.devices.audio.likeness import distance, features
@@ -21,27 +22,27 @@ def main() -> None:
     folder = resolve_pack(sys.argv[1] if len(sys.argv) > 1 else "vi-espeak")
     pack = VoicePack.load(folder)
     clips = {c.text: folder / c.file for c in pack.manifest.clips if not c.text.startswith("_")}
-    start = time.perf_counter()
+    start = time.process_time()
     frames = {text: features(read_wav(path)) for text, path in clips.items()}
-    featured = time.perf_counter() - start
+    featured = time.process_time() - start
     print(f"features of {len(frames)} clips:          {featured:.2f} s")
-    start = time.perf_counter()
+    start = time.process_time()
     gaps = sorted(
         (distance(frames[a], frames[b]), a, b) for a, b in itertools.combinations(frames, 2)
     )
-    print(f"every pair of clips ({len(gaps)}):      {time.perf_counter() - start:.2f} s")
+    print(f"every pair of clips ({len(gaps)}):      {time.process_time() - start:.2f} s")
     letters = LANGUAGES[pack.language].letter_names
-    _clip_frames.cache_clear()
-    start = time.perf_counter()
+    clip_frames.cache_clear()
+    start = time.process_time()
     problems = check_pack(folder, prefixes=list(letters))
-    print(f"check_pack, every letter as prefix: {time.perf_counter() - start:.2f} s, cold")
-    start = time.perf_counter()
+    print(f"check_pack, every letter as prefix: {time.process_time() - start:.2f} s, cold")
+    start = time.process_time()
     check_pack(folder, prefixes=list(letters))
-    print(f"check_pack again (features cached): {time.perf_counter() - start:.2f} s")
+    print(f"check_pack again (features cached): {time.process_time() - start:.2f} s")
     two = ["".join(p) for p in itertools.product("ABCDEGHKLMN", repeat=2)]
-    start = time.perf_counter()
+    start = time.process_time()
     check_pack(folder, prefixes=two)
-    print(f"check_pack, {len(two)} two-letter prefixes: {time.perf_counter() - start:.2f} s")
+    print(f"check_pack, {len(two)} two-letter prefixes: {time.process_time() - start:.2f} s")
     print(f"problems: {len(problems)}")
     names = set(letters.values())
     print("closest letter names:")

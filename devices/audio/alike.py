@@ -8,6 +8,7 @@ old "dê" and "giê") are found, and so are two letters sharing one clip.
 from __future__ import annotations
 
 import functools
+import io
 import itertools
 import wave
 from collections.abc import Iterable
@@ -25,7 +26,7 @@ from xephang.devices.audio.likeness import (
     join,
 )
 from xephang.devices.audio.pack import PackError, VoicePack
-from xephang.devices.audio.wavio import read_wav
+from xephang.devices.audio.wavio import Audio
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,21 +40,29 @@ class AlikeLetters:
     distance: float
 
 
-@functools.lru_cache(maxsize=1024)
-def _clip_frames(path: Path, mtime_ns: int, size: int) -> Frames | None:
-    """Frames of the clip at ``path`` (cached while the file is unchanged); None if unreadable."""
+@functools.lru_cache(maxsize=512)
+def clip_frames(wav: bytes) -> Frames | None:
+    """Frames of a WAV file's bytes (cached by content, so copies of a pack share them);
+    None if they are not a readable PCM WAV."""
     try:
-        return features(read_wav(path))
-    except (wave.Error, EOFError, OSError, ValueError):
+        with wave.open(io.BytesIO(wav), "rb") as reader:
+            audio = Audio(
+                frames=reader.readframes(reader.getnframes()),
+                sample_rate=reader.getframerate(),
+                channels=reader.getnchannels(),
+                sample_width=reader.getsampwidth(),
+            )
+        return features(audio)
+    except (wave.Error, EOFError, ValueError):
         return None
 
 
 def _frames(pack: VoicePack, name: str) -> Frames | None:
     path = pack.clip_path(name)
-    if path is None:
+    try:
+        return clip_frames(path.read_bytes()) if path is not None else None
+    except OSError:
         return None
-    stat = path.stat()
-    return _clip_frames(path, stat.st_mtime_ns, stat.st_size)
 
 
 def _letters(
@@ -106,7 +115,7 @@ def alike_prefixes(
             return 0.0
         key = (min(first, second), max(first, second))
         if key not in letter_gap:
-            letter_gap[key] = distance(spoken[first], spoken[second])
+            letter_gap[key] = distance(spoken[first], spoken[second], threshold)
         return letter_gap[key]
 
     found = []
@@ -114,7 +123,9 @@ def alike_prefixes(
         if len(first) == len(second):
             apart = max(gap(a, b) for a, b in zip(first, second, strict=True))
         else:
-            apart = distance(join([spoken[c] for c in first]), join([spoken[c] for c in second]))
+            apart = distance(
+                join([spoken[c] for c in first]), join([spoken[c] for c in second]), threshold
+            )
         if apart < threshold:
             found.append(AlikePair(first, second, round(apart, 2)))
     return sorted(found, key=lambda pair: pair.distance)

@@ -131,10 +131,20 @@ def dtw_cost(a: Frames, b: Frames) -> float:
     return previous[-1] / (len(a) + len(b))
 
 
-def distance(a: Frames, b: Frames) -> float:
-    """How far apart two clips' frames sound: the worst of whole, start and end."""
+def distance(a: Frames, b: Frames, enough: float = math.inf) -> float:
+    """How far apart two clips' frames sound: the worst of start, end and whole.
+
+    Stops at the first part at least ``enough`` apart (the short edges first) and returns
+    that part's cost: when only "closer than a threshold?" matters, most pairs take 1/8
+    of the time.
+    """
     k = EDGE_FRAMES
-    return max(dtw_cost(a, b), dtw_cost(a[:k], b[:k]), dtw_cost(a[-k:], b[-k:]))
+    worst = 0.0
+    for first, second in ((a[:k], b[:k]), (a[-k:], b[-k:]), (a, b)):
+        worst = max(worst, dtw_cost(first, second))
+        if worst >= enough:
+            break
+    return worst
 
 
 def join(parts: Sequence[Frames]) -> Frames:
@@ -158,6 +168,6 @@ def alike_pairs(
     found = [
         AlikePair(first, second, round(gap, 2))
         for first, second in itertools.combinations(spoken, 2)
-        if (gap := distance(spoken[first], spoken[second])) < threshold
+        if (gap := distance(spoken[first], spoken[second], threshold)) < threshold
     ]
     return sorted(found, key=lambda pair: pair.distance)
