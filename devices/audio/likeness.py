@@ -8,8 +8,9 @@ mean DTW costs: the whole clips, their first 80 ms and their last 80 ms (where t
 consonants that tell "bê" from "pê" or "e" from "ép" are). Pure Python, no NumPy.
 
 Calibrated on espeak-ng's Vietnamese voice (docs/voice.md, "Letters that sound alike"):
-the same word at 130, 150 and 170 words per minute is at most 2.9 apart; the closest
-different letter names (tê/đê, e/ép) are 3.5 or more apart; the old dê/giê pair was 0.01.
+a one-syllable name at 150 and at 130 or 170 words per minute is 0.1–2.9 apart (but "quy"
+3.9–4.1, two-syllable names 1.9–4.8); the closest different letter names (tê/đê, e/ép) are
+3.45 and 3.66 apart; the old dê/giê pair was 0.01.
 """
 
 from __future__ import annotations
