@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from xephang.devices.audio.wavio import Audio, samples, to_mono16
 
 CONFUSABLE_BELOW = 3.2
-"""Two clips closer than this sound alike (the same word said twice is below it)."""
+"""Two clips closer than this sound alike (old dê/giê: 0.01; bundled tê/đê: 3.45)."""
 
 RATE = 8000
 FFT_SIZE = 256
