@@ -77,8 +77,8 @@ def _window_rms(data: array, start: int, stop: int) -> float:
 def speech_threshold(audio: Audio) -> int:
     """Silence level of this take: −40 dBFS, or above the room's noise when it is louder.
 
-    The noise is the quietest tenth of the 20 ms windows; the threshold is twice its RMS
-    (never more than 30 dB below the loudest sample, so soft speech is kept).
+    The noise is the quietest tenth of the 20 ms windows; the threshold is four times its RMS,
+    but never above a third of the loudest sample (so a poor take keeps its speech).
     """
     data = samples(audio.frames)
     step = max(1, audio.sample_rate * WINDOW_MS // 1000)
@@ -87,7 +87,7 @@ def speech_threshold(audio: Audio) -> int:
         return SILENCE_THRESHOLD
     noise = levels[len(levels) // 10]
     peak = max(abs(v) for v in data)
-    return int(max(SILENCE_THRESHOLD, min(2 * noise, peak / 31.6)))
+    return int(max(SILENCE_THRESHOLD, min(4 * noise, peak / 3)))
 
 
 def level(audio: Audio, threshold: int) -> Audio:

@@ -101,8 +101,9 @@ class Draft:
         """A new draft with the chime, and the clips of ``copy_from`` when given."""
         if not NAME.match(name):
             raise DraftError(
-                _("Use 1 to 40 small letters a–z, digits and dashes for the name, e.g. {example}.")
-                .format(example="vi-phuong-1")
+                _(
+                    "Use 1 to 40 small letters a–z, digits and dashes for the name, e.g. {example}."
+                ).format(example="vi-phuong-1")
             )
         language(lang_code)
         folder = data_dir / DRAFTS_DIR / name
@@ -195,9 +196,9 @@ class Draft:
         """What the voice check finds in the draft (empty: ready to publish)."""
         return check_pack(self.folder, templates=list(templates))
 
-    def sample_call(self, config: AnnouncementConfig, ticket: str, counter: str) -> tuple[
-        bytes, list[str]
-    ]:
+    def sample_call(
+        self, config: AnnouncementConfig, ticket: str, counter: str
+    ) -> tuple[bytes, list[str]]:
         """A call assembled from the draft's clips only (no espeak-ng): WAV bytes and the
         words it lacks. ``ValueError`` for a ticket or counter that cannot be read."""
         spoken = config.model_copy(update={"second_language": None, "second_template": None})

@@ -7,6 +7,7 @@ import math
 import re
 import wave
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -25,8 +26,12 @@ TONE_HZ = 440
 
 def write_fake_microphone(path: Path, rate: int = 48000) -> None:
     """What the fake microphone hears, looped: a 440 Hz tone for 0.6 s, then 0.4 s quiet."""
-    tone = [round(12000 * math.sin(2 * math.pi * TONE_HZ * i / rate)) for i in range(rate * 6 // 10)]
-    frames = b"".join(v.to_bytes(2, "little", signed=True) for v in [*tone, *[0] * (rate * 4 // 10)])
+    tone = [
+        round(12000 * math.sin(2 * math.pi * TONE_HZ * i / rate)) for i in range(rate * 6 // 10)
+    ]
+    frames = b"".join(
+        v.to_bytes(2, "little", signed=True) for v in [*tone, *[0] * (rate * 4 // 10)]
+    )
     with wave.open(str(path), "wb") as writer:
         writer.setnchannels(1)
         writer.setsampwidth(2)
@@ -39,14 +44,18 @@ def dominant_hz(path: Path) -> float:
     audio = read_wav(path)
     data = samples(audio.frames)
     size = audio.sample_rate // 10
-    start = max(range(0, len(data) - size, size // 4), key=lambda i: sum(map(abs, data[i : i + size])))
+    start = max(
+        range(0, len(data) - size, size // 4), key=lambda i: sum(map(abs, data[i : i + size]))
+    )
     part = data[start : start + size]
-    crossings = sum(1 for a, b in zip(part, part[1:], strict=False) if (a < 0) != (b < 0))
+    crossings = sum(1 for a, b in pairwise(part) if (a < 0) != (b < 0))
     return crossings / 2 / (size / audio.sample_rate)
 
 
 @pytest.fixture(scope="module")
-def recorder_server(demo_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def recorder_server(
+    demo_settings: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
     live = start_server(demo_settings, tmp_path_factory.mktemp("voice") / "data")
     yield live
     live.close()
@@ -71,14 +80,22 @@ def microphone_browser(
     own.close()
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def admin_page(microphone_browser: Browser, recorder_server: LiveServer) -> Iterator[Page]:
-    context = microphone_browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
+    """One signed-in admin for the module; each test starts on the drafts page."""
+    context = microphone_browser.new_context(
+        viewport={"width": 1366, "height": 768}, locale="vi-VN"
+    )
     page = context.new_page()
-    name = recorder_server.user(f"voice-admin-{len(context.pages)}-{id(page)}", "admin")
-    sign_in(page, recorder_server, name, "/admin/voice")
+    sign_in(page, recorder_server, recorder_server.user("voice-admin", "admin"), "/admin/voice")
     yield page
     context.close()
+
+
+@pytest.fixture
+def drafts_page(admin_page: Page, recorder_server: LiveServer) -> Page:
+    admin_page.goto(f"{recorder_server.url}/admin/voice")
+    return admin_page
 
 
 def start_draft(page: Page, name: str, start: str) -> None:
@@ -89,35 +106,35 @@ def start_draft(page: Page, name: str, start: str) -> None:
     expect(page.locator("tr.v-clip").first).to_be_visible()
 
 
-def test_an_incomplete_pack_is_not_used(admin_page: Page, recorder_server: LiveServer) -> None:
-    expect(admin_page.locator("#active-pack")).to_have_text("vi-espeak")
-    start_draft(admin_page, "vi-chua-xong", "empty")
-    expect(admin_page.locator('tr.v-clip[data-text="hai"] .v-source')).to_have_text("còn thiếu")
-    admin_page.click("#publish")
-    expect(admin_page.locator("#publish-result .error")).to_have_text(
+def test_an_incomplete_pack_is_not_used(drafts_page: Page, recorder_server: LiveServer) -> None:
+    expect(drafts_page.locator("#active-pack")).to_have_text("vi-espeak")
+    start_draft(drafts_page, "vi-chua-xong", "empty")
+    expect(drafts_page.locator('tr.v-clip[data-text="hai"] .v-source')).to_have_text("còn thiếu")
+    drafts_page.click("#publish")
+    expect(drafts_page.locator("#publish-result .error")).to_have_text(
         "Gói giọng đọc chưa đủ; chưa có gì thay đổi."
     )
-    expect(admin_page.locator(".v-problems li").first).to_contain_text("thiếu đoạn ghi âm")
-    admin_page.goto(f"{recorder_server.url}/admin/voice")
-    expect(admin_page.locator("#active-pack")).to_have_text("vi-espeak")
+    expect(drafts_page.locator(".v-problems li").first).to_contain_text("thiếu đoạn ghi âm")
+    drafts_page.goto(f"{recorder_server.url}/admin/voice")
+    expect(drafts_page.locator("#active-pack")).to_have_text("vi-espeak")
 
 
 def test_a_clip_from_the_microphone_is_heard_on_the_display(
-    admin_page: Page, recorder_server: LiveServer, microphone_browser: Browser
+    drafts_page: Page, recorder_server: LiveServer, microphone_browser: Browser
 ) -> None:
-    start_draft(admin_page, "vi-phuong", "copy")
-    row = admin_page.locator('tr.v-clip[data-text="hai"]')
+    start_draft(drafts_page, "vi-phuong", "copy")
+    row = drafts_page.locator('tr.v-clip[data-text="hai"]')
     expect(row.locator(".v-source")).to_have_text("chép từ gói đang dùng")
     row.locator(".v-record").click()
-    admin_page.wait_for_function(
+    drafts_page.wait_for_function(
         """() => Number(document.querySelector('tr.v-clip[data-text="hai"] .v-seconds')
                     .textContent) >= 1.2"""
     )
     row.locator(".v-stop").click()
-    expect(admin_page.locator("#voice-status")).to_contain_text("Đã lưu: hai", timeout=10_000)
+    expect(drafts_page.locator("#voice-status")).to_contain_text("Đã lưu: hai", timeout=10_000)
     expect(row.locator(".v-source")).to_have_text("ghi âm tại đây")
     expect(row.locator(".v-play")).to_be_enabled()
-    drawn = admin_page.evaluate(
+    drawn = drafts_page.evaluate(
         """() => {
             const canvas = document.querySelector('tr.v-clip[data-text="hai"] canvas');
             const pixels = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
@@ -126,13 +143,15 @@ def test_a_clip_from_the_microphone_is_heard_on_the_display(
     )
     assert drawn > 200  # the waveform is drawn
 
-    admin_page.fill("#sample-number", "B002")
-    admin_page.fill("#sample-counter", "2")
-    admin_page.click("#play-sample")
-    expect(admin_page.locator("#sample-note")).to_have_text("Mọi từ của lời gọi này đã được ghi âm.")
+    drafts_page.fill("#sample-number", "B002")
+    drafts_page.fill("#sample-counter", "2")
+    drafts_page.click("#play-sample")
+    expect(drafts_page.locator("#sample-note")).to_have_text(
+        "Mọi từ của lời gọi này đã được ghi âm."
+    )
 
-    admin_page.click("#publish")
-    expect(admin_page.locator("#publish-result .ok")).to_have_text(
+    drafts_page.click("#publish")
+    expect(drafts_page.locator("#publish-result .ok")).to_have_text(
         "Từ bây giờ trung tâm gọi số bằng gói giọng đọc vi-phuong."
     )
     packs = sorted((recorder_server.data_dir / "voice" / "packs").glob("vi-phuong-*"))

@@ -67,8 +67,10 @@ def put(admin: Admin, path: str, body: bytes, mimetype: str = "audio/wav") -> An
     return client.put(path, data=body, headers={**headers, "Content-Type": mimetype})
 
 
-def test_bad_takes_get_polite_errors_and_change_nothing(admin: Admin, live_app: Flask) -> None:
-    client, headers = admin
+def test_bad_takes_get_polite_errors_and_only_an_admin_records(
+    admin: Admin, live_app: Flask, signer: Callable[..., Admin]
+) -> None:
+    client, _headers = admin
     new_draft(admin, "vi-thu", "empty")
     base = "/admin/voice/vi-thu/clips/"
 
@@ -96,17 +98,21 @@ def test_bad_takes_get_polite_errors_and_change_nothing(admin: Admin, live_app: 
     kept = put(admin, base + "hai?source=upload", take())
     assert kept.status_code == 200, kept.get_json()
     assert 0.8 <= kept.get_json()["duration_s"] <= 0.9  # the quiet ends were cut
-    assert headers  # (used above)
+    assert client.get("/admin/voice/vi-thu/clips/hai.wav").data[44:] == kept_frames(live_app)
 
-
-def test_only_an_admin_may_record(live_app: Flask, signer: Callable[..., Admin]) -> None:
-    client, headers = signer(live_app, "manager")
-    assert client.get("/admin/voice").status_code == 403
-    put_as_manager = client.put(
-        "/admin/voice/x/clips/hai", data=take(), headers={**headers, "Content-Type": "audio/wav"}
+    manager, manager_headers = signer(live_app, "manager")
+    assert manager.get("/admin/voice").status_code == 403
+    assert manager.get("/admin/voice/vi-thu/clips.json").status_code == 403
+    as_manager = manager.put(
+        base + "hai", data=take(), headers={**manager_headers, "Content-Type": "audio/wav"}
     )
-    assert put_as_manager.status_code == 403
-    assert "error" in put_as_manager.get_json()
+    assert as_manager.status_code == 403
+    assert "error" in as_manager.get_json()
+
+
+def kept_frames(app: Flask) -> bytes:
+    folder = Path(app.extensions["xephang"].settings.data_dir) / "voice" / "drafts" / "vi-thu"
+    return read_wav(folder / "hai.wav").frames
 
 
 def test_publish_waits_for_the_check_then_the_calls_use_the_pack(

@@ -208,7 +208,9 @@ def _sample(name: str, ticket: str, counter: str) -> tuple[bytes, list[str]]:
     try:
         return draft.sample_call(xephang().settings.voice.announcement, ticket, counter)
     except (ValueError, PackError) as exc:
-        raise ApiError(400, _("This call cannot be read aloud: {error}").format(error=exc)) from None
+        raise ApiError(
+            400, _("This call cannot be read aloud: {error}").format(error=exc)
+        ) from None
 
 
 @admin.get("/voice/<name>/check.json")
