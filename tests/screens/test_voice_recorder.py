@@ -18,7 +18,15 @@ from queue_server.settings import Settings
 from xephang.devices.audio.pack import PACKS_DIR
 from xephang.devices.audio.wavio import read_wav, samples
 
-from .conftest import CHROMIUM, CHROMIUM_ARGS, LiveServer, sign_in, start_server
+from .conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    LiveServer,
+    assert_accessible,
+    screenshot,
+    sign_in,
+    start_server,
+)
 from .test_display import open_display
 
 TONE_HZ = 440
@@ -110,6 +118,8 @@ def test_an_incomplete_pack_is_not_used(drafts_page: Page, recorder_server: Live
     expect(drafts_page.locator("#active-pack")).to_have_text("vi-espeak")
     start_draft(drafts_page, "vi-chua-xong", "empty")
     expect(drafts_page.locator('tr.v-clip[data-text="hai"] .v-source')).to_have_text("còn thiếu")
+    assert_accessible(drafts_page)
+    screenshot(drafts_page, "admin-voice")
     drafts_page.click("#publish")
     expect(drafts_page.locator("#publish-result .error")).to_have_text(
         "Gói giọng đọc chưa đủ; chưa có gì thay đổi."
