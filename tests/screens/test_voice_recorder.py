@@ -119,7 +119,6 @@ def test_an_incomplete_pack_is_not_used(drafts_page: Page, recorder_server: Live
     start_draft(drafts_page, "vi-chua-xong", "empty")
     expect(drafts_page.locator('tr.v-clip[data-text="hai"] .v-source')).to_have_text("còn thiếu")
     assert_accessible(drafts_page)
-    screenshot(drafts_page, "admin-voice")
     drafts_page.click("#publish")
     expect(drafts_page.locator("#publish-result .error")).to_have_text(
         "Gói giọng đọc chưa đủ; chưa có gì thay đổi."
@@ -152,6 +151,7 @@ def test_a_clip_from_the_microphone_is_heard_on_the_display(
         }"""
     )
     assert drawn > 200  # the waveform is drawn
+    screenshot(drafts_page, "admin-voice")
 
     drafts_page.fill("#sample-number", "B002")
     drafts_page.fill("#sample-counter", "2")

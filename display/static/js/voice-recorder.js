@@ -117,7 +117,10 @@
   async function record(row) {
     if (recording) return;
     try {
-      stream = stream || (await navigator.mediaDevices.getUserMedia({ audio: true }));
+      // The raw voice: no echo cancelling, noise gate or automatic gain (which would lift
+      // the pauses and change the loudness the server evens out).
+      const raw = { echoCancellation: false, noiseSuppression: false, autoGainControl: false };
+      stream = stream || (await navigator.mediaDevices.getUserMedia({ audio: raw }));
     } catch (error) {
       say(fill(texts.micDenied, { error: error.message || error.name }), true);
       return;
