@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import wave
 from collections.abc import Callable
 from pathlib import Path
@@ -14,10 +15,13 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from queue_server.i18n import catalogue
 from queue_server.runtime import start_app
 from queue_server.web.admin.voice import MAX_UPLOAD_BYTES
+from xephang.devices.audio.languages import VIETNAMESE
 from xephang.devices.audio.wavio import read_wav
 
+TEMPLATES = Path(__file__).resolve().parents[2] / "display" / "templates" / "admin"
 Headers = dict[str, str]
 Admin = tuple[FlaskClient, Headers]
 
@@ -113,6 +117,21 @@ def test_bad_takes_get_polite_errors_and_only_an_admin_records(
 def kept_frames(app: Flask) -> bytes:
     folder = Path(app.extensions["xephang"].settings.data_dir) / "voice" / "drafts" / "vi-thu"
     return read_wav(folder / "hai.wav").frames
+
+
+def test_the_pages_speak_vietnamese(admin: Admin) -> None:
+    client, _headers = admin
+    new_draft(admin, "vi-xem", "empty")
+    page = client.get("/admin/voice/vi-xem").get_data(as_text=True)
+    assert "Ghi âm" in page and "Tên các chữ cái" in page and "Tiếng chuông" in page
+    for letter in ("L", "W"):  # the letters' clips, named by the code's list
+        assert f'<tr class="v-clip" data-text="{VIETNAMESE.letter_names[letter]}">' in page
+    vietnamese = catalogue("vi")
+    for name in ("voice.html", "voice_draft.html"):
+        template = (TEMPLATES / name).read_text(encoding="utf-8")
+        used = re.findall(r"""_\((["'])(.+?)\1\)""", template)
+        assert used
+        assert [text for _quote, text in used if text not in vietnamese] == []
 
 
 def test_publish_waits_for_the_check_then_the_calls_use_the_pack(

@@ -17,6 +17,7 @@ from typing import Any
 
 from flask import Response, g, jsonify, redirect, request, send_file, url_for
 from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from queue_server.auth.roles import Role
 from queue_server.i18n import N_, _
@@ -163,8 +164,11 @@ def voice_take(name: str, text: str) -> Response:
                 size=MAX_UPLOAD_BYTES // (1024 * 1024)
             ),
         )
-    request.max_content_length = MAX_UPLOAD_BYTES
-    body = request.get_data(cache=False)
+    request.max_content_length = MAX_UPLOAD_BYTES  # the app's limit is for JSON bodies
+    try:
+        body = request.get_data(cache=False)
+    except RequestEntityTooLarge:  # sent without a length
+        raise ApiError(413, _("The file is too large.")) from None
     source = request.args.get("source", "microphone")
     _language, templates = _spoken()
     with _takes:
