@@ -41,12 +41,12 @@ class _OnlyConfiguredUnits:
 
     async def async_getValues(self, device_id: int, *args: Any) -> Any:
         if device_id not in self.core.devices:
-            raise NoSuchIdException(device_id)
+            raise NoSuchIdException(f"unit {device_id}")
         return await self.core.async_getValues(device_id, *args)
 
     async def async_setValues(self, device_id: int, *args: Any) -> Any:
         if device_id not in self.core.devices:
-            raise NoSuchIdException(device_id)
+            raise NoSuchIdException(f"unit {device_id}")
         return await self.core.async_setValues(device_id, *args)
 
 
