@@ -78,10 +78,13 @@ def _serial_section(result: ScanResult) -> list[str]:
 
 
 def _probe_line(probe: BusProbe) -> list[str]:
-    name = probe.bus or probe.port
-    head = _("RS-485 bus {name} ({port}, {protocol}, {baudrate} baud)").format(
-        name=name, port=probe.port, protocol=probe.protocol, baudrate=probe.baudrate
-    )
+    words = {"port": probe.port, "protocol": probe.protocol, "baudrate": probe.baudrate}
+    if probe.bus is None:
+        head = _("Port {port} ({protocol}, {baudrate} baud)").format(**words)
+    else:
+        head = _("RS-485 bus {name} ({port}, {protocol}, {baudrate} baud)").format(
+            name=probe.bus, **words
+        )
     if not probe.replies_possible:
         return [head, "  " + _("No reply possible with this protocol: use show-board and look.")]
     if probe.error is not None:
@@ -102,7 +105,7 @@ def _probe_line(probe: BusProbe) -> list[str]:
         lines.append(
             "  " + _("No reply from addresses {addresses}").format(addresses=ranges(silent))
         )
-    lines.append("  " + _("Probed in {seconds} s").format(seconds=probe.seconds))
+    lines.append("  " + _("Probed in {seconds} s").format(seconds=f"{probe.seconds:.1f}"))
     return lines
 
 
