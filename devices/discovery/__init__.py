@@ -20,6 +20,7 @@ from pathlib import Path
 
 from xephang.devices.led.config import VIRTUAL_PORT, LedBusConfig, LedConfig
 from xephang.devices.printer.config import PrinterBase, VirtualPrinterConfig
+from xephang.i18n import _
 
 from .checks import TEST_NUMBER, BoardCheck, show_on_board
 from .model import (
@@ -99,8 +100,6 @@ def scan(
     to list and probe in ``protocol`` at ``baudrate`` besides the configured buses.
     ``busy_buses``: configured buses a running worker drives (not probed, said so).
     """
-    from xephang.i18n import _
-
     ports = list(ports)
     addresses = list(addresses)
     result = ScanResult()

@@ -42,7 +42,7 @@ VENDORS: dict[int, Vendor] = {
     0x6868: Vendor("Zjiang", "POS-5890", 384, True),
 }
 
-_PRINTER_WORDS = re.compile(r"print|pos|receipt|thermal|tm-|xp-|rp\d", re.IGNORECASE)
+_PRINTER_WORDS = re.compile(r"print|\bpos|receipt|thermal|\btm-|\bxp-|\brp\d", re.IGNORECASE)
 _NARROW = re.compile(r"58|5890|5870|384", re.IGNORECASE)
 
 

@@ -52,7 +52,7 @@ def sysfs(tmp_path: Path) -> Path:
     _endpoint(root / "1-2:1.0", "03", "out")
     _endpoint(root / "1-2:1.0", "81", "in")
     # an STM32 virtual COM port: same chip maker as some printers, but not one
-    _files(root / "1-3", idVendor="0483", idProduct="5740", product="Virtual COM Port")
+    _files(root / "1-3", idVendor="0483", idProduct="5740", product="Composite Virtual COM Port")
     _files(root / "1-3:1.0", bInterfaceClass="02")
     return root
 
