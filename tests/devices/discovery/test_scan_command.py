@@ -24,6 +24,9 @@ from xephang.devices.printer.fake_network import FakeNetworkPrinter
 from .conftest import BOARD_ADDRESS, REGISTER_VALUE, ModbusLine
 
 REPO = Path(__file__).resolve().parents[3]
+PROBE_TIMEOUT = 0.1
+"""Per address; the default 50 ms is measured in bench/discovery.py. The unit's answer
+comes from a thread of this (busy) test process, so it is given more room here."""
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +66,7 @@ def test_scan_finds_the_twin_the_board_and_the_network_printer(
         "--network", "127.0.0.1/32",
         "--network-port", str(fake.port),
         "--port", str(modbus_line.port),
+        "--timeout", str(PROBE_TIMEOUT),
         "--format", "json",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
@@ -77,7 +81,7 @@ def test_scan_finds_the_twin_the_board_and_the_network_printer(
     assert bus["found"] == [BOARD_ADDRESS]
     assert bus["protocol"] == "modbus" and bus["bus"] is None and bus["error"] is None
     assert len(bus["answers"]) == 32
-    assert bus["seconds"] < 32 * 0.05 + 1.0  # 31 silent addresses, 50 ms each
+    assert bus["seconds"] < 32 * PROBE_TIMEOUT + 2.0  # bounded: 31 silent addresses
 
     snippet = tomllib.loads(found["snippet"])
     (kiosk,) = snippet["kiosks"]
@@ -96,6 +100,7 @@ def test_scan_speaks_vietnamese(
         "--network", "127.0.0.1/32",
         "--network-port", str(fake.port),
         "--port", str(modbus_line.port),
+        "--timeout", str(PROBE_TIMEOUT),
     )  # fmt: skip
     assert code == 0
     assert f"Bảng {BOARD_ADDRESS} trả lời (thanh ghi = {REGISTER_VALUE})" in out
