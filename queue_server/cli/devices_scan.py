@@ -129,7 +129,13 @@ def render_text(result: ScanResult, snippet: str) -> str:
 
 @click.command("scan")
 @click.option("--network", metavar="CIDR", help="Also look for printers on this network (≤ /24).")
-@click.option("--network-port", type=click.IntRange(1, 65535), default=9100, show_default=True)
+@click.option(
+    "--network-port",
+    type=click.IntRange(1, 65535),
+    default=9100,
+    show_default=True,
+    help="The printers' raw printing port.",
+)
 @click.option("--port", "ports", multiple=True, help="A serial port to list and probe too.")
 @click.option(
     "--protocol",
@@ -148,7 +154,13 @@ def render_text(result: ScanResult, snippet: str) -> str:
     show_default=True,
     help="Seconds to wait for each board address.",
 )
-@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text")
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    help="A table to read, or JSON for scripts.",
+)
 @config_option
 @handles_errors
 def scan_command(
@@ -195,7 +207,7 @@ def scan_command(
 @click.option("--port", default=None, help="A serial port instead of a configured bus.")
 @click.option("--protocol", type=click.Choice(["modbus", "ascii", "four_byte"]), default="modbus")
 @click.option("--baudrate", type=click.IntRange(min=1), default=9600)
-@click.option("--number", default="888", show_default=True)
+@click.option("--number", default="888", show_default=True, help="What the board shows.")
 @config_option
 @handles_errors
 def show_board(
