@@ -78,7 +78,7 @@ def voice_check(pack: str, config_path: Path | None) -> None:
         sys.exit(1)
 
 
-@click.command("devices")
+@click.group("devices", invoke_without_command=True)
 @click.option(
     "--server",
     envvar="XEPHANG_SERVER",
@@ -93,9 +93,15 @@ def voice_check(pack: str, config_path: Path | None) -> None:
     help="A device token (xephang token create --role device).",
 )
 @config_option
+@click.pass_context
 @handles_errors
-def devices_command(server: str | None, token: str | None, config_path: Path | None) -> None:
+def devices_command(
+    context: click.Context, server: str | None, token: str | None, config_path: Path | None
+) -> None:
     """Drive this machine's printers, LED boards and voice from a running server."""
+    # With a subcommand (scan, show-board, test-print) only that subcommand runs.
+    if context.invoked_subcommand is not None:
+        return
     from queue_server.workers.center_api import ApiLink, JobReporter
     from queue_server.workers.devices import DeviceWorker, build_devices
     from queue_server.workers.remote import RemoteFeed
@@ -124,3 +130,10 @@ def devices_command(server: str | None, token: str | None, config_path: Path | N
         feed.stop()
         worker.stop()  # the jobs still waiting are abandoned, reported, and leases released
         reporter.stop()
+
+
+from queue_server.cli.devices_scan import scan_command, show_board, test_print  # noqa: E402
+
+devices_command.add_command(scan_command)
+devices_command.add_command(show_board)
+devices_command.add_command(test_print)
