@@ -30,7 +30,8 @@ def language() -> None:
 def language_list(config_path: Path | None) -> None:
     """Every language the screens can show, with how much of it is translated."""
     from queue_server.languages import check_language
-    from xephang.langpack import LanguagePackError, packs
+    from xephang.display.texts import LANGUAGE_NAMES
+    from xephang.langpack import LanguagePackError, language_name, packs
 
     _center_folder(config_path)
     try:
@@ -45,7 +46,7 @@ def language_list(config_path: Path | None) -> None:
         rows.append(
             [
                 code,
-                pack.info.name if pack else "",
+                language_name(code, LANGUAGE_NAMES),
                 pack.info.status if pack else _("built in"),
                 f"{report.translated}/{report.total}",
                 _("yes") if pack and pack.voice_dir else _("no"),
@@ -88,7 +89,12 @@ def language_check(code: str, config_path: Path | None) -> None:
 
 
 @language.command("template")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the template to this file instead.",
+)
 def language_template(out: Path | None) -> None:
     """Write the template of the public texts (default: the shipped messages.pot)."""
     from queue_server.languages import write_template
@@ -101,7 +107,13 @@ def language_template(out: Path | None) -> None:
 @click.argument("code")
 @click.option("--name", required=True, help="The language's own name, as its speakers write it.")
 @click.option("--name-vi", default="", help="Its name in Vietnamese, for the staff.")
-@click.option("--dir", "folder", type=click.Path(file_okay=False, path_type=Path), default=None)
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of language packs. Default: <data_dir>/languages.",
+)
 @config_option
 @handles_errors
 def language_new(
