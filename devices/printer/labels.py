@@ -5,8 +5,8 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 from enum import Enum
+from functools import partial
 
 from queue_server.core.wait_words import wait_minutes
 from xephang.i18n import N_, translate

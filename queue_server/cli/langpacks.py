@@ -15,7 +15,11 @@ CENTER_FOLDER = "languages"
 
 
 def _center_folder(config_path: Path | None) -> Path:
-    """``<data_dir>/languages`` of the configured center (also registers it)."""
+    """``<data_dir>/languages`` of the configured center (also registers it); the packs
+    are read afresh."""
+    from xephang.langpack import forget
+
+    forget()
     return Path(load(config_path).data_dir) / CENTER_FOLDER
 
 
@@ -133,9 +137,11 @@ def language_new(
         fail(_("{code} is not a language code (2 or 3 small letters)").format(code=code), code=2)
     except LanguagePackError as exc:
         fail(str(exc), code=2)
-    click.echo(_("Translate {file}, then: xephang language check {code}").format(
-        file=pack.messages_file, code=code
-    ))
+    click.echo(
+        _("Translate {file}, then: xephang language check {code}").format(
+            file=pack.messages_file, code=code
+        )
+    )
 
 
 @language.command("update")
@@ -154,6 +160,7 @@ def language_update(code: str, config_path: Path | None) -> None:
         fail(str(exc), code=2)
     if pack is None:
         fail(_("no language pack {code} (see: xephang language list)").format(code=code), code=2)
+        return
     added, obsolete = update_pack(pack)
     click.echo(
         _("{file}: {added} texts added, {obsolete} no longer used").format(

@@ -85,7 +85,9 @@ def test_the_rating_tablet_asks_in_both_languages(browser: Browser, server: Live
     expect(page.locator("#step-idle .r-second")).to_have_text("Ua tsaug uas koj tuaj")
     officer.serve(server.token("kiosk"))
     expect(page.locator("#step-rating")).to_be_visible(timeout=2000)
-    expect(page.locator("#step-rating")).to_contain_text("Koj puas txaus siab rau peb txoj kev pab?")
+    expect(page.locator("#step-rating")).to_contain_text(
+        "Koj puas txaus siab rau peb txoj kev pab?"
+    )
     expect(page.locator("[data-score='3']")).to_contain_text("Txaus siab heev")
     assert_accessible(page)
     screenshot(page, "rate-hmn")
