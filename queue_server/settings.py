@@ -40,6 +40,8 @@ from xephang.devices.audio.config import VoiceConfig
 from xephang.devices.led.config import LedConfig
 from xephang.devices.printer.config import PrinterConfig
 from xephang.display.config import ScreensConfig
+from xephang.i18n import available_languages
+from xephang.langpack import LanguagePackError, set_center_dir
 
 __all__ = ["ConfigError", "NumberingConfig", "PolicyConfig", "Settings", "load_settings"]
 
@@ -76,6 +78,22 @@ class CenterConfig(_Model):
     notice: Annotated[Lines, Field(max_length=2000)] = ""
     # The address citizens' phones reach (QR codes); unset: the address the kiosk used.
     public_url: str | None = None
+
+    @field_validator("language", "second_language")
+    @classmethod
+    def _known_language(cls, value: str | None) -> str | None:
+        """A language with a catalogue or a language pack (docs/languages.md)."""
+        if value is None:
+            return None
+        try:
+            known = available_languages()
+        except LanguagePackError as exc:
+            raise ValueError(str(exc)) from None
+        if value not in known:
+            raise ValueError(
+                f"no language pack {value!r} (known: {', '.join(known)}; docs/languages.md)"
+            )
+        return value
 
     @field_validator("timezone")
     @classmethod
@@ -389,22 +407,30 @@ def _problem(loc: tuple[int | str, ...], message: str) -> tuple[str, str]:
     return where, message
 
 
+LANGUAGES_FOLDER = "languages"
+
+
+def _absolute(folder: Path, base: Path) -> Path:
+    return folder if folder.is_absolute() else (base / folder).resolve()
+
+
 def parse_settings(data: dict[str, Any], source: str = "<config>") -> Settings:
     """Validate ``data``; raise :class:`ConfigError` naming file, key and problem."""
     refused = [(where, NOT_ALLOWED) for where in bad_strings(data)]
     if refused:
         lines = [f"{source}: {where}: {message}" for where, message in refused]
         raise ConfigError("\n".join(lines), refused)
+    base = Path(source).parent if source and not source.startswith("<") else Path.cwd()
+    raw_dir = data.get("data_dir", "var") if isinstance(data, dict) else "var"
+    if isinstance(raw_dir, str):  # the center's own language packs (docs/languages.md)
+        set_center_dir(_absolute(Path(raw_dir), base) / LANGUAGES_FOLDER)
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
         problems = [_problem(tuple(error["loc"]), error["msg"]) for error in exc.errors()]
         lines = [f"{source}: {where}: {message}" for where, message in problems]
         raise ConfigError("\n".join(lines), problems) from None
-    base = Path(source).parent if source and not source.startswith("<") else Path.cwd()
-    data_dir = Path(settings.data_dir)
-    if not data_dir.is_absolute():
-        data_dir = (base / data_dir).resolve()
+    data_dir = _absolute(Path(settings.data_dir), base)
     return settings.model_copy(update={"data_dir": str(data_dir), "source": source})
 
 

@@ -313,3 +313,7 @@ main.add_command(site)
 from queue_server.cli.clock import clock  # noqa: E402
 
 main.add_command(clock)
+
+from queue_server.cli.langpacks import language  # noqa: E402
+
+main.add_command(language)

@@ -56,6 +56,12 @@
     }
     const name = $("lang-name");
     if (name) name.textContent = data.language_names[other];
+    // Headings that show both languages: the other one underneath.
+    for (const node of document.querySelectorAll("[data-t2]")) {
+      node.textContent = data.texts[other][node.dataset.t2];
+      node.lang = other;
+      node.dir = data.directions[other];
+    }
   }
 
   function minutes(seconds) { return Math.max(1, Math.ceil(seconds / 60)); }
