@@ -2,15 +2,17 @@
 
 Embedded mode is one server process on SQLite (or PostgreSQL); cluster mode
 (``[cluster] redis_url``) is several processes on PostgreSQL that meet through Redis.
-The command reads the file, names the mode, and asks the database (and Redis, in cluster
-mode) for its version, waiting ``--timeout`` seconds for each. It exits 1 when one
-does not answer, 2 when the file is not valid. It changes nothing: a missing SQLite file
+The command reads the file, names the mode and who plays the calls aloud (the hall
+displays or this machine's loudspeaker: never both), and asks the database (and Redis,
+in cluster mode) for its version, waiting ``--timeout`` seconds for each. It exits 1 when
+one does not answer, 2 when the file is not valid. It changes nothing: a missing SQLite file
 is reported, not created.
 """
 
 from __future__ import annotations
 
 import math
+import shutil
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +42,27 @@ def mode_words(settings: Settings) -> str:
     if settings.database_url().startswith("postgresql"):
         return _("embedded: PostgreSQL, one process")
     return _("embedded: SQLite, one process")
+
+
+def speaker_words(settings: Settings) -> tuple[str, bool]:
+    """Who plays the calls aloud, in words, and whether that is a problem."""
+    if not settings.voice.enabled:
+        return _("Calls: not spoken (voice turned off)."), True
+    if settings.speaker_plays:
+        program = settings.devices.speaker_command[0]
+        if shutil.which(program) is None:
+            return _("Calls: {program} is not installed: nobody plays them.").format(
+                program=program
+            ), False
+        return _(
+            "Calls: played here with {program}, one at a time; the hall displays stay silent."
+        ).format(program=program), True
+    if not settings.screens.announce:
+        return _(
+            "Calls: nobody plays them ([screens] announce = false, "
+            '[devices] speaker = "{speaker}").'
+        ).format(speaker=settings.devices.speaker), False
+    return _("Calls: played by the hall displays."), True
 
 
 def _first_line(exc: BaseException) -> str:
@@ -136,6 +159,8 @@ def check(timeout_s: float, config_path: Path | None) -> None:
     settings = load(config_path)
     click.echo(_("Configuration {path}: valid.").format(path=config_path or DEMO_CONFIG))
     click.echo(_("Mode: {mode}.").format(mode=mode_words(settings)))
+    speaker_line, speaker_ok = speaker_words(settings)
+    click.secho(speaker_line, fg=None if speaker_ok else "yellow")
     answers = ask_servers(settings, timeout_s)
     for answer in answers:
         click.secho(answer.line, fg=None if answer.ok else "red")
