@@ -34,6 +34,7 @@ from queue_server.core.printjobs import is_slip_job, record_job
 from queue_server.i18n import _
 from queue_server.web.audio import audio
 from queue_server.web.errors import ApiError
+from queue_server.web.kiosk_voice import kiosk_voice
 from queue_server.web.printing import printer_report
 from queue_server.web.security import require, signed_in
 from queue_server.web.state import xephang
@@ -299,3 +300,4 @@ def register_devices(app: Flask) -> None:
     """Add the device pages (the embedded worker is started by the runtime)."""
     app.register_blueprint(pages)
     app.register_blueprint(audio)
+    app.register_blueprint(kiosk_voice)
