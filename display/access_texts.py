@@ -11,7 +11,5 @@ KIOSK_ACCESS: dict[str, str] = {
 }
 
 OFFICER_ACCESS: dict[str, str] = {
-    "category_label": N_("Priority category"),
     "category_called": N_("{number} belongs to the priority category: {category}."),
-    "category_none": N_("{number}: no priority category."),
 }

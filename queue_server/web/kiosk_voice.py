@@ -1,4 +1,5 @@
-"""The kiosk's spoken prompts for citizens who use its USB keypad (blind citizens).
+"""Spoken prompts: the kiosk's for citizens who use its USB keypad (blind citizens), and
+the officer console's priority category of the ticket just called.
 
 ``GET /audio/kiosk/<language>/<prompt>.wav`` (and ``.json``: the text and the WAV's
 address), rendered like the calls (``web/audio.py``): voice-pack clips for numbers and
@@ -6,7 +7,8 @@ letters, espeak-ng for the other words, nothing from the internet; cached by con
 
 Prompts: ``services`` (the menu: "press 1 for …", in the kiosk's order), ``service/<code>``
 (the chosen one, "press Enter to confirm"), ``priorities``, ``priority/<code>`` (``-``: not
-a priority group), ``ticket/<number>`` (the number taken). See docs/screens.md#keypad.
+a priority group), ``ticket/<number>`` (the number taken), ``category/<code>`` (any active
+priority category's name, for the officer console). See docs/screens.md.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ PRIORITY_QUESTION = N_("Do you belong to a priority group?")
 NOT_PRIORITY = N_("Press {key} if you do not.")
 NONE_CHOSEN = N_("Not a priority group")
 YOUR_NUMBER = N_("Your number is {number}.")
+CATEGORY = N_("Priority: {category}.")
 AFTER_TICKET = N_("Please take your ticket and wait to be called. Press Enter when you are done.")
 
 
@@ -82,6 +85,13 @@ def prompt_parts(lang: str, prompt: str) -> list[Part]:
             if code == NO_PRIORITY:
                 name = translate(NONE_CHOSEN, lang)
             return fill(translate(CONFIRM, lang), name=Said(name))
+    if kind == "category":
+        names = {p.code: p for p in xephang().settings.priorities if p.active}
+        if code in names:
+            priority = names[code]
+            primary = xephang().settings.center.language
+            name = priority.name if lang == primary else priority.labels.get(lang) or priority.name
+            return fill(translate(CATEGORY, lang), category=Said(name))
     if kind == "ticket" and TICKET_NUMBER.match(code.rsplit("-", 1)[-1]):
         number = code.rsplit("-", 1)[-1]  # an outreach site's "L1-B003" is read "B003"
         said = fill(translate(YOUR_NUMBER, lang) + " ", number=Code(number))

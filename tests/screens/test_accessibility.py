@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from .conftest import LiveServer, screenshot, serious_violations, start_server
+from .conftest import LiveServer, screenshot, serious_violations, sign_in, start_server
 
 LIVE = "[aria-live], [role=status], [role=alert], [role=log], [role=marquee], [role=timer]"
 NESTED_LIVE_REGIONS = f"""() => Array.from(document.querySelectorAll("{LIVE}"))
@@ -161,3 +161,28 @@ def test_a_blind_citizen_takes_a_number_with_the_keypad(
     expect(page.locator("#step-service")).to_be_visible()
     page.keyboard.press("Numpad1")
     assert prompts(page, 10)[9] == "services"
+
+
+def test_the_officer_hears_the_priority_category_of_the_ticket_called(
+    laptop: Page, server: LiveServer
+) -> None:
+    page = laptop
+    sign_in(page, server, server.user("a11y-officer", "officer"), "/officer")
+    page.click('[data-counter="3"]')
+    expect(page.locator("#console")).to_be_visible()
+    kiosk = server.token("kiosk")
+    plain = server.api("POST", "/api/v1/tickets", kiosk, {"service": "CT"}).json()
+    body = {"service": "CT", "priority": "disabled"}
+    chair = server.api("POST", "/api/v1/tickets", kiosk, body).json()
+    page.click("#btn-next")  # the priority ticket first
+    expect(page.locator("#current-number")).to_have_text(chair["number"])
+    line = page.locator("#current-category")
+    expect(line).to_have_text(f"Số {chair['number']} thuộc đối tượng ưu tiên: Người khuyết tật.")
+    expect(line).to_have_attribute("role", "status")
+    page.wait_for_function("window.XP.categoryLog.length === 1")
+    assert check(page, "officer") == {}
+    page.click("#btn-finish")
+    page.click("#btn-next")  # no category: nothing said, the line is empty
+    expect(page.locator("#current-number")).to_have_text(plain["number"])
+    expect(line).to_be_empty()
+    assert page.evaluate("window.XP.categoryLog") == ["disabled"]

@@ -54,3 +54,11 @@ def test_unknown_prompts_are_404_json(sqlite_app: Flask) -> None:
         response = client.get(f"/audio/kiosk/{path}.wav")
         assert response.status_code == 404, path
         assert "error" in response.get_json()
+
+
+def test_the_officer_console_hears_a_category_by_name(sqlite_app: Flask) -> None:
+    client = sqlite_app.test_client()
+    said = client.get("/audio/kiosk/vi/category/disabled.json").get_json()
+    assert said["text"] == "Ưu tiên: Người khuyết tật." and said["missing"] == []
+    assert client.get("/audio/kiosk/vi/category/emergency.json").status_code == 200
+    assert client.get("/audio/kiosk/vi/category/nobody.json").status_code == 404
