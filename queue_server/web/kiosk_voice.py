@@ -28,6 +28,7 @@ from xephang.display.texts import KIOSK
 kiosk_voice = Blueprint("kiosk_voice", __name__, url_prefix="/audio/kiosk")
 
 REPEAT_KEY = "0"  # the keypad key that says the current prompt again
+CHOICE_KEYS = 9  # keys 1–9: the first nine choices (the kiosk's keypad script alike)
 NO_PRIORITY = "-"  # ``priority/-``: the citizen belongs to no priority group
 
 CHOOSE_SERVICE = N_("Choose a service with the number keys.")
@@ -49,7 +50,7 @@ def menu_services(lang: str) -> list[tuple[str, str]]:
         (s.code, s.name if lang == primary else s.labels.get(lang) or s.name)
         for s in xephang().settings.services
         if s.active
-    ]
+    ][:CHOICE_KEYS]
 
 
 def menu_priorities(lang: str) -> list[tuple[str, str]]:
@@ -60,7 +61,7 @@ def menu_priorities(lang: str) -> list[tuple[str, str]]:
         for p in xephang().settings.priorities
         if p.active and p.kiosk and not p.emergency
     ]
-    return [*chosen, (NO_PRIORITY, translate(KIOSK["no_priority"], lang))]
+    return [*chosen, (NO_PRIORITY, translate(KIOSK["no_priority"], lang))][:CHOICE_KEYS]
 
 
 def _menu(lang: str, question: str, options: list[tuple[str, str]]) -> list[Part]:
