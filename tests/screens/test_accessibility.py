@@ -161,6 +161,10 @@ def test_a_blind_citizen_takes_a_number_with_the_keypad(
     expect(page.locator("#step-service")).to_be_visible()
     page.keyboard.press("Numpad1")
     assert prompts(page, 10)[9] == "services"
+    page.keyboard.press("NumpadAdd")  # + asks for help; Enter closes the help screen
+    expect(page.locator("#step-help")).to_be_visible()
+    page.keyboard.press("NumpadEnter")
+    expect(page.locator("#step-service")).to_be_visible()
 
 
 def test_the_officer_hears_the_priority_category_of_the_ticket_called(
