@@ -31,6 +31,7 @@ from queue_server.core.clock_config import ClockConfig
 from queue_server.core.feedback_config import FeedbackConfig
 from queue_server.core.options import NumberingConfig, PolicyConfig
 from queue_server.core.paper_config import PaperConfig, colliding_prefixes
+from queue_server.core.prefix_shapes import digit_like_problem, look_alike_problem
 from queue_server.core.rating_config import RatingsConfig
 from queue_server.core.result_config import MAX_DAYS, ResultsConfig
 from queue_server.core.retention import ArchiveConfig, MaintenanceConfig, PrivacyConfig
@@ -109,6 +110,8 @@ class ServiceConfig(_Model):
     def _prefix(cls, value: str) -> str:
         if not (1 <= len(value) <= 2 and value.isascii() and value.isalpha() and value.isupper()):
             raise ValueError(f"must be one or two capital letters (got {value!r})")
+        if problem := digit_like_problem(value):
+            raise ValueError(problem)
         return value
 
 
@@ -253,6 +256,8 @@ class Settings(_Model):
     def _references(self) -> Settings:
         _unique("services", "code", [s.code for s in self.services])
         _unique("services", "prefix", [s.prefix for s in self.services])
+        if clash := look_alike_problem([s.prefix for s in self.services]):
+            raise ValueError(clash)
         _unique("counters", "number", [c.number for c in self.counters])
         _unique("priorities", "code", [p.code for p in self.priorities])
         _unique("kiosks", "name", [k.name for k in self.kiosks])

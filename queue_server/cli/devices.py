@@ -62,7 +62,7 @@ def voice() -> None:
 @config_option
 @handles_errors
 def voice_check(pack: str, config_path: Path | None) -> None:
-    """Check that voice PACK (a folder or a bundled pack name) has every clip needed."""
+    """Check voice PACK (a folder or bundled pack name): every clip, no two letters alike."""
     settings = load(config_path)
     spoken = settings.voice.announcement
     templates = [t for t in (spoken.template, spoken.second_template) if t]
@@ -71,7 +71,8 @@ def voice_check(pack: str, config_path: Path | None) -> None:
     except Exception as exc:  # unknown name or missing folder: say so plainly
         fail(str(exc))
         return
-    problems = check_pack(path, templates=templates)
+    prefixes = [s.prefix for s in settings.services if s.active]
+    problems = check_pack(path, templates=templates, prefixes=prefixes)
     click.echo(check_message(path, problems))
     if problems:
         sys.exit(1)
