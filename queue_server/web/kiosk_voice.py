@@ -43,21 +43,21 @@ CATEGORY = N_("Priority: {category}.")
 AFTER_TICKET = N_("Please take your ticket and wait to be called. Press Enter when you are done.")
 
 
+def _name_in(lang: str, name: str, labels: dict[str, str]) -> str:
+    """A service's or category's name in ``lang`` (its own name in the center's language)."""
+    return name if lang == xephang().settings.center.language else labels.get(lang) or name
+
+
 def menu_services(lang: str) -> list[tuple[str, str]]:
     """(code, name in ``lang``) of the services the kiosk shows, in its order."""
-    primary = xephang().settings.center.language
-    return [
-        (s.code, s.name if lang == primary else s.labels.get(lang) or s.name)
-        for s in xephang().settings.services
-        if s.active
-    ][:CHOICE_KEYS]
+    services = [s for s in xephang().settings.services if s.active]
+    return [(s.code, _name_in(lang, s.name, dict(s.labels))) for s in services][:CHOICE_KEYS]
 
 
 def menu_priorities(lang: str) -> list[tuple[str, str]]:
     """(code, name in ``lang``) of the kiosk's priority buttons, then "none" (``-``)."""
-    primary = xephang().settings.center.language
     chosen = [
-        (p.code, p.name if lang == primary else p.labels.get(lang) or p.name)
+        (p.code, _name_in(lang, p.name, dict(p.labels)))
         for p in xephang().settings.priorities
         if p.active and p.kiosk and not p.emergency
     ]
@@ -66,8 +66,8 @@ def menu_priorities(lang: str) -> list[tuple[str, str]]:
 
 def _menu(lang: str, question: str, options: list[tuple[str, str]]) -> list[Part]:
     parts: list[Part] = [Said(translate(question, lang) + " ")]
-    for key, (_code, name) in enumerate(options, start=1):
-        template = NOT_PRIORITY if _code == NO_PRIORITY else PRESS_FOR
+    for key, (code, name) in enumerate(options, start=1):
+        template = NOT_PRIORITY if code == NO_PRIORITY else PRESS_FOR
         parts += fill(translate(template, lang) + " ", key=Code(str(key)), name=Said(name))
     return parts + fill(translate(PRESS_TO_REPEAT, lang), key=Code(REPEAT_KEY))
 
@@ -89,9 +89,7 @@ def prompt_parts(lang: str, prompt: str) -> list[Part]:
     if kind == "category":
         names = {p.code: p for p in xephang().settings.priorities if p.active}
         if code in names:
-            priority = names[code]
-            primary = xephang().settings.center.language
-            name = priority.name if lang == primary else priority.labels.get(lang) or priority.name
+            name = _name_in(lang, names[code].name, dict(names[code].labels))
             return fill(translate(CATEGORY, lang), category=Said(name))
     if kind == "ticket" and TICKET_NUMBER.match(code.rsplit("-", 1)[-1]):
         number = code.rsplit("-", 1)[-1]  # an outreach site's "L1-B003" is read "B003"
