@@ -226,7 +226,8 @@ class DevicesConfig(_Model):
 
     worker: Literal["embedded", "external"] = "embedded"
     # "none": the hall display plays the server's audio itself (the usual setup);
-    # "command": the worker plays each call with ``speaker_command`` (a PC with speakers);
+    # "command": the worker plays each call with ``speaker_command`` (a PC with speakers),
+    # one at a time; the hall displays then stay silent (``Settings.speaker_plays``);
     # "virtual": the worker renders each call and only records it (demo, tests).
     speaker: Literal["none", "command", "virtual"] = "none"
     speaker_command: tuple[Annotated[str, Field(min_length=1)], ...] = Field(
@@ -365,6 +366,12 @@ class Settings(_Model):
             target[last] = value
         new = parse_settings(data, ADMIN_SOURCE)
         return new.model_copy(update={"data_dir": self.data_dir, "source": self.source})
+
+    @property
+    def speaker_plays(self) -> bool:
+        """This machine's loudspeaker plays the calls (``[devices] speaker = "command"``):
+        the hall displays then stay silent, so exactly one of them plays (docs/voice.md)."""
+        return self.voice.enabled and self.devices.speaker == "command"
 
     @property
     def cluster_mode(self) -> bool:

@@ -35,6 +35,7 @@ from queue_server.i18n import _
 from queue_server.web.audio import audio
 from queue_server.web.device_scan import CHECK_JOB_PREFIX, scan_pages
 from queue_server.web.errors import ApiError
+from queue_server.web.kiosk_voice import kiosk_voice
 from queue_server.web.printing import printer_report
 from queue_server.web.security import require, signed_in
 from queue_server.web.state import xephang
@@ -303,3 +304,4 @@ def register_devices(app: Flask) -> None:
     app.register_blueprint(pages)
     app.register_blueprint(scan_pages)
     app.register_blueprint(audio)
+    app.register_blueprint(kiosk_voice)

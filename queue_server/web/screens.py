@@ -131,7 +131,9 @@ def _page_data(page: str) -> dict[str, Any]:
         "timezone": center.timezone,
         "notice": center.notice,
         "outreach": outreach_lines(),  # the next outreach sessions (web/outreach_screens.py)
-        "config": _config().model_dump(),
+        # exactly one plays the calls: the displays, or this machine's loudspeaker
+        "config": _config().model_dump()
+        | {"announce": _config().announce and not settings.speaker_plays},
         "voice": settings.voice.enabled,
     }
 

@@ -26,6 +26,7 @@
   }
 
   function restart() {
+    document.dispatchEvent(new Event("xp-kiosk-restart")); // the next citizen (kiosk-access.js)
     following += 1; // stop following the last ticket's print job
     chosenService = null;
     resultCode = null;
@@ -244,10 +245,13 @@
       armIdle(visible);
     });
   }
-  document.addEventListener("pointerdown", () => {
+  // A touch, a keypad key or a spoken prompt that ended: the citizen is still here.
+  window.XP.kioskActivity = () => {
     const visible = steps.find((id) => !$(id).hidden);
     if (visible && visible !== "step-busy") armIdle(visible);
-  });
+  };
+  document.addEventListener("pointerdown", window.XP.kioskActivity);
+  document.addEventListener("keydown", window.XP.kioskActivity);
   show("step-service");
 
   // Screen events only (no ticket data): new services, names or categories redraw the
