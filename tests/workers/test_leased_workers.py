@@ -19,7 +19,7 @@ from queue_server.core.printjobs import jobs_for_ticket
 from queue_server.relay import Relay
 from queue_server.settings import Settings
 from queue_server.web.devices import PrintJobRecorder
-from queue_server.workers.device_keys import printer_key, wanted_leases
+from queue_server.workers.device_keys import printer_key, speaker_key, wanted_leases
 from queue_server.workers.devices import DeviceWorker, build_devices
 from queue_server.workers.leased import DatabaseLink
 from xephang.devices.audio.speaker import VirtualSpeaker
@@ -144,12 +144,20 @@ def test_one_worker_per_machine_announces_a_call(quick: Settings, queue: Queue) 
     rig = Workers(quick.model_copy(update={"devices": devices}), queue)
     try:
         first, second = rig.start(), rig.start()
+        # A worker that has not claimed its leases yet announces nothing: wait for the claim.
+        wait_for(
+            lambda: any(
+                w.duties is not None and w.duties.drives(speaker_key()) for w in (first, second)
+            )
+        )
         rig.issue()
         rig.relay.publish(queue.call_next(2).envelopes)
         speakers = [cast(VirtualSpeaker, w.devices.speaker) for w in (first, second)]
         wait_for(lambda: sum(len(s.played) for s in speakers) >= 1)
         for worker in (first, second):
             assert worker.drain()
-        assert [len(s.played) for s in speakers] == [1, 0]
+        drivers = [w.duties is not None and w.duties.drives(speaker_key()) for w in (first, second)]
+        assert sorted(drivers) == [False, True]
+        assert [len(s.played) for s in speakers] == [int(d) for d in drivers]
     finally:
         rig.stop()
