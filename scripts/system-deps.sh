@@ -3,7 +3,8 @@
 # socat: serial port pairs for LED-board tests; espeak-ng, sox: voice packs;
 # chromium: hall display tests (Playwright drives Debian's chromium, never a download);
 # systemd: systemd-analyze to verify the unit files; nginx: the reverse proxy of cluster
-# mode (tests run their own, as the current user); fonts-dejavu-core: fallback font.
+# mode (tests run their own, as the current user); fonts-dejavu-core: fallback font;
+# debootstrap: the Debian root the package test installs xephang into.
 set -euo pipefail
 
 declare -A NEEDED=(
@@ -18,7 +19,8 @@ for command in "${!NEEDED[@]}"; do
   command -v "$command" >/dev/null 2>&1 || missing+=("${NEEDED[$command]}")
 done
 [[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]] || missing+=(fonts-dejavu-core)
-# nginx lives in /usr/sbin, which an ordinary user's PATH may not hold.
+# nginx and debootstrap live in /usr/sbin, which an ordinary user's PATH may not hold.
+[[ -x /usr/sbin/debootstrap ]] || command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
 [[ -x /usr/sbin/nginx ]] || command -v nginx >/dev/null 2>&1 || missing+=(nginx)
 
 if ((${#missing[@]} == 0)); then
