@@ -111,7 +111,8 @@ class Server:
         environment = [line.split("=", 1)[1] for line in unit if line.startswith("Environment=")]
         self.port = free_port()
         command = exec_start.split("=", 1)[1].replace("0.0.0.0:5000", f"127.0.0.1:{self.port}")
-        script = f"cd /var/lib/xephang && exec runuser -u {user} -- env {' '.join(environment)} {command}"
+        as_user = f"runuser -u {user} -- env {' '.join(environment)}"
+        script = f"cd /var/lib/xephang && exec {as_user} {command}"
         self.url = f"http://127.0.0.1:{self.port}"
         started = time.monotonic()
         self.process = subprocess.Popen(
