@@ -84,6 +84,9 @@ cp -al "$DEPS" "$VENV" 2>/dev/null || cp -a "$DEPS" "$VENV"  # hard links: no co
 fix_paths "$VENV" "$STAGE$PREFIX/.venv" "$PREFIX/.venv"
 SITE=$VENV/lib/python$PY_VERSION/site-packages
 "$VENV/bin/python" -m compileall -q -j 0 -s "$STAGE" -p / "$SITE/queue_server" "$SITE/xephang" >/dev/null
+# Not needed to run, and a fifth of the files: the installers and gevent's own tests.
+rm -rf "$SITE"/pip "$SITE"/pip-*.dist-info "$SITE"/setuptools "$SITE"/setuptools-*.dist-info \
+  "$SITE"/_distutils_hack "$SITE"/distutils-precedence.pth "$SITE"/gevent/tests "$VENV"/bin/pip*
 
 # 3. The rest of the tree.
 install -d "$STAGE/usr/bin" "$STAGE/lib/systemd/system" "$STAGE/lib/udev/rules.d" \

@@ -48,15 +48,31 @@ def timed(step: str, command: list[str], **options) -> subprocess.CompletedProce
     return result
 
 
-def build(version: str, out: Path) -> Path:
-    environment = {
-        **os.environ,
-        "XEPHANG_DEB_VERSION": version,
-        "XEPHANG_DEB_COMPRESS": "gzip:1",  # xz takes a minute on 200 MB; dpkg reads both
-        "XEPHANG_DEB_CACHE": str(cache_dir() / "deb-build"),
-    }
-    result = timed(f"build {version}", [str(BUILD), str(out)], env=environment, timeout=600)
-    return Path(result.stdout.strip().splitlines()[-1])
+class Build:
+    """`packaging/build-deb.sh` for one version, running while the test goes on."""
+
+    def __init__(self, version: str, out: Path) -> None:
+        self.version = version
+        environment = {
+            **os.environ,
+            "XEPHANG_DEB_VERSION": version,
+            "XEPHANG_DEB_COMPRESS": "gzip:1",  # xz takes a minute on 200 MB; dpkg reads both
+            "XEPHANG_DEB_CACHE": str(cache_dir() / "deb-build"),
+        }
+        self.started = time.monotonic()
+        self.process = subprocess.Popen(
+            [str(BUILD), str(out / version)],
+            env=environment,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    def package(self) -> Path:
+        stdout, stderr = self.process.communicate(timeout=600)
+        STEP_TIMES[f"build {self.version}"] = round(time.monotonic() - self.started, 1)
+        assert self.process.returncode == 0, f"build {self.version}: {stdout}\n{stderr}"
+        return Path(stdout.strip().splitlines()[-1])
 
 
 @pytest.fixture(scope="module")
@@ -169,7 +185,10 @@ def token(root: Path, *options: str) -> str:
 
 
 def test_build_install_serve_and_upgrade(root: Path, tmp_path: Path) -> None:
-    first = build("0.1.0-1", tmp_path)
+    first = Build("0.1.0-1", tmp_path).package()
+    # The second version builds while the first one is installed and tried (its
+    # dependencies come from the cache the first build filled).
+    second_build = Build("0.1.0-2", tmp_path)
     output = install(root, first, "install 0.1.0-1")
     assert "xephang" in in_root(root, "getent", "passwd", "xephang")
     groups = in_root(root, "id", "-nG", "xephang").split()
@@ -201,7 +220,7 @@ def test_build_install_serve_and_upgrade(root: Path, tmp_path: Path) -> None:
 
     # The installer edits the center's file; the upgrade keeps it and the data.
     config.write_text(config.read_text() + "\n# edited by the installer\n")
-    second = build("0.1.0-2", tmp_path)
+    second = second_build.package()
     output = install(root, second, "upgrade to 0.1.0-2")
     assert "0.1.0-2" in in_root(root, "dpkg-query", "-W", "-f=${Version}", "xephang")
     assert config.read_text().endswith("# edited by the installer\n")
