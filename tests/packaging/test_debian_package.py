@@ -5,7 +5,8 @@ repository, tests/packaging/debian_root.py), untarred into this test's own folde
 package is installed there with dpkg, offline; the server is started in the chroot (it
 shares this machine's network) as the xephang user with the command of the installed
 systemd unit, on a free loopback port, and answers the API: a kiosk token issues a
-ticket, an officer token calls it. Then a second version of the package is installed
+ticket, an officer token calls it. The screens' units wait for it first (their
+ExecStartPre, run before the server starts, ends once it answers). Then a second version of the package is installed
 over the first: a backup is taken first, the migrations run, the data and the center's
 file are kept. The times of the steps are the ones docs/install.md quotes.
 """
@@ -120,12 +121,12 @@ def free_port() -> int:
 class Server:
     """The installed unit's ExecStart, run in the chroot as its User, on a loopback port."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, port: int = 0) -> None:
         unit = (root / "lib/systemd/system/xephang.service").read_text().splitlines()
         exec_start = next(line for line in unit if line.startswith("ExecStart="))
         user = next(line for line in unit if line.startswith("User=")).split("=", 1)[1]
         environment = [line.split("=", 1)[1] for line in unit if line.startswith("Environment=")]
-        self.port = free_port()
+        self.port = port or free_port()
         command = exec_start.split("=", 1)[1].replace("0.0.0.0:5000", f"127.0.0.1:{self.port}")
         as_user = f"runuser -u {user} -- env {' '.join(environment)}"
         script = f"cd /var/lib/xephang && exec {as_user} {command}"
@@ -206,7 +207,20 @@ def test_build_install_serve_and_upgrade(root: Path, tmp_path: Path) -> None:
 
     kiosk = token(root, "--role", "kiosk", "--name", "kiosk-1", "--expires", "never")
     officer = token(root, "--role", "officer", "--counter", "1", "--expires", "1d")
-    server = Server(root)
+    # The screens' units wait for the server before they open Chromium: their
+    # ExecStartPre, run before the server starts, ends once it answers.
+    port = free_port()
+    display_unit = (root / "lib/systemd/system/xephang-display.service").read_text()
+    wait = next(line for line in display_unit.splitlines() if "wait-server" in line)
+    address = f"http://127.0.0.1:{port}"  # systemd fills ${XEPHANG_SERVER} in the same way
+    command = [arg.replace("${XEPHANG_SERVER}", address) for arg in wait.split("=", 1)[1].split()]
+    waiter = subprocess.Popen(["chroot", str(root), *command])
+    try:
+        assert waiter.poll() is None
+        server = Server(root, port)
+        assert waiter.wait(timeout=30) == 0
+    finally:
+        waiter.kill()
     try:
         STEP_TIMES["server ready"] = server.start_s
         issued = server.call("POST", "/tickets", kiosk, service="HD")
