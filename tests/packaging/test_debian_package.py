@@ -2,11 +2,12 @@
 
 The root is debootstrap's bookworm minbase plus Python (cached as a tarball outside the
 repository, tests/packaging/debian_root.py), untarred into this test's own folder. The
-package is installed there with dpkg, offline; the server is started in the chroot (it
-shares this machine's network) as the xephang user with the command of the installed
-systemd unit, on a free loopback port, and answers the API: a kiosk token issues a
-ticket, an officer token calls it. The screens' units wait for it first (their
-ExecStartPre, run before the server starts, ends once it answers). Then a second version of the package is installed
+package is installed there with `apt-get install ./xephang_….deb`, offline (through a
+proxy where nothing listens). The server is started in the chroot (which shares this
+machine's network) as the xephang user with the command of the installed systemd unit,
+on a free loopback port, and answers the API: a kiosk token issues a ticket, an officer
+token calls it. The screens' units wait for it first (their ExecStartPre, run before the
+server starts, ends once it answers). Then a second version of the package is installed
 over the first: a backup is taken first, the migrations run, the data and the center's
 file are kept. The times of the steps are the ones docs/install.md quotes.
 """
@@ -107,9 +108,20 @@ def in_root(root: Path, *command: str, step: str | None = None) -> str:
     return result.stdout
 
 
+# Any download would go through this proxy, where nothing listens: the install is offline.
+OFFLINE = (
+    "-o",
+    "Acquire::http::Proxy=http://127.0.0.1:9",
+    "-o",
+    "Acquire::https::Proxy=http://127.0.0.1:9",
+)
+
+
 def install(root: Path, package: Path, step: str) -> str:
+    """`apt install ./the.deb`, as the installer types it (docs/install.md), offline."""
     shutil.copy(package, root / "tmp" / package.name)
-    return in_root(root, "dpkg", "--force-unsafe-io", "-i", f"/tmp/{package.name}", step=step)
+    options = ("-y", *OFFLINE, "-o", "Dpkg::Options::=--force-unsafe-io")
+    return in_root(root, "apt-get", "install", *options, f"/tmp/{package.name}", step=step)
 
 
 def free_port() -> int:
