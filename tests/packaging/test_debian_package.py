@@ -219,6 +219,15 @@ def test_build_install_serve_and_upgrade(root: Path, tmp_path: Path) -> None:
 
     kiosk = token(root, "--role", "kiosk", "--name", "kiosk-1", "--expires", "never")
     officer = token(root, "--role", "officer", "--counter", "1", "--expires", "1d")
+    # Run by root, /usr/bin/xephang wrote as the xephang user: the server can write too.
+    uid = int(in_root(root, "id", "-u", "xephang"))
+    owners = {path.name: path.stat().st_uid for path in database.parent.glob("xephang.db*")}
+    assert set(owners.values()) == {uid}, owners
+    # The screens' user and their files, readable by it only.
+    assert "xephang-display" in in_root(root, "getent", "passwd", "xephang-display")
+    display_env = root / "etc/xephang/display.env"
+    assert oct(display_env.stat().st_mode & 0o777) == "0o640"
+    assert "XEPHANG_DISPLAY_TOKEN=" in display_env.read_text()
     # The screens' units wait for the server before they open Chromium: their
     # ExecStartPre, run before the server starts, ends once it answers.
     port = free_port()
