@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint system-deps bench screenshots clean
+.PHONY: demo test lint system-deps bench screenshots clean deb
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,8 +31,12 @@ test: $(STAMP) system-deps lint
 screenshots: $(STAMP) system-deps
 	XEPHANG_SCREENSHOTS=1 $(BIN)/pytest -q tests/screens
 
+# The Debian package in dist/ (packaging/build-deb.sh; docs/install.md).
+deb:
+	./packaging/build-deb.sh dist
+
 bench: $(STAMP)
 	$(BIN)/python bench/core.py
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) var dist .pytest_cache .ruff_cache .mypy_cache

@@ -5,6 +5,7 @@
 # systemd: systemd-analyze to verify the unit files; nginx: the reverse proxy of cluster
 # mode (tests run their own, as the current user); fonts-dejavu-core: fallback font;
 # alsa-utils: aplay, the loudspeaker player (tests play to its null device).
+# debootstrap: the Debian root the package test installs xephang into.
 set -euo pipefail
 
 declare -A NEEDED=(
@@ -20,7 +21,8 @@ for command in "${!NEEDED[@]}"; do
   command -v "$command" >/dev/null 2>&1 || missing+=("${NEEDED[$command]}")
 done
 [[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]] || missing+=(fonts-dejavu-core)
-# nginx lives in /usr/sbin, which an ordinary user's PATH may not hold.
+# nginx and debootstrap live in /usr/sbin, which an ordinary user's PATH may not hold.
+[[ -x /usr/sbin/debootstrap ]] || command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
 [[ -x /usr/sbin/nginx ]] || command -v nginx >/dev/null 2>&1 || missing+=(nginx)
 
 if ((${#missing[@]} == 0)); then

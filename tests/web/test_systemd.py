@@ -64,7 +64,7 @@ def test_unit_has_the_required_settings() -> None:
     for required in (
         "Type=notify",
         "Restart=on-failure",
-        "DynamicUser=yes",
+        "User=xephang",  # the system user the Debian package makes (docs/install.md)
         "StateDirectory=xephang",
         "SupplementaryGroups=dialout lp",
         "DevicePolicy=closed",
