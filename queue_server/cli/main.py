@@ -313,3 +313,8 @@ main.add_command(site)
 from queue_server.cli.clock import clock  # noqa: E402
 
 main.add_command(clock)
+
+# --- the setup wizard of a new center (issue #20) ---
+from queue_server.cli.setup import setup  # noqa: E402
+
+main.add_command(setup)
