@@ -99,12 +99,9 @@ def setup(
 
     path = config_path or default_config()
     replace = path.exists()
-    if replace and not unconfigured(path):
-        if not confirm(
-            _("{path} already holds a center. Replace it? (c/k)").format(path=path),
-            default=False,
-        ):
-            raise click.ClickException(_("Nothing written."))
+    question = _("{path} already holds a center. Replace it? (c/k)").format(path=path)
+    if replace and not unconfigured(path) and not confirm(question, default=False):
+        raise click.ClickException(_("Nothing written."))
     wizard = Wizard(
         data_dir=data_dir or default_data_dir(path),
         base_url=lan_address(port),

@@ -75,7 +75,8 @@ def write_config(path: Path, text: str, *, replace: bool) -> None:
         else:
             os.link(partial, path)  # refuses a file made meanwhile
     except FileExistsError:
-        raise InvalidState(_("{path} already exists; it was not replaced.").format(path=path))
+        message = _("{path} already exists; it was not replaced.").format(path=path)
+        raise InvalidState(message) from None
     finally:
         partial.unlink(missing_ok=True)
 
