@@ -62,7 +62,6 @@ def create_setup_app(
     on_done: Callable[[], None] = lambda: None,
 ) -> Flask:
     """The setup pages for ``wizard``, writing ``path`` at the end."""
-    from queue_server.web.result_pages import qr_svg
     from queue_server.web.security import csrf_matches, csrf_token
 
     app = Flask(__name__)
@@ -101,6 +100,8 @@ def create_setup_app(
             return redirect(url_for("done"))
         if not authorised():
             return page(CODE_PAGE, error="")
+        if "links.base_url" not in wizard.answers:  # the address this page was opened at
+            wizard.base_url = request.host_url.rstrip("/")
         errors: dict[str, str] = {}
         typed: dict[str, str] = {}
         if request.method == "POST":
@@ -149,6 +150,8 @@ def create_setup_app(
         outcome: Outcome | None = state["outcome"]
         if outcome is None or not authorised():
             return redirect(url_for("steps"))
+        from queue_server.web.result_pages import qr_svg  # the web app's: loaded at the end
+
         codes = {link.url: qr_svg(link.url) for link in outcome.links}
         return page(DONE_PAGE, outcome=outcome, codes=codes)
 
