@@ -79,7 +79,11 @@ def confirm(prompt: str, *, default: bool) -> bool:
     help="Where the database goes. Default: /var/lib/xephang for /etc/xephang, else "
     "'data' beside the file.",
 )
-@click.option("--web", is_flag=True, help="Ask on a web page (with a one-time code) instead.")
+@click.option(
+    "--web",
+    is_flag=True,
+    help="Ask on a web page (with a one-time code) instead, then serve the center.",
+)
 @click.option("--host", default="0.0.0.0", show_default=True, help="The page's address (--web).")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--no-scan", is_flag=True, help="Do not offer to look for printers and boards.")
@@ -108,9 +112,12 @@ def setup(
         scanner=None if no_scan else device_scanner(),
     )
     if web:
+        from queue_server.cli.context import load
+        from queue_server.cli.run import serve
         from queue_server.wizard.web import serve_setup
 
         serve_setup(wizard, path, host, port, replace=replace)
+        serve(load(path), host, port, path)  # as on the first start
         return
     click.echo(_("Setting up a new center: {path}").format(path=path))
     click.echo(_("Press Enter to keep the answer in brackets."))

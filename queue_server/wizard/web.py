@@ -40,7 +40,9 @@ class SetupCode:
         self.renew()
 
     def renew(self) -> None:
-        self.value = f"{secrets.randbelow(10**8):08d}"
+        old = self.value
+        while self.value == old:
+            self.value = f"{secrets.randbelow(10**8):08d}"
         self.wrong = 0
         self.announce(self.value)
 
@@ -67,6 +69,7 @@ def create_setup_app(
     app = Flask(__name__)
     app.secret_key = secrets.token_bytes(32)
     state: dict[str, Any] = {"outcome": None}
+    admitted: set[str] = set()  # sessions that typed the code (a new code keeps them)
 
     def page(template: str, **values: Any) -> str:
         return render_template_string(
@@ -79,7 +82,7 @@ def create_setup_app(
         )
 
     def authorised() -> bool:
-        return bool(session.get("setup")) and session.get("code") == code.value
+        return session.get("setup") in admitted
 
     @app.get("/")
     def start() -> Any:
@@ -91,7 +94,8 @@ def create_setup_app(
             return page(CODE_PAGE, error=_("The page was too old; try again.")), 400
         if not code.matches(request.form.get("code", "")):
             return page(CODE_PAGE, error=_("This is not the setup code.")), 403
-        session.update(setup=True, code=code.value)
+        admitted.add(ticket := secrets.token_urlsafe(24))
+        session["setup"] = ticket
         return redirect(url_for("steps"))
 
     @app.route("/setup", methods=["GET", "POST"])

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -18,7 +19,7 @@ from queue_server.core.bootstrap import open_queue
 from queue_server.core.errors import InvalidState
 from queue_server.settings import load_settings
 from queue_server.wizard.devices import found_answers
-from queue_server.wizard.finish import unconfigured, write_config
+from queue_server.wizard.finish import apply, unconfigured, write_config
 from queue_server.wizard.questions import Invalid
 from queue_server.wizard.steps import Wizard
 
@@ -195,12 +196,9 @@ def test_a_scan_suggests_the_answers() -> None:
     )  # fmt: skip
     wizard = Wizard(data_dir="data", found=found)
     assert found["printer.usb"] == "0416:5011"
-    batch = wizard.next_batch()
-    while batch is not None and batch[1][0].key != "printer.kind":
-        question = batch[1][0]
-        typed = {"center.name": "Trung tâm", "admin.password": ADMIN_PASSWORD}
-        wizard.accept(question, typed.get(question.key, ""))
-        batch = wizard.next_batch()
+    batch = _walk(
+        wizard, {"center.name": "Trung tâm", "admin.password": ADMIN_PASSWORD}, "printer.kind"
+    )
     assert batch is not None
     assert batch[1][0].default == "usb"
     wizard.accept(batch[1][0], "")
@@ -208,3 +206,31 @@ def test_a_scan_suggests_the_answers() -> None:
     assert usb is not None and usb[1][0].default == "0416:5011"
     with pytest.raises(Invalid):
         wizard.accept(usb[1][0], "0416")
+
+
+def _walk(wizard: Wizard, typed: dict[str, str], until: str = "") -> tuple[Any, list[Any]] | None:
+    """Answer each question (``typed``, else its default) until the question ``until``."""
+    batch = wizard.next_batch()
+    while batch is not None and batch[1][0].key != until:
+        question = batch[1][0]
+        wizard.accept(question, typed.get(question.key, ""))
+        batch = wizard.next_batch()
+    return batch
+
+
+def test_a_second_setup_keeps_the_accounts_it_finds(tmp_path: Path) -> None:
+    path = tmp_path / "center.toml"
+    typed = {"center.name": "Trung tâm", "counters": "1", "admin.password": ADMIN_PASSWORD}
+    first = Wizard(data_dir="data")
+    _walk(first, typed)
+    made = apply(first, path, replace=False)
+    assert made.kept == [] and [user for user, _password in made.made_up] == ["canbo1"]
+    second = Wizard(data_dir="data")
+    _walk(second, {**typed, "admin.password": "mot-mat-khau-khac"})
+    with pytest.raises(InvalidState):
+        apply(second, path, replace=False)
+    again = apply(second, path, replace=True)
+    assert again.kept == ["quantri", "canbo1"] and again.made_up == []
+    queue = open_queue(load_settings(path))
+    assert authenticate(queue.db, "quantri", ADMIN_PASSWORD) is not None  # not changed
+    queue.db.dispose()
