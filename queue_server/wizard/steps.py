@@ -19,6 +19,7 @@ from queue_server.core.errors import QueueError
 from queue_server.i18n import N_, _
 from queue_server.settings import ConfigError, parse_settings
 from queue_server.wizard.devices import device_config, device_questions
+from queue_server.wizard.problems import in_words
 from queue_server.wizard.questions import NONE_ANSWER, Invalid, Question, read_answer
 from queue_server.wizard.template import WardTemplate, ward_template
 
@@ -68,7 +69,7 @@ class Wizard:
         problems = config_problems(self.config_data(trial))
         for where, message in problems:
             if any(where == c or where.startswith((f"{c}.", f"{c}[")) for c in question.checks):
-                raise Invalid(_("Not accepted: {problem}").format(problem=message))
+                raise Invalid(_("Not accepted: {problem}").format(problem=in_words(message)))
         self.answers[question.key] = value
         return value
 

@@ -120,18 +120,18 @@ def test_every_wrong_answer_is_asked_again_in_vietnamese(
 ) -> None:
     output = set_up[1].stdout
     for message in (
-        "Không chấp nhận: unknown time zone 'Asia/Hanoi'",
+        "Không chấp nhận: không có múi giờ Asia/Hanoi.",
         "Hãy nhập một địa chỉ như http://192.168.1.10:5000.",
-        "Không chấp nhận: must be one or two capital letters (got '12')",
-        "Không chấp nhận: 'B' is used twice",
+        "Không chấp nhận: chữ đầu số phiếu là một hoặc hai chữ in hoa (không phải 12).",
+        "Không chấp nhận: B đã được dùng cho mục khác.",
         "Hãy nhập một số nguyên, ví dụ 6.",
         "Hãy nhập một số từ 1 đến 99.",
-        "Không chấp nhận: unknown service 'ZZ'",
+        "Không chấp nhận: không có lĩnh vực ZZ (các lĩnh vực: CT, HT, NKQ, XD).",
         "Không có nhóm vip",
         "Mật khẩu cần ít nhất 8 ký tự.",
         "Tên đăng nhập quantri đã được dùng.",
         "Hãy chọn một trong: none, usb, serial, network, file, virtual.",
-        "Không chấp nhận: address 1 on 'rs485' is taken",
+        "Không chấp nhận: địa chỉ 1 đã được dùng cho bảng LED khác.",
     ):
         assert message in output, message
 
