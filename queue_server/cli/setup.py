@@ -4,13 +4,21 @@ first-start page with ``--web``), and the center.toml they make (docs/setup.md).
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from queue_server.cli.context import handles_errors
 from queue_server.i18n import _
 from queue_server.wizard.questions import Invalid, Question, read_answer
+
+if TYPE_CHECKING:
+    from queue_server.wizard.finish import Outcome
+
+# The wizard's modules (settings, database, password hashing) are imported when the command
+# runs, so that ``xephang --help`` stays quick (docs/benchmarks.md).
 
 INSTALLED_CONFIG = Path("/etc/xephang/center.toml")
 
@@ -36,7 +44,7 @@ def lan_address(port: int) -> str:
     return f"http://{host}:{port}"
 
 
-def ask(question: Question, accept: object) -> None:
+def ask(question: Question, accept: Callable[[Question, str], object]) -> None:
     """Ask until the answer is accepted (``accept(question, typed)`` raises Invalid)."""
     hint = question.hint_text()
     if hint:
@@ -50,7 +58,7 @@ def ask(question: Question, accept: object) -> None:
             confirmation_prompt=question.kind == "secret" and _("Type it again to be sure"),
         )
         try:
-            accept(question, typed)  # type: ignore[operator]
+            accept(question, typed)
             return
         except Invalid as exc:
             click.secho(f"  {exc}", fg="red")
@@ -138,11 +146,10 @@ def setup(
     show_outcome(outcome)
 
 
-def show_outcome(outcome: object) -> None:
+def show_outcome(outcome: Outcome) -> None:
     """The file written, passwords made up, and each screen's link with its QR code."""
-    from queue_server.wizard.finish import Outcome, qr_text
+    from queue_server.wizard.finish import qr_text
 
-    assert isinstance(outcome, Outcome)
     click.secho(_("Written: {path}").format(path=outcome.path), fg="green")
     for username in outcome.kept:
         click.echo(_("The account {name} already existed; it was kept.").format(name=username))

@@ -14,15 +14,19 @@ import tomllib
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from queue_server.auth.tokens import create_token
 from queue_server.auth.users import add_user
 from queue_server.core.errors import InvalidState
 from queue_server.core.sites import toml_text
 from queue_server.i18n import _
-from queue_server.settings import load_settings, parse_settings
+from queue_server.settings import Settings, load_settings, parse_settings
 from queue_server.wizard.devices import KIOSK
 from queue_server.wizard.steps import Wizard
+
+if TYPE_CHECKING:
+    from queue_server.core.operations import Queue
 
 TOKEN_LIFETIME = timedelta(days=365)
 HEADER = (
@@ -95,21 +99,37 @@ def apply(wizard: Wizard, path: Path, *, replace: bool) -> Outcome:
     write_config(path, HEADER + toml_text(data), replace=replace)
     settings = load_settings(path)
     queue = open_queue(settings, create=True)
-    outcome = Outcome(path)
-    accounts = [
-        ("admin", wizard.answer("admin.username"), wizard.answer("admin.name", ""), "x"),
-        *[("officer", u, n, p) for _n, u, n, p in wizard.officers()],
-    ]
-    for role, username, name, given in accounts:
-        password = wizard.answer("admin.password") if role == "admin" else given
-        if not password:
-            password = secrets.token_urlsafe(6)
-            outcome.made_up.append((username, password))
+    try:
+        outcome = Outcome(path)
+        make_accounts(wizard, queue, outcome)
+        outcome.links = screen_links(wizard, settings, queue)
+    finally:
+        queue.db.dispose()
+    return outcome
+
+
+def make_accounts(wizard: Wizard, queue: Queue, outcome: Outcome) -> None:
+    """The administrator and the officers; an account that exists is kept as it is."""
+    admin = (
+        "admin",
+        wizard.answer("admin.username"),
+        wizard.answer("admin.name", ""),
+        wizard.answer("admin.password"),
+    )
+    officers = [("officer", user, name, given) for _n, user, name, given in wizard.officers()]
+    for role, username, name, given in [admin, *officers]:
+        password = given or secrets.token_urlsafe(6)  # 8 characters, written down
         try:
             add_user(queue.db, username, role, password, display_name=name, clock=queue.clock)
         except InvalidState:
             outcome.kept.append(username)
-            outcome.made_up = [m for m in outcome.made_up if m[0] != username]
+            continue
+        if not given:
+            outcome.made_up.append((username, password))
+
+
+def screen_links(wizard: Wizard, settings: Settings, queue: Queue) -> list[Link]:
+    """Each screen's address, with a new token for those that sign in with one."""
     base = str(wizard.answer("links.base_url", wizard.base_url)).rstrip("/")
     kiosks = {k.name: k.printer is not None for k in settings.kiosks}
 
@@ -126,27 +146,23 @@ def apply(wizard: Wizard, path: Path, *, replace: bool) -> Outcome:
         )
         return secret
 
-    outcome.links += [
+    kiosk = KIOSK if KIOSK in kiosks else "kiosk"
+    links = [
         Link(_("Hall display"), f"{base}/display?token={token('display', 'hall-display')}"),
-        Link(
-            _("Kiosk"),
-            f"{base}/kiosk?token={token('kiosk', KIOSK if KIOSK in kiosks else 'kiosk')}",
-        ),
+        Link(_("Kiosk"), f"{base}/kiosk?token={token('kiosk', kiosk)}"),
     ]
     for number in sorted(c.number for c in settings.counters if c.active):
-        secret = token("rating", f"rating-{number}", number)
-        outcome.links.append(
+        links.append(
             Link(
                 _("Rating tablet, counter {number}").format(number=number),
-                f"{base}/rate/{number}?token={secret}",
+                f"{base}/rate/{number}?token={token('rating', f'rating-{number}', number)}",
             )
         )
-    outcome.links += [
+    return [
+        *links,
         Link(_("Officer console"), f"{base}/officer", _("officers sign in with their account")),
         Link(_("Admin pages"), f"{base}/admin", wizard.answer("admin.username")),
     ]
-    queue.db.dispose()
-    return outcome
 
 
 def qr_text(url: str) -> str:
