@@ -14,10 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from queue_server.auth.users import check_account
-from queue_server.core.errors import QueueError
 from queue_server.i18n import N_, _
 from queue_server.settings import ConfigError, parse_settings
+from queue_server.wizard.accounts import account_questions
 from queue_server.wizard.devices import device_config, device_questions
 from queue_server.wizard.problems import in_words
 from queue_server.wizard.questions import NONE_ANSWER, Invalid, Question, read_answer
@@ -302,93 +301,11 @@ def _priorities(w: Wizard) -> list[Question]:
     ]
 
 
-def _account_check(role: str, w: Wizard, key: str) -> Callable[[str], None]:
-    def check(username: str) -> None:
-        if username == NONE_ANSWER and role == "officer":
-            return
-        try:
-            check_account(username, role, "x" * 8)
-        except QueueError as exc:
-            raise Invalid(exc.message) from None
-        for other, value in w.answers.items():
-            if other.endswith("username") and other != key and value == username:
-                raise Invalid(_("The user name {name} is already taken.").format(name=username))
-
-    return check
-
-
-def _password_check(value: str) -> None:
-    try:
-        check_account("x", "admin", value)
-    except QueueError as exc:
-        raise Invalid(exc.message) from None
-
-
-def _name_check(value: str) -> None:
-    try:
-        check_account("x", "admin", "x" * 8, value)
-    except QueueError as exc:
-        raise Invalid(exc.message) from None
-
-
-def _accounts(w: Wizard) -> list[Question]:
-    questions = [
-        Question(
-            "admin.username",
-            N_("Administrator's user name"),
-            default="quantri",
-            check=_account_check("admin", w, "admin.username"),
-        ),
-        Question(
-            "admin.name",
-            N_("Administrator's full name"),
-            default="Quản trị viên",
-            check=_name_check,
-        ),
-        Question(
-            "admin.password",
-            N_("Administrator's password (at least 8 characters)"),
-            kind="secret",
-            check=_password_check,
-        ),
-    ]
-    for n in range(1, w.counter_count() + 1):
-        key = f"officer.{n}.username"
-        questions.append(
-            Question(
-                key,
-                N_("User name of the officer at counter {number} (- for none)"),
-                values={"number": n},
-                default=f"canbo{n}",
-                check=_account_check("officer", w, key),
-            )
-        )
-        if w.answer(key, NONE_ANSWER) != NONE_ANSWER:
-            questions += [
-                Question(
-                    f"officer.{n}.name",
-                    N_("Full name of the officer at counter {number}"),
-                    values={"number": n},
-                    required=False,
-                    check=_name_check,
-                ),
-                Question(
-                    f"officer.{n}.password",
-                    N_("Password of the officer at counter {number} (empty: one is made up)"),
-                    values={"number": n},
-                    kind="secret",
-                    required=False,
-                    check=_password_check,
-                ),
-            ]
-    return questions
-
-
 STEPS = [
     Step(N_("The center"), _center),
     Step(N_("Services"), _services),
     Step(N_("Counters"), _counters),
     Step(N_("Priority categories"), _priorities),
-    Step(N_("Accounts"), _accounts),
+    Step(N_("Accounts"), account_questions),
     Step(N_("Printer and LED boards"), device_questions),
 ]
