@@ -93,7 +93,13 @@ def confirm(prompt: str, *, default: bool) -> bool:
     help="Ask on a web page (with a one-time code) instead, then serve the center.",
 )
 @click.option("--host", default="0.0.0.0", show_default=True, help="The page's address (--web).")
-@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--port",
+    default=5000,
+    show_default=True,
+    type=click.IntRange(1, 65535),
+    help="The server's port: in the proposed address of the links, and the page's (--web).",
+)
 @click.option("--no-scan", is_flag=True, help="Do not offer to look for printers and boards.")
 @handles_errors
 def setup(
