@@ -23,7 +23,7 @@ from playwright.sync_api import Page
 from queue_server.cli.check import ask_servers
 from queue_server.settings import load_settings
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, screenshot
 
 DEADLINE_S = 30.0
 PASSWORD = "mat-khau-quan-tri"
@@ -103,8 +103,9 @@ ANSWERS = {
 
 
 def test_the_first_start_sets_up_the_center_then_serves_it(
-    page: Page, first_start: tuple[subprocess.Popen[str], str, Path]
+    laptop: Page, first_start: tuple[subprocess.Popen[str], str, Path]
 ) -> None:
+    page = laptop
     process, url, path = first_start
     lines = Lines(process)
     code = lines.matching(r"Mã cài đặt.*: (\d{8})").group(1)
@@ -125,6 +126,7 @@ def test_the_first_start_sets_up_the_center_then_serves_it(
             page.fill('[name="counters"]', "0")  # refused, then answered
             _submit(page)
             assert page.get_by_role("alert").inner_text() == "Hãy nhập một số từ 1 đến 99."
+            screenshot(page, "setup-refused")
             refused = True
         for name, value in ANSWERS.items():
             field = page.locator(f'[name="{name}"]')
@@ -137,6 +139,7 @@ def test_the_first_start_sets_up_the_center_then_serves_it(
     links = page.locator(".link")
     assert links.count() == 5  # display, kiosk, the rating tablet, officers, admin
     assert page.locator(".link svg").count() == 5
+    screenshot(page, "setup-done")
     display = next(u for u in page.locator(".url").all_inner_texts() if "/display?token=" in u)
     settings = load_settings(path)
     assert settings.center.name == ANSWERS["center.name"]
