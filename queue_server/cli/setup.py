@@ -111,8 +111,9 @@ def setup(
     no_scan: bool,
 ) -> None:
     """Set up a new center: answer the questions; writes center.toml and the accounts."""
+    from queue_server.wizard import unconfigured
     from queue_server.wizard.devices import device_scanner
-    from queue_server.wizard.finish import apply, default_data_dir, unconfigured
+    from queue_server.wizard.finish import apply, default_data_dir
     from queue_server.wizard.steps import Wizard
 
     path = config_path or default_config()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import os
 import secrets
-import tomllib
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -52,17 +51,6 @@ class Outcome:
     links: list[Link] = field(default_factory=list)
     made_up: list[tuple[str, str]] = field(default_factory=list)  # (user, password) to write down
     kept: list[str] = field(default_factory=list)  # accounts that already existed
-
-
-def unconfigured(path: Path) -> bool:
-    """True when ``path`` holds no center: missing, or only comments (the package's
-    placeholder). The first start then offers the setup page."""
-    try:
-        return not tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return True
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return False
 
 
 def write_config(path: Path, text: str, *, replace: bool) -> None:

@@ -213,8 +213,9 @@ def serve_setup(wizard: Wizard, path: Path, host: str, port: int, *, replace: bo
 def first_start(path: Path, host: str, port: int) -> None:
     """When ``path`` holds no center, serve the setup page until it is written."""
     from queue_server.cli.setup import lan_address
+    from queue_server.wizard import unconfigured
     from queue_server.wizard.devices import device_scanner
-    from queue_server.wizard.finish import default_data_dir, unconfigured
+    from queue_server.wizard.finish import default_data_dir
 
     if not unconfigured(path):
         return

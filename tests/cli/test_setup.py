@@ -18,8 +18,9 @@ from queue_server.cli.main import main
 from queue_server.core.bootstrap import open_queue
 from queue_server.core.errors import InvalidState
 from queue_server.settings import load_settings
+from queue_server.wizard import unconfigured
 from queue_server.wizard.devices import found_answers
-from queue_server.wizard.finish import apply, unconfigured, write_config
+from queue_server.wizard.finish import apply, write_config
 from queue_server.wizard.questions import Invalid
 from queue_server.wizard.steps import Wizard
 
