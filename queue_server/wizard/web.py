@@ -70,6 +70,7 @@ def create_setup_app(
     app.secret_key = secrets.token_bytes(32)
     state: dict[str, Any] = {"outcome": None}
     admitted: set[str] = set()  # sessions that typed the code (a new code keeps them)
+    lock = threading.Lock()  # one answer (or the writing) at a time
 
     def page(template: str, **values: Any) -> str:
         return render_template_string(
@@ -100,21 +101,24 @@ def create_setup_app(
 
     @app.route("/setup", methods=["GET", "POST"])
     def steps() -> Any:
-        if state["outcome"] is not None:
-            return redirect(url_for("done"))
         if not authorised():
             return page(CODE_PAGE, error="")
+        if state["outcome"] is not None:
+            return redirect(url_for("done"))
+        if request.method == "POST" and not csrf_matches(request.form.get("csrf")):
+            return page(CODE_PAGE, error=_("The page was too old; try again.")), 400
         if "links.base_url" not in wizard.answers:  # the address this page was opened at
             wizard.base_url = request.host_url.rstrip("/")
+        with lock:
+            return answer_and_ask()
+
+    def answer_and_ask() -> tuple[str, int]:
+        """Accept the answers sent (if any), then show the questions left."""
         errors: dict[str, str] = {}
         typed: dict[str, str] = {}
-        if request.method == "POST":
-            if not csrf_matches(request.form.get("csrf")):
-                return page(CODE_PAGE, error=_("The page was too old; try again.")), 400
-            batch = wizard.next_batch()
-            for question in batch[1] if batch else []:
-                if question.key not in request.form:
-                    continue
+        batch = wizard.next_batch() if request.method == "POST" else None
+        for question in batch[1] if batch else []:
+            if question.key in request.form:
                 typed[question.key] = request.form[question.key]
                 try:
                     wizard.accept(question, typed[question.key])
@@ -122,31 +126,32 @@ def create_setup_app(
                     errors[question.key] = str(exc)
         batch = wizard.next_batch()
         if batch is None:
-            return page(SUMMARY_PAGE, rows=summary(wizard), path=str(path), error="")
+            return page(SUMMARY_PAGE, rows=summary(wizard), path=str(path), error=""), 200
         step, questions = batch
-        number = wizard.steps().index(step) + 1
-        return page(
+        shown_page = page(
             STEP_PAGE,
             step=_(step.title),
-            number=number,
+            number=wizard.steps().index(step) + 1,
             steps=len(wizard.steps()),
             questions=questions,
             typed=typed,
             errors=errors,
             found=wizard.found.get("lines") if step is wizard.steps()[-1] else None,
-        ), (422 if errors else 200)
+        )
+        return shown_page, (422 if errors else 200)
 
     @app.post("/setup/finish")
     def finish() -> Any:
         if not authorised() or not csrf_matches(request.form.get("csrf")):
             return page(CODE_PAGE, error=""), 403
-        if state["outcome"] is None and wizard.next_batch() is None:
-            try:
-                state["outcome"] = apply(wizard, path, replace=replace)
-            except (ConfigError, QueueError, OSError) as exc:
-                message = exc.message if isinstance(exc, QueueError) else str(exc)
-                rows = summary(wizard)
-                return page(SUMMARY_PAGE, rows=rows, path=str(path), error=message), 422
+        with lock:
+            if state["outcome"] is None and wizard.next_batch() is None:
+                try:
+                    state["outcome"] = apply(wizard, path, replace=replace)
+                except (ConfigError, QueueError, OSError) as exc:
+                    message = exc.message if isinstance(exc, QueueError) else str(exc)
+                    rows = summary(wizard)
+                    return page(SUMMARY_PAGE, rows=rows, path=str(path), error=message), 422
         return redirect(url_for("done"))
 
     @app.get("/setup/done")
