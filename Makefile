@@ -23,8 +23,9 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# Two workers, each taking whole test files (module fixtures such as a live server stay shared).
 test: $(STAMP) system-deps lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile
 
 # Rewrites the tracked pictures in docs/screenshots/ (a plain `make test` leaves them alone).
 screenshots: $(STAMP) system-deps

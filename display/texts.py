@@ -7,6 +7,7 @@ as JSON, to the script.
 
 from __future__ import annotations
 
+from xephang.display.access_texts import KIOSK_ACCESS, OFFICER_ACCESS
 from xephang.display.panel_texts import (
     ALERTS,
     APPOINTMENT,
@@ -326,8 +327,8 @@ BOOK: dict[str, str] = {
 
 PAGES: dict[str, dict[str, str]] = {
     "display": DISPLAY,
-    "kiosk": KIOSK,
-    "officer": OFFICER,
+    "kiosk": KIOSK | KIOSK_ACCESS,
+    "officer": OFFICER | OFFICER_ACCESS,
     "helpdesk": HELPDESK,
     "assist": ASSIST_PAGE,
     "visits_print": VISIT_PRINT,

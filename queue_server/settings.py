@@ -31,6 +31,7 @@ from queue_server.core.clock_config import ClockConfig
 from queue_server.core.feedback_config import FeedbackConfig
 from queue_server.core.options import NumberingConfig, PolicyConfig
 from queue_server.core.paper_config import PaperConfig, colliding_prefixes
+from queue_server.core.prefix_shapes import digit_like_problem, look_alike_problem
 from queue_server.core.rating_config import RatingsConfig
 from queue_server.core.result_config import MAX_DAYS, ResultsConfig
 from queue_server.core.retention import ArchiveConfig, MaintenanceConfig, PrivacyConfig
@@ -39,6 +40,8 @@ from xephang.devices.audio.config import VoiceConfig
 from xephang.devices.led.config import LedConfig
 from xephang.devices.printer.config import PrinterConfig
 from xephang.display.config import ScreensConfig
+from xephang.i18n import available_languages
+from xephang.langpack import LanguagePackError, set_center_dir
 
 __all__ = ["ConfigError", "NumberingConfig", "PolicyConfig", "Settings", "load_settings"]
 
@@ -76,6 +79,22 @@ class CenterConfig(_Model):
     # The address citizens' phones reach (QR codes); unset: the address the kiosk used.
     public_url: str | None = None
 
+    @field_validator("language", "second_language")
+    @classmethod
+    def _known_language(cls, value: str | None) -> str | None:
+        """A language with a catalogue or a language pack (docs/languages.md)."""
+        if value is None:
+            return None
+        try:
+            known = available_languages()
+        except LanguagePackError as exc:
+            raise ValueError(str(exc)) from None
+        if value not in known:
+            raise ValueError(
+                f"no language pack {value!r} (known: {', '.join(known)}; docs/languages.md)"
+            )
+        return value
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
@@ -109,6 +128,8 @@ class ServiceConfig(_Model):
     def _prefix(cls, value: str) -> str:
         if not (1 <= len(value) <= 2 and value.isascii() and value.isalpha() and value.isupper()):
             raise ValueError(f"must be one or two capital letters (got {value!r})")
+        if problem := digit_like_problem(value):
+            raise ValueError(problem)
         return value
 
 
@@ -205,7 +226,8 @@ class DevicesConfig(_Model):
 
     worker: Literal["embedded", "external"] = "embedded"
     # "none": the hall display plays the server's audio itself (the usual setup);
-    # "command": the worker plays each call with ``speaker_command`` (a PC with speakers);
+    # "command": the worker plays each call with ``speaker_command`` (a PC with speakers),
+    # one at a time; the hall displays then stay silent (``Settings.speaker_plays``);
     # "virtual": the worker renders each call and only records it (demo, tests).
     speaker: Literal["none", "command", "virtual"] = "none"
     speaker_command: tuple[Annotated[str, Field(min_length=1)], ...] = Field(
@@ -252,6 +274,8 @@ class Settings(_Model):
     def _references(self) -> Settings:
         _unique("services", "code", [s.code for s in self.services])
         _unique("services", "prefix", [s.prefix for s in self.services])
+        if clash := look_alike_problem([s.prefix for s in self.services]):
+            raise ValueError(clash)
         _unique("counters", "number", [c.number for c in self.counters])
         _unique("priorities", "code", [p.code for p in self.priorities])
         _unique("kiosks", "name", [k.name for k in self.kiosks])
@@ -344,6 +368,12 @@ class Settings(_Model):
         return new.model_copy(update={"data_dir": self.data_dir, "source": self.source})
 
     @property
+    def speaker_plays(self) -> bool:
+        """This machine's loudspeaker plays the calls (``[devices] speaker = "command"``):
+        the hall displays then stay silent, so exactly one of them plays (docs/voice.md)."""
+        return self.voice.enabled and self.devices.speaker == "command"
+
+    @property
     def cluster_mode(self) -> bool:
         """Several processes share the database and meet through Redis."""
         return bool(self.cluster.redis_url)
@@ -384,22 +414,30 @@ def _problem(loc: tuple[int | str, ...], message: str) -> tuple[str, str]:
     return where, message
 
 
+LANGUAGES_FOLDER = "languages"
+
+
+def _absolute(folder: Path, base: Path) -> Path:
+    return folder if folder.is_absolute() else (base / folder).resolve()
+
+
 def parse_settings(data: dict[str, Any], source: str = "<config>") -> Settings:
     """Validate ``data``; raise :class:`ConfigError` naming file, key and problem."""
     refused = [(where, NOT_ALLOWED) for where in bad_strings(data)]
     if refused:
         lines = [f"{source}: {where}: {message}" for where, message in refused]
         raise ConfigError("\n".join(lines), refused)
+    base = Path(source).parent if source and not source.startswith("<") else Path.cwd()
+    raw_dir = data.get("data_dir", "var") if isinstance(data, dict) else "var"
+    if isinstance(raw_dir, str):  # the center's own language packs (docs/languages.md)
+        set_center_dir(_absolute(Path(raw_dir), base) / LANGUAGES_FOLDER)
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
         problems = [_problem(tuple(error["loc"]), error["msg"]) for error in exc.errors()]
         lines = [f"{source}: {where}: {message}" for where, message in problems]
         raise ConfigError("\n".join(lines), problems) from None
-    base = Path(source).parent if source and not source.startswith("<") else Path.cwd()
-    data_dir = Path(settings.data_dir)
-    if not data_dir.is_absolute():
-        data_dir = (base / data_dir).resolve()
+    data_dir = _absolute(Path(settings.data_dir), base)
     return settings.model_copy(update={"data_dir": str(data_dir), "source": source})
 
 

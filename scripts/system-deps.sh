@@ -3,7 +3,8 @@
 # socat: serial port pairs for LED-board tests; espeak-ng, sox: voice packs;
 # chromium: hall display tests (Playwright drives Debian's chromium, never a download);
 # systemd: systemd-analyze to verify the unit files; nginx: the reverse proxy of cluster
-# mode (tests run their own, as the current user); fonts-dejavu-core: fallback font.
+# mode (tests run their own, as the current user); fonts-dejavu-core: fallback font;
+# alsa-utils: aplay, the loudspeaker player (tests play to its null device).
 set -euo pipefail
 
 declare -A NEEDED=(
@@ -12,6 +13,7 @@ declare -A NEEDED=(
   [sox]=sox
   [chromium]=chromium
   [systemd-analyze]=systemd
+  [aplay]=alsa-utils
 )
 missing=()
 for command in "${!NEEDED[@]}"; do

@@ -54,3 +54,7 @@ def test_drivers_screens_and_their_data_are_namespaced(wheel_names: set[str]) ->
     assert "xephang/devices/audio/packs/vi-espeak/manifest.json" in wheel_names
     assert "xephang/display/templates/screens/display.html" in wheel_names
     assert any(n.startswith("xephang/display/static/") for n in wheel_names)
+    # The shipped language packs and their template (docs/languages.md).
+    assert "queue_server/languages/messages.pot" in wheel_names
+    assert "queue_server/languages/en/language.toml" in wheel_names
+    assert "queue_server/languages/hmn/messages.po" in wheel_names

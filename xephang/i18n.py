@@ -2,7 +2,9 @@
 
 Message ids are English; Vietnamese (``vi``) is the default language. Each component
 keeps its own ``locale/<lang>/<component>.po`` file; all files of a language are merged
-when first used, so no compiled ``.mo`` files live in the repository.
+when first used, so no compiled ``.mo`` files live in the repository. A language pack
+(:mod:`xephang.langpack`) adds its ``messages.po`` to its language's catalogue, and a
+message it lacks is shown in the pack's ``fallback`` language (Vietnamese by default).
 
 It lives below ``queue_server``, ``devices`` and ``display`` (it imports none of them) so
 that the drivers need not import the server; ``queue_server.i18n`` re-exports it. The
@@ -27,6 +29,8 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
+from xephang import langpack
+
 
 def _locale_dir() -> Path:
     """``queue_server/locale``, found without importing ``queue_server``."""
@@ -44,32 +48,53 @@ _current: contextvars.ContextVar[str] = contextvars.ContextVar(
 
 
 def available_languages() -> list[str]:
-    """Languages that have a catalogue folder, plus English (the message ids)."""
+    """Languages that have a catalogue folder or a language pack, plus English (the
+    message ids)."""
     found = {p.name for p in LOCALE_DIR.iterdir() if p.is_dir()} if LOCALE_DIR.exists() else set()
-    return sorted(found | {"en"})
+    return sorted(found | set(langpack.packs()) | {"en"})
 
 
 @cache
 def catalogue(language: str) -> dict[str, str]:
-    """All translated messages of ``language`` (merged from every .po file)."""
+    """All translated messages of ``language`` (merged from every .po file; a language
+    pack's ``messages.po`` last, so that a center can reword a shipped text)."""
     messages: dict[str, str] = {}
     folder = LOCALE_DIR / language
-    if not folder.is_dir():
-        return messages
-    for po_file in sorted(folder.glob("*.po")):
+    for po_file in sorted(folder.glob("*.po")) if folder.is_dir() else []:
         with po_file.open("rb") as handle:
             for message in read_po(handle, locale=None):
                 if message.id and message.string and not message.fuzzy:
                     key = message.id if isinstance(message.id, str) else message.id[0]
                     text = message.string if isinstance(message.string, str) else message.string[0]
                     messages[key] = unicodedata.normalize("NFC", text)
+    with contextlib.suppress(langpack.LanguagePackError):  # `xephang language check` says why
+        pack = langpack.find_pack(language)
+        if pack is not None:
+            messages |= pack.messages()
     return messages
+
+
+@cache
+def _fallback(language: str) -> str | None:
+    with contextlib.suppress(langpack.LanguagePackError):
+        pack = langpack.find_pack(language)
+        if pack is not None and pack.info.fallback != language:
+            return pack.info.fallback
+    return None
+
+
+def forget_fallbacks() -> None:
+    """Look the packs' fallback languages up again (after the packs changed)."""
+    _fallback.cache_clear()
 
 
 def translate(message: str, language: str | None = None) -> str:
     """Translate ``message`` into ``language`` (default: the current one)."""
     lang = language or _current.get()
-    text = catalogue(lang).get(message, message)
+    text = catalogue(lang).get(message)
+    if text is None:
+        fallback = _fallback(lang)
+        text = catalogue(fallback).get(message, message) if fallback else message
     return unicodedata.normalize("NFC", text)
 
 

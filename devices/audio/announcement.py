@@ -126,10 +126,11 @@ def _spoken_part(
             code_words = code_to_words(
                 values[token.name], lang, zero_tens=config.zero_tens, four=config.four
             )
+            spoken_by = lang.number_language or lang_code  # a pack: its numbers language
             for index, word in enumerate(code_words):
                 if index:
                     items.append(Gap(config.word_gap_ms))
-                items.append(Clip(lang_code, word))
+                items.append(Clip(spoken_by, word))
             words += code_words
     return items, words
 

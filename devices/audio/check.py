@@ -1,6 +1,9 @@
 """``check_pack``: everything wrong with a voice pack, as sentences for a person.
 
-python -m xephang.devices.audio.check devices/audio/packs/vi-espeak
+python -m xephang.devices.audio.check devices/audio/packs/vi-espeak [--prefix D --prefix G]
+
+Besides completeness and format, letters (and configured prefixes) whose clips sound alike
+are problems: compared by their sound (:mod:`xephang.devices.audio.likeness`).
 """
 
 from __future__ import annotations
@@ -13,7 +16,9 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
+from xephang.devices.audio.alike import alike_letters, alike_prefixes
 from xephang.devices.audio.languages import LANGUAGES
+from xephang.devices.audio.likeness import CONFUSABLE_BELOW
 from xephang.devices.audio.pack import MANIFEST, PackError, clip_filename, read_manifest
 from xephang.devices.audio.recording import required_clips
 from xephang.devices.audio.wavio import SAMPLE_WIDTH, SILENCE_THRESHOLD, read_wav, silent_edges
@@ -74,13 +79,15 @@ def check_pack(
     *,
     templates: Iterable[str] = (),
     trim_tolerance_ms: int = DEFAULT_TRIM_TOLERANCE_MS,
+    prefixes: Iterable[str] = (),
 ) -> list[str]:
     """Problems of the pack at ``path`` (empty list: the pack is complete and usable).
 
     Checks the manifest, that every clip needed for 0–9999, the letters A–Z and the template
     phrases (default template plus ``templates``) is listed and present, one sample rate,
-    mono 16-bit, silence trimmed at both ends within ``trim_tolerance_ms``, and that every
-    WAV file in the folder is listed.
+    mono 16-bit, silence trimmed at both ends within ``trim_tolerance_ms``, that every
+    WAV file in the folder is listed, that no two letters sound alike, and that no two of
+    ``prefixes`` (the configured ticket prefixes) sound alike.
     """
     folder = Path(path)
     if not folder.is_dir():
@@ -136,6 +143,34 @@ def check_pack(
         problems += _check_clip(clip_path, manifest.sample_rate, trim_tolerance_ms)
     for name in sorted(set(files_on_disk) - listed_files):
         problems.append(_("{file}: not listed in {manifest}").format(file=name, manifest=MANIFEST))
+    problems += _alike_problems(folder, prefixes)
+    return problems
+
+
+def _alike_problems(folder: Path, prefixes: Iterable[str]) -> list[str]:
+    problems = [
+        _(
+            "letters {first} and {second} sound alike ({first_clip} and {second_clip} are "
+            "{distance} apart, under {threshold}): give them names that sound different"
+        ).format(
+            first=pair.first,
+            second=pair.second,
+            first_clip=clip_filename(pair.first_name),
+            second_clip=clip_filename(pair.second_name),
+            distance=pair.distance,
+            threshold=CONFUSABLE_BELOW,
+        )
+        for pair in alike_letters(folder)
+    ]
+    problems += [
+        _(
+            "prefixes {first} and {second} sound alike in this pack ({distance} apart, "
+            "under {threshold}): change one of them"
+        ).format(
+            first=pair.first, second=pair.second, distance=pair.distance, threshold=CONFUSABLE_BELOW
+        )
+        for pair in alike_prefixes(folder, prefixes)
+    ]
     return problems
 
 
@@ -151,8 +186,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Check a xephang voice pack.")
     parser.add_argument("pack", type=Path)
     parser.add_argument("--template", action="append", default=[])
+    parser.add_argument("--prefix", action="append", default=[], help="a configured prefix")
     args = parser.parse_args(argv)
-    problems = check_pack(args.pack, templates=args.template)
+    problems = check_pack(args.pack, templates=args.template, prefixes=args.prefix)
     sys.stdout.write(check_message(args.pack, problems) + "\n")
     return 1 if problems else 0
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from xephang.devices.audio.letters import LETTER_NAMES_EN, LETTER_NAMES_VI
 from xephang.devices.audio.numbers_en import NUMBER_WORDS_EN, number_to_words_en
 from xephang.devices.audio.numbers_vi import NUMBER_WORDS, Four, ZeroTens, number_to_words
+from xephang.langpack import find_pack
 
 NumberReader = Callable[[int, ZeroTens, Four], list[str]]
 
@@ -26,6 +27,8 @@ class Language:
     read_number: NumberReader
     #: Text fed to espeak-ng for a clip when it differs from the clip's text.
     espeak_text: Mapping[str, str] = field(default_factory=dict)
+    #: A language pack's calls read codes with another language's rules and clips.
+    number_language: str | None = None
 
     def vocabulary(self) -> list[str]:
         """Word clips every pack of this language needs (numbers, then letters)."""
@@ -59,12 +62,26 @@ _RUN = re.compile(r"\d+|[^\W\d_]")
 
 
 def language(code: str) -> Language:
-    """The :class:`Language` for ``code``; ``ValueError`` names the supported ones."""
-    try:
+    """The :class:`Language` for ``code`` (built in, or a language pack with voice clips:
+    docs/languages.md); ``ValueError`` names the supported ones."""
+    if code in LANGUAGES:
         return LANGUAGES[code]
-    except KeyError:
-        known = ", ".join(sorted(LANGUAGES))
-        raise ValueError(f"no announcement rules for language {code!r} (known: {known})") from None
+    pack = find_pack(code)
+    if pack is not None and pack.voice_dir is not None and pack.info.voice is not None:
+        reader = language(pack.info.voice.numbers)
+        return replace(
+            reader,
+            code=code,
+            espeak_voice="",
+            default_template=pack.info.voice.template,
+            espeak_text={},
+            number_language=reader.number_language or reader.code,
+        )
+    known = ", ".join(sorted(LANGUAGES))
+    raise ValueError(
+        f"no announcement rules for language {code!r} (known: {known}, or a language pack"
+        " with voice/ clips and a [voice] template)"
+    )
 
 
 def code_to_words(

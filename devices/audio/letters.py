@@ -1,8 +1,11 @@
-"""Spoken names of ticket-prefix letters.
+"""Spoken names of ticket-prefix letters: no two letters of a language share a sound.
 
-Vietnamese: the letter names taught in Vietnamese schools and used when reading codes aloud
-(licence plates, ID codes, ticket numbers); foreign letters F J W Z use their usual
-Vietnamese renderings. Multi-syllable names are one clip, written with a hyphen.
+Vietnamese: the letter names used when reading codes aloud (licence plates, ID codes, ticket
+numbers), changed where two would sound alike, as Vietnamese call systems do: G is "gờ"
+(the school name "giê" sounds like D's "dê", and is D's sound in the north), I is
+"i-ngắn" and Y "i-dài". Foreign letters F J W Z use their usual Vietnamese renderings.
+Multi-syllable names are one clip, written with a hyphen. English: Đ is "crossed-dee".
+The voice check (:mod:`xephang.devices.audio.alike`) compares every pair by sound.
 """
 
 from __future__ import annotations
@@ -15,9 +18,9 @@ LETTER_NAMES_VI: dict[str, str] = {
     "Đ": "đê",
     "E": "e",
     "F": "ép",
-    "G": "giê",
+    "G": "gờ",
     "H": "hát",
-    "I": "i",
+    "I": "i-ngắn",
     "J": "gi",
     "K": "ca",
     "L": "e-lờ",
@@ -42,7 +45,7 @@ LETTER_NAMES_EN: dict[str, str] = {
     "B": "bee",
     "C": "see",
     "D": "dee",
-    "Đ": "dee",
+    "Đ": "crossed-dee",
     "E": "ee",
     "F": "ef",
     "G": "gee",

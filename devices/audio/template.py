@@ -40,6 +40,18 @@ def phrase_key(text: str) -> str:
     return " ".join(text.split())
 
 
+def text_tokens(text: str) -> list[Phrase | Pause]:
+    """The phrases of plain ``text`` (no placeholders), a ``Pause`` at each punctuation."""
+    tokens: list[Phrase | Pause] = []
+    for index, chunk in enumerate(_PUNCTUATION.split(text)):
+        if index:
+            tokens.append(Pause())
+        key = phrase_key(chunk)
+        if key:
+            tokens.append(Phrase(key))
+    return tokens
+
+
 def parse_template(template: str) -> list[Token]:
     """Tokens of ``template``; ``ValueError`` for unknown or missing placeholders."""
     template = unicodedata.normalize("NFC", template)
@@ -50,12 +62,9 @@ def parse_template(template: str) -> list[Token]:
     except ValueError as exc:
         raise ValueError(f"bad template {template!r}: {exc}") from None
     for literal, field, spec, conversion in parts:
-        for index, chunk in enumerate(_PUNCTUATION.split(literal)):
-            if index and tokens and not isinstance(tokens[-1], Pause):
-                tokens.append(Pause())
-            key = phrase_key(chunk)
-            if key:
-                tokens.append(Phrase(key))
+        for token in text_tokens(literal):
+            if isinstance(token, Phrase) or (tokens and not isinstance(tokens[-1], Pause)):
+                tokens.append(token)
         if field is None:
             continue
         if field not in PLACEHOLDERS or spec or conversion:

@@ -7,14 +7,28 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from xephang.devices.audio.announcement import Announcement, build_announcement
+from xephang.devices.audio.announcement import (
+    Announcement,
+    AnnouncementConfig,
+    build_announcement,
+)
 from xephang.devices.audio.config import VoiceConfig
 from xephang.devices.audio.espeak import Espeak
 from xephang.devices.audio.pack import PackError, VoicePack
 from xephang.devices.audio.render import DEFAULT_CACHE_DIR, RenderedAnnouncement, Renderer
 from xephang.i18n import _
+from xephang.langpack import find_pack
 
 __all__ = ["Voice", "VoiceConfig"]
+
+
+def _second_pack(spoken: AnnouncementConfig) -> str | Path:
+    """A language pack's own clips (``voice/``), else the bundled espeak pack."""
+    code = spoken.second_language
+    pack = find_pack(code)
+    if pack is not None and pack.voice_dir is not None:
+        return pack.voice_dir
+    return f"{code}-espeak"
 
 
 class Voice:
@@ -32,8 +46,7 @@ class Voice:
             )
         packs = [pack]
         if spoken.second_language:
-            second = VoicePack.load(self.config.second_pack or f"{spoken.second_language}-espeak")
-            packs.append(second)
+            packs.append(VoicePack.load(self.config.second_pack or _second_pack(spoken)))
         self.espeak = Espeak(timeout_s=self.config.espeak_timeout_s)
         folder = cache_dir or (Path(self.config.cache_dir) if self.config.cache_dir else None)
         self.renderer = Renderer(

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
+from functools import partial
 
 from queue_server.core.wait_words import wait_minutes
-from xephang.i18n import translate
+from xephang.i18n import N_, translate
 
 from .printout import TicketPrintout
 
@@ -35,6 +37,19 @@ class Paragraph:
     space_before: int = 0
 
 
+# Every text a ticket prints (language packs translate them: docs/languages.md).
+TICKET_MESSAGES: tuple[str, ...] = (
+    N_("YOUR NUMBER"),
+    N_("Priority: {category}"),
+    N_("Issued at {time}, {date}"),
+    N_("Nobody is waiting ahead of you"),
+    N_("People waiting ahead of you: {count}"),
+    N_("Estimated waiting time: less than a minute"),
+    N_("Estimated waiting time: about {minutes} minutes"),
+    N_("Scan to follow your turn"),
+)
+
+
 def nfc(text: str) -> str:
     """NFC-normalised text with surrounding blanks removed."""
     return unicodedata.normalize("NFC", text).strip()
@@ -58,13 +73,17 @@ def ahead_text(ahead: int, language: str) -> str:
 
 
 def paragraphs(printout: TicketPrintout) -> list[Paragraph]:
-    """The ticket's content, top to bottom."""
+    """The ticket's content, top to bottom; the fixed lines also in ``second_language``
+    (small, under each line) when the printout has one."""
     lang = printout.language
+    second = printout.second_language if printout.second_language != lang else None
     issued = printout.issued_at
-    heading = printout.heading or translate("YOUR NUMBER", lang)
-    items = [
-        Paragraph(Style.CENTER, nfc(printout.center_name)),
-        Paragraph(Style.HEADING, nfc(heading), 18),
+    items = [Paragraph(Style.CENTER, nfc(printout.center_name))]
+    if printout.heading:
+        items.append(Paragraph(Style.HEADING, nfc(printout.heading), 18))
+    else:
+        items += _twice(Style.HEADING, partial(translate, "YOUR NUMBER"), lang, second, 18)
+    items += [
         Paragraph(Style.NUMBER, nfc(printout.number), 10),
         Paragraph(Style.SERVICE, nfc(printout.service_name), 14),
     ]
@@ -79,16 +98,28 @@ def paragraphs(printout: TicketPrintout) -> list[Paragraph]:
         time=issued.strftime("%H:%M"), date=issued.strftime("%d/%m/%Y")
     )
     items.append(Paragraph(Style.BODY, nfc(when), 18))
-    items.append(Paragraph(Style.BODY, nfc(ahead_text(printout.ahead, lang)), 8))
+    items += _twice(Style.BODY, lambda code: ahead_text(printout.ahead, code), lang, second, 8)
     if printout.estimated_wait_s is not None:
-        items.append(
-            Paragraph(
-                Style.BODY, nfc(wait_text(printout.estimated_wait_s, lang, printout.ahead)), 8
-            )
+        wait_s = printout.estimated_wait_s
+        items += _twice(
+            Style.BODY, lambda code: wait_text(wait_s, code, printout.ahead), lang, second, 8
         )
     if printout.track_url:
         items.append(Paragraph(Style.QR, printout.track_url.strip(), 18))
-        items.append(Paragraph(Style.SMALL, nfc(translate("Scan to follow your turn", lang)), 6))
+        scan = partial(translate, "Scan to follow your turn")
+        items += _twice(Style.SMALL, scan, lang, second, 6)
     if printout.footer:
         items.append(Paragraph(Style.SMALL, nfc(printout.footer), 16))
+    return items
+
+
+def _twice(
+    style: Style, text: Callable[[str], str], lang: str, second: str | None, space: int
+) -> list[Paragraph]:
+    """A line in ``lang``, then (small) in ``second`` when there is one."""
+    first = nfc(text(lang))
+    items = [Paragraph(style, first, space)]
+    other = nfc(text(second)) if second else first
+    if other != first:  # a text the second language lacks is not printed twice
+        items.append(Paragraph(Style.SMALL, other, 2))
     return items

@@ -27,6 +27,8 @@ class TicketPrintout:
     language: str = "vi"
     heading: str | None = None
     """Replaces the default heading above the number (used by the test ticket)."""
+    second_language: str | None = None
+    """The center's second language: the fixed lines are printed in it too, smaller."""
 
     def __post_init__(self) -> None:
         if self.issued_at.tzinfo is None:

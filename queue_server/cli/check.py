@@ -2,15 +2,18 @@
 
 Embedded mode is one server process on SQLite (or PostgreSQL); cluster mode
 (``[cluster] redis_url``) is several processes on PostgreSQL that meet through Redis.
-The command reads the file, names the mode, and asks the database (and Redis, in cluster
-mode) for its version, waiting ``--timeout`` seconds for each. It exits 1 when one
-does not answer, 2 when the file is not valid. It changes nothing: a missing SQLite file
-is reported, not created.
+The command reads the file, names the mode and who plays the calls aloud (the hall
+displays or this machine's loudspeaker: never both), and asks the database (and Redis,
+in cluster mode) for its version, waiting ``--timeout`` seconds for each. It exits 1 when
+one does not answer, 2 when the file is not valid. It changes nothing: a missing SQLite
+file is reported, not created. It warns (without failing) when two services' prefixes
+sound alike in the configured voice packs.
 """
 
 from __future__ import annotations
 
 import math
+import shutil
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +43,27 @@ def mode_words(settings: Settings) -> str:
     if settings.database_url().startswith("postgresql"):
         return _("embedded: PostgreSQL, one process")
     return _("embedded: SQLite, one process")
+
+
+def speaker_words(settings: Settings) -> tuple[str, bool]:
+    """Who plays the calls aloud, in words, and whether that is a problem."""
+    if not settings.voice.enabled:
+        return _("Calls: not spoken (voice turned off)."), True
+    if settings.speaker_plays:
+        program = settings.devices.speaker_command[0]
+        if shutil.which(program) is None:
+            return _("Calls: {program} is not installed: nobody plays them.").format(
+                program=program
+            ), False
+        return _(
+            "Calls: played here with {program}, one at a time; the hall displays stay silent."
+        ).format(program=program), True
+    if not settings.screens.announce:
+        return _(
+            "Calls: nobody plays them ([screens] announce = false, "
+            '[devices] speaker = "{speaker}").'
+        ).format(speaker=settings.devices.speaker), False
+    return _("Calls: played by the hall displays."), True
 
 
 def _first_line(exc: BaseException) -> str:
@@ -108,6 +132,27 @@ def ask_redis(url: str, timeout_s: float) -> Answer:
     return _answers("Redis", where, version)
 
 
+def alike_prefix_warnings(settings: Settings) -> list[str]:
+    """Warnings for service prefixes that the configured voice packs say alike."""
+    from xephang.devices.audio.alike import alike_prefixes
+
+    if not settings.voice.enabled:
+        return []
+    spoken = settings.voice.announcement
+    packs = [settings.voice.pack]
+    if spoken.second_language:
+        packs.append(settings.voice.second_pack or f"{spoken.second_language}-espeak")
+    prefixes = [s.prefix for s in settings.services if s.active]
+    return [
+        _(
+            "Warning: prefixes {first} and {second} sound alike in voice pack {pack} "
+            "({distance} apart): citizens may mishear the calls; change one prefix."
+        ).format(first=pair.first, second=pair.second, pack=pack, distance=pair.distance)
+        for pack in packs
+        for pair in alike_prefixes(pack, prefixes)
+    ]
+
+
 def ask_servers(settings: Settings, timeout_s: float) -> list[Answer]:
     """The database's answer, and Redis' in cluster mode."""
     from queue_server.core.db import sqlite_path
@@ -132,10 +177,15 @@ def ask_servers(settings: Settings, timeout_s: float) -> list[Answer]:
 @config_option
 @handles_errors
 def check(timeout_s: float, config_path: Path | None) -> None:
-    """Check the configuration: its mode, and whether its database and Redis answer."""
+    """Check the configuration: its mode, who plays the calls, database, Redis, and
+    prefixes that sound alike."""
     settings = load(config_path)
     click.echo(_("Configuration {path}: valid.").format(path=config_path or DEMO_CONFIG))
+    for warning in alike_prefix_warnings(settings):
+        click.secho(warning, fg="yellow")
     click.echo(_("Mode: {mode}.").format(mode=mode_words(settings)))
+    speaker_line, speaker_ok = speaker_words(settings)
+    click.secho(speaker_line, fg=None if speaker_ok else "yellow")
     answers = ask_servers(settings, timeout_s)
     for answer in answers:
         click.secho(answer.line, fg=None if answer.ok else "red")

@@ -62,7 +62,7 @@ def voice() -> None:
 @config_option
 @handles_errors
 def voice_check(pack: str, config_path: Path | None) -> None:
-    """Check that voice PACK (a folder or a bundled pack name) has every clip needed."""
+    """Check voice PACK (a folder or bundled pack name): every clip, no two letters alike."""
     settings = load(config_path)
     spoken = settings.voice.announcement
     templates = [t for t in (spoken.template, spoken.second_template) if t]
@@ -71,13 +71,14 @@ def voice_check(pack: str, config_path: Path | None) -> None:
     except Exception as exc:  # unknown name or missing folder: say so plainly
         fail(str(exc))
         return
-    problems = check_pack(path, templates=templates)
+    prefixes = [s.prefix for s in settings.services if s.active]
+    problems = check_pack(path, templates=templates, prefixes=prefixes)
     click.echo(check_message(path, problems))
     if problems:
         sys.exit(1)
 
 
-@click.command("devices")
+@click.group("devices", invoke_without_command=True)
 @click.option(
     "--server",
     envvar="XEPHANG_SERVER",
@@ -92,9 +93,15 @@ def voice_check(pack: str, config_path: Path | None) -> None:
     help="A device token (xephang token create --role device).",
 )
 @config_option
+@click.pass_context
 @handles_errors
-def devices_command(server: str | None, token: str | None, config_path: Path | None) -> None:
+def devices_command(
+    context: click.Context, server: str | None, token: str | None, config_path: Path | None
+) -> None:
     """Drive this machine's printers, LED boards and voice from a running server."""
+    # With a subcommand (scan, show-board, test-print) only that subcommand runs.
+    if context.invoked_subcommand is not None:
+        return
     from queue_server.workers.center_api import ApiLink, JobReporter
     from queue_server.workers.devices import DeviceWorker, build_devices
     from queue_server.workers.remote import RemoteFeed
@@ -123,3 +130,10 @@ def devices_command(server: str | None, token: str | None, config_path: Path | N
         feed.stop()
         worker.stop()  # the jobs still waiting are abandoned, reported, and leases released
         reporter.stop()
+
+
+from queue_server.cli.devices_scan import scan_command, show_board, test_print  # noqa: E402
+
+devices_command.add_command(scan_command)
+devices_command.add_command(show_board)
+devices_command.add_command(test_print)

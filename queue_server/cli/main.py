@@ -314,6 +314,10 @@ from queue_server.cli.clock import clock  # noqa: E402
 
 main.add_command(clock)
 
+from queue_server.cli.langpacks import language  # noqa: E402
+
+main.add_command(language)
+
 # --- the setup wizard of a new center (issue #20) ---
 from queue_server.cli.setup import setup  # noqa: E402
 

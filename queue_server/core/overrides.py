@@ -40,7 +40,15 @@ from queue_server.i18n import _
 log = logging.getLogger(__name__)
 
 # In dependency order: counters name services, LED boards name counters.
-SECTIONS = ("services", "priorities", "counters", "kiosks", "led.boards", "center.notice")
+SECTIONS = (
+    "services",
+    "priorities",
+    "counters",
+    "kiosks",
+    "led.boards",
+    "center.notice",
+    "voice.pack",  # the pack published on the voice recording page
+)
 CATALOGUE_SECTIONS = frozenset({"services", "priorities", "counters"})
 # How items of a list section are told apart (never renamed: history keeps them).
 IDENTITY = {

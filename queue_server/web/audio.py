@@ -29,8 +29,8 @@ _lock = threading.Lock()
 def _voice() -> Voice:
     with _lock:
         runtime = xephang()
-        if runtime.voice is None:
-            settings = runtime.settings
+        settings = runtime.settings
+        if runtime.voice is None or runtime.voice.config != settings.voice:  # a new pack
             if not settings.voice.enabled:
                 raise NotFound(_("Voice announcements are turned off."))
             runtime.voice = Voice(settings.voice, cache_dir=Path(settings.data_dir) / "voice-cache")

@@ -33,7 +33,9 @@ from queue_server.core.db import Database
 from queue_server.core.printjobs import is_slip_job, record_job
 from queue_server.i18n import _
 from queue_server.web.audio import audio
+from queue_server.web.device_scan import CHECK_JOB_PREFIX, scan_pages
 from queue_server.web.errors import ApiError
+from queue_server.web.kiosk_voice import kiosk_voice
 from queue_server.web.printing import printer_report
 from queue_server.web.security import require, signed_in
 from queue_server.web.state import xephang
@@ -66,6 +68,8 @@ class PrintJobRecorder:
         self._changed = threading.Condition()
 
     def record(self, kiosk: str, job: PrintJob) -> None:
+        if job.id.startswith(CHECK_JOB_PREFIX):  # a test ticket (device_scan.py)
+            return
         if is_slip_job(job.id):  # an appointment slip: no ticket to record it under
             with self._changed:
                 self.slips.pop(job.id, None)
@@ -298,4 +302,6 @@ def leds_json() -> Any:
 def register_devices(app: Flask) -> None:
     """Add the device pages (the embedded worker is started by the runtime)."""
     app.register_blueprint(pages)
+    app.register_blueprint(scan_pages)
     app.register_blueprint(audio)
+    app.register_blueprint(kiosk_voice)

@@ -80,7 +80,8 @@ TICKET_ID = _path("ticket_id", ROW_ID)
 TRACK_CODE = _path("track_code")
 SECTION = {
     **_path("section", {"type": "string", "enum": ["services", "priorities", "counters",
-                                                   "kiosks", "led.boards", "center.notice"]}),
+                                                   "kiosks", "led.boards", "center.notice",
+                                                   "voice.pack"]}),
     "description": "A settings section, named as in the TOML file.",
 }  # fmt: skip
 PAGING = (

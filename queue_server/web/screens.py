@@ -76,6 +76,7 @@ from xephang import display as display_package
 from xephang.display.config import ScreensConfig
 from xephang.display.icons import icon
 from xephang.display.texts import LANGUAGE_NAMES, texts
+from xephang.langpack import language_direction, language_name
 
 if TYPE_CHECKING:
     from queue_server.runtime import Runtime
@@ -123,13 +124,16 @@ def _page_data(page: str) -> dict[str, Any]:
     return {
         "page": page,
         "languages": languages,
-        "language_names": {code: LANGUAGE_NAMES.get(code, code) for code in languages},
+        "language_names": {code: language_name(code, LANGUAGE_NAMES) for code in languages},
+        "directions": {code: language_direction(code) for code in languages},
         "texts": {code: texts(page, code) for code in languages},
         "center": {"name": center.name, "short_name": center.short_name or center.name},
         "timezone": center.timezone,
         "notice": center.notice,
         "outreach": outreach_lines(),  # the next outreach sessions (web/outreach_screens.py)
-        "config": _config().model_dump(),
+        # exactly one plays the calls: the displays, or this machine's loudspeaker
+        "config": _config().model_dump()
+        | {"announce": _config().announce and not settings.speaker_plays},
         "voice": settings.voice.enabled,
     }
 
@@ -143,9 +147,15 @@ def _render(page: str, **extra: Any) -> str:
         data=data,
         lang=primary,
         t=data["texts"][primary],
-        t2=data["texts"][second] if second else {},
+        t2=_differing(data["texts"][second], data["texts"][primary]) if second else {},
         icon=icon,
     )
+
+
+def _differing(second: dict[str, str], first: dict[str, str]) -> dict[str, str]:
+    """The second language's texts that differ from the first (a text a language pack
+    does not translate yet falls back to the first and is not shown twice)."""
+    return {key: text for key, text in second.items() if text != first.get(key)}
 
 
 def _services(second: str | None) -> list[dict[str, Any]]:

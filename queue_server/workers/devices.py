@@ -56,6 +56,7 @@ from queue_server.workers.device_set import (
 from queue_server.workers.device_status import board_reports, printer_status
 from queue_server.workers.leased import CenterLink, LeaseDuties
 from queue_server.workers.printouts import printout_for, slip_printout_for
+from queue_server.workers.speech import Call, SpeechQueue
 from xephang.devices.audio.speaker import Played
 from xephang.devices.led import BoardSet
 
@@ -93,9 +94,9 @@ class DeviceWorker:
         self.on_rebuilt = on_rebuilt
         self.reconfigurations = 0
         self._actions: queue.Queue[Any] = queue.Queue()
-        self._speech: queue.Queue[Any] = queue.Queue()
         self._threads: list[threading.Thread] = []
         self.spoken: deque[Played] = deque(maxlen=history)
+        self.speech = SpeechQueue(self._announce, self.spoken)
         self._stopped = False
         self.duties: LeaseDuties | None = None
         if link is not None:
@@ -117,10 +118,10 @@ class DeviceWorker:
                 self.devices.boards.start()
             for spooler in self.devices.spoolers.values():
                 spooler.start()
-        for target, name in ((self._run_actions, "devices"), (self._run_speech, "speech")):
-            thread = threading.Thread(target=target, name=f"xephang-{name}", daemon=True)
-            thread.start()
-            self._threads.append(thread)
+        thread = threading.Thread(target=self._run_actions, name="xephang-devices", daemon=True)
+        thread.start()
+        self._threads.append(thread)
+        self.speech.start()
         if self.duties is not None:
             self.duties.start(self._run_on_actions)
         return self
@@ -134,7 +135,7 @@ class DeviceWorker:
         if self.duties is not None:
             self.duties.stop_thread()
         self._actions.put(_STOP)
-        self._speech.put(_STOP)
+        self.speech.stop()
         for thread in self._threads:
             thread.join(timeout=5)
         for spooler in self.devices.spoolers.values():
@@ -191,19 +192,12 @@ class DeviceWorker:
             except Exception:
                 log.exception("device action failed")
 
-    def _run_speech(self) -> None:
-        while (item := self._speech.get()) is not _STOP:
-            voice, speaker = self.devices.voice, self.devices.speaker
-            if voice is None or speaker is None:
-                continue
-            try:
-                played = speaker.play(voice.announcement(*item))
-            except Exception:
-                log.exception("announcement failed")
-                continue
-            if not played.ok:
-                log.warning("announcement not played: %s", played.problem)
-            self.spoken.append(played)
+    def _announce(self, call: Call) -> Played | None:
+        """Play one call to its end (on the speech thread: one call at a time)."""
+        voice, speaker = self.devices.voice, self.devices.speaker
+        if voice is None or speaker is None:
+            return None
+        return speaker.play(voice.announcement(*call))
 
     def _apply(self, envelope: Envelope) -> None:
         event_type = envelope.event_type
@@ -221,7 +215,7 @@ class DeviceWorker:
                 int(data["counter"]), data["number"], blink=bool(data.get("recall"))
             )
         if self.duties is None or self.duties.drives(speaker_key()):
-            self._speech.put((data["number"], data["counter"]))
+            self.speech.put((data["number"], data["counter"]))
 
     def _on_counter_changed(self, envelope: Envelope) -> None:
         if self.devices.boards is not None:

@@ -33,6 +33,7 @@ def printout_for(
         if base_url and ticket.get("track_code")
         else None,
         language=settings.center.language,
+        second_language=second,
     )
 
 

@@ -57,9 +57,10 @@ def test_cluster_mode_asks_postgresql_and_redis(tmp_path: Path, pg_url: str) -> 
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
     assert lines[1] == "Chế độ: cụm máy chủ: PostgreSQL + Redis."
-    assert lines[2].startswith("PostgreSQL postgresql://postgres@127.0.0.1")
-    assert "có trả lời (phiên bản" in lines[2]
-    assert lines[3].startswith(f"Redis {SHARED_REDIS}: có trả lời (phiên bản ")
+    assert lines[2] == "Lời gọi số: màn hình sảnh phát."
+    assert lines[3].startswith("PostgreSQL postgresql://postgres@127.0.0.1")
+    assert "có trả lời (phiên bản" in lines[3]
+    assert lines[4].startswith(f"Redis {SHARED_REDIS}: có trả lời (phiên bản ")
 
 
 @pytest.mark.postgres

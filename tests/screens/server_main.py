@@ -31,6 +31,9 @@ def main() -> None:
     ratings = json.loads(os.environ.get("XEPHANG_TEST_RATINGS", "{}"))  # e.g. {"timeout_s": 3}
     if ratings:
         settings = settings.model_copy(update={"ratings": RatingsConfig(**ratings)})
+    center = json.loads(os.environ.get("XEPHANG_TEST_CENTER", "{}"))  # {"second_language": …}
+    if center:
+        settings = settings.model_copy(update={"center": settings.center.model_copy(update=center)})
     site = os.environ.get("XEPHANG_TEST_SITE")  # an outreach site's code, e.g. "L12"
     if site:
         numbering = settings.numbering.model_copy(update={"site": site})

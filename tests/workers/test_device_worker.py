@@ -149,7 +149,7 @@ def test_a_failing_player_is_logged_and_the_queue_goes_on(
         bus = Relay()
         bus.subscribe(worker.handle)
         bus.publish(queue.issue("HT").envelopes)
-        with caplog.at_level(logging.WARNING, logger="queue_server.workers.devices"):
+        with caplog.at_level(logging.WARNING, logger="queue_server.workers.speech"):
             bus.publish(queue.call_next(2).envelopes)
             assert _announced(worker, 1)
         assert not worker.spoken[0].ok

@@ -26,6 +26,7 @@
   }
 
   function restart() {
+    document.dispatchEvent(new Event("xp-kiosk-restart")); // the next citizen (kiosk-access.js)
     following += 1; // stop following the last ticket's print job
     chosenService = null;
     resultCode = null;
@@ -56,6 +57,12 @@
     }
     const name = $("lang-name");
     if (name) name.textContent = data.language_names[other];
+    // Headings that show both languages: the other one underneath.
+    for (const node of document.querySelectorAll("[data-t2]")) {
+      node.textContent = data.texts[other][node.dataset.t2];
+      node.lang = other;
+      node.dir = data.directions[other];
+    }
   }
 
   function minutes(seconds) { return Math.max(1, Math.ceil(seconds / 60)); }
@@ -238,10 +245,13 @@
       armIdle(visible);
     });
   }
-  document.addEventListener("pointerdown", () => {
+  // A touch, a keypad key or a spoken prompt that ended: the citizen is still here.
+  window.XP.kioskActivity = () => {
     const visible = steps.find((id) => !$(id).hidden);
     if (visible && visible !== "step-busy") armIdle(visible);
-  });
+  };
+  document.addEventListener("pointerdown", window.XP.kioskActivity);
+  document.addEventListener("keydown", window.XP.kioskActivity);
   show("step-service");
 
   // Screen events only (no ticket data): new services, names or categories redraw the

@@ -32,7 +32,30 @@
     // "Call next" on a paused counter stays available: it asks before opening the counter.
     for (const id of ["btn-recall", "btn-no-show", "btn-finish", "btn-transfer"]) $(id).disabled = !current;
     document.body.dataset.current = current ? current.number : "";
+    announceCategory(current, category);
     tickElapsed();
+  }
+
+  /* A newly called ticket's priority category (the category only, never its reason) is
+   * written in a live region and, with voice, spoken (/audio/kiosk/<lang>/category/<code>),
+   * so that staff bring a chair, a wheelchair or an interpreter. */
+  let announced; // the ticket last announced; undefined until the first view arrives
+  const categoryVoice = new Audio();
+  window.XP.categoryLog = []; // categories announced, for the tests and troubleshooting
+  function announceCategory(current, category) {
+    if (!state.view) return;
+    const key = current ? `${current.id}|${current.called_at}` : null;
+    if (key === announced) return;
+    const opening = announced === undefined; // the page's first view is not news
+    announced = key;
+    $("current-category").textContent = "";
+    if (opening || !current || !category) return;
+    $("current-category").textContent = t("category_called", { number: current.number, category: category.name });
+    window.XP.categoryLog.push(current.priority);
+    if (data.voice) {
+      categoryVoice.src = `/audio/kiosk/${encodeURIComponent(window.XP.language)}/category/${encodeURIComponent(current.priority)}.wav`;
+      categoryVoice.play().catch(() => {}); // no sound: the line is still there
+    }
   }
 
   function tickElapsed() {

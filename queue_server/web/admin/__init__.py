@@ -76,7 +76,7 @@ def index() -> ResponseReturnValue:
 
 def register_admin(app: Flask) -> None:
     """Import the admin modules (they add routes and menu entries) and serve them."""
-    from queue_server.web.admin import outreach, pages, reports  # noqa: F401
+    from queue_server.web.admin import outreach, pages, reports, voice  # noqa: F401
     from queue_server.web.admin.api import admin_api
 
     app.register_blueprint(admin)

@@ -45,6 +45,7 @@ SECTIONS = {
     "kiosks": N_("Kiosks and printers"),
     "led.boards": N_("LED boards"),
     "center.notice": N_("Display notice"),
+    "voice.pack": N_("Voice pack"),
 }
 TARGETS = {
     **SECTIONS,
