@@ -317,3 +317,8 @@ main.add_command(clock)
 from queue_server.cli.langpacks import language  # noqa: E402
 
 main.add_command(language)
+
+# --- the setup wizard of a new center (issue #20) ---
+from queue_server.cli.setup import setup  # noqa: E402
+
+main.add_command(setup)

@@ -61,4 +61,10 @@ def check_database(settings: Settings) -> None:
 @handles_errors
 def run(host: str, port: int, config_path: Path | None) -> None:
     """Start the server (the same one as production: see docs/deployment.md)."""
+    from queue_server.wizard import unconfigured
+
+    if config_path is not None and unconfigured(config_path):
+        from queue_server.wizard.web import first_start
+
+        first_start(config_path, host, port)  # no center yet: the setup page first
     serve(load(config_path), host, port, config_path)
