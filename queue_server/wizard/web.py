@@ -10,7 +10,9 @@ checks are the :class:`~queue_server.wizard.steps.Wizard`'s, as in the terminal.
 from __future__ import annotations
 
 import hmac
+import os
 import secrets
+import socket
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -208,11 +210,25 @@ def serve_setup(wizard: Wizard, path: Path, host: str, port: int, *, replace: bo
     )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    tell_systemd_ready()  # under the unit (Type=notify) the setup page counts as started
     try:
         finished.wait()
     finally:
         server.shutdown()
         server.server_close()
+
+
+def tell_systemd_ready() -> None:
+    """``READY=1`` to systemd when it waits for it (``$NOTIFY_SOCKET``); else nothing.
+
+    gunicorn says the same once it serves the center, in the same process (``execve``)."""
+    address = os.environ.get("NOTIFY_SOCKET", "")
+    if not address:
+        return
+    if address.startswith("@"):  # an abstract socket
+        address = "\0" + address[1:]
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as channel:
+        channel.sendto(b"READY=1\nSTATUS=xephang: the setup page waits for the installer", address)
 
 
 def first_start(path: Path, host: str, port: int) -> None:

@@ -235,3 +235,13 @@ def test_a_second_setup_keeps_the_accounts_it_finds(tmp_path: Path) -> None:
     queue = open_queue(load_settings(path))
     assert authenticate(queue.db, "quantri", ADMIN_PASSWORD) is not None  # not changed
     queue.db.dispose()
+
+
+def test_db_upgrade_on_the_placeholder_waits_for_the_setup(tmp_path: Path) -> None:
+    """The unit's ExecStartPre runs ``xephang db upgrade`` before the first start."""
+    path = tmp_path / "center.toml"
+    path.write_text("# the package's placeholder: no center yet\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["db", "upgrade", "--config", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "xephang setup" in result.output
+    assert not (tmp_path / "data").exists()  # no database made
