@@ -184,16 +184,19 @@ def cancel(ctx: QueueContext, ticket_id: int, *, actor: str | None = None) -> Ou
     return Outcome(ticket, events)
 
 
-def close_day(ctx: QueueContext, *, actor: str | None = "system") -> Outcome[int]:
+def close_day(
+    ctx: QueueContext, *, actor: str | None = "system", limit: int | None = None
+) -> Outcome[int]:
     """Close tickets left over from earlier days; returns how many.
 
-    Waiting ones are cancelled; ones still at a counter are counted as done.
+    Waiting ones are cancelled; ones still at a counter are counted as done. ``limit``:
+    close at most that many, oldest first (the maintenance closes in slices).
     """
     now = ctx.clock.now()
     day = local_day(now, ctx.options.zone)
     events: list[DomainEvent] = []
     with ctx.db.write() as conn:
-        stale = _expire_before(conn, day, now, actor)
+        stale = _expire_before(conn, day, now, actor, limit)
         if stale:
             released = _release_counters(conn, stale, now)
             for info in ctx.catalogue.counters.values():
@@ -249,12 +252,16 @@ def _log_transfer(
     )
 
 
-def _expire_before(conn: Connection, day: date, now: datetime, actor: str | None) -> list[Row]:
-    """Close the open tickets of days before ``day``; returns their rows."""
+def _expire_before(
+    conn: Connection, day: date, now: datetime, actor: str | None, limit: int | None
+) -> list[Row]:
+    """Close the open tickets of days before ``day`` (at most ``limit``, oldest first);
+    returns their rows."""
     stale = conn.execute(
-        select(Ticket.id, Ticket.status, Ticket.service_id).where(
-            Ticket.day < day, Ticket.status.in_(OPEN_STATUSES)
-        )
+        select(Ticket.id, Ticket.status, Ticket.service_id)
+        .where(Ticket.day < day, Ticket.status.in_(OPEN_STATUSES))
+        .order_by(Ticket.id)
+        .limit(limit)
     ).all()
     for row in stale:
         done = row.status != TicketStatus.WAITING

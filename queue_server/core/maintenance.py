@@ -7,10 +7,17 @@ It is due once a day at ``maintenance.hour`` (local time). A run that was missed
 finished, so two server processes (or a restart in the middle) never run it twice at
 once; a claim older than :data:`STALE_AFTER` without a finish is taken over, which is
 safe because every step can run again.
+
+A run after a long time off (months of missed days) catches up in slices: leftover
+tickets are closed :data:`CLOSE_SLICE` at a time and old days archived
+``archive.SLICE`` tickets at a time, each slice its own short transaction, and between
+two slices the writers waiting for the lock (issuing, calling) go first
+(``Database.let_writers_pass``), so the queue keeps its pace while the server catches up.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -25,6 +32,7 @@ from queue_server.core.contacts import purge_contacts, purge_visit_contacts
 from queue_server.core.db import Database
 from queue_server.core.models import CenterSetting
 from queue_server.core.operations import Outcome, Queue
+from queue_server.core.waiting_counts import purge_before
 
 if TYPE_CHECKING:
     from queue_server.settings import Settings
@@ -35,6 +43,7 @@ STALE_AFTER = timedelta(hours=1)
 # (one away longer takes a snapshot); the ticket event log keeps the history.
 OUTBOX_KEEP = timedelta(days=2)
 ACTOR = "system:maintenance"
+CLOSE_SLICE = 200  # leftover tickets closed per transaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,26 +171,49 @@ def _finish(db: Database, due: datetime, result: MaintenanceResult, now: datetim
 
 
 def run_maintenance(
-    queue: Queue, plan: MaintenancePlan, *, due: datetime | None = None, actor: str = ACTOR
+    queue: Queue,
+    plan: MaintenancePlan,
+    *,
+    due: datetime | None = None,
+    actor: str = ACTOR,
+    between: Callable[[], None] | None = None,
 ) -> Outcome[MaintenanceResult]:
     """Close leftover tickets, archive days before the horizon, purge old phone numbers
     (callbacks; home visits closed more than ``visit_days`` ago, with their addresses)
     and outbox events older than :data:`OUTBOX_KEEP`.
 
-    Each step is its own short transaction(s); the events of closing are returned for
-    the caller to publish.
+    Each step is its own short transaction(s), the long ones in slices with ``between``
+    run after each (default: let this process's waiting writers go first); the events
+    of closing are returned for the caller to publish.
     """
+    pause = queue.db.let_writers_pass if between is None else between
     now = queue.clock.now()
-    closed = queue.close_day(actor=actor)
-    archived = archive_before(queue.db, archive_horizon(queue.today(), plan.keep_days))
+    closed = close_in_slices(queue, actor, pause)
+    horizon = archive_horizon(queue.today(), plan.keep_days)
+    archived = archive_before(queue.db, horizon, between=pause)
     purged = purge_contacts(
         queue.db, now, plan.contact_days, actor, feedback_days=plan.feedback_phone_days
     )
     visits = purge_visit_contacts(queue.db, now, plan.visit_days, actor)
     with queue.db.write() as conn:
         events = outbox.purge(conn, now - OUTBOX_KEEP)
+        purge_before(conn, queue.today())  # waiting counts of past days (all zero now)
     result = MaintenanceResult(due or now, closed.value, archived, purged, events, visits)
     return Outcome(result, closed.events, closed.envelopes)
+
+
+def close_in_slices(queue: Queue, actor: str, between: Callable[[], None]) -> Outcome[int]:
+    """``close_day`` at most :data:`CLOSE_SLICE` tickets per transaction until none is
+    left, ``between`` after each slice; the slices' events and envelopes together."""
+    total, events, envelopes = 0, [], []
+    while True:
+        outcome = queue.close_day(actor=actor, limit=CLOSE_SLICE)
+        total += outcome.value
+        events.extend(outcome.events)
+        envelopes.extend(outcome.envelopes)
+        if outcome.value < CLOSE_SLICE:
+            return Outcome(total, events, envelopes)
+        between()
 
 
 def maintain_if_due(queue: Queue, plan: MaintenancePlan) -> Outcome[MaintenanceResult | None]:

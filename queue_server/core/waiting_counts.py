@@ -64,4 +64,3 @@ def purge_before(conn: Connection, day: date) -> int:
         delete(WaitingCount).where(WaitingCount.day < day, WaitingCount.waiting == 0)
     )
     return int(result.rowcount or 0)
-

@@ -58,7 +58,7 @@ def _random_operation(queue: Queue, rng: random.Random, waiting_ids: list[int]) 
 def test_maintained_counts_equal_a_recount(queue: Queue) -> None:
     rng = random.Random(20261205)
     checked_events = 0
-    for day in range(3):
+    for _day in range(3):
         waiting_ids: list[int] = []
         for _step in range(70):
             queue.clock.advance(seconds=30)
