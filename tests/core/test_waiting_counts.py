@@ -7,9 +7,13 @@ import random
 import signal
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from queue_server.core.archive import archive_before
+from queue_server.core.clock import FrozenClock
+from queue_server.core.context import Outcome
 from queue_server.core.db import Database
 from queue_server.core.errors import QueueError
 from queue_server.core.events import QueueChanged
@@ -21,7 +25,7 @@ SERVICES_OF = {1: ["HD", "BTXH", "NCC"], 2: ["HT", "CTR"], 3: ["CT"], 4: ["CT", 
 PRIORITIES = [None, None, None, "emergency", "elderly"]
 
 
-def _counts_agree(queue: Queue) -> dict[object, tuple[int, int]]:
+def _counts_agree(queue: Queue) -> dict[tuple[int, date], tuple[int, int]]:
     with queue.db.read() as conn:
         kept, counted = maintained(conn), recount(conn)
     assert kept == counted
@@ -32,6 +36,7 @@ def _random_operation(queue: Queue, rng: random.Random, waiting_ids: list[int]) 
     """One operation of a counter or a kiosk, chosen at random; its events."""
     counter = rng.choice(list(SERVICES_OF))
     choice = rng.random()
+    outcome: Outcome[Any]
     if choice < 0.35:
         service = rng.choice(SERVICES_OF[counter])
         outcome = queue.issue(service, rng.choice(PRIORITIES))
@@ -55,13 +60,13 @@ def _random_operation(queue: Queue, rng: random.Random, waiting_ids: list[int]) 
     return list(outcome.events)
 
 
-def test_maintained_counts_equal_a_recount(queue: Queue) -> None:
+def test_maintained_counts_equal_a_recount(queue: Queue, clock: FrozenClock) -> None:
     rng = random.Random(20261205)
     checked_events = 0
     for _day in range(3):
         waiting_ids: list[int] = []
         for _step in range(70):
-            queue.clock.advance(seconds=30)
+            clock.advance(seconds=30)
             try:
                 events = _random_operation(queue, rng, waiting_ids)
             except QueueError:  # nobody to call, not waiting any more …: refused, no change
@@ -73,7 +78,7 @@ def test_maintained_counts_equal_a_recount(queue: Queue) -> None:
                     assert event.waiting == kept.get((service_id, queue.today()), (0, 0))[0]
                     checked_events += 1
         _counts_agree(queue)
-        queue.clock.advance(days=1)  # the next day: yesterday's queue is closed
+        clock.advance(days=1)  # the next day: yesterday's queue is closed
         queue.close_day()
         assert not [key for key in _counts_agree(queue) if key[1] < queue.today()]
     archive_before(queue.db, queue.today())
