@@ -263,22 +263,23 @@ def _expire_before(
         .order_by(Ticket.id)
         .limit(limit)
     ).all()
+    log: list[dict[str, Any]] = []
+    closing: dict[TicketStatus, list[int]] = {TicketStatus.DONE: [], TicketStatus.CANCELLED: []}
     for row in stale:
-        done = row.status != TicketStatus.WAITING
-        to_status = TicketStatus.DONE if done else TicketStatus.CANCELLED
-        conn.execute(
-            update(Ticket).where(Ticket.id == row.id).values(status=to_status, finished_at=now)
+        to_status = (
+            TicketStatus.CANCELLED if row.status == TicketStatus.WAITING else TicketStatus.DONE
         )
+        closing[to_status].append(row.id)
         eventlog.record(
-            conn,
-            row.id,
-            now,
-            "expire",
-            row.status,
-            to_status,
-            service_id=row.service_id,
-            actor=actor,
-        )
+            conn, row.id, now, "expire", row.status, to_status,
+            service_id=row.service_id, actor=actor, batch=log,
+        )  # fmt: skip
+    for to_status, ids in closing.items():
+        if ids:  # one statement for each final status, not one per ticket
+            conn.execute(
+                update(Ticket).where(Ticket.id.in_(ids)).values(status=to_status, finished_at=now)
+            )
+    eventlog.write(conn, log)
     return list(stale)
 
 

@@ -11,12 +11,15 @@ safe because every step can run again.
 A run after a long time off (months of missed days) catches up in slices: leftover
 tickets are closed :data:`CLOSE_SLICE` at a time and old days archived
 ``archive.SLICE`` tickets at a time, each slice its own short transaction, and between
-two slices the writers waiting for the lock (issuing, calling) go first
-(``Database.let_writers_pass``), so the queue keeps its pace while the server catches up.
+two slices the job rests as long as the slice took (:class:`Pacer`: on the gevent server
+that is what lets requests be read and served at all) and the writers waiting for the
+lock (issuing, calling) go first (``Database.let_writers_pass``), so the queue keeps its
+pace while the server catches up.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -43,7 +46,26 @@ STALE_AFTER = timedelta(hours=1)
 # (one away longer takes a snapshot); the ticket event log keeps the history.
 OUTBOX_KEEP = timedelta(days=2)
 ACTOR = "system:maintenance"
-CLOSE_SLICE = 200  # leftover tickets closed per transaction
+CLOSE_SLICE = 100  # leftover tickets closed per transaction (each with its event)
+REST_SHARE = 1.0  # rest between slices: this share of the slice's time …
+MAX_REST_S = 0.05  # … at most this long
+
+
+class Pacer:
+    """Run between two slices of a long job: rest for ``share`` of the time since the
+    last rest (so requests get at least half of the time), then let this process's
+    writers that wait for the lock go first."""
+
+    def __init__(self, db: Database, share: float = REST_SHARE) -> None:
+        self.db = db
+        self.share = share
+        self.last = time.monotonic()
+
+    def __call__(self) -> None:
+        worked = time.monotonic() - self.last
+        time.sleep(min(worked * self.share, MAX_REST_S))  # gevent: the hub serves requests
+        self.db.let_writers_pass()
+        self.last = time.monotonic()
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,10 +205,10 @@ def run_maintenance(
     and outbox events older than :data:`OUTBOX_KEEP`.
 
     Each step is its own short transaction(s), the long ones in slices with ``between``
-    run after each (default: let this process's waiting writers go first); the events
-    of closing are returned for the caller to publish.
+    run after each (default: a :class:`Pacer`); the events of closing are returned for the
+    caller to publish.
     """
-    pause = queue.db.let_writers_pass if between is None else between
+    pause = Pacer(queue.db) if between is None else between
     now = queue.clock.now()
     closed = close_in_slices(queue, actor, pause)
     horizon = archive_horizon(queue.today(), plan.keep_days)
