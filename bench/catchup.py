@@ -116,9 +116,11 @@ def main() -> None:
         fsync_ms = commit_cost_ms(folder)
         print(f"history: {args.days} missed days × {args.per_day} tickets, {left:,} left waiting")
         print(f"durable SQLite commit here: {fsync_ms:.2f} ms; load {load_average()}")
+        launched = time.perf_counter()
         server = start_server(args.server, config, free_port_holder := free_port())
         try:
             wait_ready(free_port_holder, timeout=120)
+            ready_s = time.perf_counter() - launched
             client = Client(free_port_holder, keep_alive=True)
             latencies: list[float] = []
             started = time.perf_counter()
@@ -151,6 +153,10 @@ def main() -> None:
         )
         first, latencies = latencies[0], latencies[1:] or latencies
         p50, p99 = (1000 * percentile(latencies, share) for share in (0.5, 0.99))
+        print(
+            f"the server answered {ready_s:.1f} s after it started (the catch-up starts with "
+            f"it; {'the catch-up was over by then' if len(latencies) <= 10 else 'still running'})"
+        )
         print(f"the server's first issue (its warm-up): {1000 * first:.1f} ms")
         print(
             f"during the catch-up: {len(latencies) + 1} issues in {during_s:.1f} s = "
