@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import errno
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -39,6 +40,10 @@ PG_CONNECT_TIMEOUT_S = 5  # a PostgreSQL server that does not answer: 503 after 
 # SQLite primary result codes, and PostgreSQL's "insufficient resources" SQLSTATEs.
 SQLITE_BUSY, SQLITE_LOCKED, SQLITE_IOERR, SQLITE_FULL = 5, 6, 10, 13
 PG_STORAGE_STATES = frozenset({"53100", "53000"})  # disk_full, insufficient_resources
+# How long a long job (the maintenance's catch-up) waits, between two of its slices, for
+# the writers of its process that wait for the write lock: at most PASS_ROUNDS pauses.
+PASS_PAUSE_S = 0.001
+PASS_ROUNDS = 100
 
 
 def write_problem(exc: BaseException) -> str | None:
@@ -116,6 +121,8 @@ class Database:
         # starves threads under load. Writers of this process queue on a lock instead;
         # the busy timeout still covers other processes (the CLI, a device worker).
         self._write_lock: threading.Lock | None = None
+        self._writers_waiting = 0  # writers of this process waiting for the lock
+        self._waiting_guard = threading.Lock()
         self._read_options: dict[str, str] = {}
         self.file: FileIdentity | None = None
         if self.dialect == "sqlite":
@@ -156,7 +163,7 @@ class Database:
             return
         self.check_file()
         lock = self._write_lock
-        if lock is not None and not lock.acquire(timeout=self.busy_timeout_s):
+        if lock is not None and not self._acquire(lock):
             raise unavailable("busy")
         try:
             with self.engine.begin() as conn:
@@ -172,6 +179,29 @@ class Database:
             if lock is not None:
                 lock.release()
         self.storage_problem = None
+
+    def _acquire(self, lock: threading.Lock) -> bool:
+        """Take the process's write lock within the busy timeout, counted as waiting."""
+        if lock.acquire(blocking=False):
+            return True
+        with self._waiting_guard:
+            self._writers_waiting += 1
+        try:
+            return lock.acquire(timeout=self.busy_timeout_s)
+        finally:
+            with self._waiting_guard:
+                self._writers_waiting -= 1
+
+    def let_writers_pass(self) -> None:
+        """Between two slices of a long job: let the writers of this process that wait
+        for the write lock (requests) go first, since the lock is not fair and the job
+        would take it straight back. Yields to other threads or greenlets at least once;
+        waits at most ``PASS_ROUNDS`` × ``PASS_PAUSE_S`` for a stream of writers."""
+        time.sleep(0)
+        for _round in range(PASS_ROUNDS):
+            if not self._writers_waiting:
+                return
+            time.sleep(PASS_PAUSE_S)
 
     @contextmanager
     def one_transaction(self) -> Iterator[Connection]:
