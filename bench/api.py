@@ -3,9 +3,12 @@
 Starts the production server (gunicorn, one gevent worker, as ``xephang run``; or the
 old gthread one) on a fresh SQLite database,
 then runs a sequential client, first with a new TCP connection per request, then with
-one kept-alive connection. Prints tickets/s and calls/s.
+one kept-alive connection, then ``--clients`` concurrent kept-alive clients (threads,
+each issuing and calling its share of ``--count``). Prints tickets/s and calls/s, the
+load average before each row, and the cost of one durable SQLite commit measured in
+the same folder (``BEGIN IMMEDIATE; INSERT; COMMIT``, WAL, ``synchronous=FULL``).
 
-    .venv/bin/python bench/api.py [--count 2000] [--server gevent|gthread]
+    .venv/bin/python bench/api.py [--count 2000] [--clients 8] [--server gevent|gthread]
 """
 
 from __future__ import annotations
@@ -16,9 +19,11 @@ import json
 import os
 import re
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -110,9 +115,66 @@ def run(client: Client, count: int, kiosk: str, officer: str) -> tuple[float, fl
     return issued, called
 
 
+def run_concurrent(
+    port: int, clients: int, count: int, kiosk: str, officer: str
+) -> tuple[float, float]:
+    """``clients`` keep-alive clients at once, each issuing then calling ``count``
+    // ``clients`` times; requests per second of all of them together."""
+    share = max(1, count // clients)
+
+    def phase(path: str, body: dict[str, object] | None, token: str, expect: int) -> float:
+        start = threading.Barrier(clients + 1)
+        failures: list[str] = []
+
+        def work() -> None:
+            client = Client(port, keep_alive=True)
+            start.wait()
+            for _ in range(share):
+                status = client.post(path, body, token)
+                if status != expect:
+                    failures.append(f"{path}: {status}")
+                    return
+
+        threads = [threading.Thread(target=work) for _ in range(clients)]
+        for thread in threads:
+            thread.start()
+        start.wait()
+        started = time.perf_counter()
+        for thread in threads:
+            thread.join()
+        elapsed = time.perf_counter() - started
+        assert not failures, failures[:3]
+        return share * clients / elapsed
+
+    issued = phase("/api/v1/tickets", {"service": "HT"}, kiosk, 201)
+    called = phase("/api/v1/counters/2/next", None, officer, 200)
+    return issued, called
+
+
+def fsync_cost_ms(folder: Path, commits: int = 300) -> float:
+    """Milliseconds per durable commit of one small row, as the queue's SQLite is set."""
+    connection = sqlite3.connect(folder / "fsync.db", isolation_level=None)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=FULL")
+    connection.execute("CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, v TEXT)")
+    started = time.perf_counter()
+    for index in range(commits):
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute("INSERT INTO t (v) VALUES (?)", (f"row {index}",))
+        connection.execute("COMMIT")
+    elapsed = time.perf_counter() - started
+    connection.close()
+    return elapsed / commits * 1000
+
+
+def load() -> str:
+    return "{:.2f}".format(os.getloadavg()[0])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--count", type=int, default=2000)
+    parser.add_argument("--clients", type=int, default=8, help="concurrent clients (0: none)")
     parser.add_argument("--server", choices=["gevent", "gthread"], default="gevent")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -128,10 +190,19 @@ def main() -> None:
         try:
             wait_ready(port)
             print(f"server: {args.server}, database: SQLite (WAL, synchronous=FULL)")
-            print(f"{'mode':<26}{'tickets/s':>12}{'calls/s':>12}")
+            print(f"code: {REPO}")
+            print(f"durable commit (fsync): {fsync_cost_ms(folder):.3f} ms, load {load()}")
+            print(f"{'mode':<26}{'tickets/s':>12}{'calls/s':>12}{'load':>8}")
             for label, keep_alive in (("new connection/request", False), ("keep-alive", True)):
+                before = load()
                 issued, called = run(Client(port, keep_alive), args.count, kiosk, officer)
-                print(f"{label:<26}{issued:>12.0f}{called:>12.0f}")
+                print(f"{label:<26}{issued:>12.0f}{called:>12.0f}{before:>8}")
+            if args.clients:
+                label = f"{args.clients} keep-alive clients"
+                before = load()
+                issued, called = run_concurrent(port, args.clients, args.count, kiosk, officer)
+                print(f"{label:<26}{issued:>12.0f}{called:>12.0f}{before:>8}")
+            print(f"durable commit (fsync): {fsync_cost_ms(folder):.3f} ms, load {load()}")
         finally:
             server.terminate()
             server.wait(timeout=30)
