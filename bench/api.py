@@ -168,7 +168,7 @@ def fsync_cost_ms(folder: Path, commits: int = 300) -> float:
 
 
 def load() -> str:
-    return "{:.2f}".format(os.getloadavg()[0])
+    return f"{os.getloadavg()[0]:.2f}"
 
 
 def main() -> None:

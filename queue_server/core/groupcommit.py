@@ -20,6 +20,7 @@ savepoint.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Iterator
@@ -114,7 +115,11 @@ class GroupCommit:
     def _hand_over_or_commit(self, batch: _Batch) -> None:
         """Holding the lock after a block: let a waiting writer join, else commit."""
         if batch.members < self.max_batch:
-            time.sleep(0)  # a yield: lets writers that are on their way reach the lock
+            try:
+                time.sleep(0)  # a yield: lets writers that are on their way reach the lock
+            except BaseException:  # e.g. a gevent.Timeout delivered at the switch
+                self._commit(batch)
+                raise
             with self._count_lock:
                 waiting = self._waiting
             if waiting:
@@ -149,7 +154,7 @@ class GroupCommit:
         error: BaseException | None = None
         try:
             savepoint.rollback()  # ROLLBACK TO SAVEPOINT
-        except Exception as exc:
+        except BaseException as exc:
             error = exc
         if error is None and _in_transaction(batch.conn):
             self._hand_over_or_commit(batch)
@@ -178,7 +183,5 @@ def _in_transaction(conn: Connection) -> bool:
 
 
 def _quietly_rollback(conn: Connection) -> None:
-    try:
+    with contextlib.suppress(Exception):  # it is closed next; the pool resets it
         conn.rollback()
-    except Exception:  # the connection is closed next; the pool resets it
-        pass

@@ -141,12 +141,12 @@ def test_a_failing_operation_in_a_batch_is_rolled_back_alone(sqlite_queue: Queue
     assert commits[0] == 1
     with sqlite_queue.db.read() as conn:
         tickets = conn.execute(select(Ticket.id, Ticket.channel)).all()
-        events = conn.execute(
-            select(OutboxEvent.seq, OutboxEvent.name, OutboxEvent.payload)
-        ).all()
+        events = conn.execute(select(OutboxEvent.seq, OutboxEvent.name, OutboxEvent.payload)).all()
     assert sorted(row.id for row in tickets) == sorted(kept)
     assert "failing" not in {row.channel for row in tickets}
-    issued = [json.loads(row.payload)["ticket"]["id"] for row in events if row.name == "ticket_issued"]
+    issued = [
+        json.loads(row.payload)["ticket"]["id"] for row in events if row.name == "ticket_issued"
+    ]
     assert sorted(issued) == sorted(kept)  # the failed operation's events are gone with it
     assert sorted(row.seq for row in events) == list(range(1, len(events) + 1))
 
