@@ -77,7 +77,11 @@ class GroupCommit:
         except BaseException:
             self._lock.release()
             raise
-        savepoint = batch.conn.begin_nested() if batch.members else None
+        try:
+            savepoint = batch.conn.begin_nested() if batch.members else None
+        except BaseException as exc:
+            self._fail(batch, exc)
+            raise
         try:
             yield batch.conn
             if savepoint is not None:
@@ -145,11 +149,7 @@ class GroupCommit:
     def _abandon(self, batch: _Batch, savepoint: NestedTransaction | None) -> None:
         """Holding the lock after a block raised: undo that block alone."""
         if savepoint is None:  # the first block: nobody else is in the transaction
-            self._batch = None
-            _quietly_rollback(batch.conn)
-            batch.conn.close()
-            self._lock.release()
-            batch.done.set()
+            self._fail(batch, RuntimeError("the first block of the transaction failed"))
             return
         error: BaseException | None = None
         try:
@@ -160,8 +160,12 @@ class GroupCommit:
             self._hand_over_or_commit(batch)
             return
         # SQLite rolled the whole transaction back (e.g. a full disk): the batch is lost.
+        self._fail(batch, error or RuntimeError("the transaction was rolled back"))
+
+    def _fail(self, batch: _Batch, error: BaseException) -> None:
+        """Holding the lock: roll the whole batch back; its writers get ``error``."""
         self._batch = None
-        batch.error = error or RuntimeError("the transaction was rolled back")
+        batch.error = error
         _quietly_rollback(batch.conn)
         batch.conn.close()
         self._lock.release()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -157,3 +159,44 @@ def test_a_writer_alone_commits_at_once_without_waiting(sqlite_queue: Queue) -> 
     for _ in range(5):
         sqlite_queue.issue("HT", channel="test")
     assert commits[0] == 5
+
+
+GREENLETS = """
+from gevent import monkey
+
+monkey.patch_all()  # as gunicorn's gevent worker does, before the app exists
+import sys
+
+import gevent
+
+from queue_server.core.bootstrap import open_queue
+from queue_server.core.db import Database
+from queue_server.settings import load_settings
+
+settings = load_settings(sys.argv[1]).model_copy(update={"data_dir": sys.argv[2]})
+queue = open_queue(settings, db=Database(f"sqlite:///{sys.argv[2]}/gc.db"))
+before = queue.db.group.commits
+ids = []
+
+def issue_some():
+    for _ in range(20):
+        ids.append(queue.issue("HT", channel="test").value.id)
+
+gevent.joinall([gevent.spawn(issue_some) for _ in range(8)], raise_error=True)
+print(len(set(ids)), queue.db.group.commits - before)
+"""
+
+
+def test_greenlets_under_gevent_commit_together(tmp_path: Path) -> None:
+    """The production server's greenlets (monkey-patched locks) form groups too."""
+    config = Path(__file__).resolve().parents[2] / "config" / "demo.toml"
+    result = subprocess.run(
+        [sys.executable, "-c", GREENLETS, str(config), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    tickets, commits = map(int, result.stdout.split())
+    assert tickets == 160
+    assert commits <= 160 // 4, f"{commits} commits for 160 issues by 8 greenlets"
