@@ -2,7 +2,8 @@
 
 SQLite: WAL, ``synchronous=FULL`` (an acknowledged ticket survives a power cut),
 a busy timeout, foreign keys, and ``BEGIN IMMEDIATE`` for writers so concurrent
-writers queue up instead of failing with "database is locked".
+writers queue up instead of failing with "database is locked". Writers of one process
+that meet commit together, one fsync for the group (:mod:`.groupcommit`).
 
 A write that cannot happen now raises :class:`Unavailable` (the web answers 503 with
 ``Retry-After``): the write lock held longer than the busy timeout by another process,

@@ -8,8 +8,10 @@ so a block that raises is rolled back alone (its changes and its outbox events g
 and gets its own exception, while the others' stay. After its block, a writer yields
 once (``time.sleep(0)``: other threads, or under gevent's monkey-patching other
 greenlets, reach the lock); if somebody waits for the lock, it hands the lock over and
-waits for the commit; else (or once :data:`MAX_BATCH` blocks joined) it commits the
-transaction, one fsync for all, and wakes them. No writer returns before the COMMIT
+waits for the commit; else (or once :data:`MAX_BATCH` blocks joined, or the
+transaction is :data:`MAX_BATCH_S` old) it commits the transaction, one fsync for all,
+and wakes them. A long block that joins (an import) delays its group's answers by its
+own duration, once. No writer returns before the COMMIT
 returned; if the COMMIT fails, every writer of the batch gets :class:`BatchFailed`.
 
 The outbox head row is advanced by each block in turn inside the one transaction, so
@@ -28,7 +30,8 @@ from contextlib import contextmanager
 
 from sqlalchemy import Connection, Engine, NestedTransaction
 
-MAX_BATCH = 64  # blocks per commit at most: bounds the first one's wait
+MAX_BATCH = 64  # blocks per commit at most, and
+MAX_BATCH_S = 0.05  # no more joining after this: bounds the wait of a group's first block
 ORPHAN_CHECK_S = 0.5  # a batch left open (its next writer gave up) is committed after this
 
 
@@ -43,10 +46,11 @@ class BatchFailed(Exception):
 class _Batch:
     """One open transaction and the blocks that joined it."""
 
-    __slots__ = ("conn", "done", "error", "members")
+    __slots__ = ("conn", "done", "error", "members", "opened")
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        self.opened = time.monotonic()
         self.members = 0  # blocks that ran to their end inside it
         self.done = threading.Event()
         self.error: BaseException | None = None
@@ -55,10 +59,17 @@ class _Batch:
 class GroupCommit:
     """The writers of one SQLite engine in this process, committed in groups."""
 
-    def __init__(self, engine: Engine, timeout_s: float, max_batch: int = MAX_BATCH) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        timeout_s: float,
+        max_batch: int = MAX_BATCH,
+        max_batch_s: float = MAX_BATCH_S,
+    ) -> None:
         self.engine = engine
         self.timeout_s = timeout_s
         self.max_batch = max_batch
+        self.max_batch_s = max_batch_s
         self._lock = threading.Lock()  # held by the writer running its block, or committing
         self._count_lock = threading.Lock()
         self._waiting = 0  # writers waiting for the lock
@@ -118,7 +129,7 @@ class GroupCommit:
 
     def _hand_over_or_commit(self, batch: _Batch) -> None:
         """Holding the lock after a block: let a waiting writer join, else commit."""
-        if batch.members < self.max_batch:
+        if batch.members < self.max_batch and time.monotonic() - batch.opened < self.max_batch_s:
             try:
                 time.sleep(0)  # a yield: lets writers that are on their way reach the lock
             except BaseException:  # e.g. a gevent.Timeout delivered at the switch

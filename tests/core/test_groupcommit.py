@@ -56,11 +56,15 @@ def wait_for(condition: Callable[[], bool], what: str, timeout: float = 10.0) ->
         time.sleep(0.001)
 
 
-def in_one_batch(queue: Queue, operations: list[Callable[[], Any]]) -> list[Any]:
+def in_one_batch(
+    queue: Queue, operations: list[Callable[[], Any]], max_batch_s: float = 60.0
+) -> list[Any]:
     """Run ``operations`` in threads while a first writer holds the write lock until all
-    of them wait for it; each one's result, or the exception it raised."""
+    of them wait for it; each one's result, or the exception it raised. (The threads'
+    start may take longer than a group may last by default: ``max_batch_s``.)"""
     group = queue.db.group
     assert group is not None
+    group.max_batch_s = max_batch_s
     results: list[Any] = [None] * len(operations)
 
     def first() -> None:
@@ -151,6 +155,19 @@ def test_a_failing_operation_in_a_batch_is_rolled_back_alone(sqlite_queue: Queue
     ]
     assert sorted(issued) == sorted(kept)  # the failed operation's events are gone with it
     assert sorted(row.seq for row in events) == list(range(1, len(events) + 1))
+
+
+def test_a_group_older_than_its_time_bound_commits_without_taking_more(
+    sqlite_queue: Queue,
+) -> None:
+    commits = count_commits(sqlite_queue.db)
+
+    def issue() -> int:
+        return sqlite_queue.issue("HT", channel="test").value.id
+
+    ids = in_one_batch(sqlite_queue, [issue] * 3, max_batch_s=0.0)
+    assert len(set(ids)) == 3
+    assert commits[0] == 4  # the first writer's, then each issue alone
 
 
 def test_a_writer_alone_commits_at_once_without_waiting(sqlite_queue: Queue) -> None:
