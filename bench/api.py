@@ -4,11 +4,18 @@ Starts the production server (gunicorn, one gevent worker, as ``xephang run``; o
 old gthread one) on a fresh SQLite database,
 then runs a sequential client, first with a new TCP connection per request, then with
 one kept-alive connection, then ``--clients`` concurrent kept-alive clients (threads,
-each issuing and calling its share of ``--count``). Prints tickets/s and calls/s, the
-load average before each row, and the cost of one durable SQLite commit measured in
-the same folder (``BEGIN IMMEDIATE; INSERT; COMMIT``, WAL, ``synchronous=FULL``).
+each issuing and calling its share of ``--count``: their writes commit in groups).
+Prints tickets/s and calls/s, and the server's CPU time per
+request (its processes' user + system time from /proc: the figure to read on a loaded
+machine), with the cost of one durable SQLite commit measured in the same run
+(``bench/fsync.py``) and the load average.
+
+``--waiting 0,1000,10000`` then measures issuing (keep-alive) with that many tickets
+already waiting for the service (inserted straight into the database between phases):
+issuing should cost the same however long the queue is.
 
     .venv/bin/python bench/api.py [--count 2000] [--clients 8] [--server gevent|gthread]
+        [--waiting 0,1000,10000]
 """
 
 from __future__ import annotations
@@ -25,14 +32,19 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from fsync import commit_cost_ms, load_average  # type: ignore[import-not-found]  # noqa: E402
+
 from queue_server.auth.tokens import create_token  # noqa: E402
 from queue_server.cli.run import WSGI_APP, gunicorn_command  # noqa: E402
 from queue_server.core.bootstrap import open_queue  # noqa: E402
+from queue_server.core.clock import local_day  # noqa: E402
 from queue_server.settings import load_settings  # noqa: E402
 
 
@@ -101,18 +113,47 @@ class Client:
         return response.status
 
 
-def run(client: Client, count: int, kiosk: str, officer: str) -> tuple[float, float]:
+def process_cpu_s(pid: int) -> float:
+    """User + system CPU seconds of ``pid`` and its descendants (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks
+        pending.extend(int(child) for child in children)
+    return total
+
+
+def timed(
+    server: int, count: int, request: Callable[[], int], expected: int
+) -> tuple[float, float]:
+    """``count`` requests: per second, and the server's CPU ms per request."""
+    cpu = process_cpu_s(server)
     started = time.perf_counter()
     for _ in range(count):
-        status = client.post("/api/v1/tickets", {"service": "HT"}, kiosk)
-        assert status == 201, status
-    issued = count / (time.perf_counter() - started)
-    started = time.perf_counter()
-    for _ in range(count):
-        status = client.post("/api/v1/counters/2/next", None, officer)
-        assert status == 200, status
-    called = count / (time.perf_counter() - started)
-    return issued, called
+        status = request()
+        assert status == expected, status
+    rate = count / (time.perf_counter() - started)
+    return rate, 1000 * (process_cpu_s(server) - cpu) / count
+
+
+def run(
+    client: Client, count: int, kiosk: str, officer: str, server: int
+) -> tuple[float, float, float, float]:
+    """Issue ``count`` tickets, then call next ``count`` times: rates and CPU ms each."""
+    issued = timed(
+        server, count, lambda: client.post("/api/v1/tickets", {"service": "HT"}, kiosk), 201
+    )
+    called = timed(
+        server, count, lambda: client.post("/api/v1/counters/2/next", None, officer), 200
+    )
+    return issued[0], called[0], issued[1], called[1]
 
 
 def run_concurrent(
@@ -151,31 +192,49 @@ def run_concurrent(
     return issued, called
 
 
-def fsync_cost_ms(folder: Path, commits: int = 300) -> float:
-    """Milliseconds per durable commit of one small row, as the queue's SQLite is set."""
-    connection = sqlite3.connect(folder / "fsync.db", isolation_level=None)
-    connection.execute("PRAGMA journal_mode=WAL")
-    connection.execute("PRAGMA synchronous=FULL")
-    connection.execute("CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, v TEXT)")
-    started = time.perf_counter()
-    for index in range(commits):
+def add_waiting(database: Path, zone: object, service: str, until: int) -> int:
+    """Insert waiting tickets of today for ``service`` until ``until`` wait; returns how
+    many wait now. Straight SQL, so it works on any version of the schema."""
+    now = datetime.now(UTC)
+    day = local_day(now, zone).isoformat()  # type: ignore[arg-type]
+    issued = now.replace(tzinfo=None).isoformat(sep=" ")
+    connection = sqlite3.connect(database, timeout=30, isolation_level=None)
+    try:
+        (service_id,) = connection.execute(
+            "SELECT id FROM services WHERE code = ?", (service,)
+        ).fetchone()
+        query = (
+            "SELECT COUNT(*) FROM tickets WHERE status = 'waiting' AND service_id = ? AND day = ?"
+        )
+        (waiting,) = connection.execute(query, (service_id, day)).fetchone()
+        (lowest,) = connection.execute("SELECT MIN(seq) FROM tickets").fetchone()
+        first = min(0, lowest or 0) - 1
+        rows = [
+            (service_id, service_id, day, first - n, f"W{n}", 0.0, 0, "bench", "waiting",
+             issued, 0, 0, f"bench-{day}-{first - n}", 0)
+            for n in range(max(0, until - waiting))
+        ]  # fmt: skip
         connection.execute("BEGIN IMMEDIATE")
-        connection.execute("INSERT INTO t (v) VALUES (?)", (f"row {index}",))
+        connection.executemany(
+            "INSERT INTO tickets (service_id, origin_service_id, day, seq, number, "
+            "priority_weight, emergency, channel, status, issued_at, recall_count, "
+            "transfer_count, track_code, ahead_at_issue) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
         connection.execute("COMMIT")
-    elapsed = time.perf_counter() - started
-    connection.close()
-    return elapsed / commits * 1000
-
-
-def load() -> str:
-    return f"{os.getloadavg()[0]:.2f}"
+        return int(connection.execute(query, (service_id, day)).fetchone()[0])
+    finally:
+        connection.close()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--count", type=int, default=2000)
-    parser.add_argument("--clients", type=int, default=8, help="concurrent clients (0: none)")
     parser.add_argument("--server", choices=["gevent", "gthread"], default="gevent")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent clients (0: none)")
+    parser.add_argument("--waiting", default="", help="e.g. 0,1000,10000 (empty: skip)")
+    parser.add_argument("--modes", default="new,keep-alive", help="new,keep-alive (or empty)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -184,25 +243,45 @@ def main() -> None:
         queue = open_queue(settings)
         kiosk, _info = create_token(queue.db, "kiosk", name="bench kiosk")
         officer, _info = create_token(queue.db, "officer", counter=2, name="bench officer")
+        database = Path(str(queue.db.url.database))
         queue.db.dispose()
+        fsync_ms = commit_cost_ms(folder)
         port = free_port()
         server = start_server(args.server, config, port)
         try:
             wait_ready(port)
             print(f"server: {args.server}, database: SQLite (WAL, synchronous=FULL)")
-            print(f"code: {REPO}")
-            print(f"durable commit (fsync): {fsync_cost_ms(folder):.3f} ms, load {load()}")
-            print(f"{'mode':<26}{'tickets/s':>12}{'calls/s':>12}{'load':>8}")
-            for label, keep_alive in (("new connection/request", False), ("keep-alive", True)):
-                before = load()
-                issued, called = run(Client(port, keep_alive), args.count, kiosk, officer)
-                print(f"{label:<26}{issued:>12.0f}{called:>12.0f}{before:>8}")
+            print(f"durable SQLite commit here: {fsync_ms:.2f} ms; load {load_average()}")
+            print(
+                f"{'mode':<26}{'tickets/s':>12}{'calls/s':>12}"
+                f"{'CPU ms/issue':>14}{'CPU ms/call':>13}{'load':>6}"
+            )
+            modes = {"new": ("new connection/request", False), "keep-alive": ("keep-alive", True)}
+            for mode in filter(None, args.modes.split(",")):
+                label, keep_alive = modes[mode]
+                figures = run(Client(port, keep_alive), args.count, kiosk, officer, server.pid)
+                print(
+                    f"{label:<26}{figures[0]:>12.0f}{figures[1]:>12.0f}"
+                    f"{figures[2]:>14.2f}{figures[3]:>13.2f}{load_average():>6}"
+                )
             if args.clients:
                 label = f"{args.clients} keep-alive clients"
-                before = load()
                 issued, called = run_concurrent(port, args.clients, args.count, kiosk, officer)
-                print(f"{label:<26}{issued:>12.0f}{called:>12.0f}{before:>8}")
-            print(f"durable commit (fsync): {fsync_cost_ms(folder):.3f} ms, load {load()}")
+                print(f"{label:<26}{issued:>12.0f}{called:>12.0f}{'':>27}{load_average():>6}")
+            print(f"durable SQLite commit after: {commit_cost_ms(folder):.2f} ms")
+            if args.waiting:
+                print(f"\nissuing (keep-alive, {args.count} tickets) with tickets already waiting")
+                print(f"{'waiting':>8}{'tickets/s':>12}{'CPU ms/issue':>14}{'load':>6}")
+                client = Client(port, True)
+                for level in (int(x) for x in args.waiting.split(",")):
+                    before = add_waiting(database, settings.center.zone, "HT", level)
+                    rate, cpu_ms = timed(
+                        server.pid,
+                        args.count,
+                        lambda: client.post("/api/v1/tickets", {"service": "HT"}, kiosk),
+                        201,
+                    )
+                    print(f"{before:>8,}{rate:>12.0f}{cpu_ms:>14.2f}{load_average():>6}")
         finally:
             server.terminate()
             server.wait(timeout=30)

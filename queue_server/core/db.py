@@ -17,6 +17,7 @@ into a deleted file or a new empty one.
 from __future__ import annotations
 
 import errno
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -40,6 +41,10 @@ PG_CONNECT_TIMEOUT_S = 5  # a PostgreSQL server that does not answer: 503 after 
 # SQLite primary result codes, and PostgreSQL's "insufficient resources" SQLSTATEs.
 SQLITE_BUSY, SQLITE_LOCKED, SQLITE_IOERR, SQLITE_FULL = 5, 6, 10, 13
 PG_STORAGE_STATES = frozenset({"53100", "53000"})  # disk_full, insufficient_resources
+# How long a long job (the maintenance's catch-up) waits, between two of its slices, for
+# the writers of its process that wait for the write lock: at most PASS_ROUNDS pauses.
+PASS_PAUSE_S = 0.001
+PASS_ROUNDS = 100
 
 
 def write_problem(exc: BaseException) -> str | None:
@@ -186,6 +191,21 @@ class Database:
         if problem == "storage":
             self.storage_problem = problem
         raise unavailable(problem) from exc
+
+    def writers_waiting(self) -> int:
+        """Writers of this process waiting for the write lock (SQLite; 0 on PostgreSQL)."""
+        return self.group.waiting if self.group is not None else 0
+
+    def let_writers_pass(self) -> None:
+        """Between two slices of a long job: let the writers of this process that wait
+        for the write lock (requests) go first, since the lock is not fair and the job
+        would take it straight back. Yields to other threads or greenlets at least once;
+        waits at most ``PASS_ROUNDS`` × ``PASS_PAUSE_S`` for a stream of writers."""
+        time.sleep(0)
+        for _round in range(PASS_ROUNDS):
+            if not self.writers_waiting():
+                return
+            time.sleep(PASS_PAUSE_S)
 
     @contextmanager
     def one_transaction(self) -> Iterator[Connection]:

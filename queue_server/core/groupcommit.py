@@ -77,6 +77,11 @@ class GroupCommit:
         self.commits = 0  # transactions committed, and the blocks they held
         self.committed_blocks = 0
 
+    @property
+    def waiting(self) -> int:
+        """Writers waiting for the lock now."""
+        return self._waiting
+
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
         """A write transaction shared with concurrent writers; returns once committed."""
