@@ -3,7 +3,9 @@
 Starts the production server (gunicorn, one gevent worker, as ``xephang run``; or the
 old gthread one) on a fresh SQLite database,
 then runs a sequential client, first with a new TCP connection per request, then with
-one kept-alive connection. Prints tickets/s and calls/s, and the server's CPU time per
+one kept-alive connection, then ``--clients`` concurrent kept-alive clients (threads,
+each issuing and calling its share of ``--count``: their writes commit in groups).
+Prints tickets/s and calls/s, and the server's CPU time per
 request (its processes' user + system time from /proc: the figure to read on a loaded
 machine), with the cost of one durable SQLite commit measured in the same run
 (``bench/fsync.py``) and the load average.
@@ -12,7 +14,7 @@ machine), with the cost of one durable SQLite commit measured in the same run
 already waiting for the service (inserted straight into the database between phases):
 issuing should cost the same however long the queue is.
 
-    .venv/bin/python bench/api.py [--count 2000] [--server gevent|gthread]
+    .venv/bin/python bench/api.py [--count 2000] [--clients 8] [--server gevent|gthread]
         [--waiting 0,1000,10000]
 """
 
@@ -28,6 +30,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -153,6 +156,42 @@ def run(
     return issued[0], called[0], issued[1], called[1]
 
 
+def run_concurrent(
+    port: int, clients: int, count: int, kiosk: str, officer: str
+) -> tuple[float, float]:
+    """``clients`` keep-alive clients at once, each issuing then calling ``count``
+    // ``clients`` times; requests per second of all of them together."""
+    share = max(1, count // clients)
+
+    def phase(path: str, body: dict[str, object] | None, token: str, expect: int) -> float:
+        start = threading.Barrier(clients + 1)
+        failures: list[str] = []
+
+        def work() -> None:
+            client = Client(port, keep_alive=True)
+            start.wait()
+            for _ in range(share):
+                status = client.post(path, body, token)
+                if status != expect:
+                    failures.append(f"{path}: {status}")
+                    return
+
+        threads = [threading.Thread(target=work) for _ in range(clients)]
+        for thread in threads:
+            thread.start()
+        start.wait()
+        started = time.perf_counter()
+        for thread in threads:
+            thread.join()
+        elapsed = time.perf_counter() - started
+        assert not failures, failures[:3]
+        return share * clients / elapsed
+
+    issued = phase("/api/v1/tickets", {"service": "HT"}, kiosk, 201)
+    called = phase("/api/v1/counters/2/next", None, officer, 200)
+    return issued, called
+
+
 def add_waiting(database: Path, zone: object, service: str, until: int) -> int:
     """Insert waiting tickets of today for ``service`` until ``until`` wait; returns how
     many wait now. Straight SQL, so it works on any version of the schema."""
@@ -193,6 +232,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--count", type=int, default=2000)
     parser.add_argument("--server", choices=["gevent", "gthread"], default="gevent")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent clients (0: none)")
     parser.add_argument("--waiting", default="", help="e.g. 0,1000,10000 (empty: skip)")
     parser.add_argument("--modes", default="new,keep-alive", help="new,keep-alive (or empty)")
     args = parser.parse_args()
@@ -224,6 +264,11 @@ def main() -> None:
                     f"{label:<26}{figures[0]:>12.0f}{figures[1]:>12.0f}"
                     f"{figures[2]:>14.2f}{figures[3]:>13.2f}{load_average():>6}"
                 )
+            if args.clients:
+                label = f"{args.clients} keep-alive clients"
+                issued, called = run_concurrent(port, args.clients, args.count, kiosk, officer)
+                print(f"{label:<26}{issued:>12.0f}{called:>12.0f}{'':>27}{load_average():>6}")
+            print(f"durable SQLite commit after: {commit_cost_ms(folder):.2f} ms")
             if args.waiting:
                 print(f"\nissuing (keep-alive, {args.count} tickets) with tickets already waiting")
                 print(f"{'waiting':>8}{'tickets/s':>12}{'CPU ms/issue':>14}{'load':>6}")

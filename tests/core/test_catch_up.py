@@ -91,7 +91,7 @@ def test_a_waiting_writer_goes_before_the_next_slice(
     with queue.db.write():  # a slice of a long job holds the lock …
         writer.start()
         deadline = time.monotonic() + 10
-        while queue.db._writers_waiting == 0:  # … while a request waits for it
+        while queue.db.writers_waiting() == 0:  # … while a request waits for it
             assert time.monotonic() < deadline, "the writer never waited for the lock"
             time.sleep(0.001)
     queue.db.let_writers_pass()
