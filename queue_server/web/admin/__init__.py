@@ -23,7 +23,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 
 from queue_server.auth.roles import Principal, Role
-from queue_server.i18n import _, current_language
+from queue_server.i18n import N_, _, current_language
 from queue_server.web.language import LANGUAGES, language_switch
 from queue_server.web.security import csrf_token, signed_in
 
@@ -41,6 +41,7 @@ class MenuEntry:
 
 
 MENU: list[MenuEntry] = []
+DEVICE_SCAN = "device_scan.scan_page"  # the device scan page (web/device_scan.py), in the menu
 
 
 def menu(endpoint: str, label: str, *roles: Role) -> None:
@@ -88,6 +89,9 @@ def register_admin(app: Flask) -> None:
     """Import the admin modules (they add routes and menu entries) and serve them."""
     from queue_server.web.admin import outreach, pages, reports, voice  # noqa: F401
     from queue_server.web.admin.api import admin_api
+
+    if not any(entry.endpoint == DEVICE_SCAN for entry in MENU):
+        menu(DEVICE_SCAN, N_("Find devices"))  # last: not where /admin/ leads first
 
     app.register_blueprint(admin)
     app.register_blueprint(admin_api)
