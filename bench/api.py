@@ -183,7 +183,7 @@ def run_parallel(
 
         def issue() -> int:
             for n in range(count):
-                body = {"service": SERVICES[(index + n) % len(SERVICES)]}
+                body: dict[str, object] = {"service": SERVICES[(index + n) % len(SERVICES)]}
                 status = client.post("/api/v1/tickets", body, kiosk)
                 assert status == 201, status
             return count
