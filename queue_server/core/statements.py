@@ -287,7 +287,7 @@ def _waiting_in(service_id: Any) -> Any:
     """WAITING_IN_SERVICE for the service ``service_id`` (a column) on the day
     ``waiting_day``, as a scalar."""
 
-    def swap(element: Any) -> Any:
+    def swap(element: Any, **_kw: Any) -> Any:
         if isinstance(element, BindParameter) and element.key == "service_id":
             return service_id
         if isinstance(element, BindParameter) and element.key == "day":
