@@ -24,8 +24,8 @@ from queue_server.core.operations import Queue
 from queue_server.core.schema import upgrade
 from queue_server.settings import Settings
 
-CALL_NEXT_STATEMENTS = 7  # lock, close+learn, candidates, claim+seat, log, outbox ×2
-ISSUE_STATEMENTS = 6  # facts, number, ticket, log, outbox ×2
+CALL_NEXT_STATEMENTS = 6  # lock, close+learn, candidates, claim+seat, log, outbox
+ISSUE_STATEMENTS = 5  # facts, number, ticket, log, outbox
 
 
 @pytest.fixture
