@@ -153,6 +153,20 @@ def run(client: Client, count: int, kiosk: str, officer: str) -> tuple[float, fl
     return issued, called
 
 
+def server_cpu_s(server: subprocess.Popen[bytes]) -> float:
+    """CPU seconds (user + system) the server's processes (gunicorn and its worker)
+    have used: less swayed by the machine's load than rates are."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    pids = [server.pid]
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children")
+    pids += [int(pid) for pid in children.read_text().split()]
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
 def in_parallel(work: list[Callable[[], int]]) -> float:
     """Run each job in its own thread from one start signal; done per second."""
     start = threading.Barrier(len(work) + 1)
@@ -173,10 +187,17 @@ def in_parallel(work: list[Callable[[], int]]) -> float:
 
 
 def run_parallel(
-    port: int, clients: int, count: int, kiosk: str, officers: dict[int, str]
-) -> tuple[float, float]:
+    server: subprocess.Popen[bytes],
+    port: int,
+    clients: int,
+    count: int,
+    tokens: tuple[str, dict[int, str]],
+) -> tuple[float, float, float, float]:
     """``clients`` keep-alive threads: each issues ``count`` tickets, then each calls
-    next ``count`` times at its counter (fewer if its services run dry)."""
+    next ``count`` times at its counter (fewer if its services run dry). Returns
+    tickets/s, calls/s and the server's CPU ms per ticket and per call."""
+    kiosk, officers = tokens
+    done: list[int] = []
 
     def issuer(index: int) -> Callable[[], int]:
         client = Client(port, keep_alive=True)
@@ -199,14 +220,20 @@ def run_parallel(
                 status = client.post(f"/api/v1/counters/{counter}/next", {}, officers[counter])
                 assert status in (200, 204), status
                 if status == 204 or json.loads(client.body).get("ticket") is None:
+                    done.append(called)
                     return called  # this counter's services are empty
+            done.append(count)
             return count
 
         return call
 
+    cpu = server_cpu_s(server)
     issued = in_parallel([issuer(i) for i in range(clients)])
+    issue_cpu, cpu = server_cpu_s(server) - cpu, server_cpu_s(server)
     called = in_parallel([caller(i) for i in range(clients)])
-    return issued, called
+    call_cpu = server_cpu_s(server) - cpu
+    per_issue = 1000 * issue_cpu / (clients * count)
+    return issued, called, per_issue, 1000 * call_cpu / max(1, sum(done))
 
 
 def connect_displays(port: int, token: str, count: int) -> Callable[[], None]:
@@ -257,8 +284,13 @@ def main() -> None:
             )
             print(f"{'mode':<26}{'tickets/s':>12}{'calls/s':>12}  load")
             if args.clients > 1:
-                issued, called = run_parallel(port, args.clients, args.count, kiosk, officers)
-                print(f"{'keep-alive, parallel':<26}{issued:>12.0f}{called:>12.0f}  {load()}")
+                tokens = (kiosk, officers)
+                figures = run_parallel(server, port, args.clients, args.count, tokens)
+                issued, called, issue_ms, call_ms = figures
+                print(
+                    f"{'keep-alive, parallel':<26}{issued:>12.0f}{called:>12.0f}  {load()}"
+                    f"  server CPU ms/ticket {issue_ms:.2f}, ms/call {call_ms:.2f}"
+                )
             else:
                 for label, keep_alive in (("new connection/request", False), ("keep-alive", True)):
                     issued, called = run(Client(port, keep_alive), args.count, kiosk, officers[2])
