@@ -8,9 +8,10 @@ calls/s.
 
 ``--clients N`` (N > 1): N keep-alive client threads from one start signal instead,
 client *i* calling next at demo counter *i* mod 6 (``--count`` requests per client and
-phase). ``--displays N``: N async Socket.IO displays (``bench/realtime.py``) stay
-connected to ``/display`` meanwhile, so every operation is also fanned out to them.
-The load average is printed with every row.
+phase), with the server's CPU time per request. ``--displays N``: N async Socket.IO
+displays (``bench/realtime.py``, in a child process) stay connected to ``/display``
+meanwhile, so every operation is also fanned out to them. The load average is printed
+with every row.
 
     .venv/bin/python bench/api.py [--count 2000] [--server gevent|gthread]
         [--database sqlite|postgresql] [--clients 8] [--displays 50]
@@ -237,19 +238,36 @@ def run_parallel(
 
 
 def connect_displays(port: int, token: str, count: int) -> Callable[[], None]:
-    """``count`` async Socket.IO displays on ``/display``; returns their disconnect."""
+    """``count`` async Socket.IO displays on ``/display``, in a child process of their
+    own (so that decoding their frames does not take this process's clients' CPU);
+    returns their disconnect."""
     if not count:
         return lambda: None
-    from realtime import AsyncLoop, AsyncScreen  # type: ignore[import-not-found]
-
-    loop = AsyncLoop()
-    screens = [AsyncScreen(f"http://127.0.0.1:{port}", token, loop) for _ in range(count)]
+    command = [sys.executable, __file__, "--serve-displays", f"{port},{token},{count}"]
+    child = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None and child.stdin is not None
+    if child.stdout.readline().strip() != "READY":
+        raise SystemExit("the displays did not connect")
+    stdin = child.stdin
 
     def disconnect() -> None:
-        for screen in screens:
-            loop.run(screen.client.disconnect())
+        stdin.close()
+        child.wait(timeout=60)
 
     return disconnect
+
+
+def serve_displays(spec: str) -> None:
+    """Child process: connect the displays, say READY, hold them until stdin closes."""
+    from realtime import AsyncLoop, AsyncScreen  # type: ignore[import-not-found]
+
+    port, token, count = spec.split(",")
+    loop = AsyncLoop()
+    screens = [AsyncScreen(f"http://127.0.0.1:{port}", token, loop) for _ in range(int(count))]
+    print("READY", flush=True)
+    sys.stdin.read()
+    for screen in screens:
+        loop.run(screen.client.disconnect())
 
 
 def main() -> None:
@@ -259,7 +277,11 @@ def main() -> None:
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--clients", type=int, default=1)
     parser.add_argument("--displays", type=int, default=0)
+    parser.add_argument("--serve-displays", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.serve_displays:
+        serve_displays(args.serve_displays)
+        return
     with tempfile.TemporaryDirectory() as tmp, database(args.database) as url:
         folder = Path(tmp)
         config = write_config(folder, url)
