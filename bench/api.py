@@ -3,18 +3,29 @@
 Starts the production server (gunicorn, one gevent worker, as ``xephang run``; or the
 old gthread one) on a fresh SQLite database (or, ``--database postgresql``, a fresh
 PostgreSQL database of this machine), then runs a sequential client, first with a new
-TCP connection per request, then with one kept-alive connection. Prints tickets/s and
-calls/s.
+TCP connection per request, then with one kept-alive connection (``--modes``), then
+``--clients`` concurrent kept-alive clients. Prints tickets/s and calls/s, and the
+server's CPU time per request (its processes' user + system time from /proc: the figure
+to read on a loaded machine), with the load average on every row and, on SQLite, the
+cost of one durable SQLite commit measured in the same run (``bench/fsync.py``).
 
-``--clients N`` (N > 1): N keep-alive client threads from one start signal instead,
-client *i* calling next at demo counter *i* mod 6 (``--count`` requests per client and
-phase), with the server's CPU time per request. ``--displays N``: N async Socket.IO
-displays (``bench/realtime.py``, in a child process) stay connected to ``/display``
-meanwhile, so every operation is also fanned out to them. The load average is printed
-with every row.
+``--clients N`` (N >= 2; 0 or 1: none): N keep-alive client threads from one start
+signal, each issuing ``--count`` tickets (services in rotation), then each calling next
+``--count`` times at demo counter *i* mod 6 + 1 (fewer if its services run dry); on
+SQLite their writes commit in groups.
+
+``--displays N``: N async Socket.IO displays (``bench/realtime.py``, in a child process
+of their own) stay connected to ``/display`` meanwhile, so every operation is also
+fanned out to them.
+
+``--waiting 0,1000,10000`` then measures issuing (keep-alive) with that many tickets
+already waiting for the service (inserted straight into the database between phases):
+issuing should cost the same however long the queue is. SQLite only (refused with
+``--database postgresql``).
 
     .venv/bin/python bench/api.py [--count 2000] [--server gevent|gthread]
         [--database sqlite|postgresql] [--clients 8] [--displays 50]
+        [--modes new,keep-alive] [--waiting 0,1000,10000]
 """
 
 from __future__ import annotations
@@ -25,6 +36,7 @@ import json
 import os
 import re
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -33,15 +45,19 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
+from fsync import commit_cost_ms, load_average  # type: ignore[import-not-found]  # noqa: E402
+
 from queue_server.auth.tokens import create_token  # noqa: E402
 from queue_server.cli.run import WSGI_APP, gunicorn_command  # noqa: E402
 from queue_server.core.bootstrap import open_queue  # noqa: E402
+from queue_server.core.clock import local_day  # noqa: E402
 from queue_server.settings import load_settings  # noqa: E402
 
 
@@ -54,10 +70,6 @@ def free_port() -> int:
 PG_ADMIN = os.environ.get("XEPHANG_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 SERVICES = ["HD", "HT", "CT", "DD", "BTXH", "CTR"]  # every demo counter has work
 COUNTERS = [1, 2, 3, 4, 5, 6]
-
-
-def load() -> str:
-    return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 @contextmanager
@@ -140,42 +152,62 @@ class Client:
         return response.status
 
 
-def run(client: Client, count: int, kiosk: str, officer: str) -> tuple[float, float]:
-    started = time.perf_counter()
-    for _ in range(count):
-        status = client.post("/api/v1/tickets", {"service": "HT"}, kiosk)
-        assert status == 201, status
-    issued = count / (time.perf_counter() - started)
-    started = time.perf_counter()
-    for _ in range(count):
-        status = client.post("/api/v1/counters/2/next", None, officer)
-        assert status == 200, status
-    called = count / (time.perf_counter() - started)
-    return issued, called
-
-
-def server_cpu_s(server: subprocess.Popen[bytes]) -> float:
-    """CPU seconds (user + system) the server's processes (gunicorn and its worker)
-    have used: less swayed by the machine's load than rates are."""
+def process_cpu_s(pid: int) -> float:
+    """User + system CPU seconds of ``pid`` and its descendants (Linux /proc)."""
     ticks = os.sysconf("SC_CLK_TCK")
-    pids = [server.pid]
-    children = Path(f"/proc/{server.pid}/task/{server.pid}/children")
-    pids += [int(pid) for pid in children.read_text().split()]
-    total = 0
-    for pid in pids:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / ticks
+    total = 0.0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks
+        pending.extend(int(child) for child in children)
+    return total
+
+
+def timed(
+    server: int, count: int, request: Callable[[], int], expected: int
+) -> tuple[float, float]:
+    """``count`` requests: per second, and the server's CPU ms per request."""
+    cpu = process_cpu_s(server)
+    started = time.perf_counter()
+    for _ in range(count):
+        status = request()
+        assert status == expected, status
+    rate = count / (time.perf_counter() - started)
+    return rate, 1000 * (process_cpu_s(server) - cpu) / count
+
+
+def run(
+    client: Client, count: int, kiosk: str, officer: str, server: int
+) -> tuple[float, float, float, float]:
+    """Issue ``count`` tickets, then call next ``count`` times: rates and CPU ms each."""
+    issued = timed(
+        server, count, lambda: client.post("/api/v1/tickets", {"service": "HT"}, kiosk), 201
+    )
+    called = timed(
+        server, count, lambda: client.post("/api/v1/counters/2/next", None, officer), 200
+    )
+    return issued[0], called[0], issued[1], called[1]
 
 
 def in_parallel(work: list[Callable[[], int]]) -> float:
-    """Run each job in its own thread from one start signal; done per second."""
+    """Run each job in its own thread from one start signal; done per second. A job's
+    failure (an unexpected status) is raised here once all have finished."""
     start = threading.Barrier(len(work) + 1)
     done = [0] * len(work)
+    failures: list[BaseException] = []
 
     def run_one(index: int) -> None:
         start.wait()
-        done[index] = work[index]()
+        try:
+            done[index] = work[index]()
+        except Exception as error:  # reported below, in the main thread
+            failures.append(error)
 
     threads = [threading.Thread(target=run_one, args=(i,)) for i in range(len(work))]
     for thread in threads:
@@ -184,11 +216,14 @@ def in_parallel(work: list[Callable[[], int]]) -> float:
     began = time.perf_counter()
     for thread in threads:
         thread.join()
-    return sum(done) / (time.perf_counter() - began)
+    elapsed = time.perf_counter() - began
+    if failures:
+        raise RuntimeError(f"{len(failures)} client(s) failed, first: {failures[0]!r}")
+    return sum(done) / elapsed
 
 
 def run_parallel(
-    server: subprocess.Popen[bytes],
+    server: int,
     port: int,
     clients: int,
     count: int,
@@ -228,11 +263,11 @@ def run_parallel(
 
         return call
 
-    cpu = server_cpu_s(server)
+    cpu = process_cpu_s(server)
     issued = in_parallel([issuer(i) for i in range(clients)])
-    issue_cpu, cpu = server_cpu_s(server) - cpu, server_cpu_s(server)
+    issue_cpu, cpu = process_cpu_s(server) - cpu, process_cpu_s(server)
     called = in_parallel([caller(i) for i in range(clients)])
-    call_cpu = server_cpu_s(server) - cpu
+    call_cpu = process_cpu_s(server) - cpu
     per_issue = 1000 * issue_cpu / (clients * count)
     return issued, called, per_issue, 1000 * call_cpu / max(1, sum(done))
 
@@ -270,18 +305,71 @@ def serve_displays(spec: str) -> None:
         loop.run(screen.client.disconnect())
 
 
+def add_waiting(database: Path, zone: object, service: str, until: int) -> int:
+    """Insert waiting tickets of today for ``service`` until ``until`` wait; returns how
+    many wait now. Straight SQL, so it works on any version of the schema."""
+    now = datetime.now(UTC)
+    day = local_day(now, zone).isoformat()  # type: ignore[arg-type]
+    issued = now.replace(tzinfo=None).isoformat(sep=" ")
+    connection = sqlite3.connect(database, timeout=30, isolation_level=None)
+    try:
+        (service_id,) = connection.execute(
+            "SELECT id FROM services WHERE code = ?", (service,)
+        ).fetchone()
+        query = (
+            "SELECT COUNT(*) FROM tickets WHERE status = 'waiting' AND service_id = ? AND day = ?"
+        )
+        (waiting,) = connection.execute(query, (service_id, day)).fetchone()
+        (lowest,) = connection.execute("SELECT MIN(seq) FROM tickets").fetchone()
+        first = min(0, lowest or 0) - 1
+        rows = [
+            (service_id, service_id, day, first - n, f"W{n}", 0.0, 0, "bench", "waiting",
+             issued, 0, 0, f"bench-{day}-{first - n}", 0)
+            for n in range(max(0, until - waiting))
+        ]  # fmt: skip
+        connection.execute("BEGIN IMMEDIATE")
+        connection.executemany(
+            "INSERT INTO tickets (service_id, origin_service_id, day, seq, number, "
+            "priority_weight, emergency, channel, status, issued_at, recall_count, "
+            "transfer_count, track_code, ahead_at_issue) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        connection.execute("COMMIT")
+        return int(connection.execute(query, (service_id, day)).fetchone()[0])
+    finally:
+        connection.close()
+
+
+def print_row(label: str, figures: tuple[float, float, float, float]) -> None:
+    """One line: tickets/s, calls/s, server CPU ms per ticket and per call, load."""
+    issued, called, issue_ms, call_ms = figures
+    print(
+        f"{label:<26}{issued:>12.0f}{called:>12.0f}"
+        f"{issue_ms:>14.2f}{call_ms:>13.2f}{load_average():>6}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--count", type=int, default=2000)
     parser.add_argument("--server", choices=["gevent", "gthread"], default="gevent")
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
-    parser.add_argument("--clients", type=int, default=1)
-    parser.add_argument("--displays", type=int, default=0)
+    parser.add_argument("--clients", type=int, default=8, help="concurrent clients (0, 1: none)")
+    parser.add_argument("--displays", type=int, default=0, help="Socket.IO displays connected")
+    parser.add_argument("--waiting", default="", help="e.g. 0,1000,10000 (empty: skip)")
+    parser.add_argument("--modes", default="new,keep-alive", help="new,keep-alive (or empty)")
     parser.add_argument("--serve-displays", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_displays:
         serve_displays(args.serve_displays)
         return
+    if args.waiting and args.database != "sqlite":
+        parser.error("--waiting works on SQLite only (it inserts straight into the file)")
+    modes = {"new": ("new connection/request", False), "keep-alive": ("keep-alive", True)}
+    chosen = [mode for mode in args.modes.split(",") if mode]
+    if unknown := [mode for mode in chosen if mode not in modes]:
+        parser.error(f"unknown --modes {','.join(unknown)} (new, keep-alive)")
     with tempfile.TemporaryDirectory() as tmp, database(args.database) as url:
         folder = Path(tmp)
         config = write_config(folder, url)
@@ -293,6 +381,7 @@ def main() -> None:
             for n in COUNTERS
         }
         display, _info = create_token(queue.db, "display", name="bench display")
+        sqlite_file = Path(str(queue.db.url.database)) if not url else None
         queue.db.dispose()
         port = free_port()
         server = start_server(args.server, config, port)
@@ -304,19 +393,38 @@ def main() -> None:
                 f"server: {args.server}, database: {kind}, clients: {args.clients}, "
                 f"displays: {args.displays}"
             )
-            print(f"{'mode':<26}{'tickets/s':>12}{'calls/s':>12}  load")
+            if sqlite_file:
+                fsync_ms = commit_cost_ms(folder)
+                print(f"durable SQLite commit here: {fsync_ms:.2f} ms; load {load_average()}")
+            print(
+                f"{'mode':<26}{'tickets/s':>12}{'calls/s':>12}"
+                f"{'CPU ms/issue':>14}{'CPU ms/call':>13}{'load':>6}"
+            )
+            rows: list[tuple[str, tuple[float, float, float, float]]] = []
+            for mode in chosen:
+                label, keep_alive = modes[mode]
+                client = Client(port, keep_alive)
+                rows.append((label, run(client, args.count, kiosk, officers[2], server.pid)))
+                print_row(*rows[-1])
             if args.clients > 1:
                 tokens = (kiosk, officers)
-                figures = run_parallel(server, port, args.clients, args.count, tokens)
-                issued, called, issue_ms, call_ms = figures
-                print(
-                    f"{'keep-alive, parallel':<26}{issued:>12.0f}{called:>12.0f}  {load()}"
-                    f"  server CPU ms/ticket {issue_ms:.2f}, ms/call {call_ms:.2f}"
-                )
-            else:
-                for label, keep_alive in (("new connection/request", False), ("keep-alive", True)):
-                    issued, called = run(Client(port, keep_alive), args.count, kiosk, officers[2])
-                    print(f"{label:<26}{issued:>12.0f}{called:>12.0f}  {load()}")
+                figures = run_parallel(server.pid, port, args.clients, args.count, tokens)
+                print_row(f"{args.clients} keep-alive clients", figures)
+            if sqlite_file:
+                print(f"durable SQLite commit after: {commit_cost_ms(folder):.2f} ms")
+            if sqlite_file and args.waiting:
+                print(f"\nissuing (keep-alive, {args.count} tickets) with tickets already waiting")
+                print(f"{'waiting':>8}{'tickets/s':>12}{'CPU ms/issue':>14}{'load':>6}")
+                client = Client(port, True)
+                for level in (int(x) for x in args.waiting.split(",")):
+                    before = add_waiting(sqlite_file, settings.center.zone, "HT", level)
+                    rate, cpu_ms = timed(
+                        server.pid,
+                        args.count,
+                        lambda: client.post("/api/v1/tickets", {"service": "HT"}, kiosk),
+                        201,
+                    )
+                    print(f"{before:>8,}{rate:>12.0f}{cpu_ms:>14.2f}{load_average():>6}")
             disconnect()
         finally:
             server.terminate()

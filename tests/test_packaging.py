@@ -58,3 +58,5 @@ def test_drivers_screens_and_their_data_are_namespaced(wheel_names: set[str]) ->
     assert "queue_server/languages/messages.pot" in wheel_names
     assert "queue_server/languages/en/language.toml" in wheel_names
     assert "queue_server/languages/hmn/messages.po" in wheel_names
+    # The demo center, whose services, counters and categories are the setup's ward template.
+    assert "xephang/config/demo.toml" in wheel_names

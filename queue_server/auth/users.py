@@ -32,25 +32,7 @@ def add_user(
     clock: Clock | None = None,
 ) -> int:
     """Create an account; returns its id."""
-    username = unicodedata.normalize("NFC", username.strip())
-    if not username or len(username) > 80:
-        raise Rejected(_("A user name must have 1 to 80 characters."))
-    if bad_character(username) is not None or bad_character(display_name) is not None:
-        raise Rejected(_("The text contains a character that cannot be stored."))
-    if len(display_name) > MAX_DISPLAY_NAME_LENGTH:
-        raise Rejected(
-            _("A full name has at most {count} characters.").format(count=MAX_DISPLAY_NAME_LENGTH)
-        )
-    if role not in USER_ROLES:
-        raise Rejected(
-            _("Unknown role {role} (use {roles}).").format(
-                role=role, roles=", ".join(r.value for r in USER_ROLES)
-            )
-        )
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise Rejected(
-            _("The password needs at least {count} characters.").format(count=MIN_PASSWORD_LENGTH)
-        )
+    username = check_account(username, role, password, display_name)
     now = (clock or SystemClock()).now()
     try:
         with db.write() as conn:
@@ -70,6 +52,31 @@ def add_user(
             )
     except IntegrityError:
         raise InvalidState(_("The user {name} already exists.").format(name=username)) from None
+
+
+def check_account(username: str, role: str, password: str, display_name: str = "") -> str:
+    """The user name as stored (NFC, trimmed); :class:`Rejected` if the account cannot be
+    made (the setup wizard checks each answer with this before any account exists)."""
+    username = unicodedata.normalize("NFC", username.strip())
+    if not username or len(username) > 80:
+        raise Rejected(_("A user name must have 1 to 80 characters."))
+    if bad_character(username) is not None or bad_character(display_name) is not None:
+        raise Rejected(_("The text contains a character that cannot be stored."))
+    if len(display_name) > MAX_DISPLAY_NAME_LENGTH:
+        raise Rejected(
+            _("A full name has at most {count} characters.").format(count=MAX_DISPLAY_NAME_LENGTH)
+        )
+    if role not in USER_ROLES:
+        raise Rejected(
+            _("Unknown role {role} (use {roles}).").format(
+                role=role, roles=", ".join(r.value for r in USER_ROLES)
+            )
+        )
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise Rejected(
+            _("The password needs at least {count} characters.").format(count=MIN_PASSWORD_LENGTH)
+        )
+    return username
 
 
 def authenticate(db: Database, username: str, password: str) -> Principal | None:

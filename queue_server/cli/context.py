@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+import xephang
 from queue_server.core.errors import QueueError
 from queue_server.i18n import _, set_language
 from queue_server.settings import ConfigError, Settings, load_settings
@@ -21,8 +22,8 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DEMO_CONFIG = REPO_ROOT / "config" / "demo.toml"
+# config/demo.toml, through the package's xephang/config link (installed with the package).
+DEMO_CONFIG = (Path(xephang.__file__).resolve().parent / "config" / "demo.toml").resolve()
 
 
 def config_option(function: F) -> F:

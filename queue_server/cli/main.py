@@ -95,7 +95,12 @@ def db_upgrade(config_path: Path | None) -> None:
     """Bring the database schema up to date."""
     from queue_server.core.bootstrap import open_database
     from queue_server.core.schema import current_revision, head_revision, upgrade
+    from queue_server.wizard import unconfigured
 
+    if config_path is not None and unconfigured(config_path):
+        # The package's placeholder: no database yet (the setup makes it), nothing to do.
+        click.echo(_("No center is configured yet: run `xephang setup` first."))
+        return
     settings = load(config_path)
     database = open_database(settings)
     before = current_revision(database)
@@ -317,3 +322,8 @@ main.add_command(clock)
 from queue_server.cli.langpacks import language  # noqa: E402
 
 main.add_command(language)
+
+# --- the setup wizard of a new center (issue #20) ---
+from queue_server.cli.setup import setup  # noqa: E402
+
+main.add_command(setup)

@@ -16,13 +16,21 @@ GUNICORN_CONFIG = "python:queue_server.web.server.gunicorn_conf"
 WSGI_APP = "queue_server.web.wsgi:app"
 
 
-def gunicorn_command(host: str, port: int) -> list[str]:
-    """The command line of the production server, as systemd runs it."""
+def gunicorn_command(host: str, port: int, *, access_log: bool = False) -> list[str]:
+    """The command line of the production server (the cluster units run it as it is)."""
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-    return [sys.executable, "-m", "gunicorn", "-c", GUNICORN_CONFIG, "--bind", bind, WSGI_APP]
+    log = ["--access-logfile", "-"] if access_log else []
+    return [sys.executable, "-m", "gunicorn", "-c", GUNICORN_CONFIG, "--bind", bind, *log, WSGI_APP]
 
 
-def serve(settings: Settings, host: str, port: int, config_path: Path | None) -> None:
+def serve(
+    settings: Settings,
+    host: str,
+    port: int,
+    config_path: Path | None,
+    *,
+    access_log: bool = False,
+) -> None:
     """Replace this process by the production server on ``config_path``'s center.
 
     The server is a fresh interpreter so that gevent patches the standard library
@@ -38,7 +46,7 @@ def serve(settings: Settings, host: str, port: int, config_path: Path | None) ->
     sys.stdout.flush()
     sys.stderr.flush()
     env = {**os.environ, "XEPHANG_CONFIG": str(Path(config_path or DEMO_CONFIG).resolve())}
-    command = gunicorn_command(host, port)
+    command = gunicorn_command(host, port, access_log=access_log)
     os.execve(command[0], command, env)
 
 
@@ -57,8 +65,16 @@ def check_database(settings: Settings) -> None:
 @click.command("run")
 @click.option("--host", default="127.0.0.1", show_default=True, help="0.0.0.0 for the whole LAN.")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--access-log", is_flag=True, help="Log every request on standard output.")
 @config_option
 @handles_errors
-def run(host: str, port: int, config_path: Path | None) -> None:
+def run(host: str, port: int, access_log: bool, config_path: Path | None) -> None:
     """Start the server (the same one as production: see docs/deployment.md)."""
-    serve(load(config_path), host, port, config_path)
+    from queue_server.wizard import unconfigured
+
+    # On a file with no center yet (the package's placeholder) the setup page comes first.
+    if config_path is not None and unconfigured(config_path):
+        from queue_server.wizard.web import first_start
+
+        first_start(config_path, host, port)  # no center yet: the setup page first
+    serve(load(config_path), host, port, config_path, access_log=access_log)

@@ -6,8 +6,11 @@ before the horizon that are in a final state (done, no-show, cancelled) move, wi
 their events, to ``tickets_archive`` and ``ticket_events_archive``; their print jobs
 are deleted. Reports read both (:func:`tickets_between`).
 
-Each day is one short transaction that copies and deletes the same rows, so a run can
-be interrupted at any point and run again: nothing is lost or copied twice.
+A day moves in slices of at most :data:`SLICE` tickets, each one short transaction that
+copies and deletes the same rows, so a run can be interrupted at any point and run
+again: nothing is lost or copied twice. Between slices the caller's ``between`` runs
+(the daily maintenance lets waiting writers go first there), so catching up on months
+of missed days never holds the write lock for longer than one slice.
 
 Two kinds of ticket stay live:
 
@@ -50,6 +53,7 @@ from queue_server.core.models import (
     tickets_archive,
 )
 
+SLICE = 200  # tickets moved per transaction: a few milliseconds to tens of them
 TICKETS: Table = Ticket.__table__
 EVENTS: Table = TicketEvent.__table__
 
@@ -83,30 +87,61 @@ def days_before(db: Database, before: date) -> list[date]:
 
 
 def archive_before(
-    db: Database, before: date, *, progress: Callable[[ArchivedDay], None] | None = None
+    db: Database,
+    before: date,
+    *,
+    progress: Callable[[ArchivedDay], None] | None = None,
+    between: Callable[[], None] | None = None,
+    slice_size: int | None = None,
 ) -> list[ArchivedDay]:
-    """Archive every day earlier than ``before``, oldest first, one transaction each."""
+    """Archive every day earlier than ``before``, oldest first, in slices of at most
+    ``slice_size`` tickets (default :data:`SLICE`; one transaction each, ``between``
+    runs after each)."""
     results = []
     for day in days_before(db, before):
-        result = archive_day(db, day)
+        result = archive_day(db, day, between=between, slice_size=slice_size)
         results.append(result)
         if progress is not None:
             progress(result)
     return results
 
 
-def archive_day(db: Database, day: date) -> ArchivedDay:
-    """Move the final tickets of ``day`` and their events to the archive (one transaction)."""
+def archive_day(
+    db: Database,
+    day: date,
+    *,
+    between: Callable[[], None] | None = None,
+    slice_size: int | None = None,
+) -> ArchivedDay:
+    """Move the final tickets of ``day`` and their events to the archive, at most
+    ``slice_size`` tickets per transaction, oldest first; ``between`` runs after each."""
+    size = SLICE if slice_size is None else slice_size
     final = (Ticket.day == day) & Ticket.status.in_(FINAL)
-    with db.write() as conn:
-        # Lock the day's rows (PostgreSQL): a second run waits, then finds them gone.
-        ids = set(conn.execute(select(Ticket.id).where(final).with_for_update()).scalars())
-        held = _held_back(conn) & ids
-        still_open = conn.execute(
-            select(func.count()).where(Ticket.day == day, Ticket.status.not_in(FINAL))
-        ).scalar_one()
-        moved = _move(conn, sorted(ids - held)) if ids - held else (0, 0, 0)
-    return ArchivedDay(day, *moved, still_open=int(still_open), held_back=len(held))
+    moved = [0, 0, 0]  # tickets, events, print jobs
+    while True:
+        with db.write() as conn:
+            held = _held_back(conn)
+            # Lock the slice's rows (PostgreSQL): a second run waits, then finds them gone.
+            ids = list(
+                conn.execute(
+                    select(Ticket.id)
+                    .where(final, Ticket.id.not_in(held))
+                    .order_by(Ticket.id)
+                    .limit(size)
+                    .with_for_update()
+                ).scalars()
+            )
+            if ids:
+                moved = [a + b for a, b in zip(moved, _move(conn, ids), strict=True)]
+            last = len(ids) < size
+            if last:
+                still_open = _count(conn, (Ticket.day == day) & Ticket.status.not_in(FINAL))
+                held_here = _count(conn, final & Ticket.id.in_(held))
+        if between is not None:
+            between()
+        if last:
+            tickets, events, jobs = moved
+            return ArchivedDay(day, tickets, events, jobs, still_open, held_here)
 
 
 def _held_back(conn: Connection) -> set[int]:

@@ -2,7 +2,8 @@
 
 SQLite: WAL, ``synchronous=FULL`` (an acknowledged ticket survives a power cut),
 a busy timeout, foreign keys, and ``BEGIN IMMEDIATE`` for writers so concurrent
-writers queue up instead of failing with "database is locked".
+writers queue up instead of failing with "database is locked". Writers of one process
+that meet commit together, one fsync for the group (:mod:`.groupcommit`).
 
 A write that cannot happen now raises :class:`Unavailable` (the web answers 503 with
 ``Retry-After``): the write lock held longer than the busy timeout by another process,
@@ -16,12 +17,12 @@ into a deleted file or a new empty one.
 from __future__ import annotations
 
 import errno
-import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -29,6 +30,7 @@ from sqlalchemy.exc import DBAPIError
 
 from queue_server.core import pgpool
 from queue_server.core.errors import Unavailable
+from queue_server.core.groupcommit import BatchFailed, GroupCommit, LockTimeout
 from queue_server.core.storage import FileIdentity, private_dir
 from queue_server.i18n import _
 
@@ -40,6 +42,10 @@ PG_CONNECT_TIMEOUT_S = 5  # a PostgreSQL server that does not answer: 503 after 
 # SQLite primary result codes, and PostgreSQL's "insufficient resources" SQLSTATEs.
 SQLITE_BUSY, SQLITE_LOCKED, SQLITE_IOERR, SQLITE_FULL = 5, 6, 10, 13
 PG_STORAGE_STATES = frozenset({"53100", "53000"})  # disk_full, insufficient_resources
+# How long a long job (the maintenance's catch-up) waits, between two of its slices, for
+# the writers of its process that wait for the write lock: at most PASS_ROUNDS pauses.
+PASS_PAUSE_S = 0.001
+PASS_ROUNDS = 100
 
 
 def write_problem(exc: BaseException) -> str | None:
@@ -114,9 +120,10 @@ class Database:
         self.busy_timeout_s = busy_timeout_ms / 1000
         self.storage_problem: str | None = None  # set by a full disk, cleared by a write
         # SQLite allows one writer at a time; its busy handler sleeps and polls, which
-        # starves threads under load. Writers of this process queue on a lock instead;
-        # the busy timeout still covers other processes (the CLI, a device worker).
-        self._write_lock: threading.Lock | None = None
+        # starves threads under load. Writers of this process queue on a lock instead,
+        # and those that meet there commit together (core/groupcommit.py); the busy
+        # timeout still covers other processes (the CLI, a device worker).
+        self.group: GroupCommit | None = None
         self._read_options: dict[str, str] = {}
         self.file: FileIdentity | None = None
         if self.dialect == "sqlite":
@@ -127,7 +134,7 @@ class Database:
             self.engine = _sqlite_engine(
                 url, echo=echo, busy_timeout_ms=busy_timeout_ms, opened=self.file
             )
-            self._write_lock = threading.Lock()
+            self.group = GroupCommit(self.engine, self.busy_timeout_s)
         elif self.dialect == "postgresql":
             self._read_options = {"isolation_level": "REPEATABLE READ"}
             if self.url.drivername == "postgresql":
@@ -150,29 +157,56 @@ class Database:
         Raises :class:`Unavailable` when the lock is not had within the busy timeout
         or the disk is full; nothing of the transaction is kept then. Inside
         :meth:`one_transaction` it is that transaction (committed by it).
+
+        SQLite: concurrent writers of this process commit together (group commit, one
+        fsync); each returns only once its changes are committed, and a block that
+        raises is rolled back alone. PostgreSQL: one transaction per block.
         """
         joined = _joined.get()
         if joined is not None and joined[0] is self:
             yield joined[1]
             return
         self.check_file()
-        lock = self._write_lock
-        if lock is not None and not lock.acquire(timeout=self.busy_timeout_s):
-            raise unavailable("busy")
         try:
-            with self.engine.begin() as conn:
-                yield conn
+            if self.group is not None:
+                with self.group.transaction() as conn:
+                    yield conn
+            else:
+                with self.engine.begin() as conn:
+                    yield conn
+        except LockTimeout as exc:
+            raise unavailable("busy") from exc
+        except BatchFailed as exc:
+            problem = write_problem(exc.__cause__) if exc.__cause__ is not None else None
+            if problem is None:
+                raise
+            self._refuse(problem, exc)
         except Exception as exc:
             problem = write_problem(exc)
             if problem is None:
                 raise
-            if problem == "storage":
-                self.storage_problem = problem
-            raise unavailable(problem) from exc
-        finally:
-            if lock is not None:
-                lock.release()
+            self._refuse(problem, exc)
         self.storage_problem = None
+
+    def _refuse(self, problem: str, exc: BaseException) -> NoReturn:
+        if problem == "storage":
+            self.storage_problem = problem
+        raise unavailable(problem) from exc
+
+    def writers_waiting(self) -> int:
+        """Writers of this process waiting for the write lock (SQLite; 0 on PostgreSQL)."""
+        return self.group.waiting if self.group is not None else 0
+
+    def let_writers_pass(self) -> None:
+        """Between two slices of a long job: let the writers of this process that wait
+        for the write lock (requests) go first, since the lock is not fair and the job
+        would take it straight back. Yields to other threads or greenlets at least once;
+        waits at most ``PASS_ROUNDS`` × ``PASS_PAUSE_S`` for a stream of writers."""
+        time.sleep(0)
+        for _round in range(PASS_ROUNDS):
+            if not self.writers_waiting():
+                return
+            time.sleep(PASS_PAUSE_S)
 
     @contextmanager
     def one_transaction(self) -> Iterator[Connection]:

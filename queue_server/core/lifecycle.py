@@ -184,16 +184,19 @@ def cancel(ctx: QueueContext, ticket_id: int, *, actor: str | None = None) -> Ou
     return Outcome(ticket, events)
 
 
-def close_day(ctx: QueueContext, *, actor: str | None = "system") -> Outcome[int]:
+def close_day(
+    ctx: QueueContext, *, actor: str | None = "system", limit: int | None = None
+) -> Outcome[int]:
     """Close tickets left over from earlier days; returns how many.
 
-    Waiting ones are cancelled; ones still at a counter are counted as done.
+    Waiting ones are cancelled; ones still at a counter are counted as done. ``limit``:
+    close at most that many (the maintenance closes in slices).
     """
     now = ctx.clock.now()
     day = local_day(now, ctx.options.zone)
     events: list[DomainEvent] = []
     with ctx.db.write() as conn:
-        stale = _expire_before(conn, day, now, actor)
+        stale = _expire_before(conn, day, now, actor, limit)
         if stale:
             released = _release_counters(conn, stale, now)
             for info in ctx.catalogue.counters.values():
@@ -249,29 +252,33 @@ def _log_transfer(
     )
 
 
-def _expire_before(conn: Connection, day: date, now: datetime, actor: str | None) -> list[Row]:
-    """Close the open tickets of days before ``day``; returns their rows."""
+def _expire_before(
+    conn: Connection, day: date, now: datetime, actor: str | None, limit: int | None
+) -> list[Row]:
+    """Close the open tickets of days before ``day`` (at most ``limit``, read through the
+    queue index); returns their rows."""
     stale = conn.execute(
-        select(Ticket.id, Ticket.status, Ticket.service_id).where(
-            Ticket.day < day, Ticket.status.in_(OPEN_STATUSES)
-        )
+        select(Ticket.id, Ticket.status, Ticket.service_id)
+        .where(Ticket.day < day, Ticket.status.in_(OPEN_STATUSES))
+        .limit(limit)  # no order: ordering by id would scan the whole history each time
     ).all()
+    log: list[dict[str, Any]] = []
+    closing: dict[TicketStatus, list[int]] = {TicketStatus.DONE: [], TicketStatus.CANCELLED: []}
     for row in stale:
-        done = row.status != TicketStatus.WAITING
-        to_status = TicketStatus.DONE if done else TicketStatus.CANCELLED
-        conn.execute(
-            update(Ticket).where(Ticket.id == row.id).values(status=to_status, finished_at=now)
+        to_status = (
+            TicketStatus.CANCELLED if row.status == TicketStatus.WAITING else TicketStatus.DONE
         )
+        closing[to_status].append(row.id)
         eventlog.record(
-            conn,
-            row.id,
-            now,
-            "expire",
-            row.status,
-            to_status,
-            service_id=row.service_id,
-            actor=actor,
-        )
+            conn, row.id, now, "expire", row.status, to_status,
+            service_id=row.service_id, actor=actor, batch=log,
+        )  # fmt: skip
+    for to_status, ids in closing.items():
+        if ids:  # one statement for each final status, not one per ticket
+            conn.execute(
+                update(Ticket).where(Ticket.id.in_(ids)).values(status=to_status, finished_at=now)
+            )
+    eventlog.write(conn, log)
     return list(stale)
 
 

@@ -7,10 +7,20 @@ It is due once a day at ``maintenance.hour`` (local time). A run that was missed
 finished, so two server processes (or a restart in the middle) never run it twice at
 once; a claim older than :data:`STALE_AFTER` without a finish is taken over, which is
 safe because every step can run again.
+
+A run after a long time off (months of missed days) catches up in slices: leftover
+tickets are closed :data:`CLOSE_SLICE` at a time and old days archived
+``archive.SLICE`` tickets at a time, each slice its own short transaction, and between
+two slices the job rests as long as the slice took (:class:`Pacer`: on the gevent server
+that is what lets requests be read and served at all) and the writers waiting for the
+lock (issuing, calling) go first (``Database.let_writers_pass``), so the queue keeps its
+pace while the server catches up.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -25,6 +35,7 @@ from queue_server.core.contacts import purge_contacts, purge_visit_contacts
 from queue_server.core.db import Database
 from queue_server.core.models import CenterSetting
 from queue_server.core.operations import Outcome, Queue
+from queue_server.core.waiting_counts import purge_before
 
 if TYPE_CHECKING:
     from queue_server.settings import Settings
@@ -35,6 +46,26 @@ STALE_AFTER = timedelta(hours=1)
 # (one away longer takes a snapshot); the ticket event log keeps the history.
 OUTBOX_KEEP = timedelta(days=2)
 ACTOR = "system:maintenance"
+CLOSE_SLICE = 100  # leftover tickets closed per transaction (each with its event)
+REST_SHARE = 1.0  # rest between slices: this share of the slice's time …
+MAX_REST_S = 0.05  # … at most this long
+
+
+class Pacer:
+    """Run between two slices of a long job: rest for ``share`` of the time since the
+    last rest (so requests get at least half of the time), then let this process's
+    writers that wait for the lock go first."""
+
+    def __init__(self, db: Database, share: float = REST_SHARE) -> None:
+        self.db = db
+        self.share = share
+        self.last = time.monotonic()
+
+    def __call__(self) -> None:
+        worked = time.monotonic() - self.last
+        time.sleep(min(worked * self.share, MAX_REST_S))  # gevent: the hub serves requests
+        self.db.let_writers_pass()
+        self.last = time.monotonic()
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,26 +193,49 @@ def _finish(db: Database, due: datetime, result: MaintenanceResult, now: datetim
 
 
 def run_maintenance(
-    queue: Queue, plan: MaintenancePlan, *, due: datetime | None = None, actor: str = ACTOR
+    queue: Queue,
+    plan: MaintenancePlan,
+    *,
+    due: datetime | None = None,
+    actor: str = ACTOR,
+    between: Callable[[], None] | None = None,
 ) -> Outcome[MaintenanceResult]:
     """Close leftover tickets, archive days before the horizon, purge old phone numbers
     (callbacks; home visits closed more than ``visit_days`` ago, with their addresses)
     and outbox events older than :data:`OUTBOX_KEEP`.
 
-    Each step is its own short transaction(s); the events of closing are returned for
-    the caller to publish.
+    Each step is its own short transaction(s), the long ones in slices with ``between``
+    run after each (default: a :class:`Pacer`); the events of closing are returned for the
+    caller to publish.
     """
+    pause = Pacer(queue.db) if between is None else between
     now = queue.clock.now()
-    closed = queue.close_day(actor=actor)
-    archived = archive_before(queue.db, archive_horizon(queue.today(), plan.keep_days))
+    closed = close_in_slices(queue, actor, pause)
+    horizon = archive_horizon(queue.today(), plan.keep_days)
+    archived = archive_before(queue.db, horizon, between=pause)
     purged = purge_contacts(
         queue.db, now, plan.contact_days, actor, feedback_days=plan.feedback_phone_days
     )
     visits = purge_visit_contacts(queue.db, now, plan.visit_days, actor)
     with queue.db.write() as conn:
         events = outbox.purge(conn, now - OUTBOX_KEEP)
+        purge_before(conn, queue.today())  # waiting counts of past days (all zero now)
     result = MaintenanceResult(due or now, closed.value, archived, purged, events, visits)
     return Outcome(result, closed.events, closed.envelopes)
+
+
+def close_in_slices(queue: Queue, actor: str, between: Callable[[], None]) -> Outcome[int]:
+    """``close_day`` at most :data:`CLOSE_SLICE` tickets per transaction until none is
+    left, ``between`` after each slice; the slices' events and envelopes together."""
+    total, events, envelopes = 0, [], []
+    while True:
+        outcome = queue.close_day(actor=actor, limit=CLOSE_SLICE)
+        total += outcome.value
+        events.extend(outcome.events)
+        envelopes.extend(outcome.envelopes)
+        if outcome.value < CLOSE_SLICE:
+            return Outcome(total, events, envelopes)
+        between()
 
 
 def maintain_if_due(queue: Queue, plan: MaintenancePlan) -> Outcome[MaintenanceResult | None]:

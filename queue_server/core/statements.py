@@ -37,6 +37,7 @@ from queue_server.core.models import (
     TicketStatus,
     UTCDateTime,
 )
+from queue_server.core.waiting_counts import WaitingCount
 
 NOW = bindparam("now", type_=UTCDateTime())
 
@@ -66,13 +67,18 @@ INSERT_TICKET = Ticket.__table__.insert().returning(Ticket.id)
 
 INSERT_EVENT = TicketEvent.__table__.insert()
 
-WAITING_IN_SERVICE = select(func.count()).where(
-    Ticket.status == TicketStatus.WAITING,
-    Ticket.service_id == bindparam("service_id"),
-    Ticket.day == bindparam("day"),
+# Tickets waiting for a service on a day, and the emergencies among them: one row of
+# ``waiting_counts`` (kept by triggers, ``core/waiting_counts.py``), not a count of the
+# queue, so issuing and ``queue_changed`` cost the same however many wait.
+_WAITING_ROW = (
+    WaitingCount.service_id == bindparam("service_id"),
+    WaitingCount.day == bindparam("day"),
 )
-
-EMERGENCIES_IN_SERVICE = WAITING_IN_SERVICE.where(Ticket.emergency.is_(True))
+_WAITING = func.coalesce(select(WaitingCount.waiting).where(*_WAITING_ROW).scalar_subquery(), 0)
+_EMERGENCIES = func.coalesce(
+    select(WaitingCount.emergencies).where(*_WAITING_ROW).scalar_subquery(), 0
+)
+WAITING_IN_SERVICE = select(_WAITING)
 
 SERVICE_TIME = select(func.coalesce(Service.avg_service_s, Service.default_service_s)).where(
     Service.id == bindparam("service_id")
@@ -92,8 +98,8 @@ OPEN_COUNTERS_FOR_SERVICE = (
 # What issuing needs to know, in one round trip: people waiting, emergencies waiting,
 # the service's average service time and how many open counters serve it.
 ISSUE_FACTS = select(
-    WAITING_IN_SERVICE.scalar_subquery().label("waiting"),
-    EMERGENCIES_IN_SERVICE.scalar_subquery().label("emergencies"),
+    _WAITING.label("waiting"),
+    _EMERGENCIES.label("emergencies"),
     SERVICE_TIME.scalar_subquery().label("service_s"),
     OPEN_COUNTERS_FOR_SERVICE.scalar_subquery().label("open_counters"),
 )

@@ -11,6 +11,7 @@ from queue_server.core import (
     site_models,
     slip_tables,
     visit_models,
+    waiting_counts,
 )
 
 __all__ = [
@@ -23,4 +24,5 @@ __all__ = [
     "site_models",
     "slip_tables",
     "visit_models",
+    "waiting_counts",
 ]

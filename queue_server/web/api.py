@@ -57,9 +57,17 @@ def _request_address() -> str | None:
     return str(request.host_url.rstrip("/"))
 
 
+SEQ_HEADER = "X-Xephang-Seq"  # the last event seq of the change a response reports
+
+
 def _publish(outcome: Outcome[T]) -> T:
-    """Hand the events of a committed operation to the relay; return its value."""
+    """Hand the events of a committed operation to the relay; return its value.
+
+    The response names the seq of its last event (``X-Xephang-Seq``), so a console can
+    tell an older event that arrives after the response from a newer one."""
     xephang().relay.publish(outcome.envelopes)
+    if outcome.envelopes:
+        g.event_seq = max(g.get("event_seq", 0), max(e.seq for e in outcome.envelopes))
     return outcome.value
 
 

@@ -11,7 +11,7 @@ from werkzeug.routing import IntegerConverter, Map
 
 from queue_server.i18n import set_language
 from queue_server.web.admin import register_admin
-from queue_server.web.api import api
+from queue_server.web.api import SEQ_HEADER, api
 from queue_server.web.appointment_pages import appointment_pages
 from queue_server.web.appointments import appointments_api
 from queue_server.web.assistance import assistance_api
@@ -126,6 +126,8 @@ def create_app(runtime: Runtime) -> Flask:
             route = request.url_rule.rule if request.url_rule else "(unmatched)"
             runtime.metrics.observe(request.method, route, time.perf_counter() - started)
         remember_choice(response, LANGUAGES)
+        if g.get("event_seq"):
+            response.headers[SEQ_HEADER] = str(g.event_seq)
         response.headers.setdefault("Cache-Control", "no-store")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         return response

@@ -17,7 +17,8 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
 from queue_server.auth.roles import Role
-from queue_server.i18n import _, current_language
+from queue_server.i18n import N_, _, current_language
+from queue_server.web.admin import menu
 from queue_server.web.errors import ApiError
 from queue_server.web.security import csrf_token, require, signed_in
 from queue_server.web.state import xephang
@@ -206,3 +207,6 @@ def show_number() -> Any:
             ),
         }
     )
+
+
+menu("device_scan.scan_page", N_("Find devices"))

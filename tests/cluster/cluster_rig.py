@@ -34,7 +34,7 @@ from queue_server.core.operations import Queue
 from queue_server.settings import load_settings
 
 REPO = Path(__file__).resolve().parents[2]
-UNIT = REPO / "systemd" / "xephang.service"
+UNIT = REPO / "systemd" / "xephang@.service"  # a cluster server process runs this
 SECRET = "a-cluster-secret-of-at-least-32-characters"
 T = TypeVar("T")
 
@@ -118,7 +118,7 @@ def cluster_config(folder: Path, database_url: str, redis_url: str) -> Path:
 
 
 def server_command(port: int, host: str = "127.0.0.1") -> list[str]:
-    """The systemd unit's ExecStart with this virtualenv's gunicorn, on ``host:port``."""
+    """The cluster unit's ExecStart with this virtualenv's gunicorn, on ``host:port``."""
     line = next(x for x in UNIT.read_text().splitlines() if x.startswith("ExecStart="))
     command = shlex.split(line.removeprefix("ExecStart="))
     command[0] = str(Path(sys.executable).parent / "gunicorn")

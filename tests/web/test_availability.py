@@ -50,12 +50,13 @@ class Server:
 
 
 def production_command(port: int) -> list[str]:
-    """The unit's ExecStart with this virtualenv's gunicorn, on loopback and ``port``."""
+    """The unit's ExecStart (`xephang run`, which becomes gunicorn) with this virtualenv's
+    `xephang`, on loopback and ``port``."""
     line = next(x for x in UNIT.read_text().splitlines() if x.startswith("ExecStart="))
     command = shlex.split(line.removeprefix("ExecStart="))
-    command[0] = str(Path(sys.executable).parent / "gunicorn")
-    bind = command.index("--bind")
-    command[bind + 1] = f"127.0.0.1:{port}"
+    command[0] = str(Path(sys.executable).parent / "xephang")
+    command[command.index("--host") + 1] = "127.0.0.1"
+    command[command.index("--port") + 1] = str(port)
     return command
 
 

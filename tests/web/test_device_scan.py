@@ -39,6 +39,8 @@ def test_the_admin_scans_and_proves_the_devices(
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert 'data-kiosk="kiosk-1"' in html and "Hiện 888" in html
+    menu = admin.get("/admin/users").get_data(as_text=True)  # the admin menu leads there
+    assert '<a href="/devices/scan">Tìm thiết bị</a>' in menu
 
     found = admin.post(
         "/devices/scan",

@@ -184,3 +184,17 @@ def test_devices_namespace_gets_every_event(
     assert issued["args"][0]["ticket"]["number"] == "B001"
     assert issued["args"][0]["seq"] >= 1
     worker.disconnect(namespace="/devices")
+
+
+def test_a_command_names_the_seq_of_its_last_event(
+    client: FlaskClient, token: Callable[..., dict[str, str]], events: list[Envelope]
+) -> None:
+    """A console ignores older events that arrive after the answer (officer.js)."""
+    kiosk = token("kiosk")
+    officer = token("officer", counter=2)
+    client.post("/api/v1/tickets", json={"service": "HT"}, headers=kiosk)
+    called = client.post("/api/v1/counters/2/next", headers=officer)
+    assert called.status_code == 200
+    assert int(called.headers["X-Xephang-Seq"]) == max(e.seq for e in events)
+    waiting = client.get("/api/v1/counters/2/waiting", headers=officer)
+    assert "X-Xephang-Seq" not in waiting.headers  # a read changes nothing

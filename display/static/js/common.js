@@ -82,6 +82,11 @@
     if (response.status !== 204) {
       try { payload = await response.json(); } catch (e) { payload = null; }
     }
+    const seq = Number(response.headers.get("X-Xephang-Seq"));
+    if (seq && payload && typeof payload === "object") {
+      // The seq of the change this answer reports: events up to it are older news.
+      Object.defineProperty(payload, "eventSeq", { value: seq, enumerable: false });
+    }
     if (!response.ok) {
       const error = new Error((payload && (payload.message || payload.error)) || t("failed"));
       error.status = response.status;

@@ -6,7 +6,8 @@
   const { data, t, el, staff } = window.XP;
   const $ = (id) => document.getElementById(id);
   let priorities = new Map(data.priorities.map((p) => [p.code, p]));
-  const state = { counter: null, view: null, waiting: [], socket: null, counters: new Map() };
+  // viewSeq: the seq of the last change a command's answer showed (X-Xephang-Seq).
+  const state = { counter: null, view: null, viewSeq: 0, waiting: [], socket: null, counters: new Map() };
   let chain = Promise.resolve(); // commands run one after another, none is dropped
   let queued = 0;
   let refreshTimer = null;
@@ -133,6 +134,9 @@
   }
 
   function onEvent(name, payload) {
+    if (name === "counter_changed" && payload.number === state.counter && payload.seq <= state.viewSeq) {
+      return; // older than what a command's answer already showed
+    }
     if (name.startsWith("visit_") && window.XP.visitsChanged) window.XP.visitsChanged();
     if (name === "counter_changed") state.counters.set(payload.number, payload);
     if (name === "counter_changed" && payload.number === state.counter) {
@@ -159,7 +163,12 @@
   async function act(action, body, describe) {
     try {
       const result = await staff.post(counterPath(action), body);
-      if (result && result.counter) { state.view = result.counter; renderCurrent(); }
+      if (result && result.counter) {
+        state.view = result.counter;
+        // An event older than this answer (still on its way) must not undo it.
+        if (result.eventSeq) state.viewSeq = Math.max(state.viewSeq, result.eventSeq);
+        renderCurrent();
+      }
       staff.message(describe ? describe(result) : "");
     } catch (error) {
       staff.message(error.message, true);

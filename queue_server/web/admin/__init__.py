@@ -9,7 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, Flask, Response, abort, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 
 from queue_server.auth.roles import Principal, Role
@@ -45,7 +55,7 @@ def render_admin(template: str, principal: Principal, title: str, **context: Any
     entries = [
         {"url": url_for(e.endpoint), "label": _(e.label), "current": request.endpoint == e.endpoint}
         for e in MENU
-        if principal.role in {*e.roles, Role.ADMIN}
+        if principal.role in {*e.roles, Role.ADMIN} and e.endpoint in current_app.view_functions
     ]
     return render_template(
         f"admin/{template}",
