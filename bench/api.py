@@ -1,21 +1,31 @@
 """HTTP benchmark: issue tickets and call next against a real server on 127.0.0.1.
 
 Starts the production server (gunicorn, one gevent worker, as ``xephang run``; or the
-old gthread one) on a fresh SQLite database,
-then runs a sequential client, first with a new TCP connection per request, then with
-one kept-alive connection, then ``--clients`` concurrent kept-alive clients (threads,
-each issuing and calling its share of ``--count``: their writes commit in groups).
-Prints tickets/s and calls/s, and the server's CPU time per
-request (its processes' user + system time from /proc: the figure to read on a loaded
-machine), with the cost of one durable SQLite commit measured in the same run
-(``bench/fsync.py``) and the load average.
+old gthread one) on a fresh SQLite database (or, ``--database postgresql``, a fresh
+PostgreSQL database of this machine), then runs a sequential client, first with a new
+TCP connection per request, then with one kept-alive connection (``--modes``), then
+``--clients`` concurrent kept-alive clients. Prints tickets/s and calls/s, and the
+server's CPU time per request (its processes' user + system time from /proc: the figure
+to read on a loaded machine), with the load average on every row and, on SQLite, the
+cost of one durable SQLite commit measured in the same run (``bench/fsync.py``).
+
+``--clients N`` (N >= 2; 0 or 1: none): N keep-alive client threads from one start
+signal, each issuing ``--count`` tickets (services in rotation), then each calling next
+``--count`` times at demo counter *i* mod 6 + 1 (fewer if its services run dry); on
+SQLite their writes commit in groups.
+
+``--displays N``: N async Socket.IO displays (``bench/realtime.py``, in a child process
+of their own) stay connected to ``/display`` meanwhile, so every operation is also
+fanned out to them.
 
 ``--waiting 0,1000,10000`` then measures issuing (keep-alive) with that many tickets
 already waiting for the service (inserted straight into the database between phases):
-issuing should cost the same however long the queue is.
+issuing should cost the same however long the queue is. SQLite only (refused with
+``--database postgresql``).
 
-    .venv/bin/python bench/api.py [--count 2000] [--clients 8] [--server gevent|gthread]
-        [--waiting 0,1000,10000]
+    .venv/bin/python bench/api.py [--count 2000] [--server gevent|gthread]
+        [--database sqlite|postgresql] [--clients 8] [--displays 50]
+        [--modes new,keep-alive] [--waiting 0,1000,10000]
 """
 
 from __future__ import annotations
@@ -32,12 +42,15 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
 
 from fsync import commit_cost_ms, load_average  # type: ignore[import-not-found]  # noqa: E402
 
@@ -54,10 +67,35 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def write_config(folder: Path) -> Path:
+PG_ADMIN = os.environ.get("XEPHANG_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+SERVICES = ["HD", "HT", "CT", "DD", "BTXH", "CTR"]  # every demo counter has work
+COUNTERS = [1, 2, 3, 4, 5, 6]
+
+
+@contextmanager
+def database(kind: str) -> Iterator[str]:
+    """The database URL: empty for SQLite in the data folder, else a new PostgreSQL one."""
+    if kind == "sqlite":
+        yield ""
+        return
+    import psycopg
+
+    name = f"xephang_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{PG_ADMIN.rsplit('/', 1)[0]}/{name}"
+    finally:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def write_config(folder: Path, url: str = "") -> Path:
     text = (REPO / "config" / "demo.toml").read_text(encoding="utf-8")
     text = re.sub(r"^data_dir = .*$", f'data_dir = "{folder}"', text, flags=re.M)
+    text = re.sub(r'^url = "".*$', f'url = "{url}"', text, count=1, flags=re.M)
     text += "\n[api]\nissue_rate_per_minute = 100000\n"
+    text += "\n[server]\nmax_connections_per_address = 0\n"  # every client is 127.0.0.1
     path = folder / "bench.toml"
     path.write_text(text, encoding="utf-8")
     return path
@@ -97,6 +135,7 @@ class Client:
         self.port = port
         self.keep_alive = keep_alive
         self.connection: http.client.HTTPConnection | None = None
+        self.body = b""  # of the last response
 
     def post(self, path: str, body: dict[str, object] | None, token: str) -> int:
         if self.connection is None or not self.keep_alive:
@@ -107,7 +146,7 @@ class Client:
         payload = json.dumps(body).encode() if body is not None else b""
         self.connection.request("POST", path, body=payload, headers=headers)
         response = self.connection.getresponse()
-        response.read()
+        self.body = response.read()
         if not self.keep_alive:
             self.connection.close()
         return response.status
@@ -156,40 +195,114 @@ def run(
     return issued[0], called[0], issued[1], called[1]
 
 
-def run_concurrent(
-    port: int, clients: int, count: int, kiosk: str, officer: str
-) -> tuple[float, float]:
-    """``clients`` keep-alive clients at once, each issuing then calling ``count``
-    // ``clients`` times; requests per second of all of them together."""
-    share = max(1, count // clients)
+def in_parallel(work: list[Callable[[], int]]) -> float:
+    """Run each job in its own thread from one start signal; done per second. A job's
+    failure (an unexpected status) is raised here once all have finished."""
+    start = threading.Barrier(len(work) + 1)
+    done = [0] * len(work)
+    failures: list[BaseException] = []
 
-    def phase(path: str, body: dict[str, object] | None, token: str, expect: int) -> float:
-        start = threading.Barrier(clients + 1)
-        failures: list[str] = []
-
-        def work() -> None:
-            client = Client(port, keep_alive=True)
-            start.wait()
-            for _ in range(share):
-                status = client.post(path, body, token)
-                if status != expect:
-                    failures.append(f"{path}: {status}")
-                    return
-
-        threads = [threading.Thread(target=work) for _ in range(clients)]
-        for thread in threads:
-            thread.start()
+    def run_one(index: int) -> None:
         start.wait()
-        started = time.perf_counter()
-        for thread in threads:
-            thread.join()
-        elapsed = time.perf_counter() - started
-        assert not failures, failures[:3]
-        return share * clients / elapsed
+        try:
+            done[index] = work[index]()
+        except Exception as error:  # reported below, in the main thread
+            failures.append(error)
 
-    issued = phase("/api/v1/tickets", {"service": "HT"}, kiosk, 201)
-    called = phase("/api/v1/counters/2/next", None, officer, 200)
-    return issued, called
+    threads = [threading.Thread(target=run_one, args=(i,)) for i in range(len(work))]
+    for thread in threads:
+        thread.start()
+    start.wait()
+    began = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - began
+    if failures:
+        raise RuntimeError(f"{len(failures)} client(s) failed, first: {failures[0]!r}")
+    return sum(done) / elapsed
+
+
+def run_parallel(
+    server: int,
+    port: int,
+    clients: int,
+    count: int,
+    tokens: tuple[str, dict[int, str]],
+) -> tuple[float, float, float, float]:
+    """``clients`` keep-alive threads: each issues ``count`` tickets, then each calls
+    next ``count`` times at its counter (fewer if its services run dry). Returns
+    tickets/s, calls/s and the server's CPU ms per ticket and per call."""
+    kiosk, officers = tokens
+    done: list[int] = []
+
+    def issuer(index: int) -> Callable[[], int]:
+        client = Client(port, keep_alive=True)
+
+        def issue() -> int:
+            for n in range(count):
+                body: dict[str, object] = {"service": SERVICES[(index + n) % len(SERVICES)]}
+                status = client.post("/api/v1/tickets", body, kiosk)
+                assert status == 201, status
+            return count
+
+        return issue
+
+    def caller(index: int) -> Callable[[], int]:
+        client = Client(port, keep_alive=True)
+        counter = COUNTERS[index % len(COUNTERS)]
+
+        def call() -> int:
+            for called in range(count):
+                status = client.post(f"/api/v1/counters/{counter}/next", {}, officers[counter])
+                assert status in (200, 204), status
+                if status == 204 or json.loads(client.body).get("ticket") is None:
+                    done.append(called)
+                    return called  # this counter's services are empty
+            done.append(count)
+            return count
+
+        return call
+
+    cpu = process_cpu_s(server)
+    issued = in_parallel([issuer(i) for i in range(clients)])
+    issue_cpu, cpu = process_cpu_s(server) - cpu, process_cpu_s(server)
+    called = in_parallel([caller(i) for i in range(clients)])
+    call_cpu = process_cpu_s(server) - cpu
+    per_issue = 1000 * issue_cpu / (clients * count)
+    return issued, called, per_issue, 1000 * call_cpu / max(1, sum(done))
+
+
+def connect_displays(port: int, token: str, count: int) -> Callable[[], None]:
+    """``count`` async Socket.IO displays on ``/display``, in a child process of their
+    own (so that decoding their frames does not take this process's clients' CPU);
+    returns their disconnect."""
+    if not count:
+        return lambda: None
+    command = [sys.executable, __file__, "--serve-displays", f"{port},{token},{count}"]
+    child = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None and child.stdin is not None
+    if child.stdout.readline().strip() != "READY":
+        raise SystemExit("the displays did not connect")
+    stdin = child.stdin
+
+    def disconnect() -> None:
+        stdin.close()
+        child.wait(timeout=60)
+
+    return disconnect
+
+
+def serve_displays(spec: str) -> None:
+    """Child process: connect the displays, say READY, hold them until stdin closes."""
+    from realtime import AsyncLoop, AsyncScreen  # type: ignore[import-not-found]
+
+    port, token, count = spec.split(",")
+    loop = AsyncLoop()
+    screens = [AsyncScreen(f"http://127.0.0.1:{port}", token, loop) for _ in range(int(count))]
+    print("READY", flush=True)
+    sys.stdin.read()
+    for screen in screens:
+        loop.run(screen.client.disconnect())
 
 
 def add_waiting(database: Path, zone: object, service: str, until: int) -> int:
@@ -228,53 +341,83 @@ def add_waiting(database: Path, zone: object, service: str, until: int) -> int:
         connection.close()
 
 
+def print_row(label: str, figures: tuple[float, float, float, float]) -> None:
+    """One line: tickets/s, calls/s, server CPU ms per ticket and per call, load."""
+    issued, called, issue_ms, call_ms = figures
+    print(
+        f"{label:<26}{issued:>12.0f}{called:>12.0f}"
+        f"{issue_ms:>14.2f}{call_ms:>13.2f}{load_average():>6}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--count", type=int, default=2000)
     parser.add_argument("--server", choices=["gevent", "gthread"], default="gevent")
-    parser.add_argument("--clients", type=int, default=8, help="concurrent clients (0: none)")
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent clients (0, 1: none)")
+    parser.add_argument("--displays", type=int, default=0, help="Socket.IO displays connected")
     parser.add_argument("--waiting", default="", help="e.g. 0,1000,10000 (empty: skip)")
     parser.add_argument("--modes", default="new,keep-alive", help="new,keep-alive (or empty)")
+    parser.add_argument("--serve-displays", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
+    if args.serve_displays:
+        serve_displays(args.serve_displays)
+        return
+    if args.waiting and args.database != "sqlite":
+        parser.error("--waiting works on SQLite only (it inserts straight into the file)")
+    modes = {"new": ("new connection/request", False), "keep-alive": ("keep-alive", True)}
+    chosen = [mode for mode in args.modes.split(",") if mode]
+    if unknown := [mode for mode in chosen if mode not in modes]:
+        parser.error(f"unknown --modes {','.join(unknown)} (new, keep-alive)")
+    with tempfile.TemporaryDirectory() as tmp, database(args.database) as url:
         folder = Path(tmp)
-        config = write_config(folder)
+        config = write_config(folder, url)
         settings = load_settings(config)
         queue = open_queue(settings)
         kiosk, _info = create_token(queue.db, "kiosk", name="bench kiosk")
-        officer, _info = create_token(queue.db, "officer", counter=2, name="bench officer")
-        database = Path(str(queue.db.url.database))
+        officers = {
+            n: create_token(queue.db, "officer", counter=n, name=f"bench officer {n}")[0]
+            for n in COUNTERS
+        }
+        display, _info = create_token(queue.db, "display", name="bench display")
+        sqlite_file = Path(str(queue.db.url.database)) if not url else None
         queue.db.dispose()
-        fsync_ms = commit_cost_ms(folder)
         port = free_port()
         server = start_server(args.server, config, port)
         try:
             wait_ready(port)
-            print(f"server: {args.server}, database: SQLite (WAL, synchronous=FULL)")
-            print(f"durable SQLite commit here: {fsync_ms:.2f} ms; load {load_average()}")
+            disconnect = connect_displays(port, display, args.displays)
+            kind = "SQLite (WAL, synchronous=FULL)" if not url else "PostgreSQL"
+            print(
+                f"server: {args.server}, database: {kind}, clients: {args.clients}, "
+                f"displays: {args.displays}"
+            )
+            if sqlite_file:
+                fsync_ms = commit_cost_ms(folder)
+                print(f"durable SQLite commit here: {fsync_ms:.2f} ms; load {load_average()}")
             print(
                 f"{'mode':<26}{'tickets/s':>12}{'calls/s':>12}"
                 f"{'CPU ms/issue':>14}{'CPU ms/call':>13}{'load':>6}"
             )
-            modes = {"new": ("new connection/request", False), "keep-alive": ("keep-alive", True)}
-            for mode in filter(None, args.modes.split(",")):
+            rows: list[tuple[str, tuple[float, float, float, float]]] = []
+            for mode in chosen:
                 label, keep_alive = modes[mode]
-                figures = run(Client(port, keep_alive), args.count, kiosk, officer, server.pid)
-                print(
-                    f"{label:<26}{figures[0]:>12.0f}{figures[1]:>12.0f}"
-                    f"{figures[2]:>14.2f}{figures[3]:>13.2f}{load_average():>6}"
-                )
-            if args.clients:
-                label = f"{args.clients} keep-alive clients"
-                issued, called = run_concurrent(port, args.clients, args.count, kiosk, officer)
-                print(f"{label:<26}{issued:>12.0f}{called:>12.0f}{'':>27}{load_average():>6}")
-            print(f"durable SQLite commit after: {commit_cost_ms(folder):.2f} ms")
-            if args.waiting:
+                client = Client(port, keep_alive)
+                rows.append((label, run(client, args.count, kiosk, officers[2], server.pid)))
+                print_row(*rows[-1])
+            if args.clients > 1:
+                tokens = (kiosk, officers)
+                figures = run_parallel(server.pid, port, args.clients, args.count, tokens)
+                print_row(f"{args.clients} keep-alive clients", figures)
+            if sqlite_file:
+                print(f"durable SQLite commit after: {commit_cost_ms(folder):.2f} ms")
+            if sqlite_file and args.waiting:
                 print(f"\nissuing (keep-alive, {args.count} tickets) with tickets already waiting")
                 print(f"{'waiting':>8}{'tickets/s':>12}{'CPU ms/issue':>14}{'load':>6}")
                 client = Client(port, True)
                 for level in (int(x) for x in args.waiting.split(",")):
-                    before = add_waiting(database, settings.center.zone, "HT", level)
+                    before = add_waiting(sqlite_file, settings.center.zone, "HT", level)
                     rate, cpu_ms = timed(
                         server.pid,
                         args.count,
@@ -282,6 +425,7 @@ def main() -> None:
                         201,
                     )
                     print(f"{before:>8,}{rate:>12.0f}{cpu_ms:>14.2f}{load_average():>6}")
+            disconnect()
         finally:
             server.terminate()
             server.wait(timeout=30)

@@ -6,8 +6,12 @@ subscribers (the Socket.IO bridges, the device worker, metrics) exactly once eac
 in ``seq`` order, whichever process or command wrote them:
 
 - **Fast path.** The request that committed an operation passes its envelopes to
-  :meth:`Relay.publish` at once; if they are next in order they go out from that thread
-  with no database read (today's latency).
+  :meth:`Relay.publish` at once, with no database read. Once the relay is started (the
+  server), publishing only queues them and wakes the relay's sender thread, so the
+  request answers at once and the fan-out to the screens happens off its thread; the
+  sender delivers whatever queued meanwhile as one batch (in order), so under load the
+  screens get fewer, larger frames. Not started (tests, tools), they go out from the
+  publishing thread.
 - **Catching up.** Anything else (the CLI, another server process, the devices
   process, or an operation of this process that has not reached :meth:`publish` yet)
   is read back from the outbox by :meth:`Relay.catch_up`: when a gap shows, when the
@@ -86,6 +90,10 @@ class Relay:
         self._published_at = 0.0  # when this process last published (monotonic)
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
+        self._sender: threading.Thread | None = None
+        self._outgoing: list[list[Envelope]] = []  # published, for the sender thread
+        self._outgoing_lock = threading.Lock()
+        self._send = threading.Event()
         # Called with the last seq after this process published its own envelopes (the
         # cluster's doorbell, so that the other processes read them at once).
         self.on_published: Callable[[int], None] | None = None
@@ -145,6 +153,16 @@ class Relay:
         if held is not None:
             held.append((self, batch))
             return
+        self._published_at = time.monotonic()
+        if self._sender is not None:
+            with self._outgoing_lock:
+                self._outgoing.append(batch)
+            self._send.set()
+            return
+        self._publish_now(batch)
+
+    def _publish_now(self, batch: list[Envelope]) -> None:
+        """Deliver ``batch`` (one operation's, or several in a row) from this thread."""
         with self._lock:
             if self._last is None:
                 self._last = batch[0].seq - 1
@@ -154,7 +172,6 @@ class Relay:
             else:
                 self._deliver(batch)
                 gap = False
-        self._published_at = time.monotonic()
         if gap:
             self._fill_gap()
         if self.on_published is not None:
@@ -253,19 +270,51 @@ class Relay:
         self._wake.set()
 
     def start(self) -> None:
-        """Start the follower thread (catches up at once, then every ``poll_s``)."""
+        """Start the follower thread (catches up at once, then every ``poll_s``) and the
+        sender thread (delivers what requests publish)."""
         if self._thread is not None or self._db is None:
             return
         self._stopping.clear()
+        self._sender = threading.Thread(target=self._send_out, name="xephang-relay-send")
+        self._sender.daemon = True
+        self._sender.start()
         self._thread = threading.Thread(target=self._follow, name="xephang-relay", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
         thread, self._thread = self._thread, None
+        sender, self._sender = self._sender, None
         self._stopping.set()
         self._wake.set()
-        if thread is not None:
-            thread.join(timeout=10)
+        self._send.set()
+        for running in (sender, thread):
+            if running is not None:
+                running.join(timeout=10)
+        self._send_queued()  # anything published while stopping
+
+    def _send_out(self) -> None:
+        """The sender thread: deliver what was published, as it comes."""
+        while not self._stopping.is_set():
+            self._send.wait()
+            self._send.clear()
+            self._send_queued()
+
+    def _send_queued(self) -> None:
+        """Deliver the queued batches; consecutive ones (by ``seq``) as one batch, so a
+        screen gets one frame for what piled up while the last frames went out."""
+        with self._outgoing_lock:
+            queued, self._outgoing = self._outgoing, []
+        runs: list[list[Envelope]] = []
+        for batch in sorted(queued, key=lambda b: b[0].seq):
+            if runs and runs[-1][-1].seq + 1 == batch[0].seq:
+                runs[-1].extend(batch)
+            else:
+                runs.append(list(batch))
+        for run in runs:
+            try:
+                self._publish_now(run)
+            except Exception:  # the gap's read failed: the follower reads it later
+                log.warning("the relay could not fill a gap; the follower will")
 
     def _follow(self) -> None:
         """Read the outbox: when nudged (the doorbell), to fill a gap, and when this

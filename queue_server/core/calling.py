@@ -18,6 +18,7 @@ from queue_server.core.events import (
     CounterChanged,
     CounterView,
     DomainEvent,
+    QueueChanged,
     TicketCalled,
     TicketView,
 )
@@ -50,16 +51,18 @@ def call_next(
         state = lock_counter(conn, info)
         finish_current(ctx, conn, info, state, now, actor, events, log)
         claimed, streak = _claim_by_policy(ctx, conn, info, state, day, now, officer_id)
-        fast(
-            conn,
-            sql.SET_COUNTER_AFTER_CALL,
-            {
-                "counter_id": info.id,
-                "current": claimed.id if claimed is not None else None,
-                "streak": streak,
-                "now": now,
-            },
-        )
+        seated = claimed is not None and hasattr(claimed, "waiting")  # PostgreSQL's claim
+        if not seated:
+            fast(
+                conn,
+                sql.SET_COUNTER_AFTER_CALL,
+                {
+                    "counter_id": info.id,
+                    "current": claimed.id if claimed is not None else None,
+                    "streak": streak,
+                    "now": now,
+                },
+            )
         ticket: TicketView | None = None
         if claimed is not None:
             eventlog.record(
@@ -77,7 +80,11 @@ def call_next(
             events.append(
                 TicketCalled(ticket=ticket, counter=info.number, counter_name=info.name, at=now)
             )
-            events.extend(queue_events(ctx, conn, {claimed.service_id}, day, now))
+            if seated:  # counted by the claim
+                code = ctx.catalogue.service_by_id(claimed.service_id).code
+                events.append(QueueChanged(service=code, waiting=int(claimed.waiting), at=now))
+            else:
+                events.extend(queue_events(ctx, conn, {claimed.service_id}, day, now))
         eventlog.write(conn, log)
         view = counter_view(ctx.catalogue, info, CounterStatus.OPEN, ticket)
         events.append(CounterChanged(counter=view, at=now))
@@ -209,12 +216,14 @@ def _claim_by_policy(
         if not found:
             break
         ranked = policy.order(found, now, streak=streak, max_streak=max_streak)
-        claimed = _claim_first(conn, ranked, info, now, officer_id)
+        normal = sum(c.is_normal for c in found)  # normal tickets waiting now
+        streaks = {
+            c.ticket_id: policy.next_streak(c, streak=streak, normal_waiting=normal > c.is_normal)
+            for c in ranked
+        }
+        claimed = _claim_first(conn, ranked, info, (day, now), officer_id, (streak, streaks))
         if claimed is not None:
-            chosen = next(c for c in ranked if c.ticket_id == claimed.id)
-            normal_waiting = any(c.is_normal for c in found if c is not chosen)
-            streak = policy.next_streak(chosen, streak=streak, normal_waiting=normal_waiting)
-            return claimed, streak
+            return claimed, streaks[claimed.id]
     return None, streak
 
 
@@ -222,15 +231,25 @@ def _claim_first(
     conn: Connection,
     ranked: list[policy.Candidate],
     info: CounterInfo,
-    now: datetime,
+    when: tuple[date, datetime],
     officer_id: int | None,
+    streaks: tuple[int, dict[int, int]],
 ) -> Row | None:
-    """Take the first ticket of ``ranked`` that no other counter has taken."""
+    """Take the first ticket of ``ranked`` that no other counter has taken.
+
+    PostgreSQL, in the same statement: the counter's current ticket and priority streak
+    (``streaks``: the streak now, and after calling each ticket) set, and the tickets
+    still waiting for the claimed ticket's service counted (the row's ``waiting``).
+    ``when``: the day and the time.
+    """
+    day, now = when
     params: dict[str, Any] = {"counter_id": info.id, "now": now, "officer_id": officer_id}
     if conn.dialect.name == "postgresql":
         ids = [c.ticket_id for c in ranked]
-        params |= {"ticket_ids": ids, "ranking": ids}
-        return fast(conn, sql.CLAIM_FIRST_FREE, params).one_or_none()
+        streak, after = streaks
+        params |= {"ticket_ids": ids, "ranking": ids, "waiting_day": day}
+        params |= {"streak": streak, "streaks": [after[i] for i in ids]}
+        return fast(conn, sql.CLAIM_AND_SEAT, params).one_or_none()
     for candidate in ranked:  # SQLite: writers are serialised, the first one wins
         row = fast(conn, sql.CLAIM, params | {"ticket_id": candidate.ticket_id})
         claimed = row.one_or_none()

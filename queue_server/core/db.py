@@ -28,6 +28,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
+from queue_server.core import pgpool
 from queue_server.core.errors import Unavailable
 from queue_server.core.groupcommit import BatchFailed, GroupCommit, LockTimeout
 from queue_server.core.storage import FileIdentity, private_dir
@@ -143,9 +144,9 @@ class Database:
                 echo=echo,
                 pool_size=20,
                 max_overflow=20,
-                pool_pre_ping=True,  # a connection broken since its last use is replaced
-                connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_S},
+                connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_S, **pgpool.connect_args()},
             )
+            pgpool.ping_after_idle(self.engine)  # a connection broken since its last use
         else:
             raise ValueError(f"unsupported database {self.dialect!r}: use sqlite or postgresql")
 

@@ -19,14 +19,27 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    String,
+    Text,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    true,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from queue_server.core.context import Outcome, QueueContext
 from queue_server.core.db import Database
 from queue_server.core.envelope import Envelope
 from queue_server.core.events import DomainEvent
 from queue_server.core.fastsql import execute as fast
-from queue_server.core.models import OutboxEvent, OutboxHead
+from queue_server.core.models import OutboxEvent, OutboxHead, UTCDateTime
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -48,6 +61,36 @@ AFTER = (
     .limit(bindparam("limit"))
 )
 
+# PostgreSQL: number and write a transaction's events in one statement, so the head row
+# is locked for one round trip and the commit (every writer waits for that lock).
+_head = ADVANCE.cte("head")
+_rows = (
+    func.unnest(
+        bindparam("names", type_=ARRAY(String)),
+        bindparam("payloads", type_=ARRAY(Text)),
+        bindparam("privates", type_=ARRAY(Text)),
+    )
+    .table_valued("name", "payload", "private", with_ordinality="ord")
+    .render_derived()
+)
+ADVANCE_AND_INSERT = (
+    insert(OutboxEvent)
+    .from_select(
+        ["seq", "name", "payload", "private", "at"],
+        select(
+            _head.c.seq - bindparam("count", type_=BigInteger) + _rows.c.ord,
+            _rows.c.name,
+            _rows.c.payload,
+            _rows.c.private,
+            bindparam("at", type_=UTCDateTime()),
+        )
+        .select_from(_head)
+        .join(_rows, true()),
+    )
+    .add_cte(_head)
+    .returning(OutboxEvent.seq)
+)
+
 
 def _encode(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
@@ -58,6 +101,8 @@ def append(conn: Connection, events: Sequence[DomainEvent], at: datetime) -> lis
     PostgreSQL the head row stays locked until commit)."""
     if not events:
         return []
+    if conn.dialect.name == "postgresql":
+        return _append_in_one(conn, events, at)
     last = fast(conn, ADVANCE, {"count": len(events)}).scalar_one()
     first = int(last) - len(events) + 1
     envelopes = [Envelope.of(event, first + index) for index, event in enumerate(events)]
@@ -73,6 +118,21 @@ def append(conn: Connection, events: Sequence[DomainEvent], at: datetime) -> lis
     ]
     fast(conn, INSERT, rows)
     return envelopes
+
+
+def _append_in_one(conn: Connection, events: Sequence[DomainEvent], at: datetime) -> list[Envelope]:
+    """:func:`append` in one statement (PostgreSQL): the envelopes are numbered from
+    the seqs the statement gave."""
+    unnumbered = [Envelope.of(event, 0) for event in events]
+    params = {
+        "count": len(events),
+        "names": [e.name for e in unnumbered],
+        "payloads": [_encode(e.payload) for e in unnumbered],
+        "privates": [None if e.private is None else _encode(e.private) for e in unnumbered],
+        "at": at,
+    }
+    first = min(int(seq) for (seq,) in conn.execute(ADVANCE_AND_INSERT, params))
+    return [replace(e, seq=first + index) for index, e in enumerate(unnumbered)]
 
 
 def last_seq(conn: Connection) -> int:

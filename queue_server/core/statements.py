@@ -9,8 +9,23 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from sqlalchemy import Integer, bindparam, func, or_, select, union_all, update
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Float,
+    Integer,
+    bindparam,
+    extract,
+    func,
+    or_,
+    select,
+    type_coerce,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.sql.elements import BindParameter, Grouping
+from sqlalchemy.sql.visitors import replacement_traverse
 
 from queue_server.core.models import (
     Counter,
@@ -242,3 +257,81 @@ SET_COUNTER_AFTER_CALL = (
 REPRINTS_OF_TICKET = select(func.count()).where(
     TicketEvent.ticket_id == bindparam("ticket_id"), TicketEvent.action == "reprint"
 )
+
+
+# ---------------------------------------------------------------- PostgreSQL only
+# Fewer round trips where PostgreSQL can do several changes in one statement
+# (data-modifying CTEs, which all see the statement's snapshot).
+
+_closed = CLOSE_CURRENT.cte("closed")
+_served_s = extract("epoch", NOW - func.coalesce(_closed.c.serving_at, _closed.c.called_at))
+_learned = (
+    update(Service)
+    .where(
+        Service.id == _closed.c.service_id,
+        bindparam("learn", type_=Boolean),
+        _served_s > 0,
+        _served_s <= bindparam("max_s", type_=Float),
+    )
+    .values(
+        avg_service_s=func.coalesce(Service.avg_service_s, Service.default_service_s)
+        * bindparam("keep", type_=Float)
+        + _served_s * bindparam("alpha", type_=Float)
+    )
+    .cte("learned")
+)
+
+# Close a called or serving ticket and (``learn``) move its service's average service
+# time toward this service's length, as CLOSE_CURRENT then LEARN_SERVICE_TIME do.
+CLOSE_AND_LEARN = select(*_closed.c).add_cte(_learned)
+
+
+_WAITING_DAY = bindparam("waiting_day", type_=Date)
+
+
+def _waiting_in(service_id: Any) -> Any:
+    """WAITING_IN_SERVICE for the service ``service_id`` (a column) on the day
+    ``waiting_day``, as a scalar."""
+
+    def swap(element: Any, **_kw: Any) -> Any:
+        if isinstance(element, BindParameter) and element.key == "service_id":
+            return service_id
+        if isinstance(element, BindParameter) and element.key == "day":
+            return _WAITING_DAY  # "day" would also set the column of an UPDATE's rows
+        return None
+
+    counted: Any = WAITING_IN_SERVICE
+    return replacement_traverse(counted, {}, swap).scalar_subquery()
+
+
+_claimed = CLAIM_FIRST_FREE.cte("claimed")
+# The streak the counter would have after calling each ticket of ``ranking`` (in brackets:
+# PostgreSQL takes no subscript right after a cast).
+_STREAKS = type_coerce(Grouping(bindparam("streaks", type_=ARRAY(Integer))), ARRAY(Integer))
+_seated = (
+    update(Counter)
+    .where(Counter.id == bindparam("counter_id"))
+    .values(
+        current_ticket_id=select(_claimed.c.id).scalar_subquery(),
+        priority_streak=func.coalesce(
+            select(
+                _STREAKS[
+                    func.array_position(bindparam("ranking", type_=ARRAY(Integer)), _claimed.c.id)
+                ]
+            ).scalar_subquery(),
+            bindparam("streak"),
+        ),
+        status=CounterStatus.OPEN,
+        updated_at=NOW,
+    )
+    .cte("seated")
+)
+
+# Claim the first free ticket of a ranked list (CLAIM_FIRST_FREE), make it the counter's
+# current one with the priority streak ``streaks`` gives for it (SET_COUNTER_AFTER_CALL:
+# no row, none free, and the counter is left with none), and count the tickets still
+# waiting for its service. The count reads the statement's snapshot, taken before the
+# claim: it still counts the claimed ticket, hence ``waiting - 1``.
+CLAIM_AND_SEAT = select(
+    *_claimed.c, (_waiting_in(_claimed.c.service_id) - 1).label("waiting")
+).add_cte(_seated)

@@ -7,6 +7,8 @@ record what the app emits.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -31,6 +33,16 @@ def flatten(received: list[dict[str, Any]]) -> list[list[tuple[str, dict[str, An
         if name != "snapshot":
             frames.append([tuple(pair) for pair in data] if name == "batch" else [(name, data)])
     return frames
+
+
+def eventually(condition: Callable[[], bool], timeout: float) -> bool:
+    """Whether ``condition`` holds within ``timeout`` seconds (checked every 20 ms)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
 
 
 def commit(db: Database, events: list[DomainEvent]) -> list[Envelope]:
@@ -82,3 +94,45 @@ def test_every_namespace_gets_every_event_once_in_order(
     assert [payload["seq"] for frame in frames for _name, payload in frame] == list(
         range(devices_from + 1, devices_from + total + 1)
     )
+
+
+def test_a_started_relay_sends_from_its_own_thread_once_in_order(
+    app: Flask, token: Callable[..., dict[str, str]]
+) -> None:
+    """Started (the server), the relay sends what requests publish from its sender
+    thread, not theirs; screens still get every event once, in order, chained."""
+    socketio = app.extensions["socketio"]
+    secret = token("display")["Authorization"].split()[1]
+    display = socketio.test_client(app, namespace="/display", auth={"token": secret})
+    display_from = display.get_received("/display")[0]["args"][0]["seq"]
+    runtime = app.extensions["xephang"]
+    senders: set[str] = set()
+    runtime.relay.subscribe_batches(lambda _batch: senders.add(threading.current_thread().name))
+    at = datetime.now(UTC)
+    runtime.relay.start()
+    try:
+
+        def operations(thread: int) -> None:
+            for operation in range(OPERATIONS):
+                events: list[DomainEvent] = [
+                    QueueChanged(service=f"T{thread}", waiting=operation * EVENTS + index, at=at)
+                    for index in range(EVENTS)
+                ]
+                runtime.relay.publish(commit(runtime.queue.db, events))
+
+        with ThreadPoolExecutor(max_workers=THREADS) as pool:
+            list(pool.map(operations, range(THREADS)))
+        total = THREADS * OPERATIONS * EVENTS
+        shown: list[dict[str, Any]] = []
+
+        def all_shown() -> bool:
+            frames = flatten(display.get_received("/display"))
+            shown.extend(payload for frame in frames for _name, payload in frame)
+            return len(shown) >= total
+
+        assert eventually(all_shown, timeout=10)
+    finally:
+        runtime.relay.stop()
+    assert [p["seq"] for p in shown] == list(range(display_from + 1, display_from + total + 1))
+    assert [p["prev"] for p in shown] == [display_from] + [p["seq"] for p in shown[:-1]]
+    assert senders <= {"xephang-relay-send", "xephang-relay"}  # never a request's thread
