@@ -171,11 +171,11 @@ def test_events_carry_consecutive_seq_and_the_call(server: LiveServer) -> None:
 
 
 def test_concurrent_operations_reach_every_namespace_in_seq_order(server: LiveServer) -> None:
-    """No event is lost, doubled or reordered, and a call is one frame.
+    """No event is lost, doubled or reordered, and a call is never split across frames.
 
     Four counters issue and call at the same time; the display (screen events, chained
     by ``prev``) and the officer console (every event) must see every number once, in
-    the outbox's order, and every call as one frame.
+    the outbox's order, and every call's events together in one frame.
     """
     display, on_display = connect(server, "/display", auth={"token": server.token("display")})
     cookie = staff_cookie(server, "officer-order")
@@ -204,8 +204,18 @@ def test_concurrent_operations_reach_every_namespace_in_seq_order(server: LiveSe
         seqs = [data["seq"] for _name, data in shown]
         assert seqs == sorted(seqs) and seqs[0] > display_from
         assert [data["prev"] for _name, data in shown][1:] == seqs[:-1]
+        # A call's three events come in one frame; the relay's sender may put the events of
+        # other operations that piled up meanwhile in the same frame (a batch).
         calls = [frame for frame in on_display.frames if "ticket_called" in frame]
-        assert calls == [["ticket_called", "queue_changed", "counter_changed"]] * 24
+        assert sum(frame.count("ticket_called") for frame in calls) == 24
+        for frame in calls:
+            for at, name in enumerate(frame):
+                if name == "ticket_called":
+                    assert frame[at : at + 3] == [
+                        "ticket_called",
+                        "queue_changed",
+                        "counter_changed",
+                    ]
 
         staff = events_until(on_officer, officer_to)
         assert [data["seq"] for _name, data in staff] == list(
