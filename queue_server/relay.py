@@ -337,5 +337,7 @@ class Relay:
                     self.catch_up()
                 wait = self.poll_s
             except Exception:
-                log.warning("the relay could not read the outbox; again in %.0f s", RETRY_S)
+                log.warning(
+                    "the relay could not read the outbox; again in %.0f s", RETRY_S, exc_info=True
+                )
                 wait = RETRY_S
