@@ -8,7 +8,6 @@ old "dê" and "giê") are found, and so are two letters sharing one clip.
 from __future__ import annotations
 
 import functools
-import io
 import itertools
 import wave
 from collections.abc import Iterable
@@ -26,7 +25,7 @@ from xephang.devices.audio.likeness import (
     join,
 )
 from xephang.devices.audio.pack import PackError, VoicePack
-from xephang.devices.audio.wavio import Audio
+from xephang.devices.audio.wavio import read_wav
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,14 +44,7 @@ def clip_frames(wav: bytes) -> Frames | None:
     """Frames of a WAV file's bytes (cached by content, so copies of a pack share them);
     None if they are not a readable PCM WAV."""
     try:
-        with wave.open(io.BytesIO(wav), "rb") as reader:
-            audio = Audio(
-                frames=reader.readframes(reader.getnframes()),
-                sample_rate=reader.getframerate(),
-                channels=reader.getnchannels(),
-                sample_width=reader.getsampwidth(),
-            )
-        return features(audio)
+        return features(read_wav(wav))
     except (wave.Error, EOFError, ValueError):
         return None
 

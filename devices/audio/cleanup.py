@@ -7,7 +7,6 @@ does the rest on the server so every clip of a pack is treated the same way.
 
 from __future__ import annotations
 
-import io
 import math
 import wave
 from array import array
@@ -15,6 +14,7 @@ from array import array
 from xephang.devices.audio.wavio import (
     SILENCE_THRESHOLD,
     Audio,
+    read_wav,
     resample,
     samples,
     to_bytes,
@@ -43,13 +43,7 @@ class TakeError(ValueError):
 def decode_wav(data: bytes) -> Audio:
     """The PCM WAV in ``data`` as mono 16-bit audio; :class:`TakeError` if it is not one."""
     try:
-        with wave.open(io.BytesIO(data), "rb") as reader:
-            audio = Audio(
-                frames=reader.readframes(reader.getnframes()),
-                sample_rate=reader.getframerate(),
-                channels=reader.getnchannels(),
-                sample_width=reader.getsampwidth(),
-            )
+        audio = read_wav(data)
     except (wave.Error, EOFError, ValueError) as exc:
         raise TakeError(_("This is not a WAV sound file ({error}).").format(error=exc)) from None
     if audio.sample_width != 2:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 import wave
 from array import array
@@ -31,9 +32,11 @@ class Audio:
         return self.frame_count / self.sample_rate
 
 
-def read_wav(path: Path) -> Audio:
-    """Read a PCM WAV file (``wave.Error`` / ``EOFError`` if it is not one)."""
-    with wave.open(str(path), "rb") as reader:
+def read_wav(source: Path | bytes) -> Audio:
+    """Read a PCM WAV file, or a WAV file's bytes (``wave.Error`` / ``EOFError`` if it is
+    not one)."""
+    opened = io.BytesIO(source) if isinstance(source, bytes) else str(source)
+    with wave.open(opened, "rb") as reader:
         return Audio(
             frames=reader.readframes(reader.getnframes()),
             sample_rate=reader.getframerate(),

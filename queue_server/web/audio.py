@@ -48,21 +48,31 @@ def _render(number: str, counter: int) -> RenderedAnnouncement:
         raise NotFound(_("Unknown ticket: {id}").format(id=number)) from None
 
 
-@audio.get("/call/<number>/<int:counter>.json")
-def call_text(number: str, counter: int) -> Response:
-    rendered = _render(number, counter)
+def rendered_json(rendered: RenderedAnnouncement, wav: str, **more: Any) -> Response:
+    """What a page needs to show and play a rendered announcement (``wav``: its URL)."""
     body: dict[str, Any] = {
         "text": rendered.text,
         "spoken_text": rendered.spoken_text,
         "duration_s": round(rendered.duration_s, 3),
-        "wav": url_for("audio.call_wav", number=number, counter=counter),
+        **more,
+        "wav": wav,
     }
     return jsonify(body)
 
 
+def wav_file(rendered: RenderedAnnouncement, max_age: int) -> Response:
+    """The rendered WAV, cacheable by every browser for ``max_age`` seconds."""
+    response = send_file(rendered.path, mimetype="audio/wav", max_age=max_age)
+    response.headers["Cache-Control"] = f"public, max-age={max_age}"
+    return response
+
+
+@audio.get("/call/<number>/<int:counter>.json")
+def call_text(number: str, counter: int) -> Response:
+    wav = url_for("audio.call_wav", number=number, counter=counter)
+    return rendered_json(_render(number, counter), wav)
+
+
 @audio.get("/call/<number>/<int:counter>.wav")
 def call_wav(number: str, counter: int) -> Response:
-    rendered = _render(number, counter)
-    response = send_file(rendered.path, mimetype="audio/wav", max_age=3600)
-    response.headers["Cache-Control"] = "public, max-age=3600"
-    return response
+    return wav_file(_render(number, counter), max_age=3600)

@@ -13,13 +13,11 @@ priority category's name, for the officer console). See docs/screens.md.
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import Blueprint, Response, jsonify, send_file, url_for
+from flask import Blueprint, Response, url_for
 
 from queue_server.core.errors import NotFound
 from queue_server.i18n import N_, _, translate
-from queue_server.web.audio import TICKET_NUMBER, _voice
+from queue_server.web.audio import TICKET_NUMBER, _voice, rendered_json, wav_file
 from queue_server.web.state import xephang
 from xephang.devices.audio.prompts import Code, Part, Said, build_prompt, fill
 from xephang.devices.audio.render import RenderedAnnouncement
@@ -114,19 +112,10 @@ def _render(lang: str, prompt: str) -> RenderedAnnouncement:
 @kiosk_voice.get("/<lang>/<path:prompt>.json")
 def prompt_text(lang: str, prompt: str) -> Response:
     rendered = _render(lang, prompt)
-    body: dict[str, Any] = {
-        "text": rendered.text,
-        "spoken_text": rendered.spoken_text,
-        "duration_s": round(rendered.duration_s, 3),
-        "missing": list(rendered.missing),
-        "wav": url_for("kiosk_voice.prompt_wav", lang=lang, prompt=prompt),
-    }
-    return jsonify(body)
+    wav = url_for("kiosk_voice.prompt_wav", lang=lang, prompt=prompt)
+    return rendered_json(rendered, wav, missing=list(rendered.missing))
 
 
 @kiosk_voice.get("/<lang>/<path:prompt>.wav")
 def prompt_wav(lang: str, prompt: str) -> Response:
-    rendered = _render(lang, prompt)
-    response = send_file(rendered.path, mimetype="audio/wav", max_age=60)
-    response.headers["Cache-Control"] = "public, max-age=60"
-    return response
+    return wav_file(_render(lang, prompt), max_age=60)

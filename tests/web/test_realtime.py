@@ -50,16 +50,9 @@ def commit(db: Database, events: list[DomainEvent]) -> list[Envelope]:
     return recorded(db, lambda: Outcome(None, events)).envelopes
 
 
-def test_every_namespace_gets_every_event_once_in_order(
-    app: Flask, token: Callable[..., dict[str, str]]
-) -> None:
-    socketio = app.extensions["socketio"]
-    secret = token("display")["Authorization"].split()[1]
-    display = socketio.test_client(app, namespace="/display", auth={"token": secret})
-    devices = socketio.test_client(app, namespace="/devices", auth={"token": secret})
-    display_from = display.get_received("/display")[0]["args"][0]["seq"]
-    devices_from = devices.get_received("/devices")[0]["args"][0]["seq"]
-    runtime = app.extensions["xephang"]
+def publish_from_threads(runtime: Any) -> int:
+    """THREADS threads each commit and publish OPERATIONS operations of EVENTS events at
+    once; how many events in all."""
     at = datetime.now(UTC)
 
     def operations(thread: int) -> None:
@@ -72,7 +65,19 @@ def test_every_namespace_gets_every_event_once_in_order(
 
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
         list(pool.map(operations, range(THREADS)))
-    total = THREADS * OPERATIONS * EVENTS
+    return THREADS * OPERATIONS * EVENTS
+
+
+def test_every_namespace_gets_every_event_once_in_order(
+    app: Flask, token: Callable[..., dict[str, str]]
+) -> None:
+    socketio = app.extensions["socketio"]
+    secret = token("display")["Authorization"].split()[1]
+    display = socketio.test_client(app, namespace="/display", auth={"token": secret})
+    devices = socketio.test_client(app, namespace="/devices", auth={"token": secret})
+    display_from = display.get_received("/display")[0]["args"][0]["seq"]
+    devices_from = devices.get_received("/devices")[0]["args"][0]["seq"]
+    total = publish_from_threads(app.extensions["xephang"])
 
     # Screens: the outbox's seq without a gap, each event's prev the one before it.
     frames = flatten(display.get_received("/display"))
@@ -108,21 +113,9 @@ def test_a_started_relay_sends_from_its_own_thread_once_in_order(
     runtime = app.extensions["xephang"]
     senders: set[str] = set()
     runtime.relay.subscribe_batches(lambda _batch: senders.add(threading.current_thread().name))
-    at = datetime.now(UTC)
     runtime.relay.start()
     try:
-
-        def operations(thread: int) -> None:
-            for operation in range(OPERATIONS):
-                events: list[DomainEvent] = [
-                    QueueChanged(service=f"T{thread}", waiting=operation * EVENTS + index, at=at)
-                    for index in range(EVENTS)
-                ]
-                runtime.relay.publish(commit(runtime.queue.db, events))
-
-        with ThreadPoolExecutor(max_workers=THREADS) as pool:
-            list(pool.map(operations, range(THREADS)))
-        total = THREADS * OPERATIONS * EVENTS
+        total = publish_from_threads(runtime)
         shown: list[dict[str, Any]] = []
 
         def all_shown() -> bool:
