@@ -30,6 +30,12 @@ from queue_server.core.views import counter_view, status_label, ticket_view
 from queue_server.i18n import _
 
 CLAIM_PER_GROUP = 16  # oldest tickets per (service, category) group read per round
+# SQLite serialises writers, so the policy's first ticket is always free to claim. Within
+# a walk-in group the policy is first come first served, so that ticket is one of the
+# groups' heads, and the heads also tell whether a normal ticket waits (the streak
+# rule). Due appointments are placed against every walk-in read: then the usual
+# CLAIM_PER_GROUP are read, as on PostgreSQL.
+HEADS_PER_GROUP = 1
 CLAIM_ROUNDS = 50  # rounds of reading candidates while other counters take them
 
 
@@ -211,8 +217,13 @@ def _claim_by_policy(
     counter's new priority streak."""
     max_streak = ctx.options.policy.max_consecutive_priority
     streak = state.priority_streak
+    heads_only = conn.dialect.name == "sqlite"
     for _round in range(CLAIM_ROUNDS):
-        found = candidates(ctx, conn, info, day, per_group=CLAIM_PER_GROUP)
+        found = candidates(
+            ctx, conn, info, day, per_group=HEADS_PER_GROUP if heads_only else CLAIM_PER_GROUP
+        )
+        if heads_only and any(c.due_at is not None for c in found):
+            found = candidates(ctx, conn, info, day, per_group=CLAIM_PER_GROUP)
         if not found:
             break
         ranked = policy.order(found, now, streak=streak, max_streak=max_streak)

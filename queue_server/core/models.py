@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -149,6 +150,18 @@ class Ticket(Base):
         UniqueConstraint("origin_service_id", "day", "seq", name="uq_tickets_origin_day_seq"),
         # The queue: each (service, category) group of today's waiting tickets in order.
         Index("ix_tickets_queue", "status", "day", "service_id", "priority_id", "issued_at", "id"),
+        # Appointment tickets by their slot (only they are in it: walk-ins have no due_at).
+        Index(
+            "ix_tickets_appointments",
+            "status",
+            "day",
+            "service_id",
+            "due_at",
+            "issued_at",
+            "id",
+            sqlite_where=text("due_at IS NOT NULL"),
+            postgresql_where=text("due_at IS NOT NULL"),
+        ),
         Index("ix_tickets_day", "day"),
     )
 
