@@ -73,35 +73,67 @@ class _Compiled:
         assert isinstance(compiled, SQLCompiler)  # a SELECT/INSERT/UPDATE, never DDL
         self.sql = str(compiled)
         names = list(compiled.positiontup or [])
+        # (key, default already converted, processor); a literal's bind (status_1 …) is
+        # never passed, so its converted default is used as it is.
         self.binds: list[tuple[str, Any, Callable[[Any], Any] | None]] = []
         for name in names:
             bind = compiled.binds[name]
             processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
-            default = bind.value if bind.callable is None else bind.callable()
-            self.binds.append(
-                (bind.key if bind.key in compiled.binds else name, default, processor)
-            )
+            key = bind.key if bind.key in compiled.binds else name
+            if bind.callable is not None:  # a default made at each execution: keep it so
+                callable_ = bind.callable
+                self.binds.append((key, _Deferred(callable_), processor))
+                continue
+            default = bind.value
+            self.binds.append((key, processor(default) if processor else default, processor))
         columns = [(c[0], c[3]) for c in compiled._result_columns or ()]  # (name, type)
         row_type = namedtuple("Row", [name for name, _ in columns], rename=True)  # type: ignore[misc]  # names known at run time only
         self.make_row: Callable[[Iterable[Any]], Any] = row_type._make
         self.result_processors = [
-            t.dialect_impl(dialect).result_processor(dialect, None) for _, t in columns
+            (index, processor)
+            for index, (_, t) in enumerate(columns)
+            if (processor := t.dialect_impl(dialect).result_processor(dialect, None))
         ]
 
     def params(self, values: Mapping[str, Any]) -> list[Any]:
+        """The positional parameters; each passed value converted once (a statement
+        may name it many times, as the candidates' union does)."""
         out = []
+        converted: dict[str, Any] = {}
         for key, default, processor in self.binds:
-            value = values.get(key, default)
-            out.append(processor(value) if processor is not None else value)
+            if key in values:
+                if key not in converted:
+                    value = values[key]
+                    converted[key] = processor(value) if processor is not None else value
+                out.append(converted[key])
+            elif type(default) is _Deferred:
+                value = default.make()
+                out.append(processor(value) if processor is not None else value)
+            else:
+                out.append(default)
         return out
 
     def rows(self, raw: Sequence[tuple[Any, ...]]) -> list[Any]:
         processors = self.result_processors
         make = self.make_row
-        return [
-            make(p(v) if p is not None else v for p, v in zip(processors, row, strict=True))
-            for row in raw
-        ]
+        if not processors:
+            return [make(row) for row in raw]
+        out = []
+        for row in raw:
+            values = list(row)
+            for index, processor in processors:
+                values[index] = processor(values[index])
+            out.append(make(values))
+        return out
+
+
+class _Deferred:
+    """A bind's default made by a callable at each execution."""
+
+    __slots__ = ("make",)
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self.make = make
 
 
 MAX_ENTRIES = 1024
