@@ -47,10 +47,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-REPO = Path(__file__).resolve().parents[1]
+# The code measured: this checkout, or another one's (``XEPHANG_CODE``, run with that
+# checkout's Python) so that two versions are measured by the same script.
+REPO = Path(os.environ.get("XEPHANG_CODE") or Path(__file__).resolve().parents[1])
 sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "bench"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fsync import commit_cost_ms, load_average  # type: ignore[import-not-found]  # noqa: E402
 
@@ -359,6 +362,7 @@ def main() -> None:
     parser.add_argument("--displays", type=int, default=0, help="Socket.IO displays connected")
     parser.add_argument("--waiting", default="", help="e.g. 0,1000,10000 (empty: skip)")
     parser.add_argument("--modes", default="new,keep-alive", help="new,keep-alive (or empty)")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--serve-displays", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_displays:
@@ -400,22 +404,28 @@ def main() -> None:
                 f"{'mode':<26}{'tickets/s':>12}{'calls/s':>12}"
                 f"{'CPU ms/issue':>14}{'CPU ms/call':>13}{'load':>6}"
             )
-            rows: list[tuple[str, tuple[float, float, float, float]]] = []
+            found: dict[str, Any] = {"load": [load_average()]}
+            if sqlite_file:
+                found["fsync_ms"] = [fsync_ms]
             for mode in chosen:
                 label, keep_alive = modes[mode]
                 client = Client(port, keep_alive)
-                rows.append((label, run(client, args.count, kiosk, officers[2], server.pid)))
-                print_row(*rows[-1])
+                found[mode] = run(client, args.count, kiosk, officers[2], server.pid)
+                print_row(label, found[mode])
             if args.clients > 1:
                 tokens = (kiosk, officers)
                 figures = run_parallel(server.pid, port, args.clients, args.count, tokens)
+                found["clients"] = figures
                 print_row(f"{args.clients} keep-alive clients", figures)
             if sqlite_file:
-                print(f"durable SQLite commit after: {commit_cost_ms(folder):.2f} ms")
+                after_ms = commit_cost_ms(folder)
+                found["fsync_ms"].append(after_ms)
+                print(f"durable SQLite commit after: {after_ms:.2f} ms")
             if sqlite_file and args.waiting:
                 print(f"\nissuing (keep-alive, {args.count} tickets) with tickets already waiting")
                 print(f"{'waiting':>8}{'tickets/s':>12}{'CPU ms/issue':>14}{'load':>6}")
                 client = Client(port, True)
+                found["waiting"] = waiting = {}
                 for level in (int(x) for x in args.waiting.split(",")):
                     before = add_waiting(sqlite_file, settings.center.zone, "HT", level)
                     rate, cpu_ms = timed(
@@ -424,8 +434,12 @@ def main() -> None:
                         lambda: client.post("/api/v1/tickets", {"service": "HT"}, kiosk),
                         201,
                     )
+                    waiting[level] = (rate, cpu_ms)
                     print(f"{before:>8,}{rate:>12.0f}{cpu_ms:>14.2f}{load_average():>6}")
             disconnect()
+            found["load"].append(load_average())
+            if args.json:
+                args.json.write_text(json.dumps(found), encoding="utf-8")
         finally:
             server.terminate()
             server.wait(timeout=30)

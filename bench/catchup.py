@@ -103,6 +103,7 @@ def main() -> None:
     parser.add_argument("--per-day", type=int, default=500)
     parser.add_argument("--after", type=int, default=300, help="requests after the catch-up")
     parser.add_argument("--server", choices=["gevent", "gthread"], default="gevent")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -168,6 +169,19 @@ def main() -> None:
             f"after it: {after_rate:.0f} issues/s, server CPU {after_cpu:.2f} ms/issue; "
             f"load {load_average()}"
         )
+        if args.json:
+            figures = {
+                "ready_s": ready_s,
+                "during": len(latencies) + 1,
+                "during_rate": (len(latencies) + 1) / during_s,
+                "p50_ms": p50,
+                "p99_ms": p99,
+                "max_ms": 1000 * max(latencies),
+                "after_rate": after_rate,
+                "fsync_ms": fsync_ms,
+                "load": load_average(),
+            }
+            args.json.write_text(json.dumps(figures), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -49,7 +49,7 @@ import requests
 import socketio
 import websocket
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(os.environ.get("XEPHANG_CODE") or Path(__file__).resolve().parents[1])
 sys.path.insert(0, str(REPO))
 
 DEMO_CONFIG = REPO / "config" / "demo.toml"
@@ -297,6 +297,7 @@ def main() -> None:
     parser.add_argument("--client", choices=("async", "threaded", "raw"), default="async")
     parser.add_argument("--raw", action="store_true", help="the same as --client raw")
     parser.add_argument("--threads", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--serve", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
@@ -341,6 +342,7 @@ def main() -> None:
                 f"{'each p50':>9} {'each p99':>9} {'all p50':>8} {'all p99':>8} "
                 f"{'CPU cli':>8} {'CPU srv':>8}  load"
             )
+            found: dict[int, dict[str, Any]] = {}
             for count in counts:
                 while len(screens) < count:
                     if loop is not None:
@@ -354,6 +356,12 @@ def main() -> None:
                 f = measure(url, screens, kiosk, officer, args.rounds)
                 clients_cpu = (cpu_ms(os.getpid()) - used[0]) / args.rounds
                 server_cpu = (cpu_ms(server_pid) - used[1]) / args.rounds
+                found[count] = {
+                    "post_p50": statistics.median(f.post),
+                    "each_p99": percentile(f.each, 0.99),
+                    "all_p99": percentile(f.every, 0.99),
+                    "load": load(),
+                }
                 print(
                     f"{count:>7} {args.rounds:>6} {statistics.median(f.post):>9.1f} "
                     f"{statistics.median(f.first):>10.1f} {statistics.median(f.each):>9.1f} "
@@ -363,6 +371,8 @@ def main() -> None:
                     flush=True,
                 )
             queue.db.dispose()
+            if args.json:
+                args.json.write_text(json.dumps(found), encoding="utf-8")
         finally:
             child.kill()
             child.wait()
