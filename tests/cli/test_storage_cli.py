@@ -107,3 +107,16 @@ def test_gunicorn_on_an_unreachable_database_stops_instead_of_restarting(
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     assert result.stderr.count("Không dùng được cơ sở dữ liệu") == 1
+
+
+def test_the_gunicorn_entry_point_freezes_what_start_up_made(config: Path) -> None:
+    """A full garbage collection walks only what was made after start-up (docs/deployment.md)."""
+    env = {**os.environ, "XEPHANG_CONFIG": str(config)}
+    script = (
+        "import gc, queue_server.web.wsgi as w\nprint(gc.get_freeze_count())\nw.runtime.stop()\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout) > 100_000  # the modules, catalogues and the app
