@@ -258,7 +258,7 @@ def _claim_first(
     if conn.dialect.name == "postgresql":
         ids = [c.ticket_id for c in ranked]
         streak, after = streaks
-        params |= {"ticket_ids": ids, "ranking": ids, "waiting_day": day}
+        params |= {"ranking": ids, "waiting_day": day}
         params |= {"streak": streak, "streaks": [after[i] for i in ids]}
         return fast(conn, sql.CLAIM_AND_SEAT, params).one_or_none()
     for candidate in ranked:  # SQLite: writers are serialised, the first one wins

@@ -13,6 +13,8 @@ from sqlalchemy import Connection
 from queue_server.core import statements as sql
 from queue_server.core.fastsql import execute as fast
 
+MANY_AT_ONCE = 16  # PostgreSQL: up to this many rows in one INSERT (one statement each)
+
 
 def record(
     conn: Connection,
@@ -48,5 +50,10 @@ def record(
 
 def write(conn: Connection, batch: list[dict[str, Any]]) -> None:
     """Write the rows gathered by :func:`record` into ``batch`` (none: nothing)."""
-    if batch:
+    if not batch:
+        return
+    if conn.dialect.name == "postgresql" and len(batch) <= MANY_AT_ONCE:
+        rows = {f"{key}_{i}": value for i, row in enumerate(batch) for key, value in row.items()}
+        fast(conn, sql.insert_events(len(batch)), rows)
+    else:
         fast(conn, sql.INSERT_EVENT, batch)

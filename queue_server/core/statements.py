@@ -14,6 +14,7 @@ from sqlalchemy import (
     Date,
     Float,
     Integer,
+    any_,
     bindparam,
     extract,
     func,
@@ -66,6 +67,31 @@ TICKET_BY_ID = select(*TICKET_COLUMNS).where(Ticket.id == bindparam("ticket_id")
 INSERT_TICKET = Ticket.__table__.insert().returning(Ticket.id)
 
 INSERT_EVENT = TicketEvent.__table__.insert()
+_EVENT_KEYS = (
+    "ticket_id",
+    "at",
+    "action",
+    "from_status",
+    "to_status",
+    "counter_id",
+    "service_id",
+    "actor",
+    "detail",
+)
+
+
+@functools.lru_cache(maxsize=16)
+def insert_events(count: int) -> Any:
+    """INSERT_EVENT for ``count`` rows in one statement (PostgreSQL: one round trip
+    and no pipeline, where ``executemany`` sends one per row): the parameters of row
+    ``i`` are ``<column>_<i>``."""
+    columns = TicketEvent.__table__.c
+    rows = [
+        {key: bindparam(f"{key}_{i}", type_=columns[key].type) for key in _EVENT_KEYS}
+        for i in range(count)
+    ]
+    return TicketEvent.__table__.insert().values(rows)
+
 
 # Tickets waiting for a service on a day, and the emergencies among them: one row of
 # ``waiting_counts`` (kept by triggers, ``core/waiting_counts.py``), not a count of the
@@ -225,15 +251,14 @@ CLAIM = (
     update(Ticket).where(Ticket.id == _still_waiting).values(**_CALLED).returning(*TICKET_COLUMNS)
 )
 
-# PostgreSQL: claim the first still-waiting, unlocked ticket of a ranked list in one
+# PostgreSQL: claim the first still-waiting, unlocked ticket of a ranked list (``ranking``,
+# an array: one SQL text, and one prepared statement, whatever its length) in one
 # statement, so counters racing for the same tickets skip each other without retries.
+_RANKING = bindparam("ranking", type_=ARRAY(Integer))
 _first_free = (
     select(Ticket.id)
-    .where(
-        Ticket.id.in_(bindparam("ticket_ids", expanding=True)),
-        Ticket.status == TicketStatus.WAITING,
-    )
-    .order_by(func.array_position(bindparam("ranking", type_=ARRAY(Integer)), Ticket.id))
+    .where(Ticket.id == any_(_RANKING), Ticket.status == TicketStatus.WAITING)
+    .order_by(func.array_position(_RANKING, Ticket.id))
     .limit(1)
     .with_for_update(skip_locked=True)
     .scalar_subquery()
@@ -314,11 +339,7 @@ _seated = (
     .values(
         current_ticket_id=select(_claimed.c.id).scalar_subquery(),
         priority_streak=func.coalesce(
-            select(
-                _STREAKS[
-                    func.array_position(bindparam("ranking", type_=ARRAY(Integer)), _claimed.c.id)
-                ]
-            ).scalar_subquery(),
+            select(_STREAKS[func.array_position(_RANKING, _claimed.c.id)]).scalar_subquery(),
             bindparam("streak"),
         ),
         status=CounterStatus.OPEN,

@@ -1,4 +1,5 @@
-"""The SQLite fast path (``core/fastsql.py``) against SQLAlchemy's supported path.
+"""The fast path (``core/fastsql.py``) against SQLAlchemy's supported path, on SQLite and
+PostgreSQL.
 
 fastsql reads three non-public attributes of a compiled statement (``positiontup``,
 ``binds``, ``_result_columns``). These tests pin it to the SQLAlchemy versions that
@@ -12,22 +13,29 @@ import gc
 import sys
 import tomllib
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 from packaging.requirements import Requirement
 from sqlalchemy import Connection, bindparam, literal, select
-from sqlalchemy.sql import ClauseElement
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql import ClauseElement, Insert
 
-from queue_server.core import fastsql
+from queue_server.core import fastsql, numbering, outbox
+from queue_server.core import statements as sql
 from queue_server.core.bootstrap import open_queue
+from queue_server.core.catalogue import sync_catalogue
 from queue_server.core.clock import FrozenClock
 from queue_server.core.db import Database
+from queue_server.core.errors import Unavailable
 from queue_server.core.operations import Queue
+from queue_server.core.schema import upgrade
 from queue_server.settings import Settings
+from tests.conftest import PG_ADMIN_DSN
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -51,6 +59,16 @@ def test_sqlalchemy_is_within_the_tested_range() -> None:
 def sqlite_queue(settings: Settings, clock: FrozenClock, tmp_path: Path) -> Iterator[Queue]:
     database = Database(f"sqlite:///{tmp_path / 'queue.db'}")
     yield open_queue(settings, clock=clock, db=database)
+    database.dispose()
+
+
+@pytest.fixture
+def pg_queue(settings: Settings, pg_url: str, clock: FrozenClock) -> Iterator[Queue]:
+    database = Database(pg_url)
+    upgrade(database)
+    with database.write() as conn:
+        sync_catalogue(conn, settings)
+    yield open_queue(settings, clock=clock, migrate=False, sync=False, db=database)
     database.dispose()
 
 
@@ -78,33 +96,47 @@ def test_the_cache_keeps_the_most_recent_entries(
 
 
 class Comparing:
-    """Stands in for ``fastsql.execute``: runs each query both ways and compares."""
+    """Stands in for ``fastsql.execute``: runs each statement both ways and compares.
+
+    A statement that changes rows (DML, or a SELECT with data-modifying CTEs on
+    PostgreSQL) runs through ``Connection.execute`` in a savepoint rolled back, then
+    through fastsql for real. An INSERT's values may differ (PostgreSQL's sequences do
+    not roll back): its types and names are compared.
+    """
 
     def __init__(self) -> None:
         self.compared: set[int] = set()
 
     def __call__(self, conn: Connection, statement: ClauseElement, params: Any) -> Any:
-        fast = fastsql.execute(conn, statement, params)
-        if not getattr(statement, "is_select", False):
-            return fast
-        rows = fast.all()
-        expected = conn.execute(statement, params).all()  # type: ignore[call-overload]
-        assert [tuple(r) for r in rows] == [tuple(r) for r in expected], statement
+        if not isinstance(params, Mapping):  # several rows written, none returned
+            return fastsql.execute(conn, statement, params)
+        sql = str(statement.compile(dialect=conn.dialect))
+        changes = not sql.lstrip().startswith("SELECT")
+        if changes:
+            savepoint = conn.begin_nested()
+            result = conn.execute(statement, params)  # type: ignore[call-overload]
+            expected = result.all() if result.returns_rows else []
+            savepoint.rollback()
+            rows = fastsql.execute(conn, statement, params).all()
+        else:
+            rows = fastsql.execute(conn, statement, params).all()
+            expected = conn.execute(statement, params).all()  # type: ignore[call-overload]
+        if not (changes and isinstance(statement, Insert)):
+            assert [tuple(r) for r in rows] == [tuple(r) for r in expected], sql
         assert [[type(v) for v in r] for r in rows] == [[type(v) for v in r] for r in expected]
         assert [list(r._fields) for r in rows] == [list(r._fields) for r in expected]
         self.compared.add(id(statement))
         return fastsql.FastResult(rows)
 
 
-def test_every_query_gives_what_connection_execute_gives(
-    sqlite_queue: Queue, monkeypatch: pytest.MonkeyPatch
+def test_every_statement_gives_what_connection_execute_gives(
+    queue: Queue, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     spy = Comparing()
     users = [m for m in list(sys.modules.values()) if getattr(m, "fast", None) is fastsql.execute]
     assert users, "no module runs statements through fastsql"
     for module in users:
         monkeypatch.setattr(module, "fast", spy)
-    queue = sqlite_queue
     services = list(queue.catalogue.services)
     categories = list(queue.catalogue.categories)
     for n in range(12):
@@ -120,4 +152,31 @@ def test_every_query_gives_what_connection_execute_gives(
         queue.finish(counter, actor="test")
         queue.call_next(counter, actor="test")
     queue.snapshot()
-    assert len(spy.compared) >= 5
+    hot = [sql.COUNTER_STATE_FOR_UPDATE, sql.ISSUE_FACTS, sql.INSERT_TICKET]
+    if queue.db.engine.dialect.name == "postgresql":
+        hot += [sql.CLOSE_AND_LEARN, sql.CLAIM_AND_SEAT, outbox.ADVANCE_AND_INSERT]
+        hot += [numbering._UPSERTS["postgresql"]]
+    assert not [s for s in hot if id(s) not in spy.compared]
+    assert len(spy.compared) >= 10
+
+
+def test_a_broken_connection_is_not_used_again_on_postgresql(pg_queue: Queue) -> None:
+    """A PostgreSQL error in fastsql is SQLAlchemy's (the 503 "unreachable") and a
+    broken connection is invalidated, as with ``Connection.execute``: the next command
+    gets a working one."""
+    queue = pg_queue
+    queue.issue("HT")
+    with pytest.raises(Unavailable) as refused, queue.db.write() as conn:
+        pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+        with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+        fastsql.execute(conn, sql.COUNTER_STATE, {"counter_id": 1})
+    cause = refused.value.__cause__
+    assert isinstance(cause, DBAPIError) and cause.connection_invalidated
+    assert queue.issue("HT").value.number.endswith("002")  # the first was kept
+
+
+def test_a_postgresql_error_is_sqlalchemys(pg_queue: Queue) -> None:
+    with pytest.raises(DBAPIError) as raised, pg_queue.db.engine.begin() as conn:
+        fastsql.execute(conn, select(literal(1) / bindparam("zero", 0)), {})
+    assert isinstance(raised.value.orig, psycopg.errors.DivisionByZero)
