@@ -22,7 +22,7 @@ execution (an expanding ``IN``) and other drivers go through ``Connection.execut
 
 Why: against ``Connection.execute`` (SQLAlchemy's compiled cache) it halves the CPU time
 of call-next on SQLite and saves about a quarter of issue's (docs/benchmarks.md,
-December 2026); on PostgreSQL it saves about a third of call-next's and a fifth of
+December 2026); on PostgreSQL about two fifths of call-next's and a fifth of
 issue's (#19). ``positiontup``, ``binds`` and ``_result_columns`` are not public API:
 ``tests/core/test_fastsql.py`` checks the results against ``Connection.execute`` for
 every statement the queue runs through it, on both databases, and pyproject.toml caps
