@@ -14,9 +14,7 @@ SERVICES = ["HT", "CT", "CTR", "BTXH", "NCC"]  # counters 2, 3, 4 and 6 share th
 COUNTERS = [2, 3, 4, 6]
 
 
-def test_each_call_is_the_head_of_the_whole_policy_order(
-    queue: Queue, clock: FrozenClock
-) -> None:
+def test_each_call_is_the_head_of_the_whole_policy_order(queue: Queue, clock: FrozenClock) -> None:
     rng = random.Random(19)
     for _ in range(120):  # long groups: far more than two tickets in each
         queue.issue(rng.choice(SERVICES), rng.choice(CATEGORIES))
