@@ -16,9 +16,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.engine import Row
 
-from queue_server.core import policy
-from queue_server.core import statements as sql
+from queue_server.core import estimate_sql, policy
 from queue_server.core.catalogue import Catalogue
+from queue_server.core.estimate_groups import emergency_groups, place_by_groups
 from queue_server.core.fastsql import execute as fast
 from queue_server.core.models import Ticket, TicketStatus
 
@@ -56,15 +56,46 @@ def estimate_place(
     now: datetime,
     max_streak: int,
 ) -> Estimate:
-    """Where ``target`` stands among the waiting tickets of its service today."""
-    facts = fast(conn, sql.ISSUE_FACTS, {"service_id": service_id, "day": day}).one()
+    """Where ``target`` stands among the waiting tickets of its service today.
+
+    Read by groups (:mod:`queue_server.core.estimate_groups`: a few rows and counts,
+    however long the queue); when an appointment waits, the whole queue is read
+    (:func:`whole_queue_place`). Both give ``calls_before`` over every waiting ticket.
+    """
+    facts = fast(
+        conn,
+        estimate_sql.facts(emergency_groups(catalogue)),
+        {"service_id": service_id, "day": day},
+    ).one()
+    per_call = float(facts.service_s) / max(1, int(facts.open_counters))
+    ahead = place_by_groups(conn, catalogue, facts, service_id=service_id, day=day,
+                            target=target, now=now, seconds_per_call=per_call,
+                            max_streak=max_streak)  # fmt: skip
+    if ahead is None:
+        ahead = whole_queue_place(conn, catalogue, service_id=service_id, day=day,
+                                  target=target, now=now, seconds_per_call=per_call,
+                                  max_streak=max_streak)  # fmt: skip
+    return Estimate(ahead, round(ahead * per_call))
+
+
+def whole_queue_place(
+    conn: Connection,
+    catalogue: Catalogue,
+    *,
+    service_id: int,
+    day: date,
+    target: policy.Candidate,
+    now: datetime,
+    seconds_per_call: float,
+    max_streak: int,
+) -> int:
+    """``calls_before`` over every waiting ticket of the service, read whole (the
+    reference of :func:`~queue_server.core.estimate_groups.place_by_groups`)."""
     rows = fast(conn, WAITING_FOR_SERVICE, {"service_id": service_id, "day": day})
     waiting = [candidate_of(catalogue, row) for row in rows]
-    seconds_per_ticket = float(facts.service_s) / max(1, int(facts.open_counters))
-    ahead = policy.calls_before(
-        target, waiting, now, seconds_per_call=seconds_per_ticket, max_streak=max_streak
+    return policy.calls_before(
+        target, waiting, now, seconds_per_call=seconds_per_call, max_streak=max_streak
     )
-    return Estimate(ahead, round(ahead * seconds_per_ticket))
 
 
 def candidate_of(catalogue: Catalogue, row: Row, service_rank: int = 0) -> policy.Candidate:
