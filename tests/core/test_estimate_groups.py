@@ -7,6 +7,7 @@ every waiting ticket as the target; appointments take the whole-queue path."""
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy import Connection, update
@@ -45,7 +46,9 @@ def _compare(queue: Queue, service: str, rng: random.Random, *, targets: int = 1
             policy.Candidate(NEW_TICKET_ID, now, weight=c.weight, emergency=c.emergency)
             for c in catalogue.categories.values()
         ]
-        existing = [candidate_of(catalogue, row) for row in rng.sample(rows, min(targets, len(rows)))]
+        existing = [
+            candidate_of(catalogue, row) for row in rng.sample(rows, min(targets, len(rows)))
+        ]
         for target in [policy.Candidate(NEW_TICKET_ID, now), *new, *existing]:
             for _ in range(2):
                 checks += _check(conn, queue, facts, service_id, target, rng)
@@ -143,43 +146,47 @@ def test_a_clock_set_back_leaves_tickets_in_the_future(queue: Queue, clock: Froz
     _compare(queue, "HT", rng, targets=40)
 
 
-def test_appointments_take_the_whole_queue(queue: Queue, clock: FrozenClock) -> None:
-    rng = random.Random(5)
-    _fill(queue, clock, rng, "HT", 30, frozen=0.3, emergencies=0.05, mix=[None, *WALK_INS])
+def _grouped_and_estimated(queue: Queue, target: policy.Candidate) -> tuple[int | None, int, int]:
+    """Hộ tịch now: the place by groups (None: it cannot tell), ``estimate_place``'s and
+    ``calls_before``'s over the whole queue (the demo's streak limit, its call rate)."""
     service_id = queue.service_info("HT").id
-    now = clock.now()
+    now = queue.clock.now()
     day = local_day(now, queue.options.zone)
-    elderly = queue.catalogue.categories["elderly"]
-    target = policy.Candidate(NEW_TICKET_ID, now, weight=elderly.weight)
     with queue.db.read() as conn:
         facts = conn.execute(
             estimate_sql.facts(emergency_groups(queue.catalogue)),
             {"service_id": service_id, "day": day},
         ).one()
-        appointment = policy.Candidate(NEW_TICKET_ID, now, due_at=now + timedelta(minutes=5))
-        args = {"service_id": service_id, "day": day, "now": now, "seconds_per_call": 60.0,
-                "max_streak": 3}  # fmt: skip
-        assert place_by_groups(conn, queue.catalogue, facts, target=appointment, **args) is None
-        assert place_by_groups(conn, queue.catalogue, facts, target=target, **args) is not None
-    queue.issue("HT", due_at=now - timedelta(minutes=10))  # a due appointment waits now
-    clock.advance(minutes=3)
-    _fill(queue, clock, rng, "HT", 10, frozen=0.3, emergencies=0.0, mix=[None, "elderly"])
-    now = clock.now()
-    with queue.db.read() as conn:
-        facts = conn.execute(
-            estimate_sql.facts(emergency_groups(queue.catalogue)),
-            {"service_id": service_id, "day": day},
-        ).one()
-        assert facts.appointments
-        target = policy.Candidate(NEW_TICKET_ID, now, weight=elderly.weight)
-        assert place_by_groups(conn, queue.catalogue, facts, target=target, **args) is None
+        per_call = float(facts.service_s) / max(1, int(facts.open_counters))
+        grouped = place_by_groups(conn, queue.catalogue, facts, service_id=service_id, day=day,
+                                  target=target, now=now, seconds_per_call=per_call,
+                                  max_streak=3)  # fmt: skip
         estimate = estimate_place(conn, queue.catalogue, service_id=service_id, day=day,
                                   target=target, now=now, max_streak=3)  # fmt: skip
-        per_call = float(facts.service_s) / max(1, int(facts.open_counters))
         expected = whole_queue_place(conn, queue.catalogue, service_id=service_id, day=day,
                                      target=target, now=now, seconds_per_call=per_call,
                                      max_streak=3)  # fmt: skip
-        assert estimate.ahead == expected
+    return grouped, estimate.ahead, expected
+
+
+def test_appointments_take_the_whole_queue(queue: Queue, clock: FrozenClock) -> None:
+    rng = random.Random(5)
+    _fill(queue, clock, rng, "HT", 30, frozen=0.3, emergencies=0.05, mix=[None, *WALK_INS])
+    now = clock.now()
+    elderly = policy.Candidate(
+        NEW_TICKET_ID, now, weight=queue.catalogue.categories["elderly"].weight
+    )
+    appointment = policy.Candidate(NEW_TICKET_ID, now, due_at=now + timedelta(minutes=5))
+    grouped, estimated, expected = _grouped_and_estimated(queue, elderly)
+    assert grouped == estimated == expected
+    grouped, estimated, expected = _grouped_and_estimated(queue, appointment)
+    assert grouped is None and estimated == expected
+    queue.issue("HT", due_at=now - timedelta(minutes=10))  # a due appointment waits now
+    clock.advance(minutes=3)
+    _fill(queue, clock, rng, "HT", 10, frozen=0.3, emergencies=0.0, mix=[None, "elderly"])
+    elderly = replace(elderly, issued_at=clock.now())
+    grouped, estimated, expected = _grouped_and_estimated(queue, elderly)
+    assert grouped is None and estimated == expected
 
 
 def test_an_emergency_flag_against_its_category_reads_the_whole_queue(
@@ -192,23 +199,7 @@ def test_an_emergency_flag_against_its_category_reads_the_whole_queue(
     ticket = queue.issue("HT", "disabled").value
     with queue.db.write() as conn:
         conn.execute(update(Ticket).where(Ticket.id == ticket.id).values(emergency=True))
-    service_id = queue.service_info("HT").id
-    now = clock.now()
-    day = local_day(now, queue.options.zone)
-    with queue.db.read() as conn:
-        facts = conn.execute(
-            estimate_sql.facts(emergency_groups(queue.catalogue)),
-            {"service_id": service_id, "day": day},
-        ).one()
-        target = policy.Candidate(NEW_TICKET_ID, now, weight=1.0)
-        grouped = place_by_groups(conn, queue.catalogue, facts, service_id=service_id, day=day,
-                                  target=target, now=now, seconds_per_call=60.0,
-                                  max_streak=3)  # fmt: skip
-        assert grouped is None
-        estimate = estimate_place(conn, queue.catalogue, service_id=service_id, day=day,
-                                  target=target, now=now, max_streak=3)  # fmt: skip
-        per_call = float(facts.service_s) / max(1, int(facts.open_counters))
-        expected = whole_queue_place(conn, queue.catalogue, service_id=service_id, day=day,
-                                     target=target, now=now, seconds_per_call=per_call,
-                                     max_streak=3)  # fmt: skip
-        assert estimate.ahead == expected
+    clock.advance(seconds=30)
+    target = policy.Candidate(NEW_TICKET_ID, clock.now(), weight=1.0)
+    grouped, estimated, expected = _grouped_and_estimated(queue, target)
+    assert grouped is None and estimated == expected

@@ -25,7 +25,7 @@ from sqlalchemy import Connection, bindparam, literal, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import ClauseElement, Insert
 
-from queue_server.core import fastsql, numbering, outbox
+from queue_server.core import estimate_groups, estimate_sql, fastsql, numbering, outbox
 from queue_server.core import statements as sql
 from queue_server.core.bootstrap import open_queue
 from queue_server.core.catalogue import sync_catalogue
@@ -152,12 +152,21 @@ def test_every_statement_gives_what_connection_execute_gives(
         queue.finish(counter, actor="test")
         queue.call_next(counter, actor="test")
     queue.snapshot()
+    # A priority ticket's place by groups (core/estimate_sql.py): heads, counts, and the
+    # tickets at the edge (the frozen clock issues them all at the edge).
+    elderly = [queue.issue(services[0], "elderly").value for _ in range(14)]
+    queue.ticket(elderly[3].id)
+    groups = (None, *queue.catalogue.category_ids)
+    emergency = estimate_groups.emergency_groups(queue.catalogue)
+    walk_ins = tuple(g for g in groups if g not in emergency)
     hot = [sql.COUNTER_STATE_FOR_UPDATE, sql.ISSUE_FACTS, sql.INSERT_TICKET]
+    hot += [estimate_sql.facts(emergency), estimate_sql.heads(walk_ins)]
+    hot += [estimate_sql.counts(groups), estimate_sql.near(groups)]
     if queue.db.engine.dialect.name == "postgresql":
         hot += [sql.CLOSE_AND_LEARN, sql.CLAIM_AND_SEAT, outbox.ADVANCE_AND_INSERT]
         hot += [numbering._UPSERTS["postgresql"]]
     assert not [s for s in hot if id(s) not in spy.compared]
-    assert len(spy.compared) >= 10
+    assert len(spy.compared) >= 14
 
 
 def test_a_broken_connection_is_not_used_again_on_postgresql(pg_queue: Queue) -> None:
