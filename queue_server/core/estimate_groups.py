@@ -23,6 +23,7 @@ target is one (rule 4 places them against every walk-in), and when a ticket's
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -127,8 +128,9 @@ def place_by_groups(
 
 def _stored_id(target: policy.Candidate) -> int:
     """The target's id as the statements leave it out: a ticket being issued
-    (``NEW_TICKET_ID``, past PostgreSQL's integer) has none yet, and no row has id 0."""
-    return target.ticket_id if target.ticket_id < 2**31 else 0
+    (``estimates.NEW_TICKET_ID``, past PostgreSQL's integer) has none yet, and no row
+    has id 0."""
+    return 0 if target.ticket_id == sys.maxsize else target.ticket_id
 
 
 def _emergencies_before(ask: _Ask, ids: tuple[int, ...], target: policy.Candidate) -> int:
