@@ -188,7 +188,9 @@ def _oldest_of_group(service_id: int, priority_id: int | None) -> Any:
             Ticket.due_at.is_(None),
             _FOR_THIS_COUNTER,
         )
-        .order_by(Ticket.issued_at, Ticket.id)
+        # priority_id first, as in the index: PostgreSQL does not take "IS NULL" as an
+        # equality for the order, and without it read and sorted the whole normal group.
+        .order_by(Ticket.priority_id, Ticket.issued_at, Ticket.id)
         .limit(bindparam("per_group"))
         .subquery()
         .select()
