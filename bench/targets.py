@@ -39,8 +39,10 @@ Figures = dict[str, Any]
 def bench_steps(count: int) -> dict[str, list[str]]:
     """Each benchmark's script and arguments."""
     clients = ["--clients", "8", "--count", str(count)]
+    waiting = ["--waiting", "0,1000,10000"]
     return {
-        "sqlite": ["api.py", *clients, "--modes", "keep-alive", "--waiting", "0,1000,10000"],
+        "sqlite": ["api.py", *clients, "--modes", "keep-alive"],
+        "waiting": ["api.py", "--clients", "0", "--count", str(count), "--modes", "", *waiting],
         "displays": ["api.py", *clients, "--modes", "", "--displays", "50"],
         "postgresql": ["api.py", *clients, "--modes", "", "--database", "postgresql"],
         "catchup": ["catchup.py"],
@@ -75,13 +77,23 @@ def spread(waiting: dict[str, list[float]]) -> float:
     return max(values) / min(values) - 1
 
 
+def catch_up(figures: Figures) -> str:
+    """Whether the server answered during the catch-up, and how fast."""
+    if figures["during"] <= 10:  # its first answer came once the catch-up was over
+        return f"none: no answer for {figures['ready_s']:.1f} s"
+    return (
+        f"{figures['during']:,} ({figures['during_rate']:.0f}/s); "
+        f"{figures['p99_ms']:.0f} / {figures['max_ms']:.0f}"
+    )
+
+
 def rows(found: Figures) -> list[tuple[str, str, str, bool]]:
     """(figure, target, value, met) for one version's figures."""
     sqlite, displays, pg = found["sqlite"], found["displays"], found["postgresql"]
     catchup, realtime = found["catchup"], found["realtime"]["50"]
     clients, alone = sqlite["clients"], sqlite["keep-alive"]
     held = min(displays["clients"][0] / clients[0], displays["clients"][1] / clients[1])
-    waiting = sqlite["waiting"]
+    waiting = found["waiting"]["waiting"]
     levels = " / ".join(f"{rate:,.0f}" for rate, _cpu in waiting.values())
     return [
         (
@@ -117,6 +129,7 @@ def rows(found: Figures) -> list[tuple[str, str, str, bool]]:
             f"{rates(displays['clients'])} ({held:.0%} of without, the lower)",
             held >= 0.9,
         ),
+        ("  server CPU ms per issue / call", "", cpu(displays["clients"]), True),
         (
             "issues/s with 0 / 1,000 / 10,000 waiting",
             "within 10 %",
@@ -124,10 +137,10 @@ def rows(found: Figures) -> list[tuple[str, str, str, bool]]:
             spread(waiting) <= 0.10,
         ),
         (
-            "catch-up of 393 days: request latency p99 / max, ms",
+            "catch-up of 393 days: issues answered meanwhile; latency p99 / max, ms",
             "max ≤ 50",
-            f"{catchup['p99_ms']:.0f} / {catchup['max_ms']:.0f}",
-            catchup["max_ms"] <= 50,
+            catch_up(catchup),
+            catchup["during"] > 10 and catchup["max_ms"] <= 50,
         ),
         (
             "call → 50 displays, p99 ms (the last display of a call)",
@@ -143,6 +156,7 @@ def main() -> None:
     parser.add_argument("--before", type=Path, help="a checkout of the older code")
     parser.add_argument("--count", type=int, default=1000, help="per client and phase")
     parser.add_argument("--only", help="comma-separated steps (default: all)")
+    parser.add_argument("--save", type=Path, help="write every figure to this JSON file")
     args = parser.parse_args()
     versions = {"after": REPO}
     if args.before:
@@ -153,6 +167,8 @@ def main() -> None:
     for step in chosen:
         for name, code in versions.items():
             found[name][step] = run_step(code, steps[step])
+    if args.save:
+        args.save.write_text(json.dumps(found, indent=1), encoding="utf-8")
     if set(chosen) != set(steps):
         print(json.dumps(found, indent=1))
         return
