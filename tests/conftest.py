@@ -97,13 +97,22 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return request.getfixturevalue("pg_url")
 
 
-@pytest.fixture
-def queue(settings: Settings, db_url: str, clock: FrozenClock) -> Iterator[Queue]:
-    """The demo center's queue on a real database, with a frozen clock."""
-    database = Database(db_url)
+def _demo_queue(settings: Settings, url: str, clock: FrozenClock) -> Iterator[Queue]:
+    database = Database(url)
     upgrade(database)
     with database.write() as conn:
         sync_catalogue(conn, settings)
-    q = open_queue(settings, clock=clock, migrate=False, sync=False, db=database)
-    yield q
+    yield open_queue(settings, clock=clock, migrate=False, sync=False, db=database)
     database.dispose()
+
+
+@pytest.fixture
+def queue(settings: Settings, db_url: str, clock: FrozenClock) -> Iterator[Queue]:
+    """The demo center's queue on a real database, with a frozen clock."""
+    yield from _demo_queue(settings, db_url, clock)
+
+
+@pytest.fixture
+def pg_queue(settings: Settings, pg_url: str, clock: FrozenClock) -> Iterator[Queue]:
+    """The demo center's queue on PostgreSQL, with a frozen clock."""
+    yield from _demo_queue(settings, pg_url, clock)

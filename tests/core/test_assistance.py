@@ -6,7 +6,6 @@ two accepts at once."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,17 +18,12 @@ from queue_server.core.assistance import AssistanceDesk
 from queue_server.core.assistance_config import AssistanceConfig, ReasonConfig
 from queue_server.core.assistance_table import AssistanceCall
 from queue_server.core.assists import Assists
-from queue_server.core.bootstrap import open_queue
-from queue_server.core.catalogue import sync_catalogue
 from queue_server.core.clock import FrozenClock
-from queue_server.core.db import Database
 from queue_server.core.errors import InvalidState, NotAllowed, NotFound, Rejected
 from queue_server.core.models import Assist
 from queue_server.core.operations import Queue
 from queue_server.core.outbox import read_after
-from queue_server.core.schema import upgrade
 from queue_server.i18n import use_language
-from queue_server.settings import Settings
 
 KIOSK = "token:7"
 
@@ -162,16 +156,6 @@ def test_bad_steps_change_nothing(queue: Queue, desk: AssistanceDesk) -> None:
             desk.accept(call.id, taker="user:4", role="helpdesk", name="Minh")
     assert before["seq"] < taken["seq"]
     assert count(queue, Assist) == 1 and count(queue, AssistanceCall) == 1
-
-
-@pytest.fixture
-def pg_queue(settings: Settings, pg_url: str, clock: FrozenClock) -> Iterator[Queue]:
-    database = Database(pg_url)
-    upgrade(database)
-    with database.write() as conn:
-        sync_catalogue(conn, settings)
-    yield open_queue(settings, clock=clock, migrate=False, sync=False, db=database)
-    database.dispose()
 
 
 @pytest.mark.postgres

@@ -28,12 +28,10 @@ from sqlalchemy.sql import ClauseElement, Insert
 from queue_server.core import estimate_groups, estimate_sql, fastsql, numbering, outbox
 from queue_server.core import statements as sql
 from queue_server.core.bootstrap import open_queue
-from queue_server.core.catalogue import sync_catalogue
 from queue_server.core.clock import FrozenClock
 from queue_server.core.db import Database
 from queue_server.core.errors import Unavailable
 from queue_server.core.operations import Queue
-from queue_server.core.schema import upgrade
 from queue_server.settings import Settings
 from tests.conftest import PG_ADMIN_DSN
 
@@ -59,16 +57,6 @@ def test_sqlalchemy_is_within_the_tested_range() -> None:
 def sqlite_queue(settings: Settings, clock: FrozenClock, tmp_path: Path) -> Iterator[Queue]:
     database = Database(f"sqlite:///{tmp_path / 'queue.db'}")
     yield open_queue(settings, clock=clock, db=database)
-    database.dispose()
-
-
-@pytest.fixture
-def pg_queue(settings: Settings, pg_url: str, clock: FrozenClock) -> Iterator[Queue]:
-    database = Database(pg_url)
-    upgrade(database)
-    with database.write() as conn:
-        sync_catalogue(conn, settings)
-    yield open_queue(settings, clock=clock, migrate=False, sync=False, db=database)
     database.dispose()
 
 

@@ -12,31 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import pytest
 from sqlalchemy import event, select
 
-from queue_server.core.bootstrap import open_queue
-from queue_server.core.catalogue import sync_catalogue
 from queue_server.core.clock import FrozenClock
-from queue_server.core.db import Database
 from queue_server.core.models import Counter, Service
 from queue_server.core.operations import Queue
-from queue_server.core.schema import upgrade
-from queue_server.settings import Settings
 
 CALL_NEXT_STATEMENTS = 6  # lock, close+learn, candidates, claim+seat, log, outbox
 ISSUE_STATEMENTS = 5  # facts, number, ticket, log, outbox
-
-
-@pytest.fixture
-def pg_queue(settings: Settings, pg_url: str, clock: FrozenClock) -> Iterator[Queue]:
-    """The demo center's queue on PostgreSQL."""
-    database = Database(pg_url)
-    upgrade(database)
-    with database.write() as conn:
-        sync_catalogue(conn, settings)
-    yield open_queue(settings, clock=clock, migrate=False, sync=False, db=database)
-    database.dispose()
 
 
 @contextmanager

@@ -3,7 +3,6 @@ without personal data; refusals that change nothing. SQLite, and PostgreSQL once
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -11,18 +10,13 @@ import pytest
 from sqlalchemy import func, select
 
 from queue_server.auth.users import add_user
-from queue_server.core.bootstrap import open_queue
-from queue_server.core.catalogue import sync_catalogue
 from queue_server.core.clock import FrozenClock
-from queue_server.core.db import Database
 from queue_server.core.errors import InvalidState, NotAllowed, NotFound, Rejected
 from queue_server.core.operations import Queue
 from queue_server.core.outbox import read_after
-from queue_server.core.schema import upgrade
 from queue_server.core.visit_models import HomeVisit, VisitContact, VisitOutcome
 from queue_server.core.visit_queries import VisitFilter
 from queue_server.core.visits import Appointment, HomeVisits, VisitRequest
-from queue_server.settings import Settings
 
 MONDAY = date(2026, 11, 23)  # the clock fixture's day
 PHONE = "0912 345 678"
@@ -171,16 +165,6 @@ def test_lists_filter_by_status_day_and_officer(
     assert [v.id for v in visits.find(VisitFilter(status="cancelled"))] == [second.id]
     assert len(visits.find(VisitFilter())) == 3
     assert [s["name"] for s in visits.staff()] == ["Nguyễn Thị Lan"]
-
-
-@pytest.fixture
-def pg_queue(settings: Settings, pg_url: str, clock: FrozenClock) -> Iterator[Queue]:
-    database = Database(pg_url)
-    upgrade(database)
-    with database.write() as conn:
-        sync_catalogue(conn, settings)
-    yield open_queue(settings, clock=clock, migrate=False, sync=False, db=database)
-    database.dispose()
 
 
 @pytest.mark.postgres
