@@ -128,7 +128,10 @@
 
   function onSnapshot(snapshot) {
     state.counters = new Map(snapshot.counters.map((c) => [c.number, c]));
-    state.view = snapshot.counters.find((c) => c.number === state.counter) || null;
+    // A snapshot read before a command's answer (it can arrive after it) must not undo it.
+    if (!(snapshot.seq < state.viewSeq)) {
+      state.view = snapshot.counters.find((c) => c.number === state.counter) || null;
+    }
     renderCurrent();
     refresh();
   }
@@ -160,13 +163,27 @@
     return chain;
   }
 
+  /* What a command's answer says the counter serves now (the counter_changed event
+   * that says it too is sent after the answer, and the next key may not wait for it). */
+  const CURRENT_AFTER = {
+    next: (result) => (result && result.ticket) || null, // no answer body: nobody waits
+    call: (result) => (result && result.ticket) || null,
+    finish: () => null,
+    "no-show": () => null,
+    transfer: () => null,
+  };
+
   async function act(action, body, describe) {
     try {
       const result = await staff.post(counterPath(action), body);
       if (result && result.counter) {
         state.view = result.counter;
+      } else if (action in CURRENT_AFTER && state.view) {
+        state.view = { ...state.view, current: CURRENT_AFTER[action](result) };
+      }
+      if ((result && result.counter) || action in CURRENT_AFTER) {
         // An event older than this answer (still on its way) must not undo it.
-        if (result.eventSeq) state.viewSeq = Math.max(state.viewSeq, result.eventSeq);
+        if (result && result.eventSeq) state.viewSeq = Math.max(state.viewSeq, result.eventSeq);
         renderCurrent();
       }
       staff.message(describe ? describe(result) : "");
