@@ -92,20 +92,26 @@ def emergency_groups(catalogue: Catalogue) -> tuple[int, ...]:
     return tuple(i for i in ids if catalogue.category_by_id(i).emergency)
 
 
+@dataclass(frozen=True, slots=True)
+class PlaceQuestion:
+    """Where ``target`` stands among one service's waiting tickets of ``day`` at ``now``,
+    the service calling every ``seconds_per_call`` with ``max_streak`` (the policy's)."""
+
+    service_id: int
+    day: date
+    target: policy.Candidate
+    now: datetime
+    seconds_per_call: float
+    max_streak: int
+
+
 def place_by_groups(
-    conn: Connection,
-    catalogue: Catalogue,
-    facts: Any,
-    *,
-    service_id: int,
-    day: date,
-    target: policy.Candidate,
-    now: datetime,
-    seconds_per_call: float,
-    max_streak: int,
+    conn: Connection, catalogue: Catalogue, facts: Any, question: PlaceQuestion
 ) -> int | None:
     """``calls_before(target, waiting, now, …)`` over the service's waiting tickets, or
     None when the groups cannot tell (``facts``: a row of ``estimate_sql.facts``)."""
+    service_id, day, target = question.service_id, question.day, question.target
+    now, seconds_per_call, max_streak = question.now, question.seconds_per_call, question.max_streak
     if target.due_at is not None or facts.appointments:
         return None
     if not int(facts.in_emergency_groups) == int(facts.flagged) == int(facts.emergencies):

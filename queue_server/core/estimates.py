@@ -18,7 +18,7 @@ from sqlalchemy.engine import Row
 
 from queue_server.core import estimate_sql, policy
 from queue_server.core.catalogue import Catalogue
-from queue_server.core.estimate_groups import emergency_groups, place_by_groups
+from queue_server.core.estimate_groups import PlaceQuestion, emergency_groups, place_by_groups
 from queue_server.core.fastsql import execute as fast
 from queue_server.core.models import Ticket, TicketStatus
 
@@ -68,33 +68,24 @@ def estimate_place(
         {"service_id": service_id, "day": day},
     ).one()
     per_call = float(facts.service_s) / max(1, int(facts.open_counters))
-    ahead = place_by_groups(conn, catalogue, facts, service_id=service_id, day=day,
-                            target=target, now=now, seconds_per_call=per_call,
-                            max_streak=max_streak)  # fmt: skip
+    question = PlaceQuestion(service_id, day, target, now, per_call, max_streak)
+    ahead = place_by_groups(conn, catalogue, facts, question)
     if ahead is None:
-        ahead = whole_queue_place(conn, catalogue, service_id=service_id, day=day,
-                                  target=target, now=now, seconds_per_call=per_call,
-                                  max_streak=max_streak)  # fmt: skip
+        ahead = whole_queue_place(conn, catalogue, question)
     return Estimate(ahead, round(ahead * per_call))
 
 
-def whole_queue_place(
-    conn: Connection,
-    catalogue: Catalogue,
-    *,
-    service_id: int,
-    day: date,
-    target: policy.Candidate,
-    now: datetime,
-    seconds_per_call: float,
-    max_streak: int,
-) -> int:
+def whole_queue_place(conn: Connection, catalogue: Catalogue, question: PlaceQuestion) -> int:
     """``calls_before`` over every waiting ticket of the service, read whole (the
     reference of :func:`~queue_server.core.estimate_groups.place_by_groups`)."""
-    rows = fast(conn, WAITING_FOR_SERVICE, {"service_id": service_id, "day": day})
+    rows = fast(conn, WAITING_FOR_SERVICE, {"service_id": question.service_id, "day": question.day})
     waiting = [candidate_of(catalogue, row) for row in rows]
     return policy.calls_before(
-        target, waiting, now, seconds_per_call=seconds_per_call, max_streak=max_streak
+        question.target,
+        waiting,
+        question.now,
+        seconds_per_call=question.seconds_per_call,
+        max_streak=question.max_streak,
     )
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import Connection, update
 
 from queue_server.core import estimate_sql, policy
 from queue_server.core.clock import FrozenClock, local_day
-from queue_server.core.estimate_groups import emergency_groups, place_by_groups
+from queue_server.core.estimate_groups import PlaceQuestion, emergency_groups, place_by_groups
 from queue_server.core.estimates import (
     NEW_TICKET_ID,
     WAITING_FOR_SERVICE,
@@ -66,8 +66,9 @@ def _check(conn: Connection, queue: Queue, facts: object, service_id: int,
         "seconds_per_call": rng.choice(PER_CALL),
         "max_streak": rng.randint(1, 4),
     }
-    grouped = place_by_groups(conn, queue.catalogue, facts, **args)  # type: ignore[arg-type]
-    expected = whole_queue_place(conn, queue.catalogue, **args)  # type: ignore[arg-type]
+    question = PlaceQuestion(**args)  # type: ignore[arg-type]
+    grouped = place_by_groups(conn, queue.catalogue, facts, question)
+    expected = whole_queue_place(conn, queue.catalogue, question)
     assert grouped is not None, "no appointment waits: the groups must answer"
     assert grouped == expected, (target, args)
     return 1
@@ -158,14 +159,11 @@ def _grouped_and_estimated(queue: Queue, target: policy.Candidate) -> tuple[int 
             {"service_id": service_id, "day": day},
         ).one()
         per_call = float(facts.service_s) / max(1, int(facts.open_counters))
-        grouped = place_by_groups(conn, queue.catalogue, facts, service_id=service_id, day=day,
-                                  target=target, now=now, seconds_per_call=per_call,
-                                  max_streak=3)  # fmt: skip
+        question = PlaceQuestion(service_id, day, target, now, per_call, max_streak=3)
+        grouped = place_by_groups(conn, queue.catalogue, facts, question)
         estimate = estimate_place(conn, queue.catalogue, service_id=service_id, day=day,
                                   target=target, now=now, max_streak=3)  # fmt: skip
-        expected = whole_queue_place(conn, queue.catalogue, service_id=service_id, day=day,
-                                     target=target, now=now, seconds_per_call=per_call,
-                                     max_streak=3)  # fmt: skip
+        expected = whole_queue_place(conn, queue.catalogue, question)
     return grouped, estimate.ahead, expected
 
 
