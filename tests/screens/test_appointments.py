@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 from sqlalchemy import insert
 
 from queue_server.auth.tokens import create_token
@@ -132,3 +132,22 @@ def test_the_help_desk_books_checks_in_and_cancels(laptop: Page, server: LiveSer
     page.reload()
     page.locator(f'.ap-item[data-code="{cancelling}"] [data-cancel]').click()
     expect(page.locator(f'.ap-item[data-code="{cancelling}"]')).to_contain_text("Đã hủy")
+
+
+def test_a_tap_while_the_page_loads_is_not_lost(phone: Page, server: LiveServer) -> None:
+    """On a slow phone the page's script arrives after its HTML: until then there is no
+    button to tap (a service tapped before the script listened was silently lost, and
+    the times never came)."""
+    page = phone
+    held: list[Route] = []
+    page.route("**/js/appointments.js", lambda route: held.append(route))
+    page.goto(f"{server.url}/appointments/book", wait_until="commit")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Đặt lịch hẹn")
+    expect(page.locator("#appt-picker button:enabled")).to_have_count(0)
+    for _ in range(1000):  # each round trip lets Playwright hand the held request over
+        if held:
+            break
+        page.evaluate("0")
+    assert len(held) == 1, "the page script is still on its way"
+    held[0].continue_()
+    book_first_free(page, "Chứng thực", 0)

@@ -36,6 +36,11 @@
     }
   }
 
+  function drawServices() {
+    $("appt-services").replaceChildren(...data.appointment_services.map((s) =>
+      el("button", { type: "button", class: "ap-choice", "data-appt-service": s.code, "aria-pressed": "false" }, s.name)));
+  }
+
   function drawDays() {
     const box = $("appt-days");
     box.replaceChildren(...data.appointment_days.map((iso) =>
@@ -156,6 +161,7 @@
 
   const picker = $("appt-picker");
   if (picker) {
+    drawServices();
     drawDays();
     picker.addEventListener("click", (event) => {
       const service = event.target.closest("[data-appt-service]");
