@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Browser, Page, Route, expect
+from playwright.sync_api import Browser, Page, expect
 
 from queue_server.auth.tokens import create_token
 
@@ -87,29 +87,3 @@ def test_the_kiosk_says_when_it_cannot_give_a_number(page: Page, server: LiveSer
         "Không lấy được số. Quý vị vui lòng đến quầy Hướng dẫn – Hỗ trợ."
     )
     expect(page.locator("#no-access")).to_be_visible()
-
-
-def test_no_button_takes_a_tap_before_the_page_scripts_have_run(
-    page: Page, server: LiveServer
-) -> None:
-    """The kiosk's buttons are in its HTML, their listeners in kiosk.js: until the page's
-    scripts have run a tap lands on the page behind, then on the button."""
-    held: list[Route] = []
-    page.route("**/js/kiosk.js", lambda route: held.append(route))
-    page.goto(f"{server.url}/kiosk?token={server.token('kiosk')}", wait_until="commit")
-    have = page.locator("#appt-have")
-    expect(have).to_be_attached()
-    tapped = """(b) => {
-        const r = b.getBoundingClientRect();
-        return document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2) === b;
-    }"""
-    for _ in range(1000):  # each round trip lets Playwright hand the held request over
-        if held:
-            break
-        page.evaluate("0")
-    assert held, "kiosk.js is still on its way"
-    expect(have).to_be_visible()
-    assert not have.evaluate(tapped), "a tap now lands behind the button"
-    held[0].continue_()
-    expect(page.locator("html[data-ready]")).to_have_count(1)
-    assert have.evaluate(tapped), "once ready, a tap reaches the button"
