@@ -86,6 +86,10 @@ def create_app(runtime: Runtime) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.api.session_hours),
+        # The cookie is sent only when the session changes (sign-in, the counter chosen):
+        # an answer to a request read before the change would otherwise put the old
+        # session back (an officer's counter lost). The sign-in lasts session_hours.
+        SESSION_REFRESH_EACH_REQUEST=False,
         JSON_SORT_KEYS=False,
     )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]

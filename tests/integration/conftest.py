@@ -22,17 +22,24 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def wait_for_port(port: int, timeout: float = 20.0) -> None:
-    """Block until something accepts connections on ``port``."""
+def wait_until_serving(port: int, timeout: float = 60.0) -> None:
+    """Block until the xephang server on ``port`` answers ``/api/v1/healthz``. gunicorn
+    listens before its worker has loaded the app: a connection accepted is not yet an
+    answer (on a loaded machine the worker's start takes seconds)."""
     deadline = time.monotonic() + timeout
     while True:
+        left = deadline - time.monotonic()
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
+            with socket.create_connection(("127.0.0.1", port), timeout=max(left, 0.1)) as sock:
+                sock.settimeout(max(left, 0.1))
+                sock.sendall(b"GET /api/v1/healthz HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+                if b" 200 " in sock.recv(64).split(b"\r\n", 1)[0]:
+                    return
         except OSError:
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"nothing listens on port {port}") from None
-            select.select([], [], [], 0.05)  # short pause between connection attempts
+            pass
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"no server answers on port {port}")
+        select.select([], [], [], 0.05)  # short pause between attempts
 
 
 def xephang(*args: str, config: Path) -> subprocess.CompletedProcess[str]:

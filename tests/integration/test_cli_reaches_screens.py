@@ -15,7 +15,7 @@ from typing import Any
 
 import socketio
 
-from .conftest import center_config, free_port, start, wait_for_port, xephang
+from .conftest import center_config, free_port, start, wait_until_serving, xephang
 
 
 def test_a_cli_call_reaches_the_display_of_the_running_server_within_a_second(
@@ -26,7 +26,7 @@ def test_a_cli_call_reaches_the_display_of_the_running_server_within_a_second(
     display = xephang("token", "create", "--role", "display", config=config).stdout.split()[0]
     port = free_port()
     processes.append(start("run", "--port", str(port), config=config))
-    wait_for_port(port)
+    wait_until_serving(port)
 
     called: dict[str, float] = {}
     arrived = threading.Condition()

@@ -21,7 +21,7 @@ from queue_server.reports import compute_report
 from queue_server.runtime import start_app
 from queue_server.settings import Settings, load_settings
 
-from .conftest import REPO, free_port, start, wait_for_port, xephang
+from .conftest import REPO, free_port, start, wait_until_serving, xephang
 
 LINK = re.compile(r"^  (?P<label>\S.*?)\s{2,}(?P<url>http://\S+)(?:\s+\((?P<note>.*)\))?$")
 SIGN_IN = re.compile(r"sign in as ([^\s;,]+) / ([^\s;,]+)")
@@ -222,7 +222,7 @@ def test_demo_prints_working_links(tmp_path: Path, processes: list[subprocess.Po
             break
         if found := LINK.match(line.rstrip("\n")):
             links[found["label"]] = found["url"]
-    wait_for_port(port)
+    wait_until_serving(port)
     assert len(links) == len(SCREENS) + 1
     for url in links.values():
         response = requests.get(url, timeout=10)

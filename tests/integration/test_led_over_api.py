@@ -21,7 +21,7 @@ from queue_server.web.state import runtime_of
 from xephang.devices.led import VirtualBus, build_protocol
 from xephang.devices.led.config import LedBusConfig
 
-from .conftest import center_config, free_port, start, stop, wait_for_port, xephang
+from .conftest import center_config, free_port, start, stop, wait_until_serving, xephang
 
 pytestmark = pytest.mark.skipif(shutil.which("socat") is None, reason="socat is not installed")
 
@@ -159,7 +159,7 @@ def test_separate_devices_process_resyncs_after_server_restart(
     port = free_port()
     server = start("run", "--port", str(port), config=config)
     processes.append(server)
-    wait_for_port(port)
+    wait_until_serving(port)
     url = f"http://127.0.0.1:{port}"
     devices = start("devices", "--server", url, "--token", device, config=config)
     processes.append(devices)
@@ -181,7 +181,7 @@ def test_separate_devices_process_resyncs_after_server_restart(
         xephang("counter", "next", "3", config=config)  # C002, unseen by any event
         server = start("run", "--port", str(port), config=config)
         processes.append(server)
-        wait_for_port(port)
+        wait_until_serving(port)
         assert wire.wait_for(3, "2", timeout=15), wire.raw.hex()
     finally:
         wire.close()

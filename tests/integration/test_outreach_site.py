@@ -29,7 +29,7 @@ from queue_server.reports.export_json import report_json
 from queue_server.settings import load_settings
 from tests.core.site_helpers import add_session, center_state, write_package
 
-from .conftest import _env, center_config, free_port, start, wait_for_port, xephang
+from .conftest import _env, center_config, free_port, start, wait_until_serving, xephang
 
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 NOON = datetime(2026, 12, 12, 5, 0, tzinfo=UTC)  # 12:00 local, after the session
@@ -120,7 +120,7 @@ def test_an_outreach_saturday_comes_back_into_the_center_once(
     tablet = xephang("token", "create", "--role", "rating", "--counter", "1", config=laptop)
     port = free_port()
     processes.append(start("run", "--port", str(port), config=laptop))
-    wait_for_port(port)
+    wait_until_serving(port)
     issued = _play_the_saturday(
         f"http://127.0.0.1:{port}",
         kiosk.stdout.split()[0],

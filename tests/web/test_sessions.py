@@ -182,3 +182,19 @@ def test_a_signed_in_user_sees_their_screens(app: Flask) -> None:
     html = admin.get("/").get_data(as_text=True)
     for path in ("/officer", "/helpdesk", "/admin/", "/display", "/kiosk"):
         assert f'href="{path}"' in html
+
+
+def test_a_late_answer_does_not_put_the_old_counter_back(app: Flask) -> None:
+    """The officer console's requests overlap: one read before the counter was chosen
+    may be answered after it. Its answer sets no cookie, so the choice stays."""
+    client, csrf = sign_in(app, "officer")
+    before = client.get_cookie("session")
+    assert before is not None
+    chosen = client.post("/api/v1/session/counter", json={"counter": 2}, headers=csrf)
+    assert chosen.status_code == 200 and chosen.headers.get("Set-Cookie")
+    late = app.test_client()  # the request in flight: it carries the cookie from before
+    late.set_cookie("session", before.value)
+    answer = late.get("/api/v1/session")
+    assert answer.status_code == 200 and answer.get_json()["counter"] is None
+    assert "Set-Cookie" not in answer.headers, "an unchanged session is not sent again"
+    assert client.get("/api/v1/session").get_json()["counter"] == 2

@@ -88,19 +88,24 @@
     }));
   }
 
+  /* Refreshes may overlap and their answers come back in any order: only the last one
+   * sent (asked after the latest change) is drawn. */
+  let refreshes = 0;
   async function refresh() {
     if (state.counter === null) return;
+    const mine = ++refreshes;
     try {
       const [waiting, summary] = await Promise.all([
         window.XP.api("GET", counterPath("waiting")),
         window.XP.api("GET", "/officer/summary"),
       ]);
+      if (mine !== refreshes) return;
       state.waiting = waiting.tickets;
       renderWaiting();
       $("served-today").textContent = t("served_today", { count: summary.served_today });
       renderRatings(summary.ratings);
     } catch (error) {
-      staff.message(error.message, true);
+      if (mine === refreshes) staff.message(error.message, true);
     }
   }
 
