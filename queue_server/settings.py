@@ -23,6 +23,7 @@ from queue_server.core.appointment_config import AppointmentsConfig
 from queue_server.core.assist_config import AssistsConfig
 from queue_server.core.assistance_config import AssistanceConfig
 from queue_server.core.center_config import (
+    LANGUAGES_CONTEXT,
     CenterConfig,
     CounterConfig,
     PriorityConfig,
@@ -261,14 +262,19 @@ def parse_settings(data: dict[str, Any], source: str = "<config>") -> Settings:
         raise ConfigError("\n".join(lines), refused)
     base = Path(source).parent if source and not source.startswith("<") else Path.cwd()
     raw_dir = data.get("data_dir", "var") if isinstance(data, dict) else "var"
-    if isinstance(raw_dir, str):  # the center's own language packs (docs/languages.md)
-        set_center_dir(_absolute(Path(raw_dir), base) / LANGUAGES_FOLDER)
+    # The center's own language packs (docs/languages.md): the file's languages are
+    # checked against them, and they are put in use only once the whole file is valid.
+    folder = _absolute(Path(raw_dir), base) / LANGUAGES_FOLDER if isinstance(raw_dir, str) else None
     try:
-        settings = Settings.model_validate(data)
+        settings = Settings.model_validate(
+            data, context={LANGUAGES_CONTEXT: folder} if folder is not None else None
+        )
     except ValidationError as exc:
         problems = [_problem(tuple(error["loc"]), error["msg"]) for error in exc.errors()]
         lines = [f"{source}: {where}: {message}" for where, message in problems]
         raise ConfigError("\n".join(lines), problems) from None
+    if folder is not None:
+        set_center_dir(folder)
     data_dir = _absolute(Path(settings.data_dir), base)
     return settings.model_copy(update={"data_dir": str(data_dir), "source": source})
 

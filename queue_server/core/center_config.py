@@ -4,19 +4,23 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from queue_server.core.prefix_shapes import digit_like_problem
 from queue_server.core.result_config import MAX_DAYS
 from queue_server.core.text import Line, Lines
-from xephang.i18n import available_languages
+from xephang.i18n import available_languages, languages_with_center_dir
 from xephang.langpack import LanguagePackError
 
 Text = Annotated[Line, Field(min_length=1, max_length=200)]
 Icon = Annotated[str, Field(max_length=40)]
+# Validation context: the center's language-pack folder of the file being read, checked
+# for its languages before it is put in use (``parse_settings``).
+LANGUAGES_CONTEXT = "languages_folder"
 
 
 class _Model(BaseModel):
@@ -38,12 +42,17 @@ class CenterConfig(_Model):
 
     @field_validator("language", "second_language")
     @classmethod
-    def _known_language(cls, value: str | None) -> str | None:
+    def _known_language(cls, value: str | None, info: ValidationInfo) -> str | None:
         """A language with a catalogue or a language pack (docs/languages.md)."""
         if value is None:
             return None
+        context = info.context if isinstance(info.context, dict) else {}
         try:
-            known = available_languages()
+            if LANGUAGES_CONTEXT in context:
+                folder: Path | None = context[LANGUAGES_CONTEXT]
+                known = languages_with_center_dir(folder)
+            else:
+                known = available_languages()
         except LanguagePackError as exc:
             raise ValueError(str(exc)) from None
         if value not in known:
