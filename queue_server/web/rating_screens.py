@@ -30,7 +30,7 @@ from queue_server.core.errors import NotFound
 from queue_server.core.events import SettingsChanged, TicketChanged
 from queue_server.core.models import TicketStatus
 from queue_server.core.ratings import TicketRated
-from queue_server.web.api import TRACK_CODE, public_track_view
+from queue_server.web.api.tickets import TRACK_CODE, public_track_view
 from queue_server.web.feedback_screens import citizen_form_data
 from queue_server.web.ratings import RatingsState, counter_state, ratings_state
 from queue_server.web.result_pages import slip_data
