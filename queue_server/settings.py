@@ -1,6 +1,10 @@
-"""Center configuration: TOML on disk, validated by pydantic.
+"""Center configuration: TOML on disk, validated by pydantic as a whole.
 
-Errors name the file, the key and the problem, e.g.::
+The sections are models of their own (the center and its services, counters and
+priorities in :mod:`queue_server.core.center_config`; the database, API, server,
+cluster, devices and kiosks in :mod:`queue_server.installation_config`; the others
+beside the parts they configure); here they are put together, checked against each
+other, and read from a file. Errors name the file, the key and the problem, e.g.::
 
     config/demo.toml: services[2].prefix: must be one or two capital letters (got 'a1')
 """
@@ -10,44 +14,45 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping
-from ipaddress import ip_network
 from pathlib import Path
-from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Any
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from queue_server.core.appointment_config import AppointmentsConfig
 from queue_server.core.assist_config import AssistsConfig
 from queue_server.core.assistance_config import AssistanceConfig
+from queue_server.core.center_config import (
+    LANGUAGES_CONTEXT,
+    CenterConfig,
+    CounterConfig,
+    PriorityConfig,
+    ServiceConfig,
+)
 from queue_server.core.clock_config import ClockConfig
 from queue_server.core.feedback_config import FeedbackConfig
 from queue_server.core.options import NumberingConfig, PolicyConfig
 from queue_server.core.paper_config import PaperConfig, colliding_prefixes
-from queue_server.core.prefix_shapes import digit_like_problem, look_alike_problem
+from queue_server.core.prefix_shapes import look_alike_problem
 from queue_server.core.rating_config import RatingsConfig
-from queue_server.core.result_config import MAX_DAYS, ResultsConfig
+from queue_server.core.result_config import ResultsConfig
 from queue_server.core.retention import ArchiveConfig, MaintenanceConfig, PrivacyConfig
-from queue_server.core.text import NOT_ALLOWED, Line, Lines, bad_strings
+from queue_server.core.text import NOT_ALLOWED, bad_strings
+from queue_server.installation_config import (
+    MIN_CLUSTER_SECRET,
+    ApiConfig,
+    ClusterConfig,
+    DatabaseConfig,
+    DevicesConfig,
+    KioskConfig,
+    ServerConfig,
+)
 from xephang.devices.audio.config import VoiceConfig
 from xephang.devices.led.config import LedConfig
-from xephang.devices.printer.config import PrinterConfig
 from xephang.display.config import ScreensConfig
-from xephang.i18n import available_languages
-from xephang.langpack import LanguagePackError, set_center_dir
+from xephang.langpack import set_center_dir
 
 __all__ = ["ConfigError", "NumberingConfig", "PolicyConfig", "Settings", "load_settings"]
-
-
-Text = Annotated[Line, Field(min_length=1, max_length=200)]
-Icon = Annotated[str, Field(max_length=40)]
 
 
 class ConfigError(ValueError):
@@ -64,178 +69,6 @@ class ConfigError(ValueError):
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class CenterConfig(_Model):
-    """The service center itself."""
-
-    name: Text
-    short_name: Text | None = None
-    ward: Text | None = None  # the People's Committee it reports to (report title block)
-    timezone: str = "Asia/Ho_Chi_Minh"
-    language: str = "vi"
-    second_language: str | None = None
-    notice: Annotated[Lines, Field(max_length=2000)] = ""
-    # The address citizens' phones reach (QR codes); unset: the address the kiosk used.
-    public_url: str | None = None
-
-    @field_validator("language", "second_language")
-    @classmethod
-    def _known_language(cls, value: str | None) -> str | None:
-        """A language with a catalogue or a language pack (docs/languages.md)."""
-        if value is None:
-            return None
-        try:
-            known = available_languages()
-        except LanguagePackError as exc:
-            raise ValueError(str(exc)) from None
-        if value not in known:
-            raise ValueError(
-                f"no language pack {value!r} (known: {', '.join(known)}; docs/languages.md)"
-            )
-        return value
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}") from exc
-        return value
-
-    @property
-    def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
-
-
-class ServiceConfig(_Model):
-    """A field of procedures (lĩnh vực) with its own ticket prefix."""
-
-    code: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,20}$")]
-    prefix: str
-    name: Text
-    labels: dict[str, Text] = Field(default_factory=dict)
-    icon: Icon | None = None
-    helpdesk: bool = False
-    default_service_s: int = Field(300, ge=10, le=7200)
-    active: bool = True  # inactive: kept for history, no new tickets
-    results: bool = False  # the "receive results" service (Nhận kết quả): at most one
-    result_days: int | None = Field(None, ge=0, le=MAX_DAYS)  # None: [results] default_days
-
-    @field_validator("prefix")
-    @classmethod
-    def _prefix(cls, value: str) -> str:
-        if not (1 <= len(value) <= 2 and value.isascii() and value.isalpha() and value.isupper()):
-            raise ValueError(f"must be one or two capital letters (got {value!r})")
-        if problem := digit_like_problem(value):
-            raise ValueError(problem)
-        return value
-
-
-class CounterConfig(_Model):
-    """A counter (quầy) and the services it serves, in order of preference."""
-
-    number: int = Field(ge=1, le=999)
-    name: Text
-    services: list[str] = Field(min_length=1)
-    active: bool = True
-
-
-class PriorityConfig(_Model):
-    """A priority category; ``emergency`` ones always go first."""
-
-    code: Annotated[str, Field(pattern=r"^[a-z0-9_]{1,30}$")]
-    name: Text
-    labels: dict[str, Text] = Field(default_factory=dict)
-    weight: float = Field(ge=0, le=100)
-    emergency: bool = False
-    icon: Icon | None = None
-    kiosk: bool = True
-    active: bool = True
-
-
-class DatabaseConfig(_Model):
-    """Where tickets are kept. Empty URL: a SQLite file in the data directory.
-
-    ``busy_timeout_ms``: how long a write waits for SQLite's write lock (held by another
-    process) before the request is answered 503 with ``Retry-After``.
-    """
-
-    url: str = ""
-    busy_timeout_ms: int = Field(5000, ge=50, le=60_000)
-
-
-MIN_CLUSTER_SECRET = 32  # characters of [api] secret_key in cluster mode
-
-
-class ApiConfig(_Model):
-    """The HTTP API: abuse limits and the session secret."""
-
-    issue_rate_per_minute: int = Field(30, ge=1, le=100_000)
-    max_body_bytes: int = Field(64 * 1024, ge=1024, le=16 * 1024 * 1024)
-    secret_key: str = ""  # empty: a random key kept in <data_dir>/secret_key
-    session_hours: int = Field(12, ge=1, le=24 * 30)
-    token_cache_s: float = Field(5.0, ge=0, le=300)  # a CLI revocation takes this long
-    # How often open sockets' tokens and sessions are checked again (CLI revocations).
-    socket_check_s: float = Field(5.0, gt=0, le=300)
-
-
-class ServerConfig(_Model):
-    """Connection limits of the production server (docs/deployment.md)."""
-
-    max_connections: int = Field(4000, ge=10, le=100_000)  # open at once, in all
-    max_connections_per_address: int = Field(64, ge=0, le=100_000)  # 0: no cap
-    header_timeout_s: float = Field(5.0, gt=0, le=300)  # a request's headers, in full
-    socket_join_timeout_s: float = Field(5.0, gt=0, le=300)  # upgrade → namespace + token
-    # Reverse proxies (addresses or networks) whose X-Forwarded-For/-Proto are believed
-    # and whose connections the per-address cap leaves alone (queue_server/web/proxies.py).
-    trusted_proxies: tuple[str, ...] = Field(default=(), max_length=64)
-
-    @field_validator("trusted_proxies")
-    @classmethod
-    def _networks(cls, values: tuple[str, ...]) -> tuple[str, ...]:
-        for value in values:
-            try:
-                ip_network(value)
-            except ValueError:
-                raise ValueError(
-                    f"{value!r} is not an IP address or a network such as 10.0.0.0/24 "
-                    f"(host bits must be zero)"
-                ) from None
-        return values
-
-
-class ClusterConfig(_Model):
-    """Cluster mode: several server processes (and machines) on one PostgreSQL database,
-    joined through Redis. An empty ``redis_url`` is the single-machine center."""
-
-    redis_url: Annotated[str, Field(pattern=r"^(|rediss?://\S+|unix://\S+)$")] = ""
-
-
-class KioskConfig(_Model):
-    """A ticket kiosk and the printer attached to it."""
-
-    name: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,40}$")]
-    label: str = ""
-    printer: PrinterConfig | None = None
-
-
-class DevicesConfig(_Model):
-    """Where the device worker runs: inside the server, or as ``xephang devices``."""
-
-    worker: Literal["embedded", "external"] = "embedded"
-    # "none": the hall display plays the server's audio itself (the usual setup);
-    # "command": the worker plays each call with ``speaker_command`` (a PC with speakers),
-    # one at a time; the hall displays then stay silent (``Settings.speaker_plays``);
-    # "virtual": the worker renders each call and only records it (demo, tests).
-    speaker: Literal["none", "command", "virtual"] = "none"
-    speaker_command: tuple[Annotated[str, Field(min_length=1)], ...] = Field(
-        default=("aplay", "-q"), min_length=1
-    )
-    # A device is driven by the one worker holding its lease, renewed every third of
-    # this; a worker that dies loses it after this many seconds (docs/printers.md).
-    lease_s: float = Field(default=15.0, ge=0.3, le=600)
 
 
 class Settings(_Model):
@@ -429,14 +262,19 @@ def parse_settings(data: dict[str, Any], source: str = "<config>") -> Settings:
         raise ConfigError("\n".join(lines), refused)
     base = Path(source).parent if source and not source.startswith("<") else Path.cwd()
     raw_dir = data.get("data_dir", "var") if isinstance(data, dict) else "var"
-    if isinstance(raw_dir, str):  # the center's own language packs (docs/languages.md)
-        set_center_dir(_absolute(Path(raw_dir), base) / LANGUAGES_FOLDER)
+    # The center's own language packs (docs/languages.md): the file's languages are
+    # checked against them, and they are put in use only once the whole file is valid.
+    folder = _absolute(Path(raw_dir), base) / LANGUAGES_FOLDER if isinstance(raw_dir, str) else None
     try:
-        settings = Settings.model_validate(data)
+        settings = Settings.model_validate(
+            data, context={LANGUAGES_CONTEXT: folder} if folder is not None else None
+        )
     except ValidationError as exc:
         problems = [_problem(tuple(error["loc"]), error["msg"]) for error in exc.errors()]
         lines = [f"{source}: {where}: {message}" for where, message in problems]
         raise ConfigError("\n".join(lines), problems) from None
+    if folder is not None:
+        set_center_dir(folder)
     data_dir = _absolute(Path(settings.data_dir), base)
     return settings.model_copy(update={"data_dir": str(data_dir), "source": source})
 

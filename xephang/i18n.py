@@ -22,7 +22,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
@@ -50,8 +50,18 @@ _current: contextvars.ContextVar[str] = contextvars.ContextVar(
 def available_languages() -> list[str]:
     """Languages that have a catalogue folder or a language pack, plus English (the
     message ids)."""
+    return _with_catalogues(langpack.packs())
+
+
+def languages_with_center_dir(folder: Path | None) -> list[str]:
+    """:func:`available_languages` with ``folder`` as the center's language-pack folder,
+    without making it the folder in use (the settings check a file's languages first)."""
+    return _with_catalogues(langpack.packs_with_center_dir(folder))
+
+
+def _with_catalogues(packs: Collection[str]) -> list[str]:
     found = {p.name for p in LOCALE_DIR.iterdir() if p.is_dir()} if LOCALE_DIR.exists() else set()
-    return sorted(found | set(langpack.packs()) | {"en"})
+    return sorted(found | set(packs) | {"en"})
 
 
 @cache

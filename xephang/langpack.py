@@ -174,8 +174,12 @@ def _packs_or_none() -> dict[str, LanguagePack] | None:
 
 def search_dirs() -> list[Path]:
     """Folders searched for packs, first match wins."""
+    return _search_dirs(_center_dir)
+
+
+def _search_dirs(center_dir: Path | None) -> list[Path]:
     extra = [Path(p) for p in os.environ.get(ENV_DIRS, "").split(os.pathsep) if p]
-    return ([_center_dir] if _center_dir else []) + extra + [SHIPPED_DIR]
+    return ([center_dir] if center_dir else []) + extra + [SHIPPED_DIR]
 
 
 @cache
@@ -193,6 +197,12 @@ def _packs(dirs: tuple[Path, ...]) -> dict[str, LanguagePack]:
 def packs() -> dict[str, LanguagePack]:
     """Every pack found, by code."""
     return _packs(tuple(search_dirs()))
+
+
+def packs_with_center_dir(folder: Path | None) -> dict[str, LanguagePack]:
+    """The packs :func:`packs` would find with ``folder`` as the center's folder; the
+    folder in use (:func:`set_center_dir`) is left as it is."""
+    return _packs(tuple(_search_dirs(folder.resolve() if folder is not None else None)))
 
 
 def find_pack(code: str | None) -> LanguagePack | None:

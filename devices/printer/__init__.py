@@ -25,10 +25,11 @@ if TYPE_CHECKING:  # for type checkers; at run time __getattr__ imports on first
         VirtualPrinterConfig,
     )
     from .factory import open_printer, parse_printer_config, print_test_ticket, test_printout
+    from .jobs import JobState, PrintJob, SpoolerStatus
     from .printer import EscposPrinter, Printer
     from .printout import Printout, SlipPrintout, TicketPrintout
     from .render import RenderOptions, render_ticket
-    from .spooler import JobState, PrintJob, PrintSpooler, SpoolerStatus
+    from .spooler import PrintSpooler
     from .status import FailureReason, Outcome, PrinterState, PrinterStatus, PrintOutcome
     from .virtual import VirtualPrinter, VirtualTicket
 

@@ -9,31 +9,23 @@ from __future__ import annotations
 
 import itertools
 import logging
-import queue
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
-from enum import Enum
-from typing import TypedDict, Unpack
+from typing import Unpack
 
 from .config import RetryPolicy
+from .jobs import JobChanges, JobState, PrintJob, SpoolerStatus
+from .notifier import Notifier
 from .printer import Printer
 from .printout import Printout
-from .status import FailureReason, Outcome, PrinterState, PrinterStatus, PrintOutcome
+from .status import FailureReason, Outcome, PrinterStatus, PrintOutcome
 
 log = logging.getLogger(__name__)
 
 
-class JobState(Enum):
-    QUEUED = "queued"
-    SENT = "sent"
-    CONFIRMED = "confirmed"
-    FAILED = "failed"
-
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _RECOVERABLE = {
     FailureReason.OFFLINE,
     FailureReason.PAPER_OUT,
@@ -42,52 +34,6 @@ _RECOVERABLE = {
 }
 
 
-@dataclass(frozen=True)
-class PrintJob:
-    """A snapshot of one job. ``state`` SENT is final for printers that cannot confirm."""
-
-    id: str
-    printout: Printout
-    state: JobState
-    attempts: int = 0
-    reason: FailureReason | None = None
-    detail: str = ""
-    reprint: bool = False
-    created_at: datetime = _EPOCH
-    updated_at: datetime = _EPOCH
-    awaiting_recovery: bool = False
-
-    @property
-    def done(self) -> bool:
-        return self.state is JobState.CONFIRMED or (
-            self.state in (JobState.FAILED, JobState.SENT) and not self.awaiting_recovery
-        )
-
-
-class _JobChanges(TypedDict, total=False):
-    """The fields of a ``PrintJob`` the spooler changes as the job goes on."""
-
-    state: JobState
-    attempts: int
-    reason: FailureReason | None
-    detail: str
-    awaiting_recovery: bool
-
-
-@dataclass(frozen=True)
-class SpoolerStatus:
-    """What the server shows about a printer."""
-
-    printer: PrinterStatus | None
-    pending: int
-    awaiting_recovery: int
-
-    @property
-    def paper_near_end(self) -> bool:
-        return self.printer is not None and self.printer.state is PrinterState.PAPER_NEAR_END
-
-
-_STOP = object()
 JOB_HISTORY = 1000  # finished jobs a spooler remembers (for job(), jobs(), reprint())
 
 
@@ -127,17 +73,15 @@ class PrintSpooler:
         self._printer_status: PrinterStatus | None = None
         self._status_wanted = True  # ask the printer once on start: known before a job
         self._cond = threading.Condition()
-        self._events: queue.SimpleQueue[object] = queue.SimpleQueue()
         self._ids = itertools.count(1)
         self._running = False
         self._worker: threading.Thread | None = None
-        self._notifier: threading.Thread | None = None
+        self._notifier = Notifier[PrintJob | PrinterStatus](self._deliver, "print-notify")
 
     # lifecycle
     def start(self) -> PrintSpooler:
         self._running = True
         self._worker = threading.Thread(target=self._work, name="print-spooler", daemon=True)
-        self._notifier = threading.Thread(target=self._notify, name="print-notify", daemon=True)
         self._worker.start()
         self._notifier.start()
         return self
@@ -163,9 +107,7 @@ class PrintSpooler:
                     detail="the spooler stopped before it was printed",
                     awaiting_recovery=False,
                 )
-        self._events.put(_STOP)
-        if self._notifier:
-            self._notifier.join(timeout)
+        self._notifier.stop(timeout)
 
     # public API
     def submit(self, printout: Printout, job_id: str | None = None) -> PrintJob:
@@ -223,7 +165,7 @@ class PrintSpooler:
             self._next_try[job_id] = time.monotonic()
             self._forget_finished()
             self._cond.notify_all()
-        self._events.put(job)
+        self._notifier.put(job)
         return job
 
     def _forget_finished(self) -> None:
@@ -237,26 +179,23 @@ class PrintSpooler:
             del self._jobs[job_id]
             self._next_try.pop(job_id, None)
 
-    def _update(self, job_id: str, **changes: Unpack[_JobChanges]) -> PrintJob:
+    def _update(self, job_id: str, **changes: Unpack[JobChanges]) -> PrintJob:
         """Change a job (lock held by caller) and schedule the notification."""
         job = replace(self._jobs[job_id], updated_at=self.now(), **changes)
         self._jobs[job_id] = job
-        self._events.put(job)
+        self._notifier.put(job)
         self._cond.notify_all()
         return job
 
-    def _notify(self) -> None:
-        while True:
-            event = self._events.get()
-            if event is _STOP:
-                return
-            try:
-                if isinstance(event, PrintJob) and self.on_change:
-                    self.on_change(event)
-                elif isinstance(event, PrinterStatus) and self.on_status:
-                    self.on_status(event)
-            except Exception:
-                log.exception("print job callback failed")
+    def _deliver(self, event: PrintJob | PrinterStatus) -> None:
+        """Hand a change to its callback (on the notifier's thread)."""
+        try:
+            if isinstance(event, PrintJob) and self.on_change:
+                self.on_change(event)
+            elif isinstance(event, PrinterStatus) and self.on_status:
+                self.on_status(event)
+        except Exception:
+            log.exception("print job callback failed")
 
     def _set_printer_status(self, status: PrinterStatus | None) -> None:
         if status is None:
@@ -264,7 +203,7 @@ class PrintSpooler:
         with self._cond:
             previous, self._printer_status = self._printer_status, status
         if previous is None or previous.state is not status.state:
-            self._events.put(status)
+            self._notifier.put(status)
 
     def _next_action(self) -> tuple[str, str | None]:
         """Wait for something to do: ("print", id), ("poll", None), ("status", None) or

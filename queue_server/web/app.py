@@ -11,7 +11,8 @@ from werkzeug.routing import IntegerConverter, Map
 
 from queue_server.i18n import set_language
 from queue_server.web.admin import register_admin
-from queue_server.web.api import SEQ_HEADER, api
+from queue_server.web.api import register_api
+from queue_server.web.api.common import SEQ_HEADER
 from queue_server.web.appointment_pages import appointment_pages
 from queue_server.web.appointments import appointments_api
 from queue_server.web.assistance import assistance_api
@@ -97,7 +98,7 @@ def create_app(runtime: Runtime) -> Flask:
     app.extensions[EXTENSION] = runtime
 
     register_error_handlers(app)
-    app.register_blueprint(api)
+    register_api(app)
     app.register_blueprint(contacts_api)
     app.register_blueprint(assists_api)
     app.register_blueprint(paper_api)

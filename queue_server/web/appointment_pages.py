@@ -12,7 +12,7 @@ from flask import Blueprint, Response, current_app, make_response, request
 from queue_server.core.errors import NotFound
 from queue_server.web.appointments import appointment_data, appointments_service
 from queue_server.web.ratelimit import RateLimiter
-from queue_server.web.screens import _render
+from queue_server.web.screen_render import render_screen
 from queue_server.web.state import xephang
 
 appointment_pages = Blueprint("appointment_pages", __name__)
@@ -24,7 +24,7 @@ SLIP_RATE_PER_MINUTE = 30
 @appointment_pages.get("/appointments/book")
 def book_page() -> str:
     """The citizen's own booking: service, day, time; then the slip."""
-    return _render("book", **appointment_data())
+    return render_screen("book", **appointment_data())
 
 
 @appointment_pages.get("/appointments/slip/<code>")
@@ -35,12 +35,12 @@ def slip_page(code: str) -> Response:
         limiter = RateLimiter(SLIP_RATE_PER_MINUTE, xephang().queue.clock.now)
         current_app.extensions[SLIP_LIMITER_KEY] = limiter
     if limiter.hit(request.remote_addr or "-"):
-        return make_response(_render("slip", appointment=None), 429)
+        return make_response(render_screen("slip", appointment=None), 429)
     try:
         found = appointments_service().find(code[:20])
     except NotFound:
-        return make_response(_render("slip", appointment=None), 404)
+        return make_response(render_screen("slip", appointment=None), 404)
     zone = xephang().queue.options.zone
     start, end = found.slot_start.astimezone(zone), found.slot_end.astimezone(zone)
     slip = found.to_dict() | {"date": f"{start:%d/%m/%Y}", "time": f"{start:%H:%M}–{end:%H:%M}"}
-    return make_response(_render("slip", appointment=slip))
+    return make_response(render_screen("slip", appointment=slip))

@@ -29,7 +29,7 @@ from queue_server.web.assistance import assistance_desk
 from queue_server.web.realtime import Events, emit_events
 from queue_server.web.resume import join_or_resume
 from queue_server.web.resync import ResyncLimiter
-from queue_server.web.screens import _session_principal, _watch
+from queue_server.web.screen_sockets import session_principal, watch_socket
 
 if TYPE_CHECKING:
     from queue_server.runtime import Runtime
@@ -105,10 +105,10 @@ def register_assistance(app: Flask, runtime: Runtime) -> None:
 
     @socketio.on("connect", namespace=NAMESPACE)
     def _connect(auth: Any = None) -> None:
-        principal = _session_principal()
+        principal = session_principal()
         if principal is None or principal.role not in HELPER_ROLES | {Role.MANAGER}:
             raise ConnectionRefusedError("unauthorized")
-        _watch(NAMESPACE, principal)
+        watch_socket(NAMESPACE, principal)
         room = room_of(principal.role)
         manager = room == MANAGER_ROOM
         join_or_resume(NAMESPACE, room, auth, feeds[room].replay, lambda: snapshot(manager))
@@ -119,5 +119,5 @@ def register_assistance(app: Flask, runtime: Runtime) -> None:
         wait = limiter.hit(f"{NAMESPACE}:{request.sid}")  # type: ignore[attr-defined]
         if wait:
             return {"retry_after": wait}
-        principal = _session_principal()
+        principal = session_principal()
         return snapshot(principal is not None and principal.role == Role.MANAGER)

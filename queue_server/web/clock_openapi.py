@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from queue_server.web.clock import ConfirmBody
-from queue_server.web.openapi_routes import Route
+from queue_server.web.openapi_table import Route
 
 
 class ClockSuspicion(BaseModel):

@@ -13,6 +13,7 @@ from flask import Blueprint, Response
 from queue_server.auth.roles import Role
 from queue_server.auth.users import list_users
 from queue_server.core.feedback import CHANNELS, STATUSES
+from queue_server.web.screen_render import render_screen
 from queue_server.web.security import signed_in
 from queue_server.web.state import xephang
 
@@ -45,8 +46,6 @@ def feedback_page() -> str | Response:
     principal = signed_in(Role.HELPDESK, Role.MANAGER)
     if isinstance(principal, Response):
         return principal
-    from queue_server.web.screens import _render  # the screens module registers this one
-
     state = xephang()
     handles = principal.role in (Role.MANAGER, Role.ADMIN)
     staff = [
@@ -55,7 +54,7 @@ def feedback_page() -> str | Response:
         if u["active"] and u["role"] in FORWARD_ROLES
     ]
     today = state.queue.today()
-    return _render(
+    return render_screen(
         "feedback",
         user=principal.name,
         handles=handles,

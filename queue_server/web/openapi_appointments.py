@@ -9,8 +9,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from queue_server.web.appointments import BookingBody, CheckInBody
-from queue_server.web.openapi_models import Closed, PrintAnswer, Ticket
-from queue_server.web.openapi_routes import IDEMPOTENCY, Route, _path
+from queue_server.web.openapi_table import IDEMPOTENCY, Closed, Route, path_param
+from queue_server.web.ticket_openapi import PrintAnswer, Ticket
 
 AppointmentStatus = Literal["booked", "checked_in", "late", "cancelled", "no_show"]
 
@@ -73,7 +73,7 @@ APPOINTMENT_ANSWERS: tuple[type[BaseModel], ...] = (
     CheckedIn,
 )
 
-CODE = _path("code", {"type": "string", "maxLength": 20})
+CODE = path_param("code", {"type": "string", "maxLength": 20})
 DAY = {"name": "day", "in": "query", "description": "Local day (default today).",
        "schema": {"type": "string", "format": "date"}}  # fmt: skip
 SERVICE = {"name": "service", "in": "query", "required": True, "schema": {"type": "string"}}

@@ -7,8 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from queue_server.web.openapi_models import Closed
-from queue_server.web.openapi_routes import IDEMPOTENCY, ROW_ID, WRITE, Route, _path
+from queue_server.web.openapi_table import IDEMPOTENCY, ROW_ID, WRITE, Closed, Route, path_param
 from queue_server.web.outreach import OutreachBody, OutreachChangeBody
 
 
@@ -45,7 +44,7 @@ OUTREACH_ANSWERS: tuple[type[BaseModel], ...] = (
     OutreachSessionList,
 )
 
-SESSION_ID = _path("session_id", ROW_ID)
+SESSION_ID = path_param("session_id", ROW_ID)
 WRITERS = "manager, admin"
 LIST_PARAMS = (
     {"name": "from", "in": "query", "description": "First local day (default today).",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from queue_server.web.openapi_routes import IDEMPOTENCY, READ, Route
+from queue_server.web.openapi_table import IDEMPOTENCY, READ, Route
 from queue_server.web.paper import PaperTicketBody
 
 

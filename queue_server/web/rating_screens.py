@@ -30,12 +30,12 @@ from queue_server.core.errors import NotFound
 from queue_server.core.events import SettingsChanged, TicketChanged
 from queue_server.core.models import TicketStatus
 from queue_server.core.ratings import TicketRated
-from queue_server.web.api import TRACK_CODE, public_track_view
+from queue_server.web.api.tickets import TRACK_CODE, public_track_view
 from queue_server.web.feedback_screens import citizen_form_data
 from queue_server.web.ratings import RatingsState, counter_state, ratings_state
 from queue_server.web.result_pages import slip_data
 from queue_server.web.results import result_slips
-from queue_server.web.screens import _render
+from queue_server.web.screen_render import render_screen
 from queue_server.web.sockets import socket_guard
 from queue_server.web.state import xephang
 
@@ -80,9 +80,9 @@ def rate_page(number: int) -> Response:
     """The tablet at counter ``number`` (open it once with ``?token=…``)."""
     counter = xephang().queue.catalogue.counters.get(number)
     if counter is None:
-        return make_response(_render("rate", missing=True), 404)
+        return make_response(render_screen("rate", missing=True), 404)
     return make_response(
-        _render(
+        render_screen(
             "rate",
             missing=False,
             counter={"number": counter.number, "name": counter.name},
@@ -100,12 +100,12 @@ def track_page(track_code: str) -> Response:
             raise NotFound("")
         ticket = xephang().queue.ticket_by_track_code(track_code)
     except NotFound:
-        return make_response(_render("track", missing=True), 404)
+        return make_response(render_screen("track", missing=True), 404)
     rating = ratings_state().service.track_state(track_code)
     view = public_track_view(ticket) | {"issued_at": ticket.issued_at.isoformat()}
     counters = {c.number: c.name for c in xephang().queue.catalogue.counters.values()}
     return make_response(
-        _render(
+        render_screen(
             "track",
             missing=False,
             code=track_code,

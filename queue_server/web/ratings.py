@@ -25,7 +25,7 @@ from queue_server.core.ratings import RatingReceipt, Ratings
 from queue_server.core.text import Lines
 from queue_server.i18n import _
 from queue_server.web import idempotency
-from queue_server.web.api import TRACK_CODE
+from queue_server.web.api.tickets import TRACK_CODE
 from queue_server.web.bodies import MAX_ID, Body, Code, parse_body
 from queue_server.web.errors import ApiError
 from queue_server.web.ratelimit import Limiter

@@ -6,9 +6,9 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from queue_server.web.openapi_models import IssuedTicket
-from queue_server.web.openapi_routes import IDEMPOTENCY, LOOKUP, ROW_ID, Route, _path
+from queue_server.web.openapi_table import IDEMPOTENCY, LOOKUP, ROW_ID, Route, path_param
 from queue_server.web.results import CollectBody, PostponeBody, SlipBody
+from queue_server.web.ticket_openapi import IssuedTicket
 
 
 class ResultSlip(BaseModel):
@@ -51,7 +51,7 @@ class ResultTicket(IssuedTicket):
 
 RESULT_ANSWERS: tuple[type[BaseModel], ...] = (ResultSlip, ResultTicket)
 
-CODE = {**_path("code"), "description": "The slip's code, any case, dash optional."}
+CODE = {**path_param("code"), "description": "The slip's code, any case, dash optional."}
 STAFF = "officer, helpdesk, admin"
 
 # fmt: off
@@ -61,7 +61,7 @@ RESULT_ROUTES: tuple[Route, ...] = (
           {201: ("ResultSlip", "The slip, with its code (only in this answer and to its "
                                "holder).")},
           roles="officer (who served it, at their counter), admin", body=SlipBody,
-          optional_body=True, params=(_path("ticket_id", ROW_ID),
+          optional_body=True, params=(path_param("ticket_id", ROW_ID),
                                       IDEMPOTENCY),
           notes={403: "Not the counter that served the ticket, or no counter chosen.",
                  404: "Unknown ticket.",

@@ -20,7 +20,7 @@ from markupsafe import Markup
 from queue_server.core.errors import NotFound
 from queue_server.core.results import SlipView
 from queue_server.web.results import result_slips
-from queue_server.web.screens import _render
+from queue_server.web.screen_render import render_screen
 from queue_server.web.state import xephang
 
 result_pages = Blueprint("result_pages", __name__)
@@ -62,11 +62,11 @@ def slip_page(code: str) -> Response:
     try:
         slip = result_slips().find(code[:40])
     except NotFound:
-        response = make_response(_render("result_slip", missing=True), 404)
+        response = make_response(render_screen("result_slip", missing=True), 404)
     else:
         settings = xephang().settings
         receiving = next((s for s in settings.services if s.results and s.active), None)
-        page = _render(
+        page = render_screen(
             "result_slip",
             missing=False,
             slip=slip_data(slip),

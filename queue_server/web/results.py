@@ -32,7 +32,7 @@ from queue_server.core.results import (
 )
 from queue_server.i18n import _
 from queue_server.web import idempotency
-from queue_server.web.api import _printing_kiosk, _request_address
+from queue_server.web.api.tickets import printing_kiosk, request_address
 from queue_server.web.bodies import MAX_ID, Body, Code, parse_body
 from queue_server.web.errors import ApiError
 from queue_server.web.printing import print_answer
@@ -183,7 +183,7 @@ def collect_ticket(code: str) -> Response:
             headers={"Retry-After": str(wait)},
         )
     channel = "kiosk" if principal.role == Role.KIOSK else "helpdesk"
-    kiosk = _printing_kiosk(principal, state.settings)
+    kiosk = printing_kiosk(principal, state.settings)
     slips = result_slips()
 
     def produce() -> Response:
@@ -193,7 +193,7 @@ def collect_ticket(code: str) -> Response:
             channel=channel,
             actor=principal.actor,
             kiosk=kiosk,
-            public_url=_request_address(),
+            public_url=request_address(),
         )
         state.relay.publish(outcome.envelopes)
         ticket, slip = outcome.value.ticket, outcome.value.slip

@@ -16,7 +16,8 @@ import socket
 from pathlib import Path
 
 from queue_server.core.leases import KEY_LENGTH
-from queue_server.settings import KioskConfig, Settings
+from queue_server.installation_config import KioskConfig
+from queue_server.settings import Settings
 from xephang.devices.led.config import LedBusConfig
 from xephang.devices.printer.config import (
     CupsPrinterConfig,

@@ -7,7 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from queue_server.settings import KioskConfig, Settings
+from queue_server.installation_config import KioskConfig
+from queue_server.settings import Settings
 from queue_server.workers.device_keys import virtual_folder
 from xephang.devices.audio.speaker import CommandSpeaker, Speaker, VirtualSpeaker
 from xephang.devices.audio.voice import Voice

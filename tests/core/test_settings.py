@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from queue_server.settings import ConfigError, Settings, load_settings, parse_settings
+from queue_server.settings import (
+    LANGUAGES_FOLDER,
+    ConfigError,
+    Settings,
+    load_settings,
+    parse_settings,
+)
+from xephang.langpack import search_dirs
 
 VALID = """
 [center]
@@ -174,6 +181,21 @@ name = "Chậm"
 def test_bad_result_settings_are_refused(tmp_path: Path, extra: str, expected: str) -> None:
     with pytest.raises(ConfigError, match=expected):
         load_settings(write(tmp_path, VALID + "\n" + extra))
+
+
+def test_a_refused_file_leaves_the_language_packs_folder_alone(tmp_path: Path) -> None:
+    """The center's language-pack folder is put in use only once the whole file is valid:
+    a file with an unknown second language changes nothing."""
+    good, bad = tmp_path / "good", tmp_path / "bad"
+    good.mkdir()
+    bad.mkdir()
+    load_settings(write(good, VALID))
+    before = search_dirs()
+    assert before[0] == (good / "var" / LANGUAGES_FOLDER).resolve()
+    unknown = VALID.replace('name = "Trung tâm thử"', 'name = "Thử"\nsecond_language = "xx"')
+    with pytest.raises(ConfigError, match=r"center.second_language: no language pack 'xx'"):
+        load_settings(write(bad, unknown))
+    assert search_dirs() == before
 
 
 def test_only_one_service_receives_results(demo_settings: Settings) -> None:

@@ -17,8 +17,8 @@ from werkzeug.serving import make_server
 from queue_server.core.rating_config import RatingsConfig
 from queue_server.runtime import start_app
 from queue_server.settings import load_settings
-from queue_server.web.screens import ScreensConfig
 from queue_server.web.state import runtime_of
+from xephang.display.config import ScreensConfig
 
 DEMO_CONFIG = Path(__file__).resolve().parents[2] / "config" / "demo.toml"
 

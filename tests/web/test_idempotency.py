@@ -205,7 +205,7 @@ from queue_server.core.bootstrap import open_queue
 from queue_server.core.clock import FrozenClock
 from queue_server.core.db import Database
 from queue_server.settings import load_settings
-from queue_server.web import api
+from queue_server.web.api import tickets
 from queue_server.runtime import start_app
 config, data_dir, url, now, secret = sys.argv[1:]
 settings = load_settings(config).model_copy(update={"data_dir": data_dir})
@@ -217,7 +217,7 @@ def stuck(*args, **kwargs):  # the ticket is made; the process dies before answe
     print("issued", flush=True)
     time.sleep(600)
 
-api.jsonify = stuck
+tickets.jsonify = stuck
 app.test_client().post(
     "/api/v1/tickets",
     json={"service": "HT"},

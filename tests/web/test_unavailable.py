@@ -19,8 +19,9 @@ from sqlalchemy import event
 from queue_server.auth.tokens import create_token
 from queue_server.core.clock import FrozenClock
 from queue_server.core.db import Database, write_problem
+from queue_server.installation_config import DatabaseConfig
 from queue_server.runtime import start_app
-from queue_server.settings import DatabaseConfig, Settings
+from queue_server.settings import Settings
 
 Headers = dict[str, str]
 

@@ -21,7 +21,7 @@ from gunicorn import util
 from gunicorn.workers.ggevent import GeventWorker
 
 if TYPE_CHECKING:  # imported in the worker only, after gevent's monkey-patching
-    from queue_server.settings import ServerConfig
+    from queue_server.installation_config import ServerConfig
 
 _BODY = b'{"error": "too many connections from this address"}\n'
 TOO_MANY = (
@@ -35,7 +35,7 @@ TOO_MANY = (
 
 def server_config(app: Any) -> ServerConfig:
     """The ``[server]`` settings of a xephang app, else the defaults."""
-    from queue_server.settings import ServerConfig
+    from queue_server.installation_config import ServerConfig
     from queue_server.web.state import EXTENSION
 
     runtime = getattr(app, "extensions", {}).get(EXTENSION)

@@ -16,7 +16,7 @@ import serial
 from click.testing import CliRunner
 
 from queue_server.cli.main import main
-from queue_server.settings import KioskConfig
+from queue_server.installation_config import KioskConfig
 from xephang.devices.discovery import probe_bus
 from xephang.devices.led.config import LedBusConfig, LedConfig
 from xephang.devices.printer.fake_network import FakeNetworkPrinter
