@@ -196,8 +196,16 @@ def report_tables(
 
 
 def channel_table(report: Report) -> Table:
-    """Tickets per channel: kiosk, help desk, paper tickets of an outage (docs/outages.md)."""
-    names = {"kiosk": _("Kiosk"), "helpdesk": _("Help desk"), "paper": _("Paper ticket")}
+    """Tickets per channel: kiosk, help desk, paper tickets of an outage (docs/outages.md),
+    appointments' check-ins, an admin's API calls and the command line."""
+    names = {
+        "kiosk": _("Kiosk"),
+        "helpdesk": _("Help desk"),
+        "paper": _("Paper ticket"),
+        "appointment": _("Appointment check-in"),
+        "api": _("Through the API"),
+        "cli": _("Command line"),
+    }
     return Table(
         _("By channel"),
         _full_headers(_("Channel")),

@@ -109,8 +109,8 @@ def list_visits() -> Response:
 @require(*READERS)
 def get_visit(visit_id: int) -> Response:
     principal: Principal = g.principal
+    mine = own_user(principal)  # an officer's token: 403 before the visit is looked up
     visit = _visit(visit_id, with_contact=_contacts_wanted(principal))
-    mine = own_user(principal)
     if mine is not None and not visit.assigned(mine):
         raise ApiError(403, _("You may see your own home visits only."))
     return jsonify(visit.to_dict())

@@ -67,3 +67,27 @@ def test_tickets_are_drawn_with_vietnamese_diacritics() -> None:
         low = font.getbbox(bare)
         assert high[3] - high[1] > low[3] - low[1], accented
     assert font.getbbox("ư")[2] > font.getbbox("u")[2]  # the horn
+
+
+def test_more_than_max_print_tickets_are_refused_and_nothing_is_written(
+    config: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """docs/configuration.md, ``[paper] max_print`` (default 500): tickets in one print."""
+    out = tmp_path / "many.pdf"
+    runner = CliRunner()
+    with use_language("vi"):
+        refused = runner.invoke(paper, ["print", "--service", "HT", "--count", "501", "--out",
+                                        str(out), "--config", str(config)])  # fmt: skip
+        assert refused.exit_code == 1, refused.output
+        assert "Mỗi lần in từ 1 đến 500 phiếu giấy." in refused.output
+        assert not out.exists()
+        with config.open("a", encoding="utf-8") as file:
+            file.write("\n[paper]\nmax_print = 4\n")
+        fewer = runner.invoke(paper, ["print", "--service", "HT", "--count", "5", "--out",
+                                      str(out), "--config", str(config)])  # fmt: skip
+        assert "Mỗi lần in từ 1 đến 4 phiếu giấy." in fewer.output and not out.exists()
+        most = runner.invoke(paper, ["print", "--service", "HT", "--count", "4", "--out",
+                                     str(out), "--config", str(config)])  # fmt: skip
+        assert most.exit_code == 0, most.output
+        assert "PB001–PB004" in most.output

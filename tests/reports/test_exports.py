@@ -19,6 +19,8 @@ from queue_server.reports.export_csv import cell_text
 from queue_server.reports.export_xlsx import sheet_name
 from queue_server.reports.tables import Cell
 
+from .conftest import at
+
 Play = Callable[[Queue, FrozenClock], None]
 CENTER = "Trung tâm Phục vụ hành chính công phường Hòa Bình"
 
@@ -138,3 +140,22 @@ def test_xlsx_matches_csv_cell_by_cell(tables: list[Table], tmp_path: Path) -> N
 def test_sheet_names_are_valid() -> None:
     assert sheet_name("Lượt đến: theo giờ / ngày [x]") == "Lượt đến  theo giờ   ngày  x"
     assert len(sheet_name("x" * 40)) == 31
+
+
+def test_every_channel_is_named_in_the_centers_language(queue: Queue, clock: FrozenClock) -> None:
+    """Theo kênh cấp số names each channel a ticket can come by (docs/reports.md#sections):
+    an appointment's check-in, an admin's API call and the command line too, never a code."""
+    at(clock, 23, 9, 0)
+    for channel in ("kiosk", "helpdesk", "appointment", "api", "cli"):
+        queue.issue("HT", channel=channel)
+    report = compute_report(queue.db, queue.options.zone, date(2026, 11, 23), date(2026, 11, 23))
+    with use_language("vi"):
+        table = next(t for t in report_tables(report, CENTER) if t.key == "by_channel")
+    assert table.title == "Theo kênh cấp số"
+    assert [row[:2] for row in table.rows] == [
+        ["Kiosk lấy số", 1],
+        ["Quầy Hướng dẫn – Hỗ trợ", 1],
+        ["Đến theo lịch hẹn", 1],
+        ["Cấp qua API", 1],
+        ["Cấp bằng dòng lệnh", 1],
+    ]
