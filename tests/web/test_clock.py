@@ -157,3 +157,45 @@ def test_cli_status_and_confirm(tmp_path: Path) -> None:
     assert today == [first.number, "B002"]  # the day's numbering goes on
     assert [e.actor for e in audit_entries(queue.db, "clock.confirmed")] == ["cli"]
     queue.db.dispose()
+
+
+def test_while_suspect_no_call_of_any_kind_but_the_counter_can_close_its_tickets(
+    guarded: Queue, clock: FrozenClock
+) -> None:
+    """docs/outages.md: "call next", "call this number" and "call again" are refused while
+    the clock is suspect; finishing, no-show, transfer and cancel still work."""
+    queue = guarded
+    first, second, third, fourth = (queue.issue("HT").value for _ in range(4))
+    assert queue.call_next(2).value.id == first.id  # type: ignore[union-attr]
+    assert queue.call_next(4).value.id == second.id  # type: ignore[union-attr]
+    certify = queue.issue("CT").value
+    assert queue.call_next(3).value.id == certify.id  # type: ignore[union-attr]
+    clock.advance(minutes=-10)  # the power came back with a clock behind
+    for refused in (
+        lambda: queue.call_next(2),
+        lambda: queue.call_ticket(2, fourth.id),
+        lambda: queue.recall(2),
+        lambda: queue.issue("HT"),
+    ):
+        with pytest.raises(ClockSuspect):
+            refused()
+    assert queue.finish(2).value.status == "done"
+    assert queue.no_show(4).value.status == "no_show"
+    moved = queue.transfer(3, "HT").value
+    assert (moved.service, moved.status) == ("HT", "waiting")
+    assert queue.cancel(third.id).value.status == "cancelled"
+    assert queue.ticket(fourth.id).status == "waiting"  # never called
+
+
+def test_the_clock_may_be_up_to_back_tolerance_s_behind(guarded: Queue, clock: FrozenClock) -> None:
+    """``clock.back_tolerance_s`` (120 s): a clock that far behind the last recorded event
+    still issues; one second more is suspect (docs/outages.md)."""
+    queue = guarded
+    queue.issue("HT")
+    clock.advance(seconds=-120)
+    assert queue.issue("HT").value.number == "B002"  # now the last recorded event
+    clock.advance(seconds=-121)
+    with pytest.raises(ClockSuspect):
+        queue.issue("HT")
+    clock.advance(seconds=1)
+    assert queue.issue("HT").value.number == "B003"  # back within the tolerance
