@@ -17,6 +17,8 @@ def test_a_citizen_takes_a_priority_number(page: Page, server: LiveServer) -> No
     box = service.bounding_box()
     assert box is not None and box["height"] >= 120
     assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= 32
+    help_box = page.get_by_role("button", name="Tôi cần hỗ trợ").bounding_box()
+    assert help_box is not None and help_box["height"] >= 140  # docs/screens.md
     assert_accessible(page)
 
     service.click()
