@@ -117,3 +117,16 @@ def test_calls_before_in_a_long_queue_counts_past_the_replay() -> None:
     )
     middle = elders[size // 2]
     assert policy.calls_before(middle, elders, now, seconds_per_call=60, max_streak=3) == size // 2
+
+
+def test_people_ahead_are_the_services_own_tickets(queue: Queue, clock: FrozenClock) -> None:
+    """docs/priority.md: tickets of another service sharing the counter are not counted;
+    a ticket transferred to a named counter of the same service is, like any other."""
+    queue.issue("CTR")  # Cư trú: also served by counter 2, another service
+    sent = queue.issue("CT").value
+    assert queue.call_next(3).value.id == sent.id  # type: ignore[union-attr]
+    queue.transfer(3, "HT", to_counter=4)  # waits for Hộ tịch at counter 4 only
+    clock.advance(seconds=5)
+    issued = queue.issue("HT").value
+    assert issued.ahead == 1
+    assert queue.ticket(issued.id).ahead == 1
