@@ -88,3 +88,24 @@ def test_the_slip_page_by_code_a_polite_404_and_30_views_a_minute(
     assert slip["code_shown"] not in limited.get_data(as_text=True)
     clock.advance(seconds=61)
     assert citizen.get(f"/appointments/slip/{slip['code']}").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("config", "shown"),
+    [
+        (AppointmentsConfig(), True),
+        (AppointmentsConfig(enabled=False), False),
+        (AppointmentsConfig(capacity=0), False),  # no service takes a booking
+    ],
+)
+def test_the_kiosk_offers_appointments_only_when_a_service_takes_them(
+    settings: Settings, clock: FrozenClock, tmp_path: Path, config: AppointmentsConfig, shown: bool
+) -> None:
+    configured = settings.model_copy(update={"appointments": config})
+    queue = open_queue(configured, clock=clock, db=Database(f"sqlite:///{tmp_path / 'k.db'}"))
+    try:
+        kiosk = start_app(configured, queue=queue, testing=True).test_client().get("/kiosk")
+        page = kiosk.get_data(as_text=True)
+        assert ('id="appt-have"' in page, 'id="appt-book"' in page) == (shown, shown)
+    finally:
+        queue.db.dispose()
