@@ -26,3 +26,13 @@ def test_each_role_opens_the_pages_the_table_gives_it(sqlite_app: Flask, role: s
     refused = {path for path in PAGES if client.get(path).status_code == 403}
     assert opened == {path for path, roles in PAGES.items() if role in roles}
     assert refused == set(PAGES) - opened
+
+
+def test_the_manager_gets_the_calls_on_assist_but_no_help_record_form(sqlite_app: Flask) -> None:
+    """docs/screens.md, "Calls for assistance": the manager's ``/assist`` has the live list
+    of calls and no help-record form; a volunteer's has both."""
+    for role, form in (("manager", False), ("volunteer", True)):
+        client, _csrf = sign_in(sqlite_app, role)
+        page = client.get("/assist").get_data(as_text=True)
+        assert 'id="alerts-panel"' in page, role
+        assert ('id="assist-form"' in page, 'id="category-grid"' in page) == (form, form), role
