@@ -4,7 +4,7 @@ Every issue and call asks the guard whether the clock fits the latest committed 
 The guard answers from memory (:meth:`ClockGuard.fits`); it reads the database (the
 newest ticket event and the ``clock`` row, :func:`reference`) only when that fails.
 This prints both costs per call, and the issue rate with the guard on and off, on a
-SQLite file. Not a test: it only prints figures (docs/clock.md quotes them).
+SQLite file. Not a test: it only prints figures (docs/outages.md quotes them).
 
     .venv/bin/python bench/clock.py [--calls 100000] [--issues 2000]
 """

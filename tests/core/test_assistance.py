@@ -102,6 +102,9 @@ def test_a_counter_call_closed_with_another_kind_and_a_cancelled_one(
     assert upset.manager and upset.counter == 2 and upset.kiosk is None
     forms = desk.raise_call("counter", "forms", raised_by="user:9", counter=2).value
     assert forms.id != upset.id and not forms.manager
+    # The same reason again while that call is open: the same call, nothing new.
+    again = desk.raise_call("counter", "forms", raised_by="user:9", counter=2)
+    assert again.value.id == forms.id and not again.value.created and again.envelopes == []
     assert [c.id for c in desk.calls()] == [upset.id, forms.id]
     desk.accept(upset.id, taker="user:1", role="manager", name="Hùng")
     closed = desk.close(

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from queue_server.core import policy
+from queue_server.core.appointments import Appointments
 from queue_server.core.clock import FrozenClock
 from queue_server.core.operations import Queue
 from queue_server.core.wait_words import wait_minutes
@@ -117,3 +118,30 @@ def test_calls_before_in_a_long_queue_counts_past_the_replay() -> None:
     )
     middle = elders[size // 2]
     assert policy.calls_before(middle, elders, now, seconds_per_call=60, max_streak=3) == size // 2
+
+
+def test_people_ahead_are_the_services_own_tickets(queue: Queue, clock: FrozenClock) -> None:
+    """docs/priority.md: tickets of another service sharing the counter are not counted;
+    a ticket transferred to a named counter of the same service is, like any other."""
+    queue.issue("CTR")  # Cư trú: also served by counter 2, another service
+    sent = queue.issue("CT").value
+    assert queue.call_next(3).value.id == sent.id  # type: ignore[union-attr]
+    queue.transfer(3, "HT", to_counter=4)  # waits for Hộ tịch at counter 4 only
+    clock.advance(seconds=5)
+    issued = queue.issue("HT").value
+    assert issued.ahead == 1
+    assert queue.ticket(issued.id).ahead == 1
+
+
+def test_a_held_appointment_counts_at_issue_but_not_on_the_tracking_page(
+    queue: Queue, clock: FrozenClock
+) -> None:
+    """docs/priority.md: a normal walk-in's count at issue is every waiting ticket, an
+    appointment ticket held for a later slot included; recomputed from the policy (the
+    tracking page), the held appointment goes after it and is not counted."""
+    booked = Appointments(queue).book("HT", clock.now() + timedelta(hours=1), channel="kiosk")
+    Appointments(queue).check_in(booked.value.code)
+    walk_in = queue.issue("HT").value
+    assert walk_in.ahead == 1
+    assert queue.ticket(walk_in.id).ahead == 0
+    assert queue.call_next(2).value.id == walk_in.id  # type: ignore[union-attr]

@@ -232,3 +232,18 @@ def test_ticket_by_number_finds_todays_ticket(queue: Queue) -> None:
     assert queue.ticket_by_number("B001").status == "no_show"
     with pytest.raises(NotFound):
         queue.ticket_by_number("B999")
+
+
+def test_tickets_of_an_earlier_day_are_never_called(queue: Queue, clock: FrozenClock) -> None:
+    """docs/priority.md: yesterday's waiting tickets (before ``close_day`` has cancelled
+    them) are not called today, however long they have waited, by any kind of call."""
+    old = queue.issue("CT").value
+    queue.issue("CT", "emergency")
+    clock.advance(days=1)
+    assert queue.call_next(3).value is None
+    today = queue.issue("CT").value
+    called = queue.call_next(3).value
+    assert called is not None and called.id == today.id
+    assert queue.ticket(old.id).status == "waiting"
+    assert queue.close_day().value == 2
+    assert queue.ticket(old.id).status == "cancelled"

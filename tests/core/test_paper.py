@@ -154,6 +154,10 @@ def test_bad_paper_tickets_are_refused_clearly(queue: Queue, clock: FrozenClock)
         (entry(number="B002"), Rejected, "không phải số phiếu giấy"),
         (entry(number="0"), Rejected, "không phải"),
         (entry(finished_at=None), Rejected, "giờ phục vụ xong"),
+        (entry(counter=None), Rejected, "quầy và giờ gọi số"),
+        (entry(called_at=None), Rejected, "quầy và giờ gọi số"),
+        (entry(outcome="no_show", counter=None), Rejected, "quầy và giờ gọi số"),
+        (entry(outcome="no_show", called_at=None, finished_at=None), Rejected, "giờ gọi số"),
         (entry(outcome="cancelled"), Rejected, "hủy"),
         (entry(outcome="lost"), Rejected, "vắng mặt"),
     ]

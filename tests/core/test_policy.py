@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from queue_server.core.policy import Candidate, choose, next_streak, order
+from queue_server.core.policy import Candidate, choose, next_streak, order, score
 
 START = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 WEIGHTS = {"normal": 0.0, "elderly": 1.0, "disabled": 1.5, "minority": 0.5}
@@ -151,3 +151,33 @@ def test_choose_is_the_head_of_the_order(pool: list[Candidate], streak: int, lim
     now = START + timedelta(hours=2)
     ranked = order(pool, now, streak=streak, max_streak=limit)
     assert choose(pool, now, streak=streak, max_streak=limit) == (ranked[0] if ranked else None)
+
+
+def test_worked_example_of_docs_priority_md() -> None:
+    """The first worked example of docs/priority.md: counter 2 serves Hộ tịch (B, rank 0)
+    then Cư trú (K, rank 1); at 09:00 B004 (emergency), B002 (elderly, 2 400), B001 and
+    K001 (1 800, tie broken by the counter's service order), B003 (disabled, 1 500)."""
+    at = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # 09:00 in Hà Nội
+
+    def issued(hh: int, mm: int) -> datetime:
+        return at + timedelta(hours=hh - 9, minutes=mm)
+
+    b001 = Candidate(1, issued(8, 30), 0.0, service_rank=0)
+    b002 = Candidate(2, issued(8, 40), 1.0, service_rank=0)
+    b003 = Candidate(3, issued(8, 50), 1.5, service_rank=0)
+    b004 = Candidate(4, issued(8, 58), 100.0, emergency=True, service_rank=0)
+    k001 = Candidate(5, issued(8, 30), 0.0, service_rank=1)
+    pool = [k001, b003, b001, b004, b002]
+    names = {1: "B001", 2: "B002", 3: "B003", 4: "B004", 5: "K001"}
+
+    def ranked(now: datetime, streak: int) -> list[str]:
+        return [names[c.ticket_id] for c in order(pool, now, streak=streak, max_streak=3)]
+
+    assert [score(c, at) for c in (b001, b002, b003, k001)] == [1800, 2400, 1500, 1800]
+    assert ranked(at, streak=0) == ["B004", "B002", "B001", "K001", "B003"]
+    # After three priority calls in a row: the normal tickets, then the priority ones.
+    assert ranked(at, streak=3) == ["B004", "B001", "K001", "B002", "B003"]
+    # At 09:10 B003 scores 3 000 against the normal tickets' 2 400 and goes ahead of them.
+    later = at + timedelta(minutes=10)
+    assert score(b003, later) == 3000 and score(b001, later) == 2400
+    assert ranked(later, streak=0) == ["B004", "B002", "B003", "B001", "K001"]

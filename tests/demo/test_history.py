@@ -12,11 +12,18 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from queue_server.cli.demo_access import DemoStaff, demo_accounts
+from queue_server.auth.roles import Role
+from queue_server.auth.tokens import principal_for_token
+from queue_server.cli.demo_access import (
+    DemoStaff,
+    TrackedTicket,
+    demo_accounts,
+    prepare_demo_access,
+)
 from queue_server.core.assistance_table import AssistanceCall
 from queue_server.core.bootstrap import open_queue
 from queue_server.core.clock import FrozenClock
-from queue_server.core.models import FINAL, Ticket, TicketEvent
+from queue_server.core.models import FINAL, Rating, Ticket, TicketEvent
 from queue_server.core.operations import Queue
 from queue_server.core.results import ResultRules
 from queue_server.demo.history import (
@@ -326,3 +333,31 @@ def test_one_outage_morning_with_paper_tickets_entered_afterwards(
     assert all(t.number.startswith("P") for t in before)
     normal = sorted(t.number for t in morning if t.channel != "paper" and t.number[0] == "B")
     assert normal[0] == "B001"  # the day's numbering started after the outage, untouched
+
+
+def test_the_demo_links_open_the_tablets_of_counters_1_and_2_and_an_unrated_ticket(
+    played: tuple[Queue, DemoStaff, HistorySummary, Report],
+) -> None:
+    """docs/ratings.md, "To try it": ``xephang demo`` prints the rating tablets of counters
+    1 and 2 with their rating tokens, and the tracking page of a served ticket not rated
+    yet."""
+    queue, _staff, _summary, _report = played
+    found = latest_unrated_served(queue, TODAY - timedelta(days=7))
+    assert found is not None
+    code, number = found
+    tracked = TrackedTicket(code=code, number=number, served=True)
+    links = prepare_demo_access(queue, "http://127.0.0.1:5000", "kiosk-1", tracked=tracked)
+    tablets = [link.url for link in links if "/rate/" in link.url]
+    assert [url.split("?")[0] for url in tablets] == [
+        "http://127.0.0.1:5000/rate/1",
+        "http://127.0.0.1:5000/rate/2",
+    ]
+    for counter, url in zip((1, 2), tablets, strict=True):
+        holder = principal_for_token(queue.db, url.split("token=")[1], queue.clock.now())
+        assert holder is not None and (holder.role, holder.counter) == (Role.RATING, counter)
+    assert f"http://127.0.0.1:5000/track/{code}" in [link.url for link in links]
+    with queue.db.read() as conn:
+        ticket = conn.execute(select(Ticket.id, Ticket.status).where(Ticket.track_code == code))
+        ticket_id, status = ticket.one()
+        rated = conn.execute(select(func.count()).where(Rating.ticket_id == ticket_id))
+        assert (status, rated.scalar_one()) == ("done", 0)

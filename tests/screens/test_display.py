@@ -170,3 +170,22 @@ def test_a_lost_call_frame_is_made_good_by_the_snapshot(page: Page, server: Live
     last = server.queue.snapshot()["seq"]
     assert last > seq_before + 4  # the call's events, then a ticket and its queue change
     expect(page.locator("body")).to_have_attribute("data-seq", str(last))
+
+
+def test_the_display_lists_the_six_calls_before_the_latest(page: Page, server: LiveServer) -> None:
+    """``[screens] recent_calls`` (6): the latest call, then the six before it, newest
+    first, whether they arrive live or in the snapshot of a page opened later."""
+    open_display(page, server, server.token("display"))
+    kiosk, officer = server.token("kiosk"), server.token("officer", counter=3)
+    called = []
+    for _ in range(8):
+        server.api("POST", "/api/v1/tickets", kiosk, {"service": "CT"})
+        answer = server.api("POST", "/api/v1/counters/3/next", officer, {})
+        assert answer.status_code == 200, answer.text
+        called.append(answer.json()["ticket"]["number"])
+    before = list(reversed(called[1:-1]))  # the six calls before the latest, newest first
+    expect(page.locator("#latest-number")).to_have_text(called[-1], timeout=1000)
+    expect(page.locator("#recent .d-recent-number")).to_have_text(before)
+    page.reload()
+    expect(page.locator("#latest-number")).to_have_text(called[-1])
+    expect(page.locator("#recent .d-recent-number")).to_have_text(before)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from playwright.sync_api import Browser, Page, expect
 
 from queue_server.auth.tokens import create_token
+from queue_server.settings import Settings
 
-from .conftest import LiveServer, assert_accessible, screenshot
+from .conftest import LiveServer, assert_accessible, screenshot, start_server
 
 
 def test_a_citizen_takes_a_priority_number(page: Page, server: LiveServer) -> None:
@@ -17,6 +20,8 @@ def test_a_citizen_takes_a_priority_number(page: Page, server: LiveServer) -> No
     box = service.bounding_box()
     assert box is not None and box["height"] >= 120
     assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= 32
+    help_box = page.get_by_role("button", name="Tôi cần hỗ trợ").bounding_box()
+    assert help_box is not None and help_box["height"] >= 140  # docs/screens.md
     assert_accessible(page)
 
     service.click()
@@ -87,3 +92,30 @@ def test_the_kiosk_says_when_it_cannot_give_a_number(page: Page, server: LiveSer
         "Không lấy được số. Quý vị vui lòng đến quầy Hướng dẫn – Hỗ trợ."
     )
     expect(page.locator("#no-access")).to_be_visible()
+
+
+def test_without_the_server_the_kiosk_sends_citizens_to_paper_tickets(
+    page: Page, demo_settings: Settings, tmp_path: Path
+) -> None:
+    """docs/outages.md: while the server cannot be reached the kiosk says "Mất kết nối" at
+    the bottom with the way to a paper ticket, a citizen who presses a service is told the
+    same instead of a number, and the kiosk comes back by itself with the server."""
+    server = start_server(demo_settings, tmp_path / "data")
+    try:
+        page.goto(f"{server.url}/kiosk?token={server.token('kiosk')}")
+        banner = page.locator("#offline")
+        expect(page.locator('[data-service="CT"]')).to_be_visible()
+        expect(banner).to_be_hidden()
+        server.stop()
+        expect(banner).to_be_visible(timeout=10_000)
+        expect(banner).to_have_text("Mất kết nối Xin lấy phiếu giấy tại bàn hướng dẫn.")
+        box = banner.bounding_box()
+        assert box is not None and box["y"] > 1080 / 2  # at the bottom of the screen
+        page.click('[data-service="CT"]')
+        page.click('#step-priority [data-priority=""]')
+        expect(page.locator("#step-error")).to_be_visible()
+        expect(page.locator("#error-text")).to_have_text("Xin lấy phiếu giấy tại bàn hướng dẫn.")
+        server.start()
+        expect(banner).to_be_hidden(timeout=10_000)
+    finally:
+        server.close()

@@ -26,7 +26,7 @@ from queue_server.runtime import start_app
 from queue_server.settings import Settings, load_settings
 
 from ..reports.test_cli import write_config
-from .conftest import make_token_maker
+from .conftest import CSRF_FIELD, make_token_maker, sign_in
 
 MONDAY_9 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # 09:00 local
 BEHIND = "Đồng hồ của máy chủ đang chậm hơn"  # the center speaks Vietnamese
@@ -157,3 +157,77 @@ def test_cli_status_and_confirm(tmp_path: Path) -> None:
     assert today == [first.number, "B002"]  # the day's numbering goes on
     assert [e.actor for e in audit_entries(queue.db, "clock.confirmed")] == ["cli"]
     queue.db.dispose()
+
+
+def test_while_suspect_no_call_of_any_kind_but_the_counter_can_close_its_tickets(
+    guarded: Queue, clock: FrozenClock
+) -> None:
+    """docs/outages.md: "call next", "call this number" and "call again" are refused while
+    the clock is suspect; finishing, no-show, transfer and cancel still work."""
+    queue = guarded
+    first, second, third, fourth = (queue.issue("HT").value for _ in range(4))
+    assert queue.call_next(2).value.id == first.id  # type: ignore[union-attr]
+    assert queue.call_next(4).value.id == second.id  # type: ignore[union-attr]
+    certify = queue.issue("CT").value
+    assert queue.call_next(3).value.id == certify.id  # type: ignore[union-attr]
+    clock.advance(minutes=-10)  # the power came back with a clock behind
+    for refused in (
+        lambda: queue.call_next(2),
+        lambda: queue.call_ticket(2, fourth.id),
+        lambda: queue.recall(2),
+        lambda: queue.issue("HT"),
+    ):
+        with pytest.raises(ClockSuspect):
+            refused()
+    assert queue.finish(2).value.status == "done"
+    assert queue.no_show(4).value.status == "no_show"
+    moved = queue.transfer(3, "HT").value
+    assert (moved.service, moved.status) == ("HT", "waiting")
+    assert queue.cancel(third.id).value.status == "cancelled"
+    assert queue.ticket(fourth.id).status == "waiting"  # never called
+
+
+def test_the_clock_may_be_up_to_back_tolerance_s_behind(guarded: Queue, clock: FrozenClock) -> None:
+    """``clock.back_tolerance_s`` (120 s): a clock that far behind the last recorded event
+    still issues; one second more is suspect (docs/outages.md)."""
+    queue = guarded
+    queue.issue("HT")
+    clock.advance(seconds=-120)
+    assert queue.issue("HT").value.number == "B002"  # now the last recorded event
+    clock.advance(seconds=-121)
+    with pytest.raises(ClockSuspect):
+        queue.issue("HT")
+    clock.advance(seconds=1)
+    assert queue.issue("HT").value.number == "B003"  # back within the tolerance
+
+
+def test_admin_pages_show_a_banner_and_the_clock_page_confirms(
+    settings: Settings, guarded: Queue, clock: FrozenClock
+) -> None:
+    """docs/outages.md: while the clock is suspect every admin page shows a red banner
+    linking to ``/admin/clock``, which shows the server's clock and the last recorded
+    event in the center's time zone and confirms the clock with one button."""
+    queue = guarded
+    app = start_app(settings.model_copy(update={"clock": ClockConfig()}), queue=queue, testing=True)
+    admin, _csrf = sign_in(app, "admin")
+    banner = 'class="admin-clock-banner"'
+    assert banner not in admin.get("/admin/users").get_data(as_text=True)
+    queue.issue("HT")  # 09:00 local
+    clock.advance(hours=-1)  # 08:00: behind the ticket
+    with pytest.raises(ClockSuspect):
+        queue.issue("HT")
+    for path in ("/admin/users", "/admin/reports", "/admin/clock"):
+        page = admin.get(path).get_data(as_text=True)
+        assert banner in page and 'href="/admin/clock"' in page, path
+    page = admin.get("/admin/clock").get_data(as_text=True)
+    assert "23/11/2026 08:00:00" in page and "23/11/2026 09:00:00" in page  # Hà Nội time
+    assert 'data-zone="Asia/Ho_Chi_Minh"' in page
+    form_csrf = CSRF_FIELD.search(page)
+    assert form_csrf is not None
+    confirmed = admin.post("/admin/clock", data={"csrf_token": form_csrf.group(1)})
+    assert confirmed.status_code == 303 and confirmed.headers["Location"].endswith("saved=1")
+    assert queue.issue("HT").value.number == "B002"
+    assert banner not in admin.get("/admin/users").get_data(as_text=True)
+    (entry,) = audit_entries(queue.db, "clock.confirmed")
+    assert entry.actor.startswith("user:")
+    app.extensions["xephang"].stop()

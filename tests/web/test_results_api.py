@@ -43,6 +43,8 @@ def test_issue_print_postpone_and_collect(sqlite_app: Flask, clock: FrozenClock)
     # The printable page: the center, the date, the code as text and QR, what to bring.
     page = sqlite_app.test_client().get(slip["print_url"])
     assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    assert page.headers["X-Robots-Tag"] == "noindex"  # the code is the key: never indexed
+    assert page.headers["Referrer-Policy"] == "no-referrer"  # nor sent on to another site
     html = page.get_data(as_text=True)
     for text in ("Giấy hẹn trả kết quả", "26/11/2026", code, "<svg", "căn cước", "Nhận kết quả"):
         assert text in html, text
