@@ -51,16 +51,14 @@ def _in_service(*where: Any) -> list[Any]:
 
 @functools.lru_cache(maxsize=64)
 def facts(emergency_groups: tuple[int, ...]) -> Any:
-    """ISSUE_FACTS' columns, whether an appointment ticket waits (``appointments``), and
+    """ISSUE_FACTS' columns (whether an appointment ticket waits: ``appointments``), and
     the tickets of the emergency categories (``in_emergency_groups``) and those of them
     marked emergency (``flagged``): with ``emergencies`` they tell whether the ticket
     column ``emergency`` and the categories agree."""
-    appointment = select(Ticket.id).where(*_in_service(Ticket.due_at.is_not(None))).exists()
     # One equality per category, not IN: fastsql runs no expanding parameters.
     in_groups = or_(false(), *(Ticket.priority_id == i for i in emergency_groups))
     return select(
-        *sql.ISSUE_FACTS.selected_columns,
-        appointment.label("appointments"),
+        *sql.ISSUE_FACTS.selected_columns,  # ``appointments`` included
         _count(*_in_service(in_groups)).label("in_emergency_groups"),
         _count(*_in_service(in_groups, Ticket.emergency.is_(True))).label("flagged"),
     )

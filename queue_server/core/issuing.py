@@ -132,13 +132,15 @@ def place_of_new_ticket(
     its estimated wait in seconds.
 
     A normal ticket has everyone waiting ahead of it and an emergency every earlier
-    emergency (counted in one round trip); a priority or appointment ticket's place
-    comes from the policy (:mod:`queue_server.core.estimates`).
+    emergency (counted in one round trip); a priority or appointment ticket's place, and
+    any ticket's while an appointment's waits (held until its slot, it may be called
+    after this one), comes from the policy (:mod:`queue_server.core.estimates`).
     """
     emergency = bool(category and category.emergency)
     facts = fast(conn, sql.ISSUE_FACTS, {"service_id": service_id, "day": day}).one()
     waiting = int(facts.waiting)
-    if due_at is None and (category is None or emergency or category.weight <= 0):
+    walk_in = category is None or emergency or category.weight <= 0
+    if due_at is None and walk_in and not facts.appointments:
         ahead = int(facts.emergencies) if emergency else waiting
         per_ticket = float(facts.service_s) / max(1, int(facts.open_counters))
         return NewTicketPlace(waiting, ahead, round(ahead * per_ticket))

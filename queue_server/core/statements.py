@@ -121,13 +121,28 @@ OPEN_COUNTERS_FOR_SERVICE = (
     )
 )
 
+# Whether an appointment's ticket waits for the service (read on the partial index
+# ix_tickets_appointments: nothing to read on a day without appointments).
+APPOINTMENT_WAITS = (
+    select(Ticket.id)
+    .where(
+        Ticket.status == TicketStatus.WAITING,
+        Ticket.day == bindparam("day"),
+        Ticket.service_id == bindparam("service_id"),
+        Ticket.due_at.is_not(None),
+    )
+    .exists()
+)
+
 # What issuing needs to know, in one round trip: people waiting, emergencies waiting,
-# the service's average service time and how many open counters serve it.
+# the service's average service time, how many open counters serve it, and whether an
+# appointment's ticket waits (then the policy, not the count, says who is ahead).
 ISSUE_FACTS = select(
     _WAITING.label("waiting"),
     _EMERGENCIES.label("emergencies"),
     SERVICE_TIME.scalar_subquery().label("service_s"),
     OPEN_COUNTERS_FOR_SERVICE.scalar_subquery().label("open_counters"),
+    APPOINTMENT_WAITS.label("appointments"),
 )
 
 COUNTER_STATE = select(Counter.current_ticket_id, Counter.priority_streak, Counter.status).where(

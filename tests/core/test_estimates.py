@@ -133,15 +133,18 @@ def test_people_ahead_are_the_services_own_tickets(queue: Queue, clock: FrozenCl
     assert queue.ticket(issued.id).ahead == 1
 
 
-def test_a_held_appointment_counts_at_issue_but_not_on_the_tracking_page(
+def test_a_held_appointment_is_not_ahead_of_a_walk_in_issued_before_its_slot(
     queue: Queue, clock: FrozenClock
 ) -> None:
-    """docs/priority.md: a normal walk-in's count at issue is every waiting ticket, an
-    appointment ticket held for a later slot included; recomputed from the policy (the
-    tracking page), the held appointment goes after it and is not counted."""
+    """docs/priority.md: an appointment's ticket held for a later slot is called after a
+    walk-in issued now, so the walk-in's count at issue (kiosk, printed ticket) leaves
+    it out, as the tracking page does; an ordinary walk-in after it counts the first."""
     booked = Appointments(queue).book("HT", clock.now() + timedelta(hours=1), channel="kiosk")
     Appointments(queue).check_in(booked.value.code)
     walk_in = queue.issue("HT").value
-    assert walk_in.ahead == 1
+    assert walk_in.ahead == 0
     assert queue.ticket(walk_in.id).ahead == 0
+    clock.advance(seconds=5)
+    second = queue.issue("HT").value
+    assert second.ahead == 1 == queue.ticket(second.id).ahead
     assert queue.call_next(2).value.id == walk_in.id  # type: ignore[union-attr]
