@@ -14,26 +14,9 @@ import pytest
 
 from queue_server.settings import ConfigError, load_settings
 
-MINIMAL = """
-[center]
-name = "Trung tâm thử"
+from .test_settings import VALID, write
 
-[[services]]
-code = "HT"
-prefix = "B"
-name = "Hộ tịch"
-
-[[counters]]
-number = 1
-name = "Quầy 1"
-services = ["HT"]
-"""
-
-
-def write(tmp_path: Path, text: str) -> Path:
-    path = tmp_path / "center.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
+MINIMAL = VALID  # the required keys only
 
 
 def test_a_file_with_only_the_required_keys_gets_the_documented_defaults(

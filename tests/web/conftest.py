@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -134,3 +135,46 @@ def deactivate_counter(client: FlaskClient, admin: Headers, number: int) -> None
             counter["active"] = False
     changed = client.put("/api/v1/admin/settings/counters", json={"value": counters}, headers=admin)
     assert changed.status_code == 200, changed.get_json()
+
+
+# ------------------------------------------------------------ one principal per role
+Signer = Callable[..., tuple[FlaskClient, dict[str, str]]]
+
+
+@dataclass
+class World:
+    """A module's app with a client (and its headers) for every kind of caller."""
+
+    app: Flask
+    clients: dict[str, tuple[FlaskClient, dict[str, str]]]
+    sign_in: Signer
+
+
+@pytest.fixture(scope="module")
+def world(
+    demo_settings: Settings, tmp_path_factory: pytest.TempPathFactory, signer: Signer
+) -> Iterator[World]:
+    folder: Path = tmp_path_factory.mktemp("roles")
+    settings = demo_settings.model_copy(update={"data_dir": str(folder)})
+    database = Database(f"sqlite:///{folder / 'roles.db'}")
+    queue = open_queue(settings, db=database)
+    app = start_app(settings, queue=queue, testing=True)
+    clients: dict[str, tuple[FlaskClient, dict[str, str]]] = {}
+    for name, role, counter in [
+        ("kiosk", "kiosk", None),
+        ("officer", "officer", 2),
+        ("officer_at_3", "officer", 3),
+        ("display", "display", None),
+        ("rating", "rating", 2),
+        ("device", "device", None),
+        ("admin", "admin", None),
+    ]:
+        secret, _info = create_token(database, role, counter=counter)
+        clients[name] = (app.test_client(), {"Authorization": f"Bearer {secret}"})
+    clients["helpdesk"] = signer(app, "helpdesk")
+    clients["officer_user"] = signer(app, "officer", counter=2)
+    clients["admin_user"] = signer(app, "admin")
+    clients["manager_user"] = clients["manager"] = signer(app, "manager")
+    clients["volunteer"] = signer(app, "volunteer")  # also for test_roles_documented.py
+    yield World(app, clients, signer)
+    database.dispose()

@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
-from queue_server.auth.tokens import create_token
-from queue_server.core.bootstrap import open_queue
-from queue_server.core.db import Database
-from queue_server.runtime import start_app
-from queue_server.settings import Settings
+from .conftest import World
 
 ANY = {
     "kiosk",
@@ -64,43 +56,7 @@ TABLE: list[tuple[str, str, dict[str, Any] | None, set[str]]] = [
 ]
 # The manager (read-only, reports page only) is refused by every API route but /session.
 PRINCIPALS = sorted({*ANY, "rating", "manager_user"})
-Signer = Callable[..., tuple[FlaskClient, dict[str, str]]]
 PUBLIC = ["/api/v1/healthz", "/api/v1/readyz", "/api/v1/metrics", "/api/v1/openapi.json"]
-
-
-@dataclass
-class World:
-    app: Flask
-    clients: dict[str, tuple[FlaskClient, dict[str, str]]]
-    sign_in: Signer
-
-
-@pytest.fixture(scope="module")
-def world(
-    demo_settings: Settings, tmp_path_factory: pytest.TempPathFactory, signer: Signer
-) -> Iterator[World]:
-    folder: Path = tmp_path_factory.mktemp("roles")
-    settings = demo_settings.model_copy(update={"data_dir": str(folder)})
-    database = Database(f"sqlite:///{folder / 'roles.db'}")
-    queue = open_queue(settings, db=database)
-    app = start_app(settings, queue=queue, testing=True)
-    clients: dict[str, tuple[FlaskClient, dict[str, str]]] = {}
-    for name, role, counter in [
-        ("kiosk", "kiosk", None),
-        ("officer", "officer", 2),
-        ("officer_at_3", "officer", 3),
-        ("display", "display", None),
-        ("rating", "rating", 2),
-        ("admin", "admin", None),
-    ]:
-        secret, _info = create_token(database, role, counter=counter)
-        clients[name] = (app.test_client(), {"Authorization": f"Bearer {secret}"})
-    clients["helpdesk"] = signer(app, "helpdesk")
-    clients["officer_user"] = signer(app, "officer", counter=2)
-    clients["admin_user"] = signer(app, "admin")
-    clients["manager_user"] = signer(app, "manager")
-    yield World(app, clients, signer)
-    database.dispose()
 
 
 def _send(client: FlaskClient, method: str, path: str, body: Any, headers: dict[str, str]) -> Any:

@@ -10,20 +10,11 @@ changing anything.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
-from flask.testing import FlaskClient
 
-from queue_server.auth.tokens import create_token
-from queue_server.core.bootstrap import open_queue
-from queue_server.core.db import Database
-from queue_server.runtime import start_app
-from queue_server.settings import Settings
+from .conftest import World
 
 ADMINS = {"admin", "admin_user"}
 DESK = {"helpdesk", *ADMINS}
@@ -115,43 +106,6 @@ TABLE: list[tuple[str, str, dict[str, Any] | None, set[str]]] = [
     ("GET", "/api/v1/counters", None, ANY),
     ("GET", "/api/v1/state", None, {*ANY, "device"}),
 ]
-
-Signer = Callable[..., tuple[FlaskClient, dict[str, str]]]
-
-
-@dataclass
-class World:
-    app: Flask
-    clients: dict[str, tuple[FlaskClient, dict[str, str]]]
-
-
-@pytest.fixture(scope="module")
-def world(
-    demo_settings: Settings, tmp_path_factory: pytest.TempPathFactory, signer: Signer
-) -> Iterator[World]:
-    folder: Path = tmp_path_factory.mktemp("documented-roles")
-    settings = demo_settings.model_copy(update={"data_dir": str(folder)})
-    database = Database(f"sqlite:///{folder / 'roles.db'}")
-    queue = open_queue(settings, db=database)
-    app = start_app(settings, queue=queue, testing=True)
-    clients: dict[str, tuple[FlaskClient, dict[str, str]]] = {}
-    for name, role, counter in [
-        ("kiosk", "kiosk", None),
-        ("officer", "officer", 2),
-        ("display", "display", None),
-        ("rating", "rating", 2),
-        ("device", "device", None),
-        ("admin", "admin", None),
-    ]:
-        secret, _info = create_token(database, role, counter=counter)
-        clients[name] = (app.test_client(), {"Authorization": f"Bearer {secret}"})
-    clients["helpdesk"] = signer(app, "helpdesk")
-    clients["officer_user"] = signer(app, "officer", counter=2)
-    clients["admin_user"] = signer(app, "admin")
-    clients["manager"] = signer(app, "manager")
-    clients["volunteer"] = signer(app, "volunteer")
-    yield World(app, clients)
-    database.dispose()
 
 
 @pytest.mark.parametrize(
