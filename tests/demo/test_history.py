@@ -91,6 +91,8 @@ def test_ten_working_days_before_today_and_fast(
     assert min(weekdays) > 110 and max(weekdays) < 260
     assert max(saturdays) < min(weekdays)
     assert report.total.issued == summary.issued
+    assert 1_750 <= summary.issued <= 1_900, "docs/demo.md: about 1,800 tickets"
+    assert 700 <= summary.rated <= 850, "docs/ratings.md: 730–800 ratings"
     assert summary.seconds < 30, "the demo history must take seconds, not minutes"
 
 
