@@ -32,7 +32,12 @@ from queue_server.core.results import (
 )
 from queue_server.i18n import _
 from queue_server.web import idempotency
-from queue_server.web.api.tickets import printing_kiosk, request_address
+from queue_server.web.api.tickets import (
+    check_kiosk_priority,
+    printing_kiosk,
+    request_address,
+    take_issue_slot,
+)
 from queue_server.web.bodies import MAX_ID, Body, Code, parse_body
 from queue_server.web.errors import ApiError
 from queue_server.web.printing import print_answer
@@ -171,17 +176,8 @@ def collect_ticket(code: str) -> Response:
     principal: Principal = g.principal
     body = parse_body(CollectBody)
     state = xephang()
-    if principal.role == Role.KIOSK and body.priority:
-        category = state.queue.catalogue.categories.get(body.priority)
-        if category is not None and (category.emergency or not category.kiosk):
-            raise ApiError(403, _("A kiosk cannot give this priority category."))
-    wait = state.issue_limiter.hit(principal.scope) if principal.role != Role.ADMIN else 0
-    if wait:
-        raise ApiError(
-            429,
-            _("Too many tickets from this kiosk; try again in {seconds} s.").format(seconds=wait),
-            headers={"Retry-After": str(wait)},
-        )
+    check_kiosk_priority(principal, body.priority)
+    take_issue_slot(principal)
     channel = "kiosk" if principal.role == Role.KIOSK else "helpdesk"
     kiosk = printing_kiosk(principal, state.settings)
     slips = result_slips()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from pypdf import PdfReader
 
 from queue_server.cli.paper import paper
@@ -16,6 +16,11 @@ from queue_server.i18n import use_language
 from .test_cli import config, xephang  # noqa: F401
 
 A4_POINTS = (595, 842)
+
+
+def printed(runner: CliRunner, center: Path, out: Path, *options: str) -> Result:
+    """``xephang paper print OPTIONS --out OUT`` with the center's file."""
+    return runner.invoke(paper, ["print", *options, "--out", str(out), "--config", str(center)])
 
 
 def test_paper_print_writes_numbered_a4_sheets_and_continues(
@@ -40,16 +45,13 @@ def test_paper_print_writes_numbered_a4_sheets_and_continues(
     second = tmp_path / "more.pdf"
     runner = CliRunner()
     with use_language("en"):
-        more = runner.invoke(paper, ["print", "--service", "HT", "--count", "3", "--out",
-                                     str(second), "--config", str(config)])  # fmt: skip
+        more = printed(runner, config, second, "--service", "HT", "--count", "3")
         assert more.exit_code == 0, more.output
         assert "PB021–PB023" in more.output
         assert PdfReader(second).pages[0].extract_text().split() == ["PB021", "PB022", "PB023"]
-        again = runner.invoke(paper, ["print", "--service", "HT", "--count", "1", "--start", "5",
-                                      "--out", str(second), "--config", str(config)])  # fmt: skip
+        again = printed(runner, config, second, "--service", "HT", "--count", "1", "--start", "5")
         assert "PB005–PB005" in again.output
-        unknown = runner.invoke(paper, ["print", "--service", "XX", "--out", str(second),
-                                        "--config", str(config)])  # fmt: skip
+        unknown = printed(runner, config, second, "--service", "XX")
         assert unknown.exit_code == 1 and "XX" in unknown.output
 
 
@@ -77,17 +79,14 @@ def test_more_than_max_print_tickets_are_refused_and_nothing_is_written(
     out = tmp_path / "many.pdf"
     runner = CliRunner()
     with use_language("vi"):
-        refused = runner.invoke(paper, ["print", "--service", "HT", "--count", "501", "--out",
-                                        str(out), "--config", str(config)])  # fmt: skip
+        refused = printed(runner, config, out, "--service", "HT", "--count", "501")
         assert refused.exit_code == 1, refused.output
         assert "Mỗi lần in từ 1 đến 500 phiếu giấy." in refused.output
         assert not out.exists()
         with config.open("a", encoding="utf-8") as file:
             file.write("\n[paper]\nmax_print = 4\n")
-        fewer = runner.invoke(paper, ["print", "--service", "HT", "--count", "5", "--out",
-                                      str(out), "--config", str(config)])  # fmt: skip
+        fewer = printed(runner, config, out, "--service", "HT", "--count", "5")
         assert "Mỗi lần in từ 1 đến 4 phiếu giấy." in fewer.output and not out.exists()
-        most = runner.invoke(paper, ["print", "--service", "HT", "--count", "4", "--out",
-                                     str(out), "--config", str(config)])  # fmt: skip
+        most = printed(runner, config, out, "--service", "HT", "--count", "4")
         assert most.exit_code == 0, most.output
         assert "PB001–PB004" in most.output

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 import requests
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, Route, sync_playwright
 
 from queue_server.auth.tokens import create_token
 from queue_server.auth.users import add_user
@@ -180,6 +180,28 @@ def serious_violations(page: Page) -> list[dict[str, Any]]:
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"][:3]]}
         for v in found
     ]
+
+
+class HeldScript:
+    """A page script (``display/static/js/NAME``) held on its way by Playwright's
+    routing until :meth:`release`: the page as a slow phone shows it meanwhile."""
+
+    def __init__(self, page: Page, name: str) -> None:
+        self.page = page
+        self.held: list[Route] = []
+        page.route(f"**/js/{name}", lambda route: self.held.append(route))
+
+    def wait(self) -> list[Route]:
+        """The requests held so far, once the first is (each round trip to the browser
+        lets Playwright hand a held request over)."""
+        for _ in range(1000):
+            if self.held:
+                break
+            self.page.evaluate("0")
+        return self.held
+
+    def release(self) -> None:
+        self.held[0].continue_()
 
 
 def assert_accessible(page: Page) -> None:

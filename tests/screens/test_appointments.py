@@ -7,14 +7,14 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Page, expect
 from sqlalchemy import insert
 
 from queue_server.auth.tokens import create_token
 from queue_server.core.appointment_models import Appointment
 from queue_server.core.appointments import new_code
 
-from .conftest import LiveServer, assert_accessible, screenshot, sign_in
+from .conftest import HeldScript, LiveServer, assert_accessible, screenshot, sign_in
 
 
 def booked_today(server: LiveServer, service_id: int = 2) -> str:
@@ -139,15 +139,10 @@ def test_a_tap_while_the_page_loads_is_not_lost(phone: Page, server: LiveServer)
     button to tap (a service tapped before the script listened was silently lost, and
     the times never came)."""
     page = phone
-    held: list[Route] = []
-    page.route("**/js/appointments.js", lambda route: held.append(route))
+    script = HeldScript(page, "appointments.js")
     page.goto(f"{server.url}/appointments/book", wait_until="commit")
     expect(page.get_by_role("heading", level=1)).to_have_text("Đặt lịch hẹn")
     expect(page.locator("#appt-picker button:enabled")).to_have_count(0)
-    for _ in range(1000):  # each round trip lets Playwright hand the held request over
-        if held:
-            break
-        page.evaluate("0")
-    assert len(held) == 1, "the page script is still on its way"
-    held[0].continue_()
+    assert len(script.wait()) == 1, "the page script is still on its way"
+    script.release()
     book_first_free(page, "Chứng thực", 0)

@@ -5,9 +5,9 @@ the tracking page's feedback form) takes no tap until every script of the page h
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Page, expect
 
-from .conftest import LiveServer
+from .conftest import HeldScript, LiveServer
 
 TAPPED = """(b) => {
     const r = b.getBoundingClientRect();
@@ -32,19 +32,14 @@ def page_url(server: LiveServer, page: str) -> str:
 def test_a_button_takes_no_tap_before_the_page_scripts_have_run(
     phone: Page, server: LiveServer, screen: str, script: str, button: str
 ) -> None:
-    held: list[Route] = []
-    phone.route(f"**/js/{script}", lambda route: held.append(route))
+    held = HeldScript(phone, script)
     phone.goto(page_url(server, screen), wait_until="commit")
     target = phone.locator(button)
     expect(target).to_be_attached()
-    for _ in range(1000):  # each round trip lets Playwright hand the held request over
-        if held:
-            break
-        phone.evaluate("0")
-    assert held, f"{script} is still on its way"
+    assert held.wait(), f"{script} is still on its way"
     target.scroll_into_view_if_needed()
     expect(target).to_be_visible()
     assert not target.evaluate(TAPPED), "a tap now lands behind the button"
-    held[0].continue_()
+    held.release()
     expect(phone.locator("html[data-ready]")).to_have_count(1)
     assert target.evaluate(TAPPED), "once ready, a tap reaches the button"

@@ -35,6 +35,27 @@ def request_address() -> str | None:
     return str(request.host_url.rstrip("/"))
 
 
+def check_kiosk_priority(principal: Principal, priority: str | None) -> None:
+    """403 if a kiosk asks for a category it may not give (an emergency, or one the
+    kiosk does not offer); an unknown one is left to the queue's own refusal."""
+    if principal.role == Role.KIOSK and priority:
+        category = xephang().queue.catalogue.categories.get(priority)
+        if category is not None and (category.emergency or not category.kiosk):
+            raise ApiError(403, _("A kiosk cannot give this priority category."))
+
+
+def take_issue_slot(principal: Principal) -> None:
+    """Count one ticket against the caller's issue rate (admins are not limited); 429
+    with ``Retry-After`` past it."""
+    wait = xephang().issue_limiter.hit(principal.scope) if principal.role != Role.ADMIN else 0
+    if wait:
+        raise ApiError(
+            429,
+            _("Too many tickets from this kiosk; try again in {seconds} s.").format(seconds=wait),
+            headers={"Retry-After": str(wait)},
+        )
+
+
 def printing_kiosk(principal: Principal, settings: Settings) -> str | None:
     """The kiosk whose printer prints this ticket: a kiosk token's name, or the
     kiosk named ``helpdesk`` for the help desk (when such a kiosk is configured)."""
@@ -55,18 +76,9 @@ def issue_ticket() -> Response:
     principal = caller()
     body = parse_body(IssueBody)
     state = xephang()
-    if principal.role == Role.KIOSK and body.priority:
-        category = state.queue.catalogue.categories.get(body.priority)
-        if category is not None and (category.emergency or not category.kiosk):
-            raise ApiError(403, _("A kiosk cannot give this priority category."))
+    check_kiosk_priority(principal, body.priority)
     contact = issue_contact(principal, body.contact)
-    wait = state.issue_limiter.hit(principal.scope) if principal.role != Role.ADMIN else 0
-    if wait:
-        raise ApiError(
-            429,
-            _("Too many tickets from this kiosk; try again in {seconds} s.").format(seconds=wait),
-            headers={"Retry-After": str(wait)},
-        )
+    take_issue_slot(principal)
     channel = body.channel or {Role.KIOSK: "kiosk", Role.HELPDESK: "helpdesk"}.get(
         principal.role, "api"
     )
