@@ -36,10 +36,11 @@ from queue_server.web.printing import printing_api
 from queue_server.web.proxies import ForwardedFrom, TrustedProxies
 from queue_server.web.rating_screens import register_rating_screens
 from queue_server.web.ratings import register_ratings_api
-from queue_server.web.realtime import bridge_devices
+from queue_server.web.realtime import SocketIOOnItsPath, bridge_devices
 from queue_server.web.result_pages import result_pages
 from queue_server.web.results import results_api
 from queue_server.web.screens import register_screens
+from queue_server.web.sessions import CookieSessions
 from queue_server.web.start import start
 from queue_server.web.state import EXTENSION
 from queue_server.web.visit_pages import visit_pages
@@ -78,6 +79,7 @@ def create_app(runtime: Runtime) -> Flask:
     settings = runtime.settings
     app = Flask(__name__)
     app.response_class = TolerantResponse
+    app.session_interface = CookieSessions()
     app.url_map.converters["int"] = DatabaseInt
     app.config.update(
         TESTING=runtime.testing,
@@ -145,6 +147,7 @@ def create_app(runtime: Runtime) -> Flask:
 
     socketio = runtime.socketio
     socketio.init_app(app)
+    app.wsgi_app = SocketIOOnItsPath(app.wsgi_app)  # type: ignore[method-assign]
     JoinGuard(socketio, settings.server.socket_join_timeout_s)
     bridge_devices(runtime.relay, socketio)
     register_screens(app, runtime)

@@ -21,10 +21,12 @@ LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}  # each in its own la
 
 
 def _chosen(supported: Sequence[str]) -> str | None:
-    asked = request.args.get("lang")
+    # The query and the cookies are parsed only when sent (most API calls send neither).
+    environ = request.environ
+    asked = request.args.get("lang") if environ.get("QUERY_STRING") else None
     if asked in supported:
         return asked
-    kept = request.cookies.get(COOKIE)
+    kept = request.cookies.get(COOKIE) if environ.get("HTTP_COOKIE") else None
     return kept if kept in supported else None
 
 
@@ -34,7 +36,7 @@ def request_language(center_language: str, supported: Sequence[str]) -> str:
     chosen = _chosen(supported)
     if chosen:
         return chosen
-    if request.path.startswith("/api/"):
+    if request.environ.get("HTTP_ACCEPT_LANGUAGE") and request.path.startswith("/api/"):
         best = request.accept_languages.best_match(supported)
         if best:
             return best
@@ -43,6 +45,8 @@ def request_language(center_language: str, supported: Sequence[str]) -> str:
 
 def remember_choice(response: Response, supported: Sequence[str]) -> Response:
     """Keep a ``?lang=`` choice in a cookie for the next pages."""
+    if not request.environ.get("QUERY_STRING"):
+        return response
     asked = request.args.get("lang")
     if asked is not None and asked in supported and request.cookies.get(COOKIE) != asked:
         response.set_cookie(COOKIE, asked, max_age=ONE_YEAR_S, samesite="Lax", httponly=True)

@@ -13,6 +13,7 @@ per client instead (``limit_conn`` in ``nginx/xephang.conf``).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
 from typing import TYPE_CHECKING, Any
@@ -46,13 +47,18 @@ class TrustedProxies:
         """Whether ``address`` (a connection's peer, as text) is a trusted proxy."""
         if not self.networks or not isinstance(address, str):
             return False
-        try:
-            ip = ip_address(address.split("%", 1)[0])  # an IPv6 zone is not part of it
-        except ValueError:
-            return False
-        if ip.version == 6 and ip.ipv4_mapped is not None:  # ::ffff:10.0.0.1
-            ip = ip.ipv4_mapped
-        return any(ip in network for network in self.networks)
+        return _within(self.networks, address)
+
+
+@functools.lru_cache(maxsize=4096)  # asked on every request, mostly of a few addresses
+def _within(networks: tuple[IPv4Network | IPv6Network, ...], address: str) -> bool:
+    try:
+        ip = ip_address(address.split("%", 1)[0])  # an IPv6 zone is not part of it
+    except ValueError:
+        return False
+    if ip.version == 6 and ip.ipv4_mapped is not None:  # ::ffff:10.0.0.1
+        ip = ip.ipv4_mapped
+    return any(ip in network for network in networks)
 
 
 class ForwardedFrom:

@@ -51,6 +51,21 @@ def make_socketio(app: Flask | None = None) -> SocketIO:
     return SocketIO(app, async_mode=async_mode(), logger=False, engineio_logger=False)
 
 
+class SocketIOOnItsPath:
+    """WSGI: requests under Socket.IO's path through its middleware (which copies the
+    environ of every request it sees), every other request straight to the app."""
+
+    def __init__(self, middleware: Any) -> None:
+        self.middleware = middleware
+        self.app = middleware.wsgi_app  # the app the middleware wraps
+        self.path = middleware.engineio_path
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        if environ.get("PATH_INFO", "").startswith(self.path):
+            return self.middleware(environ, start_response)
+        return self.app(environ, start_response)
+
+
 def emit_events(socketio: SocketIO, events: Events, namespace: str, to: str | None = None) -> None:
     """One event as itself; several as ``batch``: a list of ``[name, payload]`` pairs.
 
