@@ -235,6 +235,8 @@ class Database:
             self.file.check()
 
     def dispose(self) -> None:
+        if self.group is not None:
+            self.group.close()
         self.engine.dispose()
 
 

@@ -18,6 +18,10 @@ The outbox head row is advanced by each block in turn inside the one transaction
 event numbers stay gap-free (a rolled-back block's numbers are given to the next) and
 in commit order. A writer alone (a sequential client) is a batch of one, without a
 savepoint.
+
+The writers' connection is kept between batches (checking one out of the pool and back
+in for every batch cost about a tenth of a call-next's CPU time); it is closed after a
+failed batch, and by :meth:`GroupCommit.close`.
 """
 
 from __future__ import annotations
@@ -75,6 +79,7 @@ class GroupCommit:
         self._count_lock = threading.Lock()
         self._waiting = 0  # writers waiting for the lock
         self._batch: _Batch | None = None
+        self._conn: Connection | None = None  # kept between batches, used under the lock
         self.commits = 0  # transactions committed, and the blocks they held
         self.committed_blocks = 0
 
@@ -126,14 +131,32 @@ class GroupCommit:
             raise LockTimeout
 
     def _open(self) -> _Batch:
-        conn = self.engine.connect()
+        conn = self._conn
+        if conn is None or conn.invalidated:
+            conn = self._conn = self.engine.connect()
         try:
             conn.begin()  # BEGIN IMMEDIATE (the engine's "begin" listener)
         except BaseException:
-            conn.close()
+            self._drop(conn)
             raise
         self._batch = _Batch(conn)
         return self._batch
+
+    def _drop(self, conn: Connection) -> None:
+        """Close the writers' connection (after a failure): the next batch opens anew."""
+        if self._conn is conn:
+            self._conn = None
+        with contextlib.suppress(Exception):
+            conn.close()
+
+    def close(self) -> None:
+        """Close the kept connection (the engine is being disposed of)."""
+        if self._lock.acquire(timeout=self.timeout_s):
+            try:
+                if self._conn is not None and self._batch is None:
+                    self._drop(self._conn)
+            finally:
+                self._lock.release()
 
     def _hand_over_or_commit(self, batch: _Batch) -> None:
         """Holding the lock after a block: let a waiting writer join, else commit."""
@@ -160,8 +183,8 @@ class GroupCommit:
         except BaseException as exc:
             batch.error = exc
             _quietly_rollback(batch.conn)
+            self._drop(batch.conn)
         finally:
-            batch.conn.close()
             self._lock.release()
             batch.done.set()
 
@@ -187,7 +210,7 @@ class GroupCommit:
         self._batch = None
         batch.error = error
         _quietly_rollback(batch.conn)
-        batch.conn.close()
+        self._drop(batch.conn)
         self._lock.release()
         batch.done.set()
 

@@ -178,6 +178,27 @@ def test_a_writer_alone_commits_at_once_without_waiting(sqlite_queue: Queue) -> 
     assert commits[0] == 5
 
 
+def test_writers_keep_one_connection_and_a_failed_batch_opens_a_new_one(
+    sqlite_queue: Queue,
+) -> None:
+    """Consecutive batches reuse the writers' connection (no pool checkout per batch);
+    after a batch whose first block fails the next one opens a fresh connection, and
+    disposing of the database closes it."""
+    opened: list[Any] = []
+    event.listen(sqlite_queue.db.engine, "checkout", lambda dbapi, *_: opened.append(dbapi))
+    for _ in range(5):
+        sqlite_queue.issue("HT", channel="test")
+    assert len(opened) == 1
+    with pytest.raises(Boom), sqlite_queue.db.write():
+        raise Boom
+    assert sqlite_queue.issue("HT", channel="test").value.id
+    assert len(opened) == 2
+    group = sqlite_queue.db.group
+    assert group is not None and group._conn is not None
+    sqlite_queue.db.dispose()
+    assert group._conn is None
+
+
 GREENLETS = """
 from gevent import monkey
 

@@ -79,7 +79,7 @@ def test_a_full_disk_is_a_503_and_readyz_says_not_ready_until_a_write_succeeds(
         pages = dbapi_connection.execute("PRAGMA page_count").fetchone()[0]
         dbapi_connection.execute(f"PRAGMA max_page_count = {pages}")
 
-    database.engine.dispose()
+    database.dispose()  # every connection opened anew, the writers' too
     event.listen(database.engine, "connect", no_growth)
     statuses: list[int] = []
     for _ in range(500):
@@ -95,7 +95,7 @@ def test_a_full_disk_is_a_503_and_readyz_says_not_ready_until_a_write_succeeds(
     assert not_ready.get_json()["checks"]["storage"] == {"ok": False, "detail": "disk_full"}
 
     event.remove(database.engine, "connect", no_growth)  # space was freed
-    database.engine.dispose()
+    database.dispose()
     ready = client.get("/api/v1/readyz")
     assert ready.status_code == 200, ready.get_json()
     assert client.post("/api/v1/tickets", json={"service": "HT"}, headers=admin).status_code == 201
