@@ -17,6 +17,7 @@ into a deleted file or a new empty one.
 from __future__ import annotations
 
 import errno
+import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -279,6 +280,16 @@ def _sqlite_engine(
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
         readonly = conn.get_execution_options().get("xephang_readonly", False)
-        conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+        _begin(conn, "BEGIN" if readonly else "BEGIN IMMEDIATE")
 
     return engine
+
+
+def _begin(conn: Connection, statement: str) -> None:
+    """``statement`` straight through the driver (``exec_driver_sql`` cost about a
+    twentieth of a call-next's CPU time); its error wrapped as SQLAlchemy's would be."""
+    dbapi_connection = conn.connection.dbapi_connection
+    try:
+        dbapi_connection.execute(statement)  # type: ignore[union-attr]
+    except sqlite3.Error as error:
+        raise DBAPIError.instance(statement, None, error, sqlite3.Error) from error
