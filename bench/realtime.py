@@ -62,9 +62,8 @@ def make_app(data_dir: str) -> Any:
     counter_changed), as in the product; the embedded device worker drives the demo's
     virtual LED boards and printers, as ``xephang demo`` does.
     """
-    from queue_server.installation_config import ServerConfig
     from queue_server.runtime import start_app
-    from queue_server.settings import load_settings
+    from queue_server.settings import ServerConfig, load_settings  # also older checkouts'
 
     # Every client comes from 127.0.0.1: no per-address cap.
     server = ServerConfig(max_connections_per_address=0)
