@@ -88,22 +88,24 @@ def purge(config_path: Path | None) -> None:
 
     settings = load(config_path)
     queue = open_queue(settings)
-    days = settings.privacy.contact_days
+    days, feedback_days = settings.privacy.contact_days, settings.feedback.phone_keep_days
     deleted = purge_contacts(
-        queue.db,
-        queue.clock.now(),
-        days,
-        actor="cli",
-        feedback_days=settings.feedback.phone_keep_days,
+        queue.db, queue.clock.now(), days, actor="cli", feedback_days=feedback_days
     )
     visit_days = settings.privacy.visit_days
     visits = purge_visit_contacts(queue.db, queue.clock.now(), visit_days, actor="cli")
     with queue.db.write() as conn:
         events = outbox.purge(conn, queue.clock.now() - OUTBOX_KEEP)
     click.echo(
-        _("Deleted {count} phone number(s) older than {days} days.").format(
-            count=deleted, days=days
+        _("Deleted {count} callback phone number(s) older than {days} days.").format(
+            count=deleted.callbacks, days=days
         )
+    )
+    click.echo(
+        _(
+            "Deleted the phone number of {count} feedback message(s) answered more than "
+            "{days} days ago."
+        ).format(count=deleted.feedback, days=feedback_days)
     )
     click.echo(
         _(

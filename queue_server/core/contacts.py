@@ -130,13 +130,27 @@ def withdraw_contact(db: Database, ticket_id: int, now: datetime, actor: str) ->
     return bool(deleted)
 
 
+@dataclass(frozen=True)
+class PhonesPurged:
+    """Phone numbers deleted by :func:`purge_contacts`: callback numbers, and those of
+    answered feedback (each kind has its own keeping time)."""
+
+    callbacks: int
+    feedback: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.callbacks + self.feedback
+
+
 def purge_contacts(
     db: Database, now: datetime, keep_days: int, actor: str, *, feedback_days: int | None = None
-) -> int:
+) -> PhonesPurged:
     """Delete callback phone numbers older than ``keep_days`` days and, with
     ``feedback_days``, the phone numbers of feedback answered more than that many days
-    ago; the audit log gets the counts. Returns how many numbers were deleted."""
+    ago; the audit log gets the counts."""
     cutoff = now - timedelta(days=keep_days)
+    cleared = 0
     with db.write() as conn:
         deleted = conn.execute(
             delete(TicketContact).where(TicketContact.created_at < cutoff)
@@ -145,9 +159,8 @@ def purge_contacts(
         if feedback_days is not None:
             cleared = _purge_feedback_phones(conn, now - timedelta(days=feedback_days))
             detail |= {"feedback_phones": cleared, "feedback_answered_days": feedback_days}
-            deleted += cleared
         audit.record(conn, now, actor, PURGE_ACTION, target="ticket_contacts", detail=detail)
-    return int(deleted)
+    return PhonesPurged(int(deleted), int(cleared))
 
 
 def purge_visit_contacts(db: Database, now: datetime, keep_days: int, actor: str) -> int:

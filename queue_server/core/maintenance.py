@@ -220,7 +220,7 @@ def run_maintenance(
     with queue.db.write() as conn:
         events = outbox.purge(conn, now - OUTBOX_KEEP)
         purge_before(conn, queue.today())  # waiting counts of past days (all zero now)
-    result = MaintenanceResult(due or now, closed.value, archived, purged, events, visits)
+    result = MaintenanceResult(due or now, closed.value, archived, purged.total, events, visits)
     return Outcome(result, closed.events, closed.envelopes)
 
 

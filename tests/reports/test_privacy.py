@@ -22,6 +22,7 @@ from queue_server.core.contacts import (
     PURGE_ACTION,
     WITHDRAW_ACTION,
     Contact,
+    PhonesPurged,
     normalize_phone,
     purge_contacts,
 )
@@ -233,9 +234,9 @@ def test_purge_deletes_numbers_older_than_the_limit(queue: Queue, clock: FrozenC
     issue_with("0933333333", now - timedelta(days=30))  # exactly 30 days: kept
     issue_with("0944444444", now - timedelta(days=2))
     clock.set(now)
-    assert purge_contacts(queue.db, now, 30, actor="cli") == 2
+    assert purge_contacts(queue.db, now, 30, actor="cli") == PhonesPurged(callbacks=2)
     assert [phone for _id, phone, _purpose in contacts(queue)] == ["0933333333", "0944444444"]
-    assert purge_contacts(queue.db, now, 30, actor="cli") == 0
+    assert purge_contacts(queue.db, now, 30, actor="cli").total == 0
     entries = audit_entries(queue.db, PURGE_ACTION)
     assert [(e.actor, e.target, e.detail) for e in entries] == [
         ("cli", "ticket_contacts", {"deleted": 2, "older_than_days": 30}),
@@ -247,6 +248,8 @@ def test_purge_deletes_numbers_older_than_the_limit(queue: Queue, clock: FrozenC
 
 def test_xephang_purge(tmp_path: Path) -> None:
     config = write_config(tmp_path)
+    with config.open("a", encoding="utf-8") as toml:  # feedback numbers: their own time
+        toml.write("\n[feedback]\nphone_keep_days = 35\n")
     now = datetime.now(UTC)
     clock = FrozenClock(now - timedelta(days=40))
     queue = open_queue(load_settings(config), clock=clock)
@@ -263,7 +266,8 @@ def test_xephang_purge(tmp_path: Path) -> None:
     result = xephang("purge", config=config)
     assert result.returncode == 0, result.stderr.decode()
     assert result.stdout.decode().splitlines() == [
-        "Đã xóa 2 số điện thoại lưu quá 30 ngày.",
+        "Đã xóa 1 số điện thoại gọi lại lưu quá 30 ngày.",
+        "Đã xóa số điện thoại của 1 phản ánh đã trả lời quá 35 ngày.",
         "Đã xóa số điện thoại và địa chỉ của 0 lượt thăm tại nhà đã kết thúc quá 30 ngày.",
         # the 40-day-old ticket's issue and queue change, the feedback's two steps
         "Đã xóa 4 sự kiện cũ hơn hai ngày.",
