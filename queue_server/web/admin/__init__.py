@@ -41,6 +41,7 @@ class MenuEntry:
 
 
 MENU: list[MenuEntry] = []
+LANDING = "admin.reports"  # where /admin/ leads those who may read the reports
 DEVICE_SCAN = "device_scan.scan_page"  # the device scan page (web/device_scan.py), in the menu
 
 
@@ -75,14 +76,16 @@ def render_admin(template: str, principal: Principal, title: str, **context: Any
 
 @admin.get("/")
 def index() -> ResponseReturnValue:
-    """The first menu entry the user may open."""
+    """The reports (:data:`LANDING`) when the user may open them, else the first menu
+    entry they may open (the menu's order follows the modules' imports)."""
     principal = signed_in(*{role for entry in MENU for role in entry.roles})
     if isinstance(principal, Response):
         return principal
-    for entry in MENU:
-        if principal.role in {*entry.roles, Role.ADMIN}:
-            return redirect(url_for(entry.endpoint), code=303)
-    abort(404)
+    allowed = [e for e in MENU if principal.role in {*e.roles, Role.ADMIN}]
+    if not allowed:
+        abort(404)
+    landing = next((e for e in allowed if e.endpoint == LANDING), allowed[0])
+    return redirect(url_for(landing.endpoint), code=303)
 
 
 def register_admin(app: Flask) -> None:
