@@ -36,6 +36,7 @@ import asyncio
 import json
 import logging
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -269,7 +270,8 @@ def measure(url: str, screens: list[Arrivals], kiosk: str, officer: str, rounds:
 def start_server(args: argparse.Namespace, data_dir: str, threads: int) -> subprocess.Popen[str]:
     command = [sys.executable, __file__, "--serve", data_dir, "--server", args.server]
     command += ["--threads", str(threads)]
-    return subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    # A session of its own: stopped as a group, the worker too (see main's ``finally``).
+    return subprocess.Popen(command, stdout=subprocess.PIPE, text=True, start_new_session=True)
 
 
 def load() -> str:
@@ -374,7 +376,9 @@ def main() -> None:
             if args.json:
                 args.json.write_text(json.dumps(found), encoding="utf-8")
         finally:
-            child.kill()
+            # The master and its worker together: a worker left behind would read the
+            # database while the folder is removed ("the database file was deleted").
+            os.killpg(child.pid, signal.SIGKILL)
             child.wait()
 
 
