@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page, WebSocketRoute, expect
@@ -132,6 +133,17 @@ def lose_first_frame(page: Page, server: LiveServer, marker: str) -> list[str]:
     return dropped
 
 
+def until_dropped(page: Page, dropped: list[str], timeout_s: float = 5.0) -> None:
+    """Until the route dropped its frame. The next operation must come after it: the
+    relay's sender puts events published together into one frame, and a frame holding
+    both operations would be lost whole, leaving no gap to see. (The route's handler
+    runs only while Playwright waits, hence the page's short waits.)"""
+    deadline = time.monotonic() + timeout_s
+    while not dropped:
+        assert time.monotonic() < deadline, "no frame was dropped"
+        page.wait_for_timeout(20)
+
+
 def test_a_lost_event_makes_the_display_ask_for_a_snapshot(page: Page, server: LiveServer) -> None:
     dropped = lose_first_frame(page, server, '["queue_changed"')
     kiosk = server.token("kiosk")
@@ -140,6 +152,7 @@ def test_a_lost_event_makes_the_display_ask_for_a_snapshot(page: Page, server: L
     expect(page.locator("body")).to_have_attribute("data-seq", str(seq_before))
 
     server.api("POST", "/api/v1/tickets", kiosk, {"service": "CTR"})  # queue_changed lost
+    until_dropped(page, dropped)
     server.api("POST", "/api/v1/tickets", kiosk, {"service": "DD"})  # the gap shows here
     expect(page.locator("body")).to_have_attribute("data-resyncs", "1")
     expect(page.locator('#waiting [data-service="CTR"] .d-waiting-count')).to_have_text(
@@ -161,6 +174,7 @@ def test_a_lost_call_frame_is_made_good_by_the_snapshot(page: Page, server: Live
 
     called = server.api("POST", "/api/v1/counters/3/next", officer, {})
     assert called.status_code == 200, called.text
+    until_dropped(page, dropped)
     server.api("POST", "/api/v1/tickets", kiosk, {"service": "DD"})  # the gap shows here
     expect(page.locator("body")).to_have_attribute("data-resyncs", "1")
     number = called.json()["ticket"]["number"]
