@@ -20,6 +20,11 @@ SQLite their writes commit in groups.
 of their own) stay connected to ``/display`` meanwhile, so every operation is also
 fanned out to them.
 
+``--paired R`` (with ``--displays N`` and ``--clients``): the same server measures the
+clients R times without the displays and R times with them, in turns (the displays
+connect before each measure with and leave after it), and prints the medians and
+their ratio: the cost of the displays, with the machine's drift shared by both sides.
+
 ``--waiting 0,1000,10000`` then measures issuing (keep-alive) with that many tickets
 already waiting for the service (inserted straight into the database between phases):
 issuing should cost the same however long the queue is. SQLite only (refused with
@@ -27,7 +32,7 @@ issuing should cost the same however long the queue is. SQLite only (refused wit
 
     .venv/bin/python bench/api.py [--count 2000] [--server gevent|gthread]
         [--database sqlite|postgresql] [--clients 8] [--displays 50]
-        [--modes new,keep-alive] [--waiting 0,1000,10000]
+        [--modes new,keep-alive] [--waiting 0,1000,10000] [--paired 3]
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ import os
 import re
 import socket
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -286,6 +292,40 @@ def run_parallel(
     return issued, called, per_issue, 1000 * call_cpu / max(1, sum(done))
 
 
+def run_paired(
+    server: int,
+    displays: tuple[int, str, int, int],
+    clients: int,
+    count: int,
+    tokens: tuple[str, dict[int, str]],
+) -> dict[str, Any]:
+    """``run_parallel`` ``rounds`` times without and with ``shown`` displays, in turns
+    (``displays``: port, display token, shown, rounds). Prints each round and the
+    medians; returns them with every round's figures."""
+    port, token, shown, rounds = displays
+    measured: dict[str, list[tuple[float, float, float, float]]] = {"without": [], "with": []}
+    for round_number in range(1, rounds + 1):
+        figures = run_parallel(server, port, clients, count, tokens)
+        measured["without"].append(figures)
+        print_row(f"round {round_number}, no displays", figures)
+        disconnect = connect_displays(port, token, shown)
+        try:
+            figures = run_parallel(server, port, clients, count, tokens)
+        finally:
+            disconnect()
+        measured["with"].append(figures)
+        print_row(f"round {round_number}, {shown} displays", figures)
+    medians = {
+        side: tuple(statistics.median(f[i] for f in rows) for i in range(4))
+        for side, rows in measured.items()
+    }
+    held = min(medians["with"][i] / medians["without"][i] for i in (0, 1))
+    print_row("median, no displays", medians["without"])  # type: ignore[arg-type]
+    print_row(f"median, {shown} displays", medians["with"])  # type: ignore[arg-type]
+    print(f"with {shown} displays: {held:.0%} of without (the lower of issues and calls)")
+    return {"rounds": measured, "without": medians["without"], "with": medians["with"]}
+
+
 def connect_displays(port: int, token: str, count: int) -> Callable[[], None]:
     """``count`` async Socket.IO displays on ``/display``, in a child process of their
     own (so that decoding their frames does not take this process's clients' CPU);
@@ -375,12 +415,15 @@ def main() -> None:
     parser.add_argument("--displays", type=int, default=0, help="Socket.IO displays connected")
     parser.add_argument("--waiting", default="", help="e.g. 0,1000,10000 (empty: skip)")
     parser.add_argument("--modes", default="new,keep-alive", help="new,keep-alive (or empty)")
+    parser.add_argument("--paired", type=int, default=0, help="rounds without/with displays")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--serve-displays", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_displays:
         serve_displays(args.serve_displays)
         return
+    if args.paired and (args.displays < 1 or args.clients < 2):
+        parser.error("--paired needs --displays N and --clients N")
     if args.waiting and args.database != "sqlite":
         parser.error("--waiting works on SQLite only (it inserts straight into the file)")
     modes = {"new": ("new connection/request", False), "keep-alive": ("keep-alive", True)}
@@ -405,7 +448,8 @@ def main() -> None:
         try:
             wait_ready(port)
             warm_up(Client(port, keep_alive=True), kiosk, officers[2])
-            disconnect = connect_displays(port, display, args.displays)
+            shown = 0 if args.paired else args.displays  # paired: connected per round
+            disconnect = connect_displays(port, display, shown)
             kind = "SQLite (WAL, synchronous=FULL)" if not url else "PostgreSQL"
             print(
                 f"server: {args.server}, database: {kind}, clients: {args.clients}, "
@@ -426,7 +470,12 @@ def main() -> None:
                 client = Client(port, keep_alive)
                 found[mode] = run(client, args.count, kiosk, officers[2], server.pid)
                 print_row(label, found[mode])
-            if args.clients > 1:
+            if args.paired:
+                pairs = (port, display, args.displays, args.paired)
+                found["paired"] = run_paired(
+                    server.pid, pairs, args.clients, args.count, (kiosk, officers)
+                )
+            elif args.clients > 1:
                 tokens = (kiosk, officers)
                 figures = run_parallel(server.pid, port, args.clients, args.count, tokens)
                 found["clients"] = figures

@@ -161,7 +161,10 @@ class AsyncScreen(Arrivals):
 
     def __init__(self, url: str, token: str, loop: AsyncLoop) -> None:
         super().__init__()
-        self.client = socketio.AsyncClient(reconnection=False)
+        # Offering permessage-deflate, as browsers do (aiohttp's default offers nothing).
+        self.client = socketio.AsyncClient(
+            reconnection=False, websocket_extra_options={"compress": 15}
+        )
         self.client.on("ticket_called", self._called, namespace="/display")
         self.client.on("batch", self._called_in_batch, namespace="/display")
         loop.run(
