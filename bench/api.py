@@ -323,7 +323,7 @@ def run_paired(
     print_row("median, no displays", medians["without"])  # type: ignore[arg-type]
     print_row(f"median, {shown} displays", medians["with"])  # type: ignore[arg-type]
     print(f"with {shown} displays: {held:.0%} of without (the lower of issues and calls)")
-    return {"rounds": measured, "without": medians["without"], "with": medians["with"]}
+    return {"rounds": measured, "held": held, **medians}
 
 
 def connect_displays(port: int, token: str, count: int) -> Callable[[], None]:

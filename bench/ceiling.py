@@ -59,7 +59,8 @@ def make_flask() -> Any:
 
 
 def plain_server(app: str, port: int) -> subprocess.Popen[bytes]:
-    """``app`` (a ``module:name`` in bench/) under gunicorn, one gevent worker."""
+    """``app`` (``module:name`` or ``module:factory()`` in bench/) under gunicorn, one
+    gevent worker."""
     command = [
         sys.executable, "-m", "gunicorn", "-k", "gevent", "-w", "1", "--no-control-socket",
         "--chdir", str(HERE), "--bind", f"127.0.0.1:{port}", app,
@@ -102,7 +103,8 @@ def run_app(name: str, clients: int, count: int) -> tuple[float, float]:
             config = api.write_config(Path(tmp))
             server = api.start_server("gevent", config, port)
         else:
-            server = plain_server("ceiling:bare" if name == "bare" else "ceiling:flask_app", port)
+            app = "ceiling:bare" if name == "bare" else "ceiling:make_flask()"  # a factory
+            server = plain_server(app, port)
         try:
             api.wait_ready(port)
             return measure(port, server.pid, clients, count)
@@ -147,8 +149,6 @@ def main() -> None:
     if args.json:
         args.json.write_text(json.dumps(found), encoding="utf-8")
 
-
-flask_app = make_flask() if __name__ != "__main__" else None  # gunicorn's "ceiling:flask_app"
 
 if __name__ == "__main__":
     main()

@@ -94,8 +94,7 @@ def rows(found: Figures) -> list[tuple[str, str, str, bool]]:
     catchup, realtime = found["catchup"], found["realtime"]["50"]
     clients, alone = sqlite["clients"], sqlite["keep-alive"]
     paired = displays["paired"]  # without and with, in turns on one server: medians
-    shown, alone_paired = paired["with"], paired["without"]
-    held = min(shown[0] / alone_paired[0], shown[1] / alone_paired[1])
+    shown, alone_paired, held = paired["with"], paired["without"], paired["held"]
     waiting = found["waiting"]["waiting"]
     levels = " / ".join(f"{rate:,.0f}" for rate, _cpu in waiting.values())
     return [
