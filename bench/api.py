@@ -9,7 +9,10 @@ server's CPU time per request (its processes' user + system time from /proc: the
 to read on a loaded machine), with the load average on every row and, on SQLite, the
 cost of one durable SQLite commit measured in the same run (``bench/fsync.py``).
 
-Every run first issues and calls 200 tickets unmeasured (the server's warm-up).
+Every run first issues and calls 200 tickets unmeasured (the server's warm-up); on
+PostgreSQL the database is then analysed (``ANALYZE``, as autovacuum and the daily
+maintenance keep a center's), since plans made without statistics can read a whole
+day of tickets on every call-next.
 
 ``--clients N`` (N >= 2; 0 or 1: none): N keep-alive client threads from one start
 signal, each issuing ``--count`` tickets (services in rotation), then each calling next
@@ -192,6 +195,16 @@ def timed(
         assert status == expected, status
     rate = count / (time.perf_counter() - started)
     return rate, 1000 * (process_cpu_s(server) - cpu) / count
+
+
+def analyse(url: str) -> None:
+    """PostgreSQL: ANALYZE after the warm-up, as autovacuum does within a minute on a
+    live center (this machine's PostgreSQL runs without it) and the daily maintenance
+    does every day: a fresh database's plans are otherwise made without statistics."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute("ANALYZE")
 
 
 def warm_up(client: Client, kiosk: str, officer: str, count: int = WARM_UP) -> None:
@@ -448,6 +461,8 @@ def main() -> None:
         try:
             wait_ready(port)
             warm_up(Client(port, keep_alive=True), kiosk, officers[2])
+            if url:
+                analyse(url)
             shown = 0 if args.paired else args.displays  # paired: connected per round
             disconnect = connect_displays(port, display, shown)
             kind = "SQLite (WAL, synchronous=FULL)" if not url else "PostgreSQL"

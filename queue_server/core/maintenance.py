@@ -8,6 +8,10 @@ finished, so two server processes (or a restart in the middle) never run it twic
 once; a claim older than :data:`STALE_AFTER` without a finish is taken over, which is
 safe because every step can run again.
 
+On PostgreSQL each run ends with ``ANALYZE`` (:func:`refresh_statistics`): the planner's
+statistics are then at most a day old even where autovacuum is off or behind, and the
+archive just filled is planned with its real size.
+
 A run after a long time off (months of missed days) catches up in slices: leftover
 tickets are closed :data:`CLOSE_SLICE` at a time and old days archived
 ``archive.SLICE`` tickets at a time, each slice its own short transaction, and between
@@ -26,7 +30,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from queue_server.core import audit, outbox
@@ -101,6 +105,7 @@ class MaintenanceResult:
     contacts_purged: int = 0
     outbox_purged: int = 0
     visit_contacts_purged: int = 0
+    statistics_refreshed: bool = False
 
     def counts(self) -> dict[str, int]:
         return {
@@ -220,8 +225,27 @@ def run_maintenance(
     with queue.db.write() as conn:
         events = outbox.purge(conn, now - OUTBOX_KEEP)
         purge_before(conn, queue.today())  # waiting counts of past days (all zero now)
-    result = MaintenanceResult(due or now, closed.value, archived, purged.total, events, visits)
+    analysed = refresh_statistics(queue.db)
+    result = MaintenanceResult(
+        due or now, closed.value, archived, purged.total, events, visits, analysed
+    )
     return Outcome(result, closed.events, closed.envelopes)
+
+
+def refresh_statistics(db: Database) -> bool:
+    """PostgreSQL: ``ANALYZE`` the database (it reads a sample of each table and blocks
+    no reads or writes); returns whether it ran (False on SQLite).
+
+    A statement prepared while ``tickets`` had no statistics can keep a plan that reads
+    the whole day through ``ix_tickets_day`` for every call-next (docs/benchmarks.md,
+    issue #19); ANALYZE makes PostgreSQL plan it again with the real sizes.
+    """
+    if db.dialect != "postgresql":
+        return False
+    with db.engine.connect() as conn:
+        conn.execute(text("ANALYZE"))
+        conn.commit()
+    return True
 
 
 def close_in_slices(queue: Queue, actor: str, between: Callable[[], None]) -> Outcome[int]:
