@@ -23,7 +23,7 @@ from queue_server.relay import Relay
 from queue_server.runtime import start_app
 from queue_server.settings import Settings
 from queue_server.workers.devices import DeviceWorker, build_devices
-from queue_server.workers.speech import Call, SpeechQueue
+from queue_server.workers.speech import SPEECH_QUEUE_LIMIT, Call, SpeechQueue
 from tests.workers.test_device_worker import _announced
 from xephang.devices.audio.speaker import Played
 
@@ -99,6 +99,27 @@ def test_a_speaker_behind_drops_the_oldest_waiting_call() -> None:
             pause.wait(0.02)
         assert [call[0] for call in heard] == ["A001", "A004", "A005"]
         assert len(spoken) == 3
+    finally:
+        gate.set()
+        speech.stop()
+
+
+def test_by_default_ten_calls_wait_for_the_speaker() -> None:
+    started, gate = threading.Event(), threading.Event()
+
+    def play(call: Call) -> Played:
+        started.set()
+        assert gate.wait(5)
+        return played(call)
+
+    speech = SpeechQueue(play, deque(maxlen=20)).start()
+    try:
+        speech.put(("A001", 1))
+        assert started.wait(5)  # A001 is playing: the rest wait
+        for n in range(2, 14):
+            speech.put((f"A{n:03}", 1))
+        assert SPEECH_QUEUE_LIMIT == 10
+        assert (speech.waiting(), speech.dropped) == (10, 2)  # A002 and A003 dropped
     finally:
         gate.set()
         speech.stop()
