@@ -24,7 +24,11 @@ from queue_server.workers.devices import DeviceWorker, build_devices
 from queue_server.workers.leased import DatabaseLink
 from xephang.devices.audio.speaker import VirtualSpeaker
 
-LEASE_S = 0.6  # renewed every 0.2 s; a silent holder loses it 0.6 s after its last renewal
+# Renewed every 0.67 s; a silent holder loses it 2 s after its last renewal. Every test
+# here needs the holder to keep its lease while it lives: with 0.6 s a lease thread held
+# up for 0.4 s (a SQLite commit waiting on a disk that other tests load) lost it once in
+# CI, and the first ticket then went to nobody.
+LEASE_S = 2.0
 RENEW_S = LEASE_S / 3
 
 
