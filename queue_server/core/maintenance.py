@@ -23,6 +23,7 @@ pace while the server catches up.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, select, text, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from queue_server.core import audit, outbox
 from queue_server.core.archive import ArchivedDay, archive_before, archive_horizon
@@ -44,6 +45,8 @@ from queue_server.core.waiting_counts import purge_before
 if TYPE_CHECKING:
     from queue_server.settings import Settings
 
+log = logging.getLogger(__name__)
+
 SETTING_KEY = "maintenance"
 STALE_AFTER = timedelta(hours=1)
 # Outbox events are kept this long for screens and device processes that come back
@@ -53,6 +56,7 @@ ACTOR = "system:maintenance"
 CLOSE_SLICE = 100  # leftover tickets closed per transaction (each with its event)
 REST_SHARE = 1.0  # rest between slices: this share of the slice's time …
 MAX_REST_S = 0.05  # … at most this long
+SCHEMA_TABLES = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
 
 
 class Pacer:
@@ -233,18 +237,28 @@ def run_maintenance(
 
 
 def refresh_statistics(db: Database) -> bool:
-    """PostgreSQL: ``ANALYZE`` the database (it reads a sample of each table and blocks
-    no reads or writes); returns whether it ran (False on SQLite).
+    """PostgreSQL: ``ANALYZE`` the tables of xephang's schema (it reads a sample of each
+    and blocks no reads or writes); returns whether it ran (False on SQLite, or when
+    PostgreSQL refused: logged, the maintenance's other steps stand).
 
     A statement prepared while ``tickets`` had no statistics can keep a plan that reads
     the whole day through ``ix_tickets_day`` for every call-next (docs/benchmarks.md,
-    issue #19); ANALYZE makes PostgreSQL plan it again with the real sizes.
+    issue #19); ANALYZE makes PostgreSQL plan it again with the real sizes. Only the
+    schema's own tables: a plain ``ANALYZE`` by the center's (non-superuser) role would
+    log a warning for each system catalogue it may not analyse.
     """
     if db.dialect != "postgresql":
         return False
-    with db.engine.connect() as conn:
-        conn.execute(text("ANALYZE"))
-        conn.commit()
+    try:
+        with db.engine.connect() as conn:
+            names = conn.execute(text(SCHEMA_TABLES)).scalars().all()
+            if names:
+                quote = conn.dialect.identifier_preparer.quote
+                conn.execute(text("ANALYZE " + ", ".join(quote(name) for name in names)))
+            conn.commit()
+    except SQLAlchemyError as exc:
+        log.warning("statistics not refreshed: %s", exc)
+        return False
     return True
 
 

@@ -8,12 +8,14 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import func, select
 
 from queue_server.core.archive import ticket_counts
 from queue_server.core.audit import audit_entries
 from queue_server.core.clock import FrozenClock
 from queue_server.core.contacts import PURGE_ACTION, Contact
+from queue_server.core.db import Database
 from queue_server.core.envelope import Envelope
 from queue_server.core.maintenance import (
     ACTOR,
@@ -25,6 +27,7 @@ from queue_server.core.maintenance import (
     last_run,
     maintain_if_due,
     next_moment,
+    refresh_statistics,
     run_maintenance,
 )
 from queue_server.core.models import OutboxEvent, ticket_events_archive
@@ -232,3 +235,29 @@ def test_maintenance_refreshes_postgresql_statistics(queue: Queue) -> None:
     if postgresql:
         with queue.db.read() as conn:
             assert conn.exec_driver_sql(analysed).scalar_one() is not None
+
+
+def test_statistics_are_refreshed_for_xephangs_tables_only(pg_queue: Queue) -> None:
+    """The system catalogues are left alone (a center's non-superuser role would log a
+    warning for each); every table of the schema is analysed."""
+    assert refresh_statistics(pg_queue.db)
+    with pg_queue.db.read() as conn:
+        ours = conn.exec_driver_sql(
+            "SELECT count(*), count(last_analyze) FROM pg_stat_user_tables"
+        ).one()
+        catalogue = conn.exec_driver_sql(
+            "SELECT last_analyze FROM pg_stat_sys_tables WHERE relname = 'pg_class'"
+        ).scalar_one()
+    assert ours[0] > 20 and ours[1] == ours[0]
+    assert catalogue is None
+
+
+def test_a_refused_analyse_is_logged_and_the_run_goes_on(
+    pg_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    gone = Database(pg_url.rsplit("/", 1)[0] + "/xephang_no_such_database")
+    try:
+        assert not refresh_statistics(gone)
+    finally:
+        gone.dispose()
+    assert "statistics not refreshed" in caplog.text
