@@ -7,7 +7,8 @@ TCP connection per request, then with one kept-alive connection (``--modes``), t
 ``--clients`` concurrent kept-alive clients. Prints tickets/s and calls/s, and the
 server's CPU time per request (its processes' user + system time from /proc: the figure
 to read on a loaded machine), with the load average on every row and, on SQLite, the
-cost of one durable SQLite commit measured in the same run (``bench/fsync.py``).
+cost of one durable SQLite commit measured in the same run (``bench/fsync.py``); on
+PostgreSQL its version and whether autovacuum runs.
 
 Every run first issues and calls 200 tickets unmeasured (the server's warm-up); on
 PostgreSQL the database is then analysed (``ANALYZE``, as autovacuum and the daily
@@ -195,6 +196,19 @@ def timed(
         assert status == expected, status
     rate = count / (time.perf_counter() - started)
     return rate, 1000 * (process_cpu_s(server) - cpu) / count
+
+
+def postgresql_kind(url: str) -> str:
+    """PostgreSQL's version and whether autovacuum runs (the figures depend on both)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        settings = [
+            connection.execute(f"SHOW {name}").fetchone()
+            for name in ("server_version", "autovacuum")
+        ]
+    version, autovacuum = (row[0] if row else "?" for row in settings)
+    return f"PostgreSQL {version}, autovacuum {autovacuum}"
 
 
 def analyse(url: str) -> None:
@@ -465,7 +479,7 @@ def main() -> None:
                 analyse(url)
             shown = 0 if args.paired else args.displays  # paired: connected per round
             disconnect = connect_displays(port, display, shown)
-            kind = "SQLite (WAL, synchronous=FULL)" if not url else "PostgreSQL"
+            kind = "SQLite (WAL, synchronous=FULL)" if not url else postgresql_kind(url)
             print(
                 f"server: {args.server}, database: {kind}, clients: {args.clients}, "
                 f"displays: {args.displays}"
