@@ -1,0 +1,191 @@
+"""Socket.IO frames written straight to each WebSocket (the gevent server only).
+
+Engine.IO puts every packet for a client in that client's queue; the client's writer
+greenlet takes it, frames it (through wsproto) and sends it. With 50 screens,
+one event cost 50 queue hand-overs, 50 greenlet switches and 50 framings: about 30 µs of
+the server's CPU per screen per frame, 13 % of a busy server's time (``bench/api.py
+--displays 50 --paired 3``). Here a packet sent to many clients is framed once (a
+server's WebSocket frames are not masked, so every client gets the same bytes) and
+written with one non-blocking ``write`` per client, in the greenlet that emits.
+
+Order and whole frames are kept:
+
+- A client goes the usual way (its queue) while anything waits in its queue, while its
+  writer is sending, or when its socket would block: what is queued goes out first, and
+  a slow screen never holds up the others.
+- The writer's sends take the connection's lock; a frame written only in part keeps the
+  lock until a greenlet has sent the rest, so nothing lands inside it.
+- Only plain WebSocket connections (no extension, no long-polling) are written to.
+
+Under gevent nothing runs between a check and the write that follows it, which is why
+this is installed only in gevent mode.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+from collections.abc import Iterable
+from typing import Any
+
+from flask_socketio import SocketIO
+from prometheus_client.core import CounterMetricFamily
+from prometheus_client.metrics_core import Metric
+from prometheus_client.registry import Collector
+
+EXTENSIONS = "HTTP_SEC_WEBSOCKET_EXTENSIONS"  # a client's offer (compression)
+TEXT_FRAME = 0x81  # FIN and the text opcode (RFC 6455, 5.2); a server does not mask
+
+
+def text_frame(text: str) -> bytes:
+    """One unmasked WebSocket text frame carrying ``text``."""
+    payload = text.encode()
+    size = len(payload)
+    if size < 126:
+        header = struct.pack("!BB", TEXT_FRAME, size)
+    elif size < 1 << 16:
+        header = struct.pack("!BBH", TEXT_FRAME, 126, size)
+    else:
+        header = struct.pack("!BBQ", TEXT_FRAME, 127, size)
+    return header + payload
+
+
+class Connection:
+    """One client's WebSocket: direct writes and the writer's sends, never interleaved."""
+
+    def __init__(self, sock: Any) -> None:
+        from gevent.lock import Semaphore
+
+        self.sock = sock  # gevent's socket (non-blocking underneath)
+        self.lock = Semaphore()
+        self.busy = 0  # sends under way or waiting for the lock
+
+    def send(self, send: Any, message: Any) -> Any:
+        """The writer's send (pings, packets queued for this client), under the lock."""
+        self.busy += 1
+        try:
+            with self.lock:
+                return send(message)
+        finally:
+            self.busy -= 1
+
+    def write_now(self, frame: bytes) -> bool:
+        """Write ``frame`` now unless that could reorder or block; True if it is sent
+        (or its rest will be, by a greenlet that keeps the lock until then)."""
+        if self.busy:
+            return False
+        # The descriptor as it is now: -1 once closed (a closed one's number may already
+        # belong to another connection).
+        try:
+            sent = os.write(self.sock.fileno(), frame)
+        except OSError:  # would block, or broken: the queue's way decides
+            return False
+        if sent < len(frame):
+            from gevent import spawn
+
+            self.busy += 1
+            self.lock.acquire()  # free: nothing was busy
+            spawn(self._finish, memoryview(frame)[sent:])
+        return True
+
+    def _finish(self, rest: memoryview) -> None:
+        try:
+            self.sock.sendall(rest)
+        except OSError:
+            pass  # the connection broke: its reader notices and closes it
+        finally:
+            self.busy -= 1
+            self.lock.release()
+
+
+class DirectFrames:
+    """Installed on ``socketio``'s Engine.IO server (gevent mode): packets are written
+    straight to clients' WebSockets where :class:`Connection` allows it."""
+
+    def __init__(self, socketio: SocketIO) -> None:
+        server = socketio.server  # type: ignore[attr-defined]  # not in the stubs
+        self.eio = server.eio
+        self.connections: dict[str, Connection] = {}
+        self.direct = 0  # packets written straight (the test and the benchmark read it)
+        self.queued = 0  # packets that went through a client's queue
+        self._packet: Any = None  # the last packet framed, and its frame
+        self._frame = b""
+        self._queue_send = self.eio.send_packet
+        self.eio._async = {**self.eio._async, "websocket": self._websocket_class()}
+        self.eio.send_packet = self.send_packet
+
+    def _websocket_class(self) -> type:
+        base = self.eio._async["websocket"]
+        connections = self.connections
+
+        class TrackedWebSocket(base):  # type: ignore[misc, valid-type]
+            """Engine.IO's WebSocket, known by its session id while its handler runs."""
+
+            app: Any  # set by Engine.IO: the handler of the connection
+            connection: Connection | None = None
+
+            def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+                handler: Any = self.app  # the Engine.IO socket's bound ``_websocket_handler``
+                sid: str = getattr(getattr(handler, "__self__", None), "sid", "")
+                plain = EXTENSIONS not in environ  # nothing to negotiate: no compression
+
+                def tracked(ws: Any) -> Any:
+                    # simple-websocket's connection is open (handshake done) by now.
+                    sock = getattr(getattr(ws, "ws", None), "sock", None)
+                    if sid and plain and sock is not None and not os.get_blocking(sock.fileno()):
+                        self.connection = connections[sid] = Connection(sock)
+                    try:
+                        return handler(ws)
+                    finally:
+                        if self.connection is not None and connections.get(sid) is self.connection:
+                            del connections[sid]
+
+                self.app = tracked
+                return super().__call__(environ, start_response)
+
+            def send(self, message: Any) -> Any:
+                if self.connection is None:
+                    return super().send(message)
+                return self.connection.send(super().send, message)
+
+        return TrackedWebSocket
+
+    def send_packet(self, sid: str, pkt: Any) -> None:
+        """Engine.IO's ``send_packet``: straight to the WebSocket if allowed, else queued."""
+        connection = self.connections.get(sid)
+        socket = self.eio.sockets.get(sid)
+        if (
+            connection is not None
+            and socket is not None
+            and socket.upgraded
+            and not socket.closed
+            and socket.queue.empty()
+            and socket.check_ping_timeout()
+        ):
+            if pkt is not self._packet:
+                encoded = pkt.encode()
+                self._packet = pkt
+                self._frame = text_frame(encoded) if isinstance(encoded, str) else b""
+            if self._frame and connection.write_now(self._frame):
+                self.direct += 1
+                return
+        self.queued += 1
+        self._queue_send(sid, pkt)
+
+
+class PacketCounts(Collector):
+    """``xephang_socket_packets_total{path}``: Socket.IO packets written straight to a
+    WebSocket (``direct``) or through a client's queue (``queued``), read at scrape time."""
+
+    def __init__(self, frames: DirectFrames) -> None:
+        self._frames = frames
+
+    def collect(self) -> Iterable[Metric]:
+        family = CounterMetricFamily(
+            "xephang_socket_packets",
+            "Socket.IO packets sent since start: written straight to the WebSocket, or queued.",
+            labels=["path"],
+        )
+        family.add_metric(["direct"], self._frames.direct)
+        family.add_metric(["queued"], self._frames.queued)
+        yield family
