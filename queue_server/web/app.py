@@ -23,7 +23,7 @@ from queue_server.web.clock import register_clock
 from queue_server.web.contacts import contacts_api
 from queue_server.web.device_api import device_api
 from queue_server.web.devices import register_devices
-from queue_server.web.direct_frames import DirectFrames, PacketCounts
+from queue_server.web.direct_frames import PacketCounts, install_direct_frames
 from queue_server.web.errors import register_error_handlers
 from queue_server.web.feedback import feedback_api
 from queue_server.web.feedback_screens import feedback_pages
@@ -150,8 +150,8 @@ def create_app(runtime: Runtime) -> Flask:
     socketio.init_app(app)
     app.wsgi_app = SocketIOOnItsPath(app.wsgi_app)  # type: ignore[method-assign]
     JoinGuard(socketio, settings.server.socket_join_timeout_s)
-    if socketio.server.eio.async_mode == "gevent":  # type: ignore[attr-defined]  # not in the stubs
-        runtime.metrics.registry.register(PacketCounts(DirectFrames(socketio)))
+    if direct_frames := install_direct_frames(socketio):
+        runtime.metrics.registry.register(PacketCounts(direct_frames))
     bridge_devices(runtime.relay, socketio)
     register_screens(app, runtime)
     register_assistance(app, runtime)

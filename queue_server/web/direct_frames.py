@@ -23,6 +23,7 @@ this is installed only in gevent mode.
 
 from __future__ import annotations
 
+import logging
 import os
 import struct
 from collections.abc import Iterable
@@ -32,6 +33,8 @@ from flask_socketio import SocketIO
 from prometheus_client.core import CounterMetricFamily
 from prometheus_client.metrics_core import Metric
 from prometheus_client.registry import Collector
+
+log = logging.getLogger(__name__)
 
 EXTENSIONS = "HTTP_SEC_WEBSOCKET_EXTENSIONS"  # a client's offer (compression)
 TEXT_FRAME = 0x81  # FIN and the text opcode (RFC 6455, 5.2); a server does not mask
@@ -171,6 +174,23 @@ class DirectFrames:
                 return
         self.queued += 1
         self._queue_send(sid, pkt)
+
+
+def install_direct_frames(socketio: SocketIO) -> DirectFrames | None:
+    """:class:`DirectFrames` on ``socketio`` if it runs under gevent and its Engine.IO
+    has the parts this module relies on; else None (every packet goes the usual way)."""
+    eio: Any = getattr(getattr(socketio, "server", None), "eio", None)
+    if getattr(eio, "async_mode", None) != "gevent":
+        return None
+    drivers = getattr(eio, "_async", None)
+    if not (
+        isinstance(drivers, dict)
+        and "websocket" in drivers
+        and isinstance(getattr(eio, "sockets", None), dict)
+    ):
+        log.warning("Engine.IO is not as expected: screens' frames go through its queues")
+        return None
+    return DirectFrames(socketio)
 
 
 class PacketCounts(Collector):

@@ -19,7 +19,12 @@ import pytest
 import socketio
 from wsproto.frame_protocol import FrameProtocol, Opcode
 
-from queue_server.web.direct_frames import Connection, DirectFrames, text_frame
+from queue_server.web.direct_frames import (
+    Connection,
+    DirectFrames,
+    install_direct_frames,
+    text_frame,
+)
 
 
 def decoded(data: bytes) -> list[str]:
@@ -199,3 +204,22 @@ def test_one_packet_to_many_clients_is_framed_once() -> None:
     frames.direct.send_packet("sid-1", packet)
     assert frames.direct._frame is frame
     assert frames.received(2 * len(frame)) == ["42/display,[1]"] * 2
+
+
+def test_installed_under_gevent_only() -> None:
+    threading_server = socketio.Server(async_mode="threading")
+    assert install_direct_frames(SimpleNamespace(server=threading_server)) is None  # type: ignore[arg-type]
+    gevent_server = socketio.Server(async_mode="gevent")
+    frames = install_direct_frames(SimpleNamespace(server=gevent_server))  # type: ignore[arg-type]
+    assert frames is not None and gevent_server.eio.send_packet == frames.send_packet
+
+
+def test_an_engineio_without_the_parts_relied_on_is_left_alone(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    server = socketio.Server(async_mode="gevent")
+    del server.eio.sockets  # as if a new Engine.IO kept its clients elsewhere
+    send_packet = server.eio.send_packet
+    assert install_direct_frames(SimpleNamespace(server=server)) is None  # type: ignore[arg-type]
+    assert server.eio.send_packet == send_packet
+    assert "screens' frames go through its queues" in caplog.text
