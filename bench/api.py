@@ -26,8 +26,9 @@ fanned out to them.
 
 ``--paired R`` (with ``--displays N`` and ``--clients``): the same server measures the
 clients R times without the displays and R times with them, in turns (the displays
-connect before each measure with and leave after it), and prints the medians and
-their ratio: the cost of the displays, with the machine's drift shared by both sides.
+connect before each measure with and leave after it; without first in odd rounds, with
+first in even ones, since each measure adds tickets to the day), and prints the medians
+and their ratio: the cost of the displays, with the machine's drift shared by both sides.
 
 ``--waiting 0,1000,10000`` then measures issuing (keep-alive) with that many tickets
 already waiting for the service (inserted straight into the database between phases):
@@ -331,16 +332,18 @@ def run_paired(
     port, token, shown, rounds = displays
     measured: dict[str, list[tuple[float, float, float, float]]] = {"without": [], "with": []}
     for round_number in range(1, rounds + 1):
-        figures = run_parallel(server, port, clients, count, tokens)
-        measured["without"].append(figures)
-        print_row(f"round {round_number}, no displays", figures)
-        disconnect = connect_displays(port, token, shown)
-        try:
-            figures = run_parallel(server, port, clients, count, tokens)
-        finally:
-            disconnect()
-        measured["with"].append(figures)
-        print_row(f"round {round_number}, {shown} displays", figures)
+        # Without first in odd rounds, with first in even ones: each measure adds
+        # tickets to the day, and the later of two measures would always pay for that.
+        order = ("without", "with") if round_number % 2 else ("with", "without")
+        for side in order:
+            disconnect = connect_displays(port, token, shown if side == "with" else 0)
+            try:
+                figures = run_parallel(server, port, clients, count, tokens)
+            finally:
+                disconnect()
+            measured[side].append(figures)
+            label = f"{shown} displays" if side == "with" else "no displays"
+            print_row(f"round {round_number}, {label}", figures)
     medians = {
         side: tuple(statistics.median(f[i] for f in rows) for i in range(4))
         for side, rows in measured.items()
