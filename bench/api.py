@@ -28,7 +28,9 @@ fanned out to them.
 clients R times without the displays and R times with them, in turns (the displays
 connect before each measure with and leave after it; without first in odd rounds, with
 first in even ones, since each measure adds tickets to the day), and prints the medians
-and their ratio: the cost of the displays, with the machine's drift shared by both sides.
+and their ratio: the cost of the displays, with the machine's drift shared by both sides;
+and how many frames each display got per operation (where the server counts its
+Socket.IO packets: ``xephang_socket_packets_total``).
 
 ``--waiting 0,1000,10000`` then measures issuing (keep-alive) with that many tickets
 already waiting for the service (inserted straight into the database between phases):
@@ -331,12 +333,14 @@ def run_paired(
     medians; returns them with every round's figures."""
     port, token, shown, rounds = displays
     measured: dict[str, list[tuple[float, float, float, float]]] = {"without": [], "with": []}
+    frames: list[float] = []  # frames to each display per operation, measures with
     for round_number in range(1, rounds + 1):
         # Without first in odd rounds, with first in even ones: each measure adds
         # tickets to the day, and the later of two measures would always pay for that.
         order = ("without", "with") if round_number % 2 else ("with", "without")
         for side in order:
             disconnect = connect_displays(port, token, shown if side == "with" else 0)
+            sent = socket_packets(port)
             try:
                 figures = run_parallel(server, port, clients, count, tokens)
             finally:
@@ -344,6 +348,8 @@ def run_paired(
             measured[side].append(figures)
             label = f"{shown} displays" if side == "with" else "no displays"
             print_row(f"round {round_number}, {label}", figures)
+            if side == "with" and sent is not None and (now := socket_packets(port)):
+                frames.append((now - sent) / shown / (2 * clients * count))
     medians = {
         side: tuple(statistics.median(f[i] for f in rows) for i in range(4))
         for side, rows in measured.items()
@@ -352,7 +358,23 @@ def run_paired(
     print_row("median, no displays", medians["without"])  # type: ignore[arg-type]
     print_row(f"median, {shown} displays", medians["with"])  # type: ignore[arg-type]
     print(f"with {shown} displays: {held:.0%} of without (the lower of issues and calls)")
-    return {"rounds": measured, "held": held, **medians}
+    per_operation = statistics.median(frames) if frames else None
+    if per_operation is not None:
+        print(f"frames to each display per operation (median): {per_operation:.3f}")
+    return {"rounds": measured, "held": held, "frames_per_operation": per_operation, **medians}
+
+
+def socket_packets(port: int) -> float | None:
+    """Socket.IO packets the server sent so far (``xephang_socket_packets_total``, both
+    ways), or None where the code measured does not count them."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", "/api/v1/metrics")
+        text = connection.getresponse().read().decode()
+    finally:
+        connection.close()
+    values = re.findall(r"^xephang_socket_packets_total\{[^}]*\} (\S+)$", text, re.M)
+    return sum(float(value) for value in values) if values else None
 
 
 def connect_displays(port: int, token: str, count: int) -> Callable[[], None]:
