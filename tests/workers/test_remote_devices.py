@@ -233,7 +233,7 @@ def test_a_killed_devices_process_is_replaced_and_the_next_ticket_prints_once(
     text = (REPO / "config" / "demo.toml").read_text(encoding="utf-8")
     text = re.sub(r"^data_dir = .*$", f'data_dir = "{data}"', text, flags=re.M)
     config = tmp_path / "counter-pc.toml"
-    config.write_text(text + '\n[devices]\nworker = "external"\nlease_s = 0.9\n', "utf-8")
+    config.write_text(text + '\n[devices]\nworker = "external"\nlease_s = 2.0\n', "utf-8")
     command = [XEPHANG, "devices", "--server", served.url, "--config", str(config)]
     env = {**os.environ, "XEPHANG_TOKEN": served.token("device"), "XEPHANG_LANG": "en"}
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
