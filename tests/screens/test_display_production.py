@@ -12,11 +12,10 @@ import time
 from pathlib import Path
 
 import pytest
-import requests
 from playwright.sync_api import Page, expect
 
 from tests.web.test_availability import running_server
-from tests.web.test_direct_frames_server import packets
+from tests.web.test_direct_frames_server import issue_and_call, packets
 
 pytestmark = pytest.mark.slow
 
@@ -36,19 +35,8 @@ def test_the_display_follows_every_call_on_the_production_server(
         while UPGRADE not in sent:  # the page's client leaves long-polling
             assert time.monotonic() < deadline, f"no upgrade: {sent}"
             page.evaluate("0")  # lets Playwright hand over the page's events
-        kiosk = {"Authorization": f"Bearer {server.kiosk}"}
-        officer = {"Authorization": f"Bearer {server.officer}"}
         direct = packets(server.url, "direct")
-        called = []
-        with requests.Session() as http:
-            for _ in range(ROUNDS):
-                issued = http.post(
-                    f"{server.url}/api/v1/tickets", json={"service": "HT"}, headers=kiosk
-                )
-                assert issued.status_code == 201, issued.text
-                answer = http.post(f"{server.url}/api/v1/counters/2/next", headers=officer)
-                assert answer.status_code == 200, answer.text
-                called.append(answer.json()["ticket"]["number"])
+        called = issue_and_call(server, ROUNDS)
 
         expect(page.locator("#latest-number")).to_have_text(called[-1], timeout=5000)
         expect(page.locator("#recent .d-recent-number")).to_have_text(called[-7:-1][::-1])

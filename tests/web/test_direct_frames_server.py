@@ -122,23 +122,29 @@ def packets(url: str, path: str) -> float:
     return float(found.group(1))
 
 
+def issue_and_call(server: Server, rounds: int) -> list[str]:
+    """``rounds`` times: a ticket issued, then called at counter 2; the numbers called."""
+    kiosk = {"Authorization": f"Bearer {server.kiosk}"}
+    officer = {"Authorization": f"Bearer {server.officer}"}
+    calls: list[str] = []
+    with requests.Session() as http:
+        for _ in range(rounds):
+            issued = http.post(
+                f"{server.url}/api/v1/tickets", json={"service": "HT"}, headers=kiosk
+            )
+            assert issued.status_code == 201, issued.text
+            called = http.post(f"{server.url}/api/v1/counters/2/next", headers=officer)
+            assert called.status_code == 200, called.text
+            calls.append(called.json()["ticket"]["number"])
+    return calls
+
+
 def test_every_screen_gets_every_frame_whole_and_in_order(server: Server) -> None:
     screens = [Screen(server) for _ in range(3)]
     slow = SlowScreen(server)
-    kiosk = {"Authorization": f"Bearer {server.kiosk}"}
-    officer = {"Authorization": f"Bearer {server.officer}"}
     direct_before = packets(server.url, "direct")
     try:
-        calls: list[str] = []
-        with requests.Session() as http:
-            for _ in range(OPERATIONS):
-                issued = http.post(
-                    f"{server.url}/api/v1/tickets", json={"service": "HT"}, headers=kiosk
-                )
-                assert issued.status_code == 201, issued.text
-                called = http.post(f"{server.url}/api/v1/counters/2/next", headers=officer)
-                assert called.status_code == 200, called.text
-                calls.append(called.json()["ticket"]["number"])
+        calls = issue_and_call(server, OPERATIONS)
         for screen in screens:
             assert_chained(screen.wait_for_call(calls[-1]), calls)
         assert_chained(slow.read_until_call(calls[-1]), calls)
