@@ -1,12 +1,12 @@
 """Socket.IO frames written straight to each WebSocket (the gevent server only).
 
 Engine.IO puts every packet for a client in that client's queue; the client's writer
-greenlet takes it, frames it (through wsproto) and sends it. With 50 screens,
-one event cost 50 queue hand-overs, 50 greenlet switches and 50 framings: about 30 µs of
-the server's CPU per screen per frame, 13 % of a busy server's time (``bench/api.py
---displays 50 --paired 3``). Here a packet sent to many clients is framed once (a
-server's WebSocket frames are not masked, so every client gets the same bytes) and
-written with one non-blocking ``write`` per client, in the greenlet that emits.
+greenlet takes it, frames it (through wsproto) and sends it: a queue hand-over, a
+greenlet switch and a framing per screen per frame, about 25 µs of the server's CPU
+(``bench/realtime.py --clients 1,50``). Here a packet sent to many clients is framed
+once (a server's WebSocket frames are not masked, so every client gets the same bytes)
+and written with one non-blocking ``write`` per client, in the greenlet that emits:
+12–17 µs, most of it the ``write`` itself.
 
 Order and whole frames are kept:
 
