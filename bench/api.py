@@ -365,8 +365,8 @@ def run_paired(
 
 
 def socket_packets(port: int) -> float | None:
-    """Socket.IO packets the server sent so far (``xephang_socket_packets_total``, both
-    ways), or None where the code measured does not count them."""
+    """Socket.IO packets the server sent so far (``xephang_socket_packets_total``, direct
+    and queued), or None where the code measured does not count them."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
         connection.request("GET", "/api/v1/metrics")

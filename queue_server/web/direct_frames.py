@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import logging
 import os
-import struct
 from collections.abc import Iterable
 from typing import Any
 
@@ -33,24 +32,17 @@ from flask_socketio import SocketIO
 from prometheus_client.core import CounterMetricFamily
 from prometheus_client.metrics_core import Metric
 from prometheus_client.registry import Collector
+from wsproto.frame_protocol import FrameProtocol
 
 log = logging.getLogger(__name__)
 
 EXTENSIONS = "HTTP_SEC_WEBSOCKET_EXTENSIONS"  # a client's offer (compression)
-TEXT_FRAME = 0x81  # FIN and the text opcode (RFC 6455, 5.2); a server does not mask
 
 
 def text_frame(text: str) -> bytes:
-    """One unmasked WebSocket text frame carrying ``text``."""
-    payload = text.encode()
-    size = len(payload)
-    if size < 126:
-        header = struct.pack("!BB", TEXT_FRAME, size)
-    elif size < 1 << 16:
-        header = struct.pack("!BBH", TEXT_FRAME, 126, size)
-    else:
-        header = struct.pack("!BBQ", TEXT_FRAME, 127, size)
-    return header + payload
+    """One whole, unmasked WebSocket text frame carrying ``text``, framed by wsproto as
+    Engine.IO's own sends are (once per packet, whatever the number of clients)."""
+    return bytes(FrameProtocol(client=False, extensions=[]).send_data(text, fin=True))
 
 
 class Connection:
