@@ -9,7 +9,10 @@ from playwright.sync_api import Page, expect
 
 from .conftest import HeldScript, LiveServer
 
+# Scrolled to and probed in one script task: the page may still move the button (the
+# tracking page draws the ticket's status above its form when it arrives).
 TAPPED = """(b) => {
+    b.scrollIntoView({ block: "center" });
     const r = b.getBoundingClientRect();
     return document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2) === b;
 }"""
